@@ -1,0 +1,136 @@
+/**
+ * Message dispatch: one codec per message body, registered by the modules in ./messages.
+ * `encodeMessage` writes header + body and back-fills the length; `decodeMessage` reads one message.
+ */
+import { EncodeError } from './errors.js';
+import type { MessageType, OfpMessage } from './message.js';
+import { Reader } from './wire/reader.js';
+import { Writer } from './wire/writer.js';
+
+export const OFP13_VERSION = 0x04;
+export const OFP_HEADER_LEN = 8;
+export const OFPT_EXPERIMENTER = 4;
+
+export interface MessageHeader {
+  version: number;
+  type: number;
+  length: number;
+  xid: number;
+}
+
+export interface MessageCodec<T extends OfpMessage = OfpMessage> {
+  type: T['type'];
+  /** OFPT_* value (4 for experimenter messages). */
+  ofpType: number;
+  /** For experimenter messages: experimenter id and exp_type/subtype. */
+  experimenter?: number;
+  expType?: number;
+  /** Writes the body after the 8-byte header (and after experimenter id + type for experimenter messages). */
+  encode(w: Writer, m: T, path: string): void;
+  /** Reads the body from a reader bounded to the message, positioned after the header(s). */
+  decode(r: Reader, h: MessageHeader, structure: string): T;
+}
+
+const byName = new Map<string, MessageCodec>();
+const byOfpType = new Map<number, MessageCodec>();
+const byExperimenter = new Map<string, MessageCodec>();
+
+export function registerMessage<T extends OfpMessage>(codec: MessageCodec<T>): void {
+  const c = codec as unknown as MessageCodec;
+  if (byName.has(c.type)) throw new Error(`duplicate message codec ${c.type}`);
+  byName.set(c.type, c);
+  if (c.experimenter !== undefined) byExperimenter.set(`${c.experimenter}:${c.expType}`, c);
+  else byOfpType.set(c.ofpType, c);
+}
+
+export function messageCodec(type: MessageType): MessageCodec | undefined {
+  return byName.get(type);
+}
+
+const shared = new Writer(1 << 16);
+
+/** Appends one encoded message to `w`. */
+export function writeMessage(w: Writer, m: OfpMessage): void {
+  const codec = byName.get(m.type);
+  if (!codec) throw new EncodeError(`unknown message type "${m.type}"`, 'message');
+  const start = w.pos;
+  const version = 'version' in m && m.version !== undefined ? m.version : OFP13_VERSION;
+  w.u8(version);
+  w.u8(codec.ofpType);
+  w.u16(0);
+  w.u32(m.xid >>> 0);
+  if (codec.experimenter !== undefined) {
+    w.u32(codec.experimenter);
+    w.u32(codec.expType!);
+  }
+  try {
+    codec.encode(w, m, m.type);
+    w.fillLength16(start, start + 2, m.type);
+  } catch (err) {
+    w.pos = start;
+    throw err;
+  }
+}
+
+/** Encodes one message into a new Buffer. */
+export function encodeMessage(m: OfpMessage): Buffer {
+  shared.reset();
+  writeMessage(shared, m);
+  return shared.copyFrom(0);
+}
+
+/** Reads the 8-byte header at r.pos without consuming it. */
+export function peekHeader(buf: Uint8Array, at = 0): MessageHeader {
+  return {
+    version: buf[at]!,
+    type: buf[at + 1]!,
+    length: (buf[at + 2]! << 8) | buf[at + 3]!,
+    xid: ((buf[at + 4]! << 24) | (buf[at + 5]! << 16) | (buf[at + 6]! << 8) | buf[at + 7]!) >>> 0,
+  };
+}
+
+/** Decodes one message occupying the reader's next `length` bytes (the length in its header). */
+export function readMessage(r: Reader, structure = 'ofp_header'): OfpMessage {
+  const start = r.pos;
+  r.need(OFP_HEADER_LEN, structure);
+  const h = peekHeader(r.buf, start);
+  if (h.length < OFP_HEADER_LEN) r.fail(`message length ${h.length} is shorter than the 8-byte header`, structure);
+  const body = r.sub(h.length, structure);
+  body.skip(OFP_HEADER_LEN, structure);
+  let codec: MessageCodec | undefined;
+  if (h.type === OFPT_EXPERIMENTER) {
+    if (body.remaining >= 8) {
+      const exp = body.buf.readUInt32BE(body.pos);
+      const expType = body.buf.readUInt32BE(body.pos + 4);
+      codec = byExperimenter.get(`${exp}:${expType}`);
+      if (codec) body.skip(8, structure);
+    }
+    codec ??= byOfpType.get(OFPT_EXPERIMENTER);
+  } else {
+    codec = byOfpType.get(h.type);
+  }
+  if (!codec) return r.fail(`unknown message type ${h.type}`, structure, start);
+  const versionless = h.type <= 3; // HELLO, ERROR, ECHO_REQUEST, ECHO_REPLY exist in every version
+  if (!versionless && h.version !== OFP13_VERSION) {
+    r.fail(`OpenFlow version 0x${h.version.toString(16)} is not 1.3 (0x04)`, structure, start);
+  }
+  const msg = codec.decode(body, h, `${codec.type}`);
+  body.done(codec.type);
+  return msg;
+}
+
+/** Decodes exactly one message from a buffer holding it. */
+export function decodeMessage(buf: Uint8Array): OfpMessage {
+  const r = new Reader(buf);
+  const m = readMessage(r);
+  r.done('message');
+  return m;
+}
+
+/** Decodes every message in a buffer holding one or more whole messages. */
+export function decodeMessages(buf: Uint8Array): OfpMessage[] {
+  const r = new Reader(buf);
+  const out: OfpMessage[] = [];
+  while (r.remaining > 0) out.push(readMessage(r));
+  return out;
+}

@@ -1,0 +1,25 @@
+/** OFPT_ERROR, including experimenter errors (OFPET_EXPERIMENTER). */
+import { registerMessage } from '../codec.js';
+import type { ErrorMsg } from '../message.js';
+
+const OFPET_EXPERIMENTER = 0xffff;
+
+registerMessage<ErrorMsg>({
+  type: 'error',
+  ofpType: 1,
+  encode: (w, m) => {
+    w.u16(m.errType);
+    w.u16(m.code);
+    if (m.errType === OFPET_EXPERIMENTER) w.u32(m.experimenter ?? 0);
+    w.bytes(m.data);
+  },
+  decode: (r, h, s) => {
+    const errType = r.u16(s);
+    const code = r.u16(s);
+    const m: ErrorMsg = { type: 'error', xid: h.xid, errType, code, data: Buffer.alloc(0) };
+    if (h.version !== 4) m.version = h.version;
+    if (errType === OFPET_EXPERIMENTER) m.experimenter = r.u32(s);
+    m.data = r.bytes(r.remaining, s);
+    return m;
+  },
+});

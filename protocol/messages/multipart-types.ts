@@ -1,0 +1,255 @@
+/** Bodies of OFPT_MULTIPART_REQUEST / OFPT_MULTIPART_REPLY, discriminated by `kind`. */
+import type { Action, Instruction } from '../actions/types.js';
+import type { Match } from '../fields/types.js';
+import type { Bucket, MeterBand, RawProperty } from '../message.js';
+import type { PortDesc } from './port-types.js';
+
+// ---- requests -----------------------------------------------------------------------------------
+
+export interface FlowStatsRequest {
+  tableId: number;
+  outPort: number;
+  outGroup: number;
+  cookie: bigint;
+  cookieMask: bigint;
+  match: Match;
+}
+
+/** One ONFST_FLOW_MONITOR request entry (struct onf_flow_monitor_request). */
+export interface FlowMonitorRequest {
+  id: number;
+  /** ONFFMF_INITIAL 1, ADD 2, DELETE 4, MODIFY 8, ACTIONS 16, OWN 32. */
+  flags: number;
+  outPort: number;
+  tableId: number;
+  match: Match;
+}
+
+export type MultipartRequestBody =
+  | { kind: 'desc' }
+  | ({ kind: 'flow' } & FlowStatsRequest)
+  | ({ kind: 'aggregate' } & FlowStatsRequest)
+  | { kind: 'table' }
+  | { kind: 'port_stats'; portNo: number }
+  | { kind: 'queue'; portNo: number; queueId: number }
+  | { kind: 'group'; groupId: number }
+  | { kind: 'group_desc' }
+  | { kind: 'group_features' }
+  | { kind: 'meter'; meterId: number }
+  | { kind: 'meter_config'; meterId: number }
+  | { kind: 'meter_features' }
+  | { kind: 'table_features'; tables: TableFeatures[] }
+  | { kind: 'port_desc' }
+  | { kind: 'flow_monitor'; requests: FlowMonitorRequest[] }
+  | { kind: 'experimenter'; experimenter: number; expType: number; data: Buffer };
+
+// ---- replies ------------------------------------------------------------------------------------
+
+export interface DescStats {
+  mfrDesc: string;
+  hwDesc: string;
+  swDesc: string;
+  serialNum: string;
+  dpDesc: string;
+}
+
+export interface FlowStats {
+  tableId: number;
+  durationSec: number;
+  durationNsec: number;
+  priority: number;
+  idleTimeout: number;
+  hardTimeout: number;
+  flags: number;
+  cookie: bigint;
+  packetCount: bigint;
+  byteCount: bigint;
+  match: Match;
+  instructions: Instruction[];
+}
+
+export interface AggregateStats {
+  packetCount: bigint;
+  byteCount: bigint;
+  flowCount: number;
+}
+
+export interface TableStats {
+  tableId: number;
+  activeCount: number;
+  lookupCount: bigint;
+  matchedCount: bigint;
+}
+
+export interface PortStats {
+  portNo: number;
+  rxPackets: bigint;
+  txPackets: bigint;
+  rxBytes: bigint;
+  txBytes: bigint;
+  rxDropped: bigint;
+  txDropped: bigint;
+  rxErrors: bigint;
+  txErrors: bigint;
+  rxFrameErr: bigint;
+  rxOverErr: bigint;
+  rxCrcErr: bigint;
+  collisions: bigint;
+  durationSec: number;
+  durationNsec: number;
+}
+
+export interface QueueStats {
+  portNo: number;
+  queueId: number;
+  txBytes: bigint;
+  txPackets: bigint;
+  txErrors: bigint;
+  durationSec: number;
+  durationNsec: number;
+}
+
+export interface BucketCounter {
+  packetCount: bigint;
+  byteCount: bigint;
+}
+
+export interface GroupStats {
+  groupId: number;
+  refCount: number;
+  packetCount: bigint;
+  byteCount: bigint;
+  durationSec: number;
+  durationNsec: number;
+  buckets: BucketCounter[];
+}
+
+export interface GroupDesc {
+  groupType: number;
+  groupId: number;
+  buckets: Bucket[];
+}
+
+export interface GroupFeatures {
+  types: number;
+  capabilities: number;
+  /** Indexed by group type (ALL, SELECT, INDIRECT, FF). */
+  maxGroups: [number, number, number, number];
+  actions: [number, number, number, number];
+}
+
+export interface MeterBandStats {
+  packetBandCount: bigint;
+  byteBandCount: bigint;
+}
+
+export interface MeterStats {
+  meterId: number;
+  flowCount: number;
+  packetInCount: bigint;
+  byteInCount: bigint;
+  durationSec: number;
+  durationNsec: number;
+  bands: MeterBandStats[];
+}
+
+export interface MeterConfig {
+  flags: number;
+  meterId: number;
+  bands: MeterBand[];
+}
+
+export interface MeterFeatures {
+  maxMeter: number;
+  bandTypes: number;
+  capabilities: number;
+  maxBands: number;
+  maxColor: number;
+}
+
+/** One table-features property (struct ofp_table_feature_prop_*). */
+export type TableFeatureProperty =
+  | { type: 'instructions' | 'instructions_miss'; instructions: InstructionId[] }
+  | { type: 'next_tables' | 'next_tables_miss'; tables: number[] }
+  | {
+      type: 'write_actions' | 'write_actions_miss' | 'apply_actions' | 'apply_actions_miss';
+      actions: ActionId[];
+    }
+  | {
+      type:
+        | 'match'
+        | 'wildcards'
+        | 'write_setfield'
+        | 'write_setfield_miss'
+        | 'apply_setfield'
+        | 'apply_setfield_miss';
+      /** OXM headers (u32 each; experimenter OXMs are 8 bytes: header then experimenter id). */
+      oxms: OxmId[];
+    }
+  | { type: 'experimenter' | 'experimenter_miss'; experimenter: number; expType: number; data: Buffer }
+  | { type: 'unknown'; propType: number; data: Buffer };
+
+/** An instruction type (with experimenter id for experimenter instructions). */
+export interface InstructionId {
+  type: number;
+  experimenter?: number;
+}
+
+/** An action type; experimenter actions carry experimenter id and, for Nicira, the subtype. */
+export interface ActionId {
+  type: number;
+  experimenter?: number;
+  subtype?: number;
+  /** Length field of the id as sent (4, or 8+ for experimenter ids). */
+  len?: number;
+}
+
+export interface OxmId {
+  header: number;
+  experimenter?: number;
+}
+
+export interface TableFeatures {
+  tableId: number;
+  name: string;
+  metadataMatch: bigint;
+  metadataWrite: bigint;
+  config: number;
+  maxEntries: number;
+  properties: TableFeatureProperty[];
+}
+
+/** One ONFST_FLOW_MONITOR reply entry. */
+export type FlowUpdate =
+  | {
+      event: 'initial' | 'added' | 'removed' | 'modified';
+      reason: number;
+      priority: number;
+      idleTimeout: number;
+      hardTimeout: number;
+      tableId: number;
+      cookie: bigint;
+      match: Match;
+      actions: Action[];
+    }
+  | { event: 'abbrev'; xid: number };
+
+export type MultipartReplyBody =
+  | ({ kind: 'desc' } & DescStats)
+  | { kind: 'flow'; flows: FlowStats[] }
+  | ({ kind: 'aggregate' } & AggregateStats)
+  | { kind: 'table'; tables: TableStats[] }
+  | { kind: 'port_stats'; ports: PortStats[] }
+  | { kind: 'queue'; queues: QueueStats[] }
+  | { kind: 'group'; groups: GroupStats[] }
+  | { kind: 'group_desc'; groups: GroupDesc[] }
+  | ({ kind: 'group_features' } & GroupFeatures)
+  | { kind: 'meter'; meters: MeterStats[] }
+  | { kind: 'meter_config'; meters: MeterConfig[] }
+  | ({ kind: 'meter_features' } & MeterFeatures)
+  | { kind: 'table_features'; tables: TableFeatures[] }
+  | { kind: 'port_desc'; ports: PortDesc[] }
+  | { kind: 'flow_monitor'; updates: FlowUpdate[] }
+  | { kind: 'experimenter'; experimenter: number; expType: number; data: Buffer };
+
+export type { RawProperty };

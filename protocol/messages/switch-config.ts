@@ -1,0 +1,28 @@
+/** OFPT_GET_CONFIG_REQUEST / OFPT_GET_CONFIG_REPLY / OFPT_SET_CONFIG. */
+import { registerMessage } from '../codec.js';
+import type { GetConfigReply, GetConfigRequest, SetConfig } from '../message.js';
+
+registerMessage<GetConfigRequest>({
+  type: 'get_config_request',
+  ofpType: 7,
+  encode: () => {},
+  decode: (_r, h) => ({ type: 'get_config_request', xid: h.xid }),
+});
+
+for (const [type, ofpType] of [
+  ['get_config_reply', 8],
+  ['set_config', 9],
+] as const) {
+  registerMessage<GetConfigReply | SetConfig>({
+    type,
+    ofpType,
+    encode: (w, m) => {
+      w.u16(m.flags);
+      w.u16(m.missSendLen);
+    },
+    decode: (r, h, s) => {
+      const flags = r.u16(s);
+      return { type, xid: h.xid, flags, missSendLen: r.u16(s) };
+    },
+  });
+}

@@ -1,0 +1,119 @@
+import { ProtocolError } from '../errors.js';
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * A bounded big-endian cursor. Every read checks the bound and raises ProtocolError with the absolute
+ * offset and the structure being read; nothing reads past `end`.
+ */
+export class Reader {
+  readonly buf: Buffer;
+  pos: number;
+  readonly end: number;
+  /** Absolute offset of `buf[0]` in the outermost input, for error messages. */
+  readonly base: number;
+
+  constructor(buf: Uint8Array, start = 0, end = buf.length, base = 0) {
+    this.buf = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.pos = start;
+    this.end = end;
+    this.base = base;
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  /** Absolute offset of the cursor. */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  fail(reason: string, structure: string, at = this.pos): never {
+    throw new ProtocolError(reason, this.base + at, structure);
+  }
+
+  need(n: number, structure: string): void {
+    if (this.end - this.pos < n) {
+      this.fail(`needs ${n} bytes, only ${this.end - this.pos} left`, structure);
+    }
+  }
+
+  u8(structure: string): number {
+    if (this.pos + 1 > this.end) this.need(1, structure);
+    return this.buf[this.pos++]!;
+  }
+
+  u16(structure: string): number {
+    if (this.pos + 2 > this.end) this.need(2, structure);
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 2;
+    return (b[p]! << 8) | b[p + 1]!;
+  }
+
+  u32(structure: string): number {
+    if (this.pos + 4 > this.end) this.need(4, structure);
+    const v = this.buf.readUInt32BE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  u64(structure: string): bigint {
+    if (this.pos + 8 > this.end) this.need(8, structure);
+    const v = this.buf.readBigUInt64BE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** A view (not a copy) of the next n bytes. */
+  view(n: number, structure: string): Buffer {
+    if (n < 0 || this.pos + n > this.end) this.need(n, structure);
+    const v = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  /** A copy of the next n bytes (safe to keep after the input buffer is reused). */
+  bytes(n: number, structure: string): Buffer {
+    if (n === 0) return EMPTY;
+    return Buffer.from(this.view(n, structure));
+  }
+
+  skip(n: number, structure: string): void {
+    if (n < 0 || this.pos + n > this.end) this.need(n, structure);
+    this.pos += n;
+  }
+
+  /** Skips padding that must be zero. */
+  pad(n: number, structure: string): void {
+    if (this.pos + n > this.end) this.need(n, structure);
+    for (let i = this.pos; i < this.pos + n; i++) {
+      if (this.buf[i] !== 0) this.fail('non-zero padding', structure, i);
+    }
+    this.pos += n;
+  }
+
+  /** NUL-terminated string in a fixed-width field. */
+  fixedString(width: number, structure: string): string {
+    const v = this.view(width, structure);
+    let n = v.indexOf(0);
+    if (n < 0) n = width;
+    return v.toString('latin1', 0, n);
+  }
+
+  /** A bounded reader over the next n bytes; this reader moves past them. */
+  sub(n: number, structure: string): Reader {
+    if (n < 0 || this.pos + n > this.end) {
+      this.fail(`length ${n} runs past the end (${this.end - this.pos} bytes left)`, structure);
+    }
+    const r = new Reader(this.buf, this.pos, this.pos + n, this.base);
+    this.pos += n;
+    return r;
+  }
+
+  /** Raises unless every byte was consumed. */
+  done(structure: string): void {
+    if (this.pos !== this.end) this.fail(`${this.end - this.pos} unexpected trailing bytes`, structure);
+  }
+}

@@ -1,0 +1,121 @@
+import { EncodeError } from '../errors.js';
+
+/**
+ * A growable big-endian byte writer, reused across messages.
+ * Structures reserve their length field with `mark()` and back-fill it with `fillLength16()`.
+ */
+export class Writer {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(initialSize = 4096) {
+    this.buf = Buffer.allocUnsafe(initialSize);
+  }
+
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
+
+  ensure(n: number): void {
+    const need = this.pos + n;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+
+  u16(v: number): void {
+    this.ensure(2);
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = v >>> 8;
+    b[p++] = v;
+    this.pos = p;
+  }
+
+  u32(v: number): void {
+    this.ensure(4);
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = v >>> 24;
+    b[p++] = v >>> 16;
+    b[p++] = v >>> 8;
+    b[p++] = v;
+    this.pos = p;
+  }
+
+  u64(v: bigint): void {
+    this.ensure(8);
+    this.buf.writeBigUInt64BE(BigInt.asUintN(64, v), this.pos);
+    this.pos += 8;
+  }
+
+  /** Writes a 64-bit value given as two 32-bit halves (avoids BigInt on hot paths). */
+  u64Split(hi: number, lo: number): void {
+    this.u32(hi);
+    this.u32(lo);
+  }
+
+  bytes(src: Uint8Array): void {
+    this.ensure(src.length);
+    this.buf.set(src, this.pos);
+    this.pos += src.length;
+  }
+
+  zeros(n: number): void {
+    this.ensure(n);
+    this.buf.fill(0, this.pos, this.pos + n);
+    this.pos += n;
+  }
+
+  /** Fixed-width, NUL-padded string (e.g. port names, table names). */
+  fixedString(s: string, width: number): void {
+    this.ensure(width);
+    const n = this.buf.write(s, this.pos, width - 1, 'latin1');
+    this.buf.fill(0, this.pos + n, this.pos + width);
+    this.pos += width;
+  }
+
+  /** Pads with zeros so that (pos - start) is a multiple of `align`. */
+  padFrom(start: number, align = 8): void {
+    const rem = (this.pos - start) % align;
+    if (rem) this.zeros(align - rem);
+  }
+
+  /** Current offset, to be passed to `fillLength16` once the structure is written. */
+  mark(): number {
+    return this.pos;
+  }
+
+  /** Writes `this.pos - start` as a u16 at `at`; refuses structures longer than 65535 bytes. */
+  fillLength16(start: number, at: number, what: string): void {
+    const len = this.pos - start;
+    if (len > 0xffff) {
+      throw new EncodeError(`encoded length ${len} exceeds the 65535-byte limit of its 16-bit length field`, what);
+    }
+    this.buf[at] = len >>> 8;
+    this.buf[at + 1] = len;
+  }
+
+  setU16(at: number, v: number): void {
+    this.buf[at] = v >>> 8;
+    this.buf[at + 1] = v;
+  }
+
+  setU32(at: number, v: number): void {
+    this.buf.writeUInt32BE(v >>> 0, at);
+  }
+
+  /** A copy of bytes [start, pos). */
+  copyFrom(start: number): Buffer {
+    return Buffer.from(this.buf.subarray(start, this.pos));
+  }
+}

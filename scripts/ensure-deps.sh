@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs what the tests and the demo need and is missing: npm packages, Open vSwitch and the
+# network tools used to build test hosts. Safe to run repeatedly.
+set -e
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+[ -f dist/lib/cli/main.js ] || npm run build
+missing=""
+command -v ovs-vswitchd >/dev/null 2>&1 || missing="$missing openvswitch-switch"
+command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
+command -v ethtool >/dev/null 2>&1 || missing="$missing ethtool"
+if [ -n "$missing" ]; then
+  echo "installing:$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+# The Debian package starts the system's vswitchd; ofwire's tests run their own, sandboxed.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet openvswitch-switch 2>/dev/null; then
+  systemctl stop openvswitch-switch || true
+fi
+exit 0

@@ -1,0 +1,9 @@
+#!/bin/sh
+# Runs every test: installs what is missing, then the whole tap suite, then prints
+# "N passed, N failed" counted from the run.
+cd "$(dirname "$0")/.."
+sh scripts/ensure-deps.sh || exit 1
+npx tap "$@"
+status=$?
+npx tap replay --reporter=tap 2>/dev/null | node scripts/count-results.mjs
+exit $status
