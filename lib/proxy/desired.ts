@@ -1,0 +1,131 @@
+/**
+ * The desired state: every entry the proxy wants, grouped by owner (a service port's key, or
+ * `base`). Entries shared by several owners (hairpin and affinity DNAT flows) are reference
+ * counted. Every change records the keys it touched, so a sync looks only at those.
+ */
+import { keyed, type Entry, type Keyed } from './entries.js';
+
+export class DesiredState {
+  private readonly entries = new Map<string, Keyed>();
+  private readonly ownerOfKey = new Map<string, string>();
+  private readonly own = new Map<string, string[]>();
+  private readonly sharedRefs = new Map<string, number>();
+  private readonly sharedOf = new Map<string, string[]>();
+  /** Keys whose desired value changed since the last `takeDirty()`. */
+  private dirty = new Set<string>();
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): Keyed | undefined {
+    return this.entries.get(key);
+  }
+
+  /** The owner of an entry (`shared` for shared entries). */
+  ownerOf(key: string): string | undefined {
+    return this.ownerOfKey.get(key);
+  }
+
+  ownersKeys(owner: string): readonly string[] {
+    return this.own.get(owner) ?? [];
+  }
+
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  owners(): IterableIterator<string> {
+    return this.own.keys();
+  }
+
+  /**
+   * Replaces what `owner` wants. Throws (changing nothing) when one of its own entries is already
+   * owned by someone else — two service ports claiming the same flow.
+   */
+  set(owner: string, own: readonly Entry[], shared: readonly Entry[] = []): void {
+    const ownKeyed = own.map(keyed);
+    for (const k of ownKeyed) {
+      const current = this.ownerOfKey.get(k.key);
+      if (current !== undefined && current !== owner) {
+        throw new Error(`${describe(k)} is already installed for ${current}`);
+      }
+    }
+    const sharedKeyed = dedupe(shared.map(keyed));
+    for (const k of sharedKeyed) {
+      const current = this.ownerOfKey.get(k.key);
+      if (current !== undefined && current !== 'shared') throw new Error(`${describe(k)} is already installed for ${current}`);
+    }
+    // Own entries.
+    const before = new Set(this.own.get(owner) ?? []);
+    const after: string[] = [];
+    for (const k of ownKeyed) {
+      after.push(k.key);
+      before.delete(k.key);
+      const prev = this.entries.get(k.key);
+      if (!prev || prev.body !== k.body) this.dirty.add(k.key);
+      this.entries.set(k.key, k);
+      this.ownerOfKey.set(k.key, owner);
+    }
+    for (const key of before) this.drop(key);
+    if (after.length) this.own.set(owner, after);
+    else this.own.delete(owner);
+    // Shared entries: reference the new ones before releasing the old ones.
+    const oldShared = this.sharedOf.get(owner) ?? [];
+    const newShared: string[] = [];
+    for (const k of sharedKeyed) {
+      newShared.push(k.key);
+      this.sharedRefs.set(k.key, (this.sharedRefs.get(k.key) ?? 0) + 1);
+      if (!this.entries.has(k.key)) {
+        this.entries.set(k.key, k);
+        this.ownerOfKey.set(k.key, 'shared');
+        this.dirty.add(k.key);
+      }
+    }
+    for (const key of oldShared) {
+      const n = (this.sharedRefs.get(key) ?? 1) - 1;
+      if (n > 0) this.sharedRefs.set(key, n);
+      else {
+        this.sharedRefs.delete(key);
+        this.drop(key);
+      }
+    }
+    if (newShared.length) this.sharedOf.set(owner, newShared);
+    else this.sharedOf.delete(owner);
+  }
+
+  remove(owner: string): void {
+    this.set(owner, [], []);
+  }
+
+  private drop(key: string): void {
+    if (this.entries.delete(key)) this.dirty.add(key);
+    this.ownerOfKey.delete(key);
+  }
+
+  /** Marks keys to be compared with the switch again (e.g. after a failed sync or a re-dump). */
+  markDirty(keys: Iterable<string>): void {
+    for (const k of keys) this.dirty.add(k);
+  }
+
+  get dirtyCount(): number {
+    return this.dirty.size;
+  }
+
+  takeDirty(): Set<string> {
+    const d = this.dirty;
+    this.dirty = new Set();
+    return d;
+  }
+}
+
+function dedupe(list: Keyed[]): Keyed[] {
+  const seen = new Map<string, Keyed>();
+  for (const k of list) seen.set(k.key, k);
+  return [...seen.values()];
+}
+
+export function describe(k: Keyed): string {
+  const e = k.entry;
+  return e.kind === 'group' ? `group ${e.groupId}` : `flow in table ${e.table} at priority ${e.priority}`;
+}

@@ -1,0 +1,402 @@
+/**
+ * The ClusterIP service proxy: a source of Services and EndpointSlices in, the switch kept in the
+ * state compile.ts describes. Changes are applied as they come: a lone change is synced at once;
+ * changes arriving during a sync go out together in the next one.
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { Logger } from 'pino';
+import type { Outgoing } from '../session/session.js';
+import type { Switch } from '../controller/switch.js';
+import type { ServiceSource, SourceChange } from '../sources/types.js';
+import { COOKIE_PREFIX_MASK, CookieKind, cookieKind, learnedCookie, prefixCookie } from './cookies.js';
+import { baseEntries, compilePort } from './compile.js';
+import { DesiredState } from './desired.js';
+import { ServicePortIds } from './ids.js';
+import { ProxyMetrics } from './metrics.js';
+import { ServiceModel, type ServicePortState } from './model.js';
+import { resolveOptions, tablesOf, type ProxyOptions } from './options.js';
+import { Reconciler } from './reconcile.js';
+import { rejectFrame } from './reject.js';
+
+const OFPP_IN_PORT = 0xfffffff8;
+const OFPFC_DELETE = 3;
+const ANY = 0xffffffff;
+const ALL_ONES = 0xffffffffffffffffn;
+const PROTO = { TCP: 6, UDP: 17, SCTP: 132 } as const;
+
+export interface ServiceProxyOptions extends Partial<ProxyOptions> {
+  logger?: Logger;
+  /** Metrics to update (a fresh registry by default). */
+  metrics?: ProxyMetrics;
+  /** First retry delay for a service the switch refused; doubles up to `retryMaxMs`. Default 500 ms. */
+  retryMs?: number;
+  retryMaxMs?: number;
+  /** Packet-ins answered per second at most (refusals of connections to empty services). Default 1000. */
+  rejectRate?: number;
+}
+
+export interface SyncInfo {
+  /** Messages sent (flow and group changes). */
+  messages: number;
+  durationMs: number;
+  /** True for the sync right after reading the switch (start, reconnect). */
+  full: boolean;
+}
+
+export interface ProxyEvents {
+  /** A sync was applied and acknowledged by the switch. */
+  synced: [info: SyncInfo];
+  /** The switch refused the changes of one service (retried with backoff). */
+  serviceError: [service: string, error: Error];
+  /** A service's settings cannot be honoured exactly (e.g. affinity timeout capped). */
+  warning: [service: string, message: string];
+  error: [error: Error];
+}
+
+interface PortRecord {
+  state: ServicePortState;
+  id: number;
+}
+
+export class ServiceProxy extends EventEmitter<ProxyEvents> {
+  readonly options: ProxyOptions;
+  readonly metrics: ProxyMetrics;
+  private readonly log: Logger | undefined;
+  private readonly model: ServiceModel;
+  private readonly desired = new DesiredState();
+  private readonly reconciler: Reconciler;
+  private readonly ids = new ServicePortIds();
+  /** service key → its ports as last compiled */
+  private readonly portsOfService = new Map<string, Map<string, PortRecord>>();
+  private loaded = false;
+  private sourceReady = false;
+  private syncing = false;
+  private pending = false;
+  private fullPending = false;
+  /** Earliest arrival time of changes not yet applied (for the programming-latency metric). */
+  private oldestChange: number | undefined;
+  /** Messages to send once the sync that makes them safe is applied (conntrack flushes, affinity cleanup). */
+  private afterSync: Outgoing[] = [];
+  private readonly quarantine = new Map<string, NodeJS.Timeout>();
+  private readonly retryDelay = new Map<string, number>();
+  private readonly retryMs: number;
+  private readonly retryMaxMs: number;
+  private rejectTokens: number;
+  private rejectRefill = Date.now();
+  private readonly rejectRate: number;
+  private stopped = false;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly sw: Switch,
+    private readonly source: ServiceSource,
+    opts: ServiceProxyOptions = {},
+  ) {
+    super();
+    const { logger, metrics, retryMs, retryMaxMs, rejectRate, ...rest } = opts;
+    this.options = resolveOptions(rest);
+    this.log = logger?.child({ component: 'proxy' });
+    this.metrics = metrics ?? new ProxyMetrics();
+    this.retryMs = retryMs ?? 500;
+    this.retryMaxMs = retryMaxMs ?? 30_000;
+    this.rejectRate = rejectRate ?? 1000;
+    this.rejectTokens = this.rejectRate;
+    const modelOpts: ConstructorParameters<typeof ServiceModel>[0] = {
+      warn: (service, message) => {
+        this.log?.warn({ service }, message);
+        this.emit('warning', service, message);
+      },
+    };
+    if (this.options.nodeName !== undefined) modelOpts.nodeName = this.options.nodeName;
+    if (this.options.proxyName !== undefined) modelOpts.proxyName = this.options.proxyName;
+    this.model = new ServiceModel(modelOpts);
+    const base = this.options.groupBase;
+    this.reconciler = new Reconciler(this.desired, (g) => g >= base && g < base + 0x1000000);
+    this.desired.set('base', baseEntries(this.options));
+  }
+
+  /** Starts following the switch and the source. Resolves once both are being followed. */
+  async start(): Promise<void> {
+    this.sw.on('connected', this.onConnected);
+    this.sw.on('disconnected', this.onDisconnected);
+    this.sw.on('packetIn', this.onPacketIn);
+    this.source.on('synced', this.onSourceSynced);
+    this.source.on('changes', this.onChanges);
+    this.source.on('error', this.onSourceError);
+    if (this.sw.connected) this.onConnected();
+    await this.source.start();
+    if (this.source.isSynced && !this.sourceReady) this.onSourceSynced();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.sw.off('connected', this.onConnected);
+    this.sw.off('disconnected', this.onDisconnected);
+    this.sw.off('packetIn', this.onPacketIn);
+    this.source.off('synced', this.onSourceSynced);
+    this.source.off('changes', this.onChanges);
+    this.source.off('error', this.onSourceError);
+    for (const timer of this.quarantine.values()) clearTimeout(timer);
+    this.quarantine.clear();
+    await this.source.stop();
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Resolves when the switch holds everything the source says (nothing pending, nothing failing). */
+  whenSynced(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Service ports currently programmed. */
+  get servicePortCount(): number {
+    let n = 0;
+    for (const m of this.portsOfService.values()) n += m.size;
+    return n;
+  }
+
+  private isIdle(): boolean {
+    return this.loaded && this.sourceReady && !this.syncing && !this.pending && this.desired.dirtyCount === 0 && this.quarantine.size === 0;
+  }
+
+  // ---- source ---------------------------------------------------------------------------------
+
+  private readonly onSourceSynced = (): void => {
+    const snap = this.source.snapshot();
+    const touched = this.model.reset(snap.services.values(), snap.slices.values());
+    this.sourceReady = true;
+    this.oldestChange ??= performance.now();
+    if (this.loaded) {
+      for (const key of touched) this.recompute(key);
+      this.scheduleSync();
+    }
+  };
+
+  private readonly onChanges = (changes: SourceChange[]): void => {
+    if (!this.sourceReady) return;
+    const touched = this.model.apply(changes);
+    this.oldestChange ??= performance.now();
+    if (!this.loaded) return;
+    for (const key of touched) this.recompute(key);
+    this.scheduleSync();
+  };
+
+  private readonly onSourceError = (err: Error): void => {
+    this.log?.warn({ err: err.message }, 'source error');
+    this.emit('error', err);
+  };
+
+  /** Recompiles one Service's ports into the desired state. */
+  private recompute(serviceKey: string): void {
+    const before = this.portsOfService.get(serviceKey) ?? new Map<string, PortRecord>();
+    const after = new Map<string, PortRecord>();
+    for (const state of this.model.portsOf(serviceKey)) {
+      if (after.has(state.key)) continue;
+      const id = this.ids.acquire(state.key);
+      const prev = before.get(state.key);
+      before.delete(state.key);
+      after.set(state.key, { state, id });
+      if (prev && samePort(prev.state, state)) continue;
+      try {
+        const compiled = compilePort(this.options, state, id);
+        this.desired.set(state.key, compiled.own, compiled.shared);
+      } catch (err) {
+        after.delete(state.key);
+        this.reportServiceError(serviceKey, err as Error);
+        continue;
+      }
+      if (prev) this.cleanupRemovedEndpoints(prev, state);
+    }
+    for (const [key, prev] of before) {
+      this.desired.remove(key);
+      this.cleanupRemovedEndpoints(prev, undefined);
+      this.ids.release(key);
+    }
+    if (after.size) this.portsOfService.set(serviceKey, after);
+    else this.portsOfService.delete(serviceKey);
+  }
+
+  /** Queues what must follow the removal of endpoints: UDP conntrack flushes, learned affinity flows. */
+  private cleanupRemovedEndpoints(prev: PortRecord, next: ServicePortState | undefined): void {
+    const gone = prev.state.endpoints.filter((e) => !next?.endpoints.some((n) => n.ip === e.ip && n.port === e.port));
+    if (!gone.length) return;
+    const sp = prev.state;
+    const t = tablesOf(this.options);
+    for (const ep of gone) {
+      if (sp.protocol === 'UDP') {
+        // Exactly this endpoint's entries of this service port: original dst = service, reply src = endpoint.
+        this.afterSync.push({
+          type: 'nx_ct_flush',
+          ipProto: PROTO.UDP,
+          zoneId: sp.family === 'IPv4' ? this.options.ctZone : this.options.ctZone6,
+          orig: { dst: sp.vip, dstPort: sp.port },
+          reply: { src: ep.ip, srcPort: ep.port },
+        });
+      }
+      if (sp.affinitySeconds > 0) {
+        this.afterSync.push({
+          type: 'flow_mod',
+          cookie: learnedCookie(this.options.cookiePrefix, prev.id, ep.ip, ep.port),
+          cookieMask: ALL_ONES,
+          tableId: t.affinity,
+          command: OFPFC_DELETE,
+          idleTimeout: 0,
+          hardTimeout: 0,
+          priority: 0,
+          bufferId: ANY,
+          outPort: ANY,
+          outGroup: ANY,
+          flags: 0,
+          match: [],
+          instructions: [],
+        });
+      }
+    }
+  }
+
+  // ---- switch ---------------------------------------------------------------------------------
+
+  private readonly onConnected = (): void => {
+    void this.loadSwitch().catch((err: Error) => {
+      this.log?.warn({ err: err.message }, 'reading the switch failed');
+      this.emit('error', err);
+    });
+  };
+
+  private readonly onDisconnected = (): void => {
+    this.loaded = false;
+    this.reconciler.forget();
+  };
+
+  /** Reads what the switch has (the proxy's flows and groups) and diffs against it. */
+  private async loadSwitch(): Promise<void> {
+    const prefix = prefixCookie(this.options.cookiePrefix);
+    const [flows, groups] = await Promise.all([
+      this.sw.dumpFlows({ cookie: prefix, cookieMask: COOKIE_PREFIX_MASK }),
+      this.sw.dumpGroups(),
+    ]);
+    const recovered = this.ids.recover(flows, tablesOf(this.options).service);
+    this.reconciler.loadInstalled(flows, groups);
+    this.log?.info({ flows: flows.length, groups: groups.length, recovered }, 'read the switch');
+    const first = !this.loaded;
+    this.loaded = true;
+    this.fullPending = true;
+    if (first && this.sourceReady) {
+      for (const key of this.model.serviceKeys()) this.recompute(key);
+      for (const key of [...this.portsOfService.keys()]) if (!this.model.portsOf(key).length) this.recompute(key);
+    }
+    this.scheduleSync();
+  }
+
+  private readonly onPacketIn = (m: { cookie: bigint; match: { field: string; value: unknown }[]; data: Buffer }): void => {
+    if ((m.cookie & COOKIE_PREFIX_MASK) !== prefixCookie(this.options.cookiePrefix)) return;
+    if (cookieKind(m.cookie) !== CookieKind.Service) return;
+    const now = Date.now();
+    this.rejectTokens = Math.min(this.rejectRate, this.rejectTokens + ((now - this.rejectRefill) * this.rejectRate) / 1000);
+    this.rejectRefill = now;
+    if (this.rejectTokens < 1) return;
+    this.rejectTokens--;
+    const inPort = m.match.find((f) => f.field === 'in_port')?.value;
+    const frame = rejectFrame(m.data);
+    if (typeof inPort !== 'number' || !frame) return;
+    this.metrics.rejects.inc();
+    this.sw.packetOut({ data: frame, inPort, actions: [{ type: 'output', port: OFPP_IN_PORT, maxLen: 0 }] }).catch((err: Error) => {
+      this.log?.debug({ err: err.message }, 'refusal not sent');
+    });
+  };
+
+  // ---- syncing --------------------------------------------------------------------------------
+
+  private scheduleSync(): void {
+    if (this.stopped) return;
+    if (this.syncing) {
+      this.pending = true;
+      return;
+    }
+    this.syncing = true;
+    queueMicrotask(() => void this.runSync());
+  }
+
+  private async runSync(): Promise<void> {
+    try {
+      while (!this.stopped && this.loaded && this.sourceReady && this.sw.connected) {
+        this.pending = false;
+        const started = performance.now();
+        const changesSince = this.oldestChange;
+        this.oldestChange = undefined;
+        const full = this.fullPending;
+        this.fullPending = false;
+        const keys = this.desired.takeDirty();
+        const held: string[] = [];
+        for (const owner of this.quarantine.keys()) {
+          for (const k of this.desired.ownersKeys(owner)) if (keys.delete(k)) held.push(k);
+        }
+        const after = this.afterSync;
+        this.afterSync = [];
+        const result = await this.reconciler.sync(this.sw, keys);
+        for (const m of after) {
+          await this.sw.request(m).catch((err: Error) => this.log?.warn({ err: err.message, type: m.type }, 'cleanup message failed'));
+        }
+        if (result.messages === 0 && (full || after.length === 0)) await this.sw.barrier();
+        this.desired.markDirty(held);
+        for (const [owner, err] of result.failed) this.fail(owner, err);
+        for (const op of result.applied) {
+          const owner = this.desired.ownerOf(op.key);
+          if (owner !== undefined) this.retryDelay.delete(owner);
+        }
+        const now = performance.now();
+        this.metrics.syncDuration.observe((now - started) / 1000);
+        if (changesSince !== undefined) this.metrics.programmingLatency.observe((now - changesSince) / 1000);
+        this.metrics.syncs.inc({ result: result.failed.size ? 'partial' : 'ok' });
+        this.metrics.flows.set(this.reconciler.installedFlows());
+        this.metrics.groups.set(this.reconciler.installedCount - this.reconciler.installedFlows());
+        this.metrics.servicePorts.set(this.servicePortCount);
+        this.emit('synced', { messages: result.messages, durationMs: now - started, full });
+        if (!this.pending && this.desired.dirtyCount === held.length) break;
+      }
+    } catch (err) {
+      this.metrics.syncs.inc({ result: 'error' });
+      this.log?.warn({ err: (err as Error).message }, 'sync failed');
+      this.emit('error', err as Error);
+    } finally {
+      this.syncing = false;
+    }
+    if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Holds a refused owner's changes back, then retries them; the delay doubles while it keeps failing. */
+  private fail(owner: string, err: Error): void {
+    this.reportServiceError(this.serviceOf(owner), err);
+    const delay = Math.min((this.retryDelay.get(owner) ?? this.retryMs / 2) * 2, this.retryMaxMs);
+    this.retryDelay.set(owner, delay);
+    clearTimeout(this.quarantine.get(owner));
+    const timer = setTimeout(() => {
+      this.quarantine.delete(owner);
+      this.desired.markDirty(this.desired.ownersKeys(owner));
+      this.scheduleSync();
+    }, delay * (0.8 + Math.random() * 0.4));
+    timer.unref?.();
+    this.quarantine.set(owner, timer);
+  }
+
+  private serviceOf(owner: string): string {
+    for (const [svc, ports] of this.portsOfService) if (ports.has(owner)) return svc;
+    return owner;
+  }
+
+  private reportServiceError(service: string, err: Error): void {
+    this.metrics.errors.inc({ service });
+    this.log?.warn({ service, err: err.message }, 'service not programmed');
+    this.emit('serviceError', service, err);
+  }
+}
+
+function samePort(a: ServicePortState, b: ServicePortState): boolean {
+  if (a.mode !== b.mode || a.affinitySeconds !== b.affinitySeconds || a.endpoints.length !== b.endpoints.length) return false;
+  for (let i = 0; i < a.endpoints.length; i++) {
+    const x = a.endpoints[i]!;
+    const y = b.endpoints[i]!;
+    if (x.ip !== y.ip || x.port !== y.port || x.local !== y.local) return false;
+  }
+  return true;
+}

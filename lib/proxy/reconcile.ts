@@ -1,0 +1,199 @@
+/**
+ * Brings the switch to the desired state with the fewest flow and group changes: each sync compares
+ * only the keys that changed since the last one (or everything, after reading the switch), and
+ * applies the difference as one atomic bundle (a lone message is atomic by itself and goes out
+ * bare). A member the switch refuses fails only its owner: the owner's changes are taken out, the
+ * rest is applied, and the owner is reported and retried later.
+ */
+import type { FlowStats, GroupDesc, OfpMessage } from '../../protocol/index.js';
+import type { Outgoing } from '../session/session.js';
+import { BundleError } from '../controller/errors.js';
+import { OpenFlowError } from '../session/errors.js';
+import { cookieKind, CookieKind } from './cookies.js';
+import type { DesiredState } from './desired.js';
+import { keyedFlowStats, keyedGroupDesc, type FlowEntry, type GroupEntry, type Keyed } from './entries.js';
+
+const OFPFC_ADD = 0;
+const OFPFC_MODIFY_STRICT = 2;
+const OFPFC_DELETE_STRICT = 4;
+const OFPGC_ADD = 0;
+const OFPGC_MODIFY = 1;
+const OFPGC_DELETE = 2;
+const ANY = 0xffffffff;
+const ALL_ONES = 0xffffffffffffffffn;
+
+/** What the reconciler needs from a switch (the controller API's Switch provides it). */
+export interface SwitchPort {
+  request(msg: Outgoing): Promise<unknown>;
+  bundle(build: (b: { add(m: Outgoing): unknown }) => void): Promise<void>;
+}
+
+export type OpKind = 'add' | 'modify' | 'delete';
+
+export interface Op {
+  key: string;
+  kind: OpKind;
+  message: Outgoing;
+  /** Installed-state update once applied. */
+  next: Keyed | undefined;
+}
+
+export interface SyncResult {
+  applied: Op[];
+  /** Owners whose changes the switch refused (kept pending for a retry). */
+  failed: Map<string, Error>;
+  /** Messages sent (including retries without the failed owners). */
+  messages: number;
+}
+
+function flowMod(e: FlowEntry, command: number): Outgoing {
+  return {
+    type: 'flow_mod',
+    cookie: e.cookie,
+    cookieMask: command === OFPFC_ADD ? 0n : ALL_ONES,
+    tableId: e.table,
+    command,
+    idleTimeout: 0,
+    hardTimeout: 0,
+    priority: e.priority,
+    bufferId: ANY,
+    outPort: ANY,
+    outGroup: ANY,
+    flags: 0,
+    match: e.match,
+    instructions: command === OFPFC_DELETE_STRICT ? [] : e.instructions,
+  };
+}
+
+function groupMod(e: GroupEntry, command: number): Outgoing {
+  return { type: 'group_mod', command, groupType: e.groupType, groupId: e.groupId, buckets: command === OFPGC_DELETE ? [] : e.buckets };
+}
+
+/** Order within one transaction: groups exist before flows use them and outlive them. */
+function rank(op: Op): number {
+  const group = op.message.type === 'group_mod';
+  if (op.kind === 'delete') return group ? 5 : 4;
+  if (group) return op.kind === 'add' ? 0 : 1;
+  return op.kind === 'add' ? 2 : 3;
+}
+
+export class Reconciler {
+  /** What the switch holds, by key (as read back or as applied). */
+  private readonly installed = new Map<string, Keyed>();
+
+  constructor(
+    private readonly desired: DesiredState,
+    private readonly isOwnedGroup: (groupId: number) => boolean,
+  ) {}
+
+  get installedCount(): number {
+    return this.installed.size;
+  }
+
+  installedFlows(): number {
+    let n = 0;
+    for (const k of this.installed.values()) if (k.entry.kind === 'flow') n++;
+    return n;
+  }
+
+  /**
+   * Replaces the installed view with what the switch reports (flows already filtered by the
+   * proxy's cookie; learned affinity flows are left alone) and marks every key for comparison.
+   */
+  loadInstalled(flows: Iterable<FlowStats>, groups: Iterable<GroupDesc>): void {
+    const before = [...this.installed.keys()];
+    this.installed.clear();
+    for (const f of flows) {
+      if (cookieKind(f.cookie) === CookieKind.Learned) continue;
+      const k = keyedFlowStats(f);
+      this.installed.set(k.key, k);
+    }
+    for (const g of groups) {
+      if (!this.isOwnedGroup(g.groupId)) continue;
+      const k = keyedGroupDesc(g);
+      this.installed.set(k.key, k);
+    }
+    this.desired.markDirty(before);
+    this.desired.markDirty(this.installed.keys());
+    this.desired.markDirty(this.desired.keys());
+  }
+
+  /** Forgets the installed view (the switch is gone); everything is compared on the next load. */
+  forget(): void {
+    this.installed.clear();
+  }
+
+  /** Operations that would bring `keys` to the desired state. */
+  plan(keys: Iterable<string>): Op[] {
+    const ops: Op[] = [];
+    for (const key of keys) {
+      const want = this.desired.get(key);
+      const have = this.installed.get(key);
+      if (want && have && want.body === have.body) continue;
+      if (!want && !have) continue;
+      if (want && !have) {
+        ops.push({ key, kind: 'add', next: want, message: messageFor(want, 'add') });
+      } else if (!want && have) {
+        ops.push({ key, kind: 'delete', next: undefined, message: messageFor(have, 'delete') });
+      } else {
+        const w = want!.entry;
+        const h = have!.entry;
+        // A flow whose cookie changes is replaced (a modify keeps the old cookie).
+        const replace = w.kind === 'flow' && h.kind === 'flow' && w.cookie !== h.cookie;
+        ops.push({ key, kind: replace ? 'add' : 'modify', next: want, message: messageFor(want!, replace ? 'add' : 'modify') });
+      }
+    }
+    return ops.sort((a, b) => rank(a) - rank(b));
+  }
+
+  /**
+   * Applies the changes of `keys` (default: every key changed since the last sync). Owners whose
+   * changes fail are reported in the result and their keys stay pending.
+   */
+  async sync(sw: SwitchPort, keys: Iterable<string> = this.desired.takeDirty()): Promise<SyncResult> {
+    let ops = this.plan(keys);
+    const failed = new Map<string, Error>();
+    let messages = 0;
+    for (;;) {
+      if (!ops.length) return { applied: [], failed, messages };
+      try {
+        messages += ops.length;
+        if (ops.length === 1) await sw.request(ops[0]!.message);
+        else await sw.bundle((b) => ops.forEach((op) => b.add(op.message)));
+        for (const op of ops) {
+          if (op.next) this.installed.set(op.key, op.next);
+          else this.installed.delete(op.key);
+        }
+        return { applied: ops, failed, messages };
+      } catch (err) {
+        const index = failingIndex(err, ops.length);
+        if (index === undefined) {
+          // Not attributable (connection lost, …): everything stays pending.
+          this.desired.markDirty(ops.map((o) => o.key));
+          throw err;
+        }
+        const owner = this.desired.ownerOf(ops[index]!.key) ?? 'unknown';
+        failed.set(owner, err as Error);
+        const dropped = ops.filter((o) => (this.desired.ownerOf(o.key) ?? 'unknown') === owner);
+        this.desired.markDirty(dropped.map((o) => o.key));
+        ops = ops.filter((o) => (this.desired.ownerOf(o.key) ?? 'unknown') !== owner);
+      }
+    }
+  }
+}
+
+function messageFor(k: Keyed, kind: OpKind): Outgoing {
+  const e = k.entry;
+  if (e.kind === 'flow') {
+    return flowMod(e, kind === 'add' ? OFPFC_ADD : kind === 'modify' ? OFPFC_MODIFY_STRICT : OFPFC_DELETE_STRICT);
+  }
+  return groupMod(e, kind === 'add' ? OFPGC_ADD : kind === 'modify' ? OFPGC_MODIFY : OFPGC_DELETE);
+}
+
+function failingIndex(err: unknown, size: number): number | undefined {
+  if (err instanceof BundleError && err.member) return err.member.index;
+  if (err instanceof OpenFlowError && size === 1) return 0;
+  return undefined;
+}
+
+export type { OfpMessage };
