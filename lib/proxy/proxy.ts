@@ -85,7 +85,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private rejectRefill = Date.now();
   private readonly rejectRate: number;
   private stopped = false;
-  private readonly idleWaiters: (() => void)[] = [];
+  private readonly idleWaiters: { allowFailures: boolean; resolve: () => void }[] = [];
 
   constructor(
     private readonly sw: Switch,
@@ -139,13 +139,17 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     for (const timer of this.quarantine.values()) clearTimeout(timer);
     this.quarantine.clear();
     await this.source.stop();
-    for (const w of this.idleWaiters.splice(0)) w();
+    for (const w of this.idleWaiters.splice(0)) w.resolve();
   }
 
-  /** Resolves when the switch holds everything the source says (nothing pending, nothing failing). */
-  whenSynced(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  /**
+   * Resolves when the switch holds everything the source says: nothing pending and, unless
+   * `allowFailures`, no service waiting to be retried after the switch refused it.
+   */
+  whenSynced(opts: { allowFailures?: boolean } = {}): Promise<void> {
+    const allow = opts.allowFailures === true;
+    if (this.isIdle(allow)) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push({ allowFailures: allow, resolve }));
   }
 
   /** Service ports currently programmed. */
@@ -155,8 +159,21 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     return n;
   }
 
-  private isIdle(): boolean {
-    return this.loaded && this.sourceReady && !this.syncing && !this.pending && this.desired.dirtyCount === 0 && this.quarantine.size === 0;
+  private isIdle(allowFailures = false): boolean {
+    if (!this.loaded || !this.sourceReady || this.syncing || this.pending) return false;
+    let held = 0;
+    for (const owner of this.quarantine.keys()) held += this.desired.ownersKeys(owner).length;
+    if (!allowFailures && this.quarantine.size) return false;
+    return this.desired.dirtyCount <= held;
+  }
+
+  private wakeIdleWaiters(): void {
+    const keep: typeof this.idleWaiters = [];
+    for (const w of this.idleWaiters) {
+      if (this.isIdle(w.allowFailures)) w.resolve();
+      else keep.push(w);
+    }
+    this.idleWaiters.splice(0, this.idleWaiters.length, ...keep);
   }
 
   // ---- source ---------------------------------------------------------------------------------
@@ -361,7 +378,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     } finally {
       this.syncing = false;
     }
-    if (this.isIdle()) for (const w of this.idleWaiters.splice(0)) w();
+    this.wakeIdleWaiters();
   }
 
   /** Holds a refused owner's changes back, then retries them; the delay doubles while it keeps failing. */
