@@ -1,122 +1,168 @@
-/** OpenFlow 1.3 standard actions (OFPAT_*). */
+/**
+ * OpenFlow standard actions (OFPAT_*): the OpenFlow 1.3 set, and the OpenFlow 1.1 "set" actions
+ * (types 1-10, 13, 14) that Open vSwitch still accepts in 1.3.
+ */
+import { EncodeError } from '../errors.js';
 import { readOxm, writeOxm } from '../fields/oxm.js';
-import { registerAction, type ActionCodec } from './codec.js';
-import type { StandardAction } from './types.js';
+import { formatIpv4, parseIpv4, readMac, writeMac } from '../fields/values.js';
+import { MAX_ACTION_LEN, registerAction, type ActionCodec } from './codec.js';
+import { put16, put32, put8 } from './put.js';
+import type { ActionOf, StandardAction } from './types.js';
 
-type Of<T extends StandardAction['type']> = Extract<StandardAction, { type: T }>;
+type Of<T extends StandardAction['type']> = ActionOf<T>;
 
-function empty<T extends StandardAction['type']>(name: T, code: number): ActionCodec<Of<T>> {
-  return {
-    name,
-    code,
-    nicira: false,
-    encode: (w) => w.zeros(4),
-    decode: (r, s) => {
-      r.pad(4, s);
-      return { type: name } as Of<T>;
-    },
-  };
+function codec<T extends StandardAction['type']>(
+  type: T,
+  code: number,
+  struct: string,
+  len: number,
+  encode: ActionCodec<Of<T>>['encode'],
+  decode: ActionCodec<Of<T>>['decode'],
+): ActionCodec<Of<T>> {
+  return { type, code, struct, minLen: len, maxLen: len, encode, decode };
 }
 
-/** Actions whose body is a u16 ethertype then 2 pad bytes. */
-function ethertype<T extends 'push_vlan' | 'push_mpls' | 'pop_mpls' | 'push_pbb'>(name: T, code: number): ActionCodec<Of<T>> {
-  return {
-    name,
+/** Header only (ofp_action_header). */
+function empty<T extends StandardAction['type']>(type: T, code: number): ActionCodec<Of<T>> {
+  const a = { type } as Of<T>;
+  return codec(
+    type,
     code,
-    nicira: false,
-    encode: (w, a: { ethertype: number }) => {
-      w.u16(a.ethertype);
-      w.zeros(2);
-    },
-    decode: (r, s) => {
-      const ethertype = r.u16(s);
-      r.pad(2, s);
-      return { type: name, ethertype } as Of<T>;
-    },
-  };
+    'ofp_action_header',
+    8,
+    () => {},
+    () => ({ ...a }),
+  );
 }
 
-/** Actions whose body is a u8 ttl then 3 pad bytes. */
-function ttl<T extends 'set_mpls_ttl' | 'set_nw_ttl'>(name: T, code: number): ActionCodec<Of<T>> {
-  return {
-    name,
+/** One unsigned integer right after the 4-byte header, then padding to 8 bytes. */
+function scalar<T extends StandardAction['type'], K extends string>(
+  type: T,
+  code: number,
+  struct: string,
+  key: K,
+  bits: 8 | 16 | 32,
+): ActionCodec<Of<T>> {
+  return codec(
+    type,
     code,
-    nicira: false,
-    encode: (w, a: { ttl: number }) => {
-      w.u8(a.ttl);
-      w.zeros(3);
+    struct,
+    8,
+    (w, a, path) => {
+      const v = (a as unknown as Record<K, number>)[key];
+      if (bits === 8) put8(w, v, path, key);
+      else if (bits === 16) put16(w, v, path, key);
+      else put32(w, v, path, key);
     },
-    decode: (r, s) => {
-      const ttl = r.u8(s);
-      r.pad(3, s);
-      return { type: name, ttl } as Of<T>;
+    (r, s) => {
+      const v = bits === 8 ? r.u8(s) : bits === 16 ? r.u16(s) : r.u32(s);
+      return { type, [key]: v } as unknown as Of<T>;
     },
-  };
+  );
 }
 
-const output: ActionCodec<Of<'output'>> = {
-  name: 'output',
-  code: 0,
-  nicira: false,
-  encode: (w, a) => {
-    w.u32(a.port);
-    w.u16(a.maxLen);
-    w.zeros(6);
+function ipv4<T extends 'set_nw_src' | 'set_nw_dst'>(type: T, code: number): ActionCodec<Of<T>> {
+  return codec(
+    type,
+    code,
+    'ofp_action_nw_addr',
+    8,
+    (w, x, path) => {
+      const a = x as ActionOf<'set_nw_src' | 'set_nw_dst'>;
+      const v = typeof a.ip === 'string' ? parseIpv4(a.ip) : -1;
+      if (v < 0) throw new EncodeError(`${JSON.stringify(a.ip)} is not an IPv4 address`, `${path}.ip`);
+      w.u32(v);
+    },
+    (r, s) => ({ type, ip: formatIpv4(r.u32(s)) }) as Of<T>,
+  );
+}
+
+function dlAddr<T extends 'set_dl_src' | 'set_dl_dst'>(type: T, code: number): ActionCodec<Of<T>> {
+  return codec(
+    type,
+    code,
+    'ofp_action_dl_addr',
+    16,
+    (w, x, path) => {
+      const a = x as ActionOf<'set_dl_src' | 'set_dl_dst'>;
+      try {
+        if (typeof a.mac !== 'string') throw new EncodeError(`${String(a.mac)} is not an Ethernet address`, '');
+        writeMac(w, a.mac, '');
+      } catch (err) {
+        if (err instanceof EncodeError) throw new EncodeError(err.reason, `${path}.mac`);
+        throw err;
+      }
+    },
+    (r, s) => ({ type, mac: readMac(r, s) }) as Of<T>,
+  );
+}
+
+const output = codec(
+  'output',
+  0,
+  'ofp_action_output',
+  16,
+  (w, a, path) => {
+    put32(w, a.port, path, 'port');
+    put16(w, a.maxLen, path, 'maxLen');
   },
-  decode: (r, s) => {
+  (r, s) => {
     const port = r.u32(s);
-    const maxLen = r.u16(s);
-    r.pad(6, s);
-    return { type: 'output', port, maxLen };
+    return { type: 'output', port, maxLen: r.u16(s) };
   },
-};
+);
 
-const setQueue: ActionCodec<Of<'set_queue'>> = {
-  name: 'set_queue',
-  code: 21,
-  nicira: false,
-  encode: (w, a) => w.u32(a.queueId),
-  decode: (r, s) => ({ type: 'set_queue', queueId: r.u32(s) }),
-};
-
-const group: ActionCodec<Of<'group'>> = {
-  name: 'group',
-  code: 22,
-  nicira: false,
-  encode: (w, a) => w.u32(a.groupId),
-  decode: (r, s) => ({ type: 'group', groupId: r.u32(s) }),
-};
-
+/** OFPAT_SET_FIELD: an unmasked OXM right after the 4-byte header. */
 const setField: ActionCodec<Of<'set_field'>> = {
-  name: 'set_field',
+  type: 'set_field',
   code: 25,
-  nicira: false,
+  struct: 'ofp_action_set_field',
+  minLen: 8,
+  maxLen: MAX_ACTION_LEN,
   encode: (w, a, path) => {
-    const { type: _t, ...oxm } = a;
-    writeOxm(w, oxm, path);
+    if ((a as { mask?: unknown }).mask !== undefined) {
+      throw new EncodeError('an OpenFlow 1.3 set_field cannot carry a mask (use reg_load or reg_load2)', `${path}.mask`);
+    }
+    writeOxm(w, a, path);
   },
   decode: (r, s) => {
-    const oxm = readOxm(r, s);
-    return { type: 'set_field', ...oxm };
+    if (r.remaining >= 4 && r.buf[r.pos + 2]! & 1) r.fail('an OpenFlow 1.3 set_field OXM cannot be masked', s);
+    const oxm = readOxm(r, 'ofp_action_set_field.field');
+    const out: Of<'set_field'> = { type: 'set_field', field: oxm.field, value: oxm.value };
+    if (oxm.header !== undefined) out.header = oxm.header;
+    if (oxm.experimenter !== undefined) out.experimenter = oxm.experimenter;
+    return out;
   },
 };
 
 for (const c of [
   output,
+  scalar('set_vlan_vid', 1, 'ofp_action_vlan_vid', 'vlanVid', 16),
+  scalar('set_vlan_pcp', 2, 'ofp_action_vlan_pcp', 'vlanPcp', 8),
+  dlAddr('set_dl_src', 3),
+  dlAddr('set_dl_dst', 4),
+  ipv4('set_nw_src', 5),
+  ipv4('set_nw_dst', 6),
+  scalar('set_nw_tos', 7, 'ofp_action_nw_tos', 'tos', 8),
+  scalar('set_nw_ecn', 8, 'ofp_action_nw_ecn', 'ecn', 8),
+  scalar('set_tp_src', 9, 'ofp_action_tp_port', 'port', 16),
+  scalar('set_tp_dst', 10, 'ofp_action_tp_port', 'port', 16),
   empty('copy_ttl_out', 11),
   empty('copy_ttl_in', 12),
-  ttl('set_mpls_ttl', 15),
+  scalar('set_mpls_label', 13, 'ofp_action_mpls_label', 'label', 32),
+  scalar('set_mpls_tc', 14, 'ofp_action_mpls_tc', 'tc', 8),
+  scalar('set_mpls_ttl', 15, 'ofp_action_mpls_ttl', 'ttl', 8),
   empty('dec_mpls_ttl', 16),
-  ethertype('push_vlan', 17),
+  scalar('push_vlan', 17, 'ofp_action_push', 'ethertype', 16),
   empty('pop_vlan', 18),
-  ethertype('push_mpls', 19),
-  ethertype('pop_mpls', 20),
-  setQueue,
-  group,
-  ttl('set_nw_ttl', 23),
+  scalar('push_mpls', 19, 'ofp_action_push', 'ethertype', 16),
+  scalar('pop_mpls', 20, 'ofp_action_pop_mpls', 'ethertype', 16),
+  scalar('set_queue', 21, 'ofp_action_set_queue', 'queueId', 32),
+  scalar('group', 22, 'ofp_action_group', 'groupId', 32),
+  scalar('set_nw_ttl', 23, 'ofp_action_nw_ttl', 'ttl', 8),
   empty('dec_nw_ttl', 24),
   setField,
-  ethertype('push_pbb', 26),
+  scalar('push_pbb', 26, 'ofp_action_push', 'ethertype', 16),
   empty('pop_pbb', 27),
 ] as ActionCodec[]) {
   registerAction(c);

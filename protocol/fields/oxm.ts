@@ -2,36 +2,70 @@
 import { EncodeError } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { OXM_CLASS_EXPERIMENTER, fieldByHeader, fieldByName, type FieldDef, type FieldEncoding } from './registry.js';
-import type { Match, OxmField } from './types.js';
-import { readValue, writeValue } from './values.js';
+import { OXM_CLASS_EXPERIMENTER, fieldByHeader, fieldByName, type FieldDef, type FieldLookup } from './registry.js';
+import type { FieldValue, Match, OxmField } from './types.js';
+import { valueAt, writeValue } from './values.js';
 
 const OFPMT_OXM = 1;
+/** OpenFlow 1.0 ports from OFPP_MAX (0xff00) up are the top of the 32-bit space in OpenFlow 1.1+. */
+const OFPP_MAX = 0xff00;
+const OFPP11_OFFSET = 0xffff0000;
 
 /** Resolves the definition and wire encoding an entry will be written with. */
-export function encodingFor(entry: { field: string; header?: number; experimenter?: number }, path: string): { def: FieldDef; enc: FieldEncoding } {
+export function encodingFor(entry: { field: string; header?: number; experimenter?: number }, path: string): FieldLookup {
   if (entry.header !== undefined) {
     const found = fieldByHeader(entry.header, entry.experimenter);
     if (found && (entry.field === found.def.name || fieldByName(entry.field) === found.def)) return found;
-    throw new EncodeError(`header 0x${entry.header.toString(16)} does not belong to field "${entry.field}"`, path);
+    throw new EncodeError(`header 0x${(entry.header >>> 0).toString(16)} does not belong to field "${entry.field}"`, path);
   }
   const def = fieldByName(entry.field);
   if (!def) throw new EncodeError(`unknown field "${entry.field}"`, path);
-  return { def, enc: def.encodings[0]! };
+  const enc = def.encodings[0];
+  if (!enc) {
+    throw new EncodeError(
+      `"${def.name}" has no OXM/NXM encoding of its own; canonicalMatch() turns it into the fields OpenFlow 1.3 carries`,
+      path,
+    );
+  }
+  return { def, enc };
+}
+
+function portToWire16(v: FieldValue, path: string): number {
+  if (typeof v === 'number' && Number.isInteger(v)) {
+    if (v >= 0 && v < OFPP_MAX) return v;
+    if (v >= 0xffffff00 && v <= 0xffffffff) return v - OFPP11_OFFSET;
+  }
+  throw new EncodeError(`port ${String(v)} has no OpenFlow 1.0 (16-bit) form`, path);
 }
 
 /** Writes one OXM TLV (header, optional experimenter id, value, optional mask). */
 export function writeOxm(w: Writer, entry: OxmField, path: string): void {
   if (entry.field === 'unknown') return writeUnknownOxm(w, entry, path);
   const { def, enc } = encodingFor(entry, path);
-  const hasMask = entry.mask !== undefined;
+  const mask = entry.mask;
+  const hasMask = mask !== undefined;
   if (hasMask && !def.maskable) throw new EncodeError(`field "${def.name}" cannot be masked`, path);
+  let bytes = enc.bytes;
+  if (def.variable) {
+    if (!Buffer.isBuffer(entry.value) || entry.value.length < 1 || entry.value.length > enc.bytes) {
+      throw new EncodeError(`"${def.name}" needs a Buffer of 1 to ${enc.bytes} bytes`, path);
+    }
+    bytes = entry.value.length;
+    if (hasMask && (!Buffer.isBuffer(mask) || mask.length !== bytes)) {
+      throw new EncodeError(`"${def.name}" mask must be a Buffer as long as the value`, path);
+    }
+  }
   const expLen = enc.experimenter === undefined ? 0 : 4;
-  const len = expLen + (hasMask ? enc.bytes * 2 : enc.bytes);
+  const len = expLen + (hasMask ? bytes * 2 : bytes);
   w.u32((enc.header | (hasMask ? 0x100 : 0) | len) >>> 0);
   if (enc.experimenter !== undefined) w.u32(enc.experimenter);
-  writeValue(w, def.kind, enc.bytes, entry.value, path);
-  if (hasMask) writeValue(w, def.kind, enc.bytes, entry.mask!, `${path}.mask`);
+  if (enc.port16) {
+    w.u16(portToWire16(entry.value, path));
+    if (hasMask) w.u16(portToWire16(mask, `${path}.mask`));
+    return;
+  }
+  writeValue(w, def.kind, bytes, entry.value, path);
+  if (hasMask) writeValue(w, def.kind, bytes, mask, `${path}.mask`);
 }
 
 function writeUnknownOxm(w: Writer, entry: OxmField, path: string): void {
@@ -42,43 +76,68 @@ function writeUnknownOxm(w: Writer, entry: OxmField, path: string): void {
   if (mask !== undefined && (!Buffer.isBuffer(mask) || mask.length !== entry.value.length)) {
     throw new EncodeError('an unknown field mask must be a Buffer as long as the value', path);
   }
-  const expLen = entry.experimenter === undefined ? 0 : 4;
+  const isExp = entry.header >>> 16 === OXM_CLASS_EXPERIMENTER;
+  if (isExp !== (entry.experimenter !== undefined)) {
+    throw new EncodeError('an experimenter-class (0xffff) header needs an experimenter id, and only it', path);
+  }
+  const expLen = isExp ? 4 : 0;
   const len = expLen + entry.value.length * (mask ? 2 : 1);
-  if (len > 255) throw new EncodeError('OXM payload longer than 255 bytes', path);
+  if (len > 255) throw new EncodeError(`OXM payload of ${len} bytes exceeds the 255-byte length field`, path);
   w.u32(((entry.header & 0xfffffe00) | (mask ? 0x100 : 0) | len) >>> 0);
   if (entry.experimenter !== undefined) w.u32(entry.experimenter);
   w.bytes(entry.value);
   if (mask) w.bytes(mask);
 }
 
-/** Reads one OXM TLV. */
+/** Reads one OXM TLV. Unknown headers become `unknown` entries; malformed TLVs raise ProtocolError. */
 export function readOxm(r: Reader, structure = 'oxm'): OxmField {
   const start = r.pos;
-  const header = r.u32(structure);
+  const buf = r.buf;
+  if (r.end - start < 4) r.need(4, structure);
+  const header = ((buf[start]! << 24) | (buf[start + 1]! << 16) | (buf[start + 2]! << 8) | buf[start + 3]!) >>> 0;
   const hasMask = (header & 0x100) !== 0;
   const len = header & 0xff;
-  const body = r.sub(len, structure);
+  let p = start + 4;
+  const end = p + len;
+  if (end > r.end) r.fail(`OXM length ${len} runs past the end (${r.end - p} bytes left)`, structure, p);
   let experimenter: number | undefined;
   if (header >>> 16 === OXM_CLASS_EXPERIMENTER) {
-    experimenter = body.u32(`${structure}.experimenter`);
+    if (len < 4) r.fail(`experimenter OXM length ${len} is shorter than its 4-byte experimenter id`, structure, start);
+    experimenter = buf.readUInt32BE(p);
+    p += 4;
   }
-  const payload = body.remaining;
+  const payload = end - p;
   const found = fieldByHeader(header, experimenter);
-  if (!found || payload !== (hasMask ? 2 : 1) * found.enc.bytes || (hasMask && !found.def.maskable)) {
-    if (found && payload !== (hasMask ? 2 : 1) * found.enc.bytes) {
-      r.fail(`length ${len} is wrong for ${found.enc.wireName}${hasMask ? ' (masked)' : ''}`, structure, start);
-    }
-    if (found && hasMask) r.fail(`${found.enc.wireName} cannot be masked`, structure, start);
+  if (found === undefined) {
     if (hasMask && payload % 2) r.fail(`masked OXM with odd payload length ${payload}`, structure, start);
     const n = hasMask ? payload / 2 : payload;
-    const out: OxmField = { field: 'unknown', header: (header & 0xfffffe00) >>> 0, value: body.bytes(n, structure) };
-    if (hasMask) out.mask = body.bytes(n, structure);
+    const out: OxmField = { field: 'unknown', header: (header & 0xfffffe00) >>> 0, value: Buffer.from(buf.subarray(p, p + n)) };
+    if (hasMask) out.mask = Buffer.from(buf.subarray(p + n, end));
     if (experimenter !== undefined) out.experimenter = experimenter;
+    r.pos = end;
     return out;
   }
   const { def, enc } = found;
-  const out: OxmField = { field: def.name, value: readValue(body, def.kind, enc.bytes, structure) };
-  if (hasMask) out.mask = readValue(body, def.kind, enc.bytes, structure);
+  if (hasMask && !def.maskable) r.fail(`${enc.wireName} cannot be masked`, structure, start);
+  let bytes = enc.bytes;
+  if (def.variable) {
+    bytes = hasMask ? payload / 2 : payload;
+    if (bytes < 1 || bytes > enc.bytes || (hasMask && payload % 2)) {
+      r.fail(`length ${len} is wrong for ${enc.wireName}${hasMask ? ' (masked)' : ''}`, structure, start);
+    }
+  } else if (payload !== (hasMask ? 2 * bytes : bytes)) {
+    const expected = (experimenter === undefined ? 0 : 4) + (hasMask ? 2 * bytes : bytes);
+    r.fail(`length ${len} is wrong for ${enc.wireName}${hasMask ? ' (masked)' : ''}: expected ${expected}`, structure, start);
+  }
+  let value = valueAt(buf, p, def.kind, bytes);
+  let mask: FieldValue | undefined;
+  if (hasMask) mask = valueAt(buf, p + bytes, def.kind, bytes);
+  if (enc.port16) {
+    if ((value as number) >= OFPP_MAX) value = ((value as number) + OFPP11_OFFSET) >>> 0;
+    if (mask !== undefined && (mask as number) >= OFPP_MAX) mask = ((mask as number) + OFPP11_OFFSET) >>> 0;
+  }
+  r.pos = end;
+  const out: OxmField = mask === undefined ? { field: def.name, value } : { field: def.name, value, mask };
   if (enc !== def.encodings[0]) {
     out.header = enc.header;
     if (experimenter !== undefined) out.experimenter = experimenter;
@@ -91,7 +150,15 @@ export function writeMatch(w: Writer, match: Match, path = 'match'): void {
   const start = w.pos;
   w.u16(OFPMT_OXM);
   w.u16(0);
-  for (let i = 0; i < match.length; i++) writeOxm(w, match[i]!, `${path}[${i}]`);
+  for (let i = 0; i < match.length; i++) {
+    try {
+      writeOxm(w, match[i]!, path);
+    } catch (err) {
+      // Paths are built only on failure: the per-entry `match[3]` string would cost more than the entry.
+      if (err instanceof EncodeError) throw new EncodeError(err.reason, `${path}[${i}]${err.path.slice(path.length)}`);
+      throw err;
+    }
+  }
   w.fillLength16(start, start + 2, path);
   w.padFrom(start, 8);
 }
@@ -105,7 +172,8 @@ export function readMatch(r: Reader, structure = 'ofp_match'): Match {
   if (length < 4) r.fail(`match length ${length} is shorter than its header`, structure, start);
   const body = r.sub(length - 4, structure);
   const match: Match = [];
-  while (body.remaining > 0) match.push(readOxm(body, `${structure}.oxm_fields`));
+  const inner = `${structure}.oxm_fields`;
+  while (body.pos < body.end) match.push(readOxm(body, inner));
   r.pad((8 - (length % 8)) % 8, `${structure}.pad`);
   return match;
 }
@@ -121,13 +189,22 @@ export interface FieldHeaderRef {
 export function writeFieldHeader(w: Writer, ref: FieldHeaderRef, path: string): void {
   if (ref.field === 'unknown') {
     if (ref.header === undefined) throw new EncodeError('an unknown field needs a header', path);
+    if ((ref.header >>> 16 === OXM_CLASS_EXPERIMENTER) !== (ref.experimenter !== undefined)) {
+      throw new EncodeError('an experimenter-class (0xffff) header needs an experimenter id, and only it', path);
+    }
     w.u32(ref.header);
     if (ref.experimenter !== undefined) w.u32(ref.experimenter);
     return;
   }
   const { enc } = encodingFor(ref, path);
-  const expLen = enc.experimenter === undefined ? 0 : 4;
-  w.u32((enc.header | (enc.bytes + expLen)) >>> 0);
+  if (ref.header !== undefined && (ref.header & 0x1ff) !== 0) {
+    // A header as read (readFieldHeader): keep its own length and mask bits (a variable-length
+    // field's width lives there). A header with those bits clear just picks the encoding.
+    w.u32(ref.header >>> 0);
+  } else {
+    const expLen = enc.experimenter === undefined ? 0 : 4;
+    w.u32((enc.header | (enc.bytes + expLen)) >>> 0);
+  }
   if (enc.experimenter !== undefined) w.u32(enc.experimenter);
 }
 
@@ -136,16 +213,21 @@ export function readFieldHeader(r: Reader, structure: string): FieldHeaderRef & 
   const header = r.u32(structure);
   let experimenter: number | undefined;
   if (header >>> 16 === OXM_CLASS_EXPERIMENTER) experimenter = r.u32(structure);
+  const expLen = experimenter === undefined ? 0 : 4;
   const found = fieldByHeader(header, experimenter);
   if (!found) {
-    const out: FieldHeaderRef & { bits: number } = { field: 'unknown', header: header >>> 0, bits: (header & 0xff) * 8 };
+    const out: FieldHeaderRef & { bits: number } = { field: 'unknown', header: header >>> 0, bits: Math.max(0, (header & 0xff) - expLen) * 8 };
     if (experimenter !== undefined) out.experimenter = experimenter;
     return out;
   }
-  const out: FieldHeaderRef & { bits: number } = { field: found.def.name, bits: found.enc.bytes * 8 };
-  if (found.enc !== found.def.encodings[0] || (header & 0x1ff) !== found.enc.bytes + (experimenter === undefined ? 0 : 4)) {
+  const { def, enc } = found;
+  const bits = def.variable ? Math.max(0, (header & 0xff) - expLen) * 8 : enc.bytes * 8;
+  const out: FieldHeaderRef & { bits: number } = { field: def.name, bits };
+  if (enc !== def.encodings[0] || (header & 0x1ff) !== enc.bytes + expLen) {
     out.header = header >>> 0;
     if (experimenter !== undefined) out.experimenter = experimenter;
   }
   return out;
 }
+
+export type { FieldDef };

@@ -1,18 +1,74 @@
 /**
- * The field table: one row per match field, driving OXM/NXM encode and decode (and, in
- * protocol/text, parsing and printing). Adding a field is adding a row in ./table.ts.
+ * The field table: one row per match field, driving OXM/NXM encode and decode, prerequisites,
+ * the OpenFlow 1.3 canonical form (./canonical.ts) and the ovs-ofctl value syntax (./text.ts).
+ * Adding a field is adding a row in ./table.ts.
  */
 
-/** How a field's value is represented (see ./types.ts) and printed. */
-export type ValueKind = 'uint' | 'mac' | 'ipv4' | 'ipv6';
+/**
+ * How a field's value is represented (see ./types.ts): `uint` → number (≤ 32 bits) or bigint,
+ * `mac`/`ipv4`/`ipv6` → text, `bytes` → Buffer (variable-length fields such as tun_metadata0).
+ */
+export type ValueKind = 'uint' | 'mac' | 'ipv4' | 'ipv6' | 'bytes';
+
+/** How ovs-ofctl reads and prints the value (meta-flow's "Formatting"). */
+export type FieldFormat =
+  | 'decimal'
+  | 'hex'
+  | 'ethernet'
+  | 'ipv4'
+  | 'ipv6'
+  /** OpenFlow port: reserved names (LOCAL, CONTROLLER…) or a decimal number. */
+  | 'port'
+  /** ip_frag: no, first, later, yes, not_later. */
+  | 'frag'
+  | 'tun_flags'
+  | 'tcp_flags'
+  | 'ct_state'
+  /** packet_type: `(ns,ns_type)`. */
+  | 'packet_type';
+
+/**
+ * A field's prerequisites, as Open vSwitch checks them (meta-flow's "Prerequisites"):
+ * `eth` Ethernet packet_type; `arp` eth_type 0x0806 or 0x8035; `vlan` a VLAN header present
+ * (vlan_vid with OFPVID_PRESENT); `ip` 0x0800; `ipv6` 0x86dd; `ip_any` either; `mpls` 0x8847 or
+ * 0x8848; `tcp`/`udp`/`sctp` ip_any and that ip_proto; `icmp` ip and ip_proto 1; `icmp6` ipv6 and
+ * ip_proto 58; `nd` icmp6 with type 135/136 and code 0; `nd_solicit`/`nd_advert` type 135/136;
+ * `ct` a ct_state match implying a valid connection; `nsh` eth_type 0x894f; `l4` any of tcp, udp,
+ * sctp, icmp, icmp6 (the protocol-dependent tp_src/tp_dst); `in_port` an in_port match (for
+ * in_phy_port); `pbb` eth_type 0x88e7.
+ */
+export type Prerequisite =
+  | 'eth'
+  | 'arp'
+  | 'vlan'
+  | 'ip'
+  | 'ipv6'
+  | 'ip_any'
+  | 'mpls'
+  | 'tcp'
+  | 'udp'
+  | 'sctp'
+  | 'icmp'
+  | 'icmp6'
+  | 'nd'
+  | 'nd_solicit'
+  | 'nd_advert'
+  | 'ct'
+  | 'nsh'
+  | 'l4'
+  | 'in_port'
+  | 'pbb';
 
 export const OXM_CLASS_NXM0 = 0x0000;
 export const OXM_CLASS_NXM1 = 0x0001;
+export const OXM_CLASS_ERICSSON = 0x1000;
 export const OXM_CLASS_OPENFLOW_BASIC = 0x8000;
+export const OXM_CLASS_PACKET_REGS = 0x8001;
 export const OXM_CLASS_EXPERIMENTER = 0xffff;
 
 export const EXPERIMENTER_NICIRA = 0x00002320;
 export const EXPERIMENTER_ONF = 0x4f4e4600;
+export const EXPERIMENTER_NSH = 0x005ad650;
 
 /** One wire encoding of a field: its header (without hasmask and length) and width. */
 export interface FieldEncoding {
@@ -20,10 +76,15 @@ export interface FieldEncoding {
   header: number;
   /** For the experimenter class (0xffff): the experimenter id that follows the header. */
   experimenter?: number;
-  /** Value width on the wire, in bytes. */
+  /** Value width on the wire, in bytes (the maximum, for variable-length fields). */
   bytes: number;
   /** The name OVS gives this header (`NXM_OF_IP_DST`, `OXM_OF_IPV4_DST`, `ONFOXM_ET_TCP_FLAGS`). */
   wireName: string;
+  /**
+   * The wire carries an OpenFlow 1.0 16-bit port (NXM_OF_IN_PORT): values are converted to and from
+   * the OpenFlow 1.1+ 32-bit numbering the field uses (0xff00–0xffff ↔ 0xffffff00–0xffffffff).
+   */
+  port16?: true;
 }
 
 export interface FieldDef {
@@ -35,53 +96,82 @@ export interface FieldDef {
   /** Significant bits (e.g. 12+1 for vlan_vid, 6 for ip_dscp); ≤ bytes*8. */
   bits: number;
   maskable: boolean;
-  /** The encoding OVS 3.1 writes for OpenFlow 1.3 first, then any other it accepts. */
+  /**
+   * The encoding OVS 3.1 writes for OpenFlow 1.3 first, then any other it accepts. Empty for
+   * ovs-ofctl names that have no encoding of their own (tp_src, dl_vlan…: see ./canonical.ts).
+   */
   encodings: readonly FieldEncoding[];
-  /** Prerequisites in ovs-ofctl terms, e.g. `ip`, `tcp`, `ipv6`, `icmp`, `arp`, `vlan`. */
-  prereq?: string;
+  /** Prerequisites (see Prerequisite). */
+  prereq?: Prerequisite;
+  /** How ovs-ofctl reads and prints the value. */
+  format: FieldFormat;
+  /** Variable-length field (tun_metadata): any width from 1 to encodings[0].bytes. */
+  variable?: true;
+  /** One line on what the field is and, where it applies, how OpenFlow 1.3 carries it. */
+  doc?: string;
 }
 
 export function oxmHeader(cls: number, field: number): number {
   return ((cls << 16) | (field << 9)) >>> 0;
 }
 
-const byName = new Map<string, FieldDef>();
-/** Key: header (class|field, no mask/len) for non-experimenter; `header:experimenter` for experimenter. */
-const byHeader = new Map<string, { def: FieldDef; enc: FieldEncoding }>();
-const byHeaderNum = new Map<number, { def: FieldDef; enc: FieldEncoding }>();
+export interface FieldLookup {
+  def: FieldDef;
+  enc: FieldEncoding;
+}
 
-export function registerFields(defs: readonly FieldDef[]): void {
-  for (const def of defs) {
+const byName = new Map<string, FieldDef>();
+/**
+ * Headers are keyed by `header >>> 9` (class << 7 | field): a 23-bit small integer, which V8
+ * hashes without boxing, unlike the full 32-bit header.
+ */
+const byHeaderNum = new Map<number, FieldLookup>();
+/** Experimenter headers: header key → experimenter id → entry. */
+const byExperimenter = new Map<number, Map<number, FieldLookup>>();
+const defs: FieldDef[] = [];
+
+export function registerFields(list: readonly FieldDef[]): void {
+  for (const def of list) {
     for (const n of [def.name, ...def.aliases]) {
       if (byName.has(n)) throw new Error(`duplicate field name ${n}`);
       byName.set(n, def);
     }
+    defs.push(def);
     for (const enc of def.encodings) {
-      const entry = { def, enc };
+      const entry: FieldLookup = { def, enc };
+      const key = enc.header >>> 9;
       if (enc.experimenter === undefined) {
-        if (byHeaderNum.has(enc.header)) throw new Error(`duplicate field header ${enc.wireName}`);
-        byHeaderNum.set(enc.header, entry);
+        if (byHeaderNum.has(key)) throw new Error(`duplicate field header ${enc.wireName}`);
+        byHeaderNum.set(key, entry);
       } else {
-        byHeader.set(`${enc.header}:${enc.experimenter}`, entry);
+        let inner = byExperimenter.get(key);
+        if (!inner) byExperimenter.set(key, (inner = new Map()));
+        if (inner.has(enc.experimenter)) throw new Error(`duplicate field header ${enc.wireName}`);
+        inner.set(enc.experimenter, entry);
       }
       if (!byName.has(enc.wireName)) byName.set(enc.wireName, def);
     }
   }
 }
 
+/** Looks a field up by its OVS name, an alias ovs-ofctl accepts, or a wire name (`NXM_NX_REG0`). */
 export function fieldByName(name: string): FieldDef | undefined {
   return byName.get(name);
 }
 
 /** Looks a header up (hasmask and length bits ignored). */
-export function fieldByHeader(
-  header: number,
-  experimenter?: number,
-): { def: FieldDef; enc: FieldEncoding } | undefined {
-  const h = (header & 0xfffffe00) >>> 0;
-  return experimenter === undefined ? byHeaderNum.get(h) : byHeader.get(`${h}:${experimenter}`);
+export function fieldByHeader(header: number, experimenter?: number): FieldLookup | undefined {
+  const key = header >>> 9;
+  if (experimenter === undefined) return byHeaderNum.get(key);
+  return byExperimenter.get(key)?.get(experimenter >>> 0);
 }
 
+/** Every field, in table order. */
 export function allFields(): IterableIterator<FieldDef> {
-  return new Set(byName.values()).values();
+  return defs.values();
+}
+
+/** The field's value width in bytes: its canonical encoding's, or enough for its bits. */
+export function fieldBytes(def: FieldDef): number {
+  return def.encodings[0]?.bytes ?? Math.ceil(def.bits / 8);
 }

@@ -5,27 +5,71 @@ import type { Writer } from '../wire/writer.js';
 import type { ValueKind } from './registry.js';
 import type { FieldValue } from './types.js';
 
-export function writeMac(w: Writer, mac: string, path: string): void {
-  const parts = mac.split(':');
-  if (parts.length !== 6) throw new EncodeError(`"${mac}" is not an Ethernet address`, path);
-  w.ensure(6);
-  for (const p of parts) {
-    const v = parseInt(p, 16);
-    if (!(p.length >= 1 && p.length <= 2) || Number.isNaN(v) || !/^[0-9a-fA-F]+$/.test(p)) {
-      throw new EncodeError(`"${mac}" is not an Ethernet address`, path);
+const HEX2: string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** Parses `aa:bb:cc:dd:ee:ff` (1 or 2 hex digits per byte) into 6 bytes, or null. */
+export function parseMac(s: string): Uint8Array | null {
+  const out = new Uint8Array(6);
+  let i = 0;
+  for (let k = 0; k < 6; k++) {
+    if (k) {
+      if (s.charCodeAt(i) !== 58) return null;
+      i++;
     }
-    w.buf[w.pos++] = v;
+    const a = hexDigit(s.charCodeAt(i));
+    if (a < 0) return null;
+    const b = hexDigit(s.charCodeAt(i + 1));
+    if (b < 0) {
+      out[k] = a;
+      i += 1;
+    } else {
+      out[k] = a * 16 + b;
+      i += 2;
+    }
   }
+  return i === s.length ? out : null;
+}
+
+/** `aa:bb:cc:dd:ee:ff` from 6 bytes at `at`. */
+export function formatMac(b: Uint8Array, at = 0): string {
+  return `${HEX2[b[at]!]}:${HEX2[b[at + 1]!]}:${HEX2[b[at + 2]!]}:${HEX2[b[at + 3]!]}:${HEX2[b[at + 4]!]}:${HEX2[b[at + 5]!]}`;
+}
+
+export function writeMac(w: Writer, mac: string, path: string): void {
+  w.ensure(6);
+  const buf = w.buf;
+  const at = w.pos;
+  // Fast path: the canonical aa:bb:cc:dd:ee:ff, straight into the buffer.
+  if (typeof mac === 'string' && mac.length === 17) {
+    let ok = true;
+    for (let k = 0; k < 6 && ok; k++) {
+      const i = k * 3;
+      const a = hexDigit(mac.charCodeAt(i));
+      const b = hexDigit(mac.charCodeAt(i + 1));
+      if (a < 0 || b < 0 || (k < 5 && mac.charCodeAt(i + 2) !== 58)) ok = false;
+      else buf[at + k] = a * 16 + b;
+    }
+    if (ok) {
+      w.pos = at + 6;
+      return;
+    }
+  }
+  const b = typeof mac === 'string' ? parseMac(mac) : null;
+  if (!b) throw new EncodeError(`"${String(mac)}" is not an Ethernet address`, path);
+  w.bytes(b);
 }
 
 export function readMac(r: Reader, structure: string): string {
-  const v = r.view(6, structure);
-  let s = '';
-  for (let i = 0; i < 6; i++) {
-    if (i) s += ':';
-    const b = v[i]!;
-    s += (b < 16 ? '0' : '') + b.toString(16);
-  }
+  r.need(6, structure);
+  const s = formatMac(r.buf, r.pos);
+  r.pos += 6;
   return s;
 }
 
@@ -33,6 +77,7 @@ export function readMac(r: Reader, structure: string): string {
 export function parseIpv4(s: string): number {
   let acc = 0;
   let octet = -1;
+  let digits = 0;
   let dots = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -40,10 +85,11 @@ export function parseIpv4(s: string): number {
       if (octet < 0 || dots === 3) return -1;
       acc = acc * 256 + octet;
       octet = -1;
+      digits = 0;
       dots++;
     } else if (c >= 48 && c <= 57) {
       octet = octet < 0 ? c - 48 : octet * 10 + (c - 48);
-      if (octet > 255) return -1;
+      if (octet > 255 || ++digits > 3) return -1;
     } else {
       return -1;
     }
@@ -68,49 +114,79 @@ export function readIpv4(r: Reader, structure: string): string {
   return formatIpv4(r.u32(structure));
 }
 
-/** Parses IPv6 text (with `::` and an optional dotted-quad tail) into 16 bytes, or null. */
+function parseHexGroup(s: string, from: number, to: number): number {
+  if (to <= from || to - from > 4) return -1;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = hexDigit(s.charCodeAt(i));
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/** Parses IPv6 text (with `::` and an optional dotted-quad tail), as inet_pton does, into 16 bytes, or null. */
 export function parseIpv6(s: string): Uint8Array | null {
-  const out = new Uint8Array(16);
-  const dbl = s.indexOf('::');
-  if (dbl !== s.lastIndexOf('::')) return null;
-  const head = dbl >= 0 ? s.slice(0, dbl) : s;
-  const tail = dbl >= 0 ? s.slice(dbl + 2) : '';
-  const groups = (part: string): number[] | null => {
-    if (part === '') return [];
-    const res: number[] = [];
-    const pieces = part.split(':');
-    for (let i = 0; i < pieces.length; i++) {
-      const p = pieces[i]!;
-      if (i === pieces.length - 1 && p.includes('.')) {
-        const v4 = parseIpv4(p);
-        if (v4 < 0) return null;
-        res.push(v4 >>> 16, v4 & 0xffff);
-      } else {
-        if (!/^[0-9a-fA-F]{1,4}$/.test(p)) return null;
-        res.push(parseInt(p, 16));
-      }
+  if (typeof s !== 'string' || s.length < 2 || s.length > 45) return null;
+  const groups: number[] = [];
+  let gap = -1;
+  let i = 0;
+  if (s.startsWith('::')) {
+    gap = 0;
+    i = 2;
+    if (i === s.length) return new Uint8Array(16);
+  } else if (s.charCodeAt(0) === 58) {
+    return null;
+  }
+  while (i < s.length) {
+    let j = i;
+    while (j < s.length && s.charCodeAt(j) !== 58) j++;
+    const piece = s.slice(i, j);
+    if (j === s.length && piece.includes('.')) {
+      const v4 = parseIpv4(piece);
+      if (v4 < 0 || groups.length > 6) return null;
+      groups.push(v4 >>> 16, v4 & 0xffff);
+      i = j;
+      break;
     }
-    return res;
-  };
-  const h = groups(head);
-  const t = groups(tail);
-  if (!h || !t) return null;
-  if (dbl < 0 ? h.length !== 8 : h.length + t.length > 7) return null;
-  const all = dbl < 0 ? h : [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t];
-  for (let i = 0; i < 8; i++) {
-    out[2 * i] = all[i]! >>> 8;
-    out[2 * i + 1] = all[i]! & 255;
+    const g = parseHexGroup(s, i, j);
+    if (g < 0) return null;
+    groups.push(g);
+    if (j === s.length) {
+      i = j;
+      break;
+    }
+    // j points at ':'
+    if (s.charCodeAt(j + 1) === 58) {
+      if (gap >= 0) return null;
+      gap = groups.length;
+      i = j + 2;
+      if (i === s.length) break;
+    } else {
+      i = j + 1;
+      if (i === s.length) return null;
+    }
+  }
+  if (groups.length > 8 || (gap < 0 && groups.length !== 8) || (gap >= 0 && groups.length > 7)) return null;
+  const out = new Uint8Array(16);
+  const tailStart = gap < 0 ? 8 : 8 - (groups.length - gap);
+  for (let k = 0; k < groups.length; k++) {
+    const slot = gap >= 0 && k >= gap ? tailStart + (k - gap) : k;
+    out[2 * slot] = groups[k]! >>> 8;
+    out[2 * slot + 1] = groups[k]! & 255;
   }
   return out;
 }
 
 /** RFC 5952 text, as inet_ntop prints it (IPv4-mapped and -compatible forms included). */
-export function formatIpv6(b: Uint8Array): string {
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push((b[2 * i]! << 8) | b[2 * i + 1]!);
+export function formatIpv6(b: Uint8Array, at = 0): string {
+  const g0 = (b[at]! << 8) | b[at + 1]!;
+  const g: number[] = new Array(8);
+  g[0] = g0;
+  for (let i = 1; i < 8; i++) g[i] = (b[at + 2 * i]! << 8) | b[at + 2 * i + 1]!;
   // inet_ntop prints ::ffff:a.b.c.d and ::a.b.c.d (the latter only when not ::/::1-like).
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && (g[5] === 0xffff || (g[5] === 0 && g[6] !== 0))) {
-    const v4 = `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  if (g0 === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && (g[5] === 0xffff || (g[5] === 0 && g[6] !== 0))) {
+    const v4 = `${b[at + 12]}.${b[at + 13]}.${b[at + 14]}.${b[at + 15]}`;
     return g[5] === 0xffff ? `::ffff:${v4}` : `::${v4}`;
   }
   let bestStart = -1;
@@ -128,9 +204,17 @@ export function formatIpv6(b: Uint8Array): string {
     }
     i = j;
   }
-  const hex = (a: number[]) => a.map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return hex(g);
-  return `${hex(g.slice(0, bestStart))}::${hex(g.slice(bestStart + bestLen))}`;
+  let s = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      s += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (s.length && !s.endsWith(':')) s += ':';
+    s += g[i]!.toString(16);
+  }
+  return s;
 }
 
 export function writeIpv6(w: Writer, ip: string, path: string): void {
@@ -140,11 +224,14 @@ export function writeIpv6(w: Writer, ip: string, path: string): void {
 }
 
 export function readIpv6(r: Reader, structure: string): string {
-  return formatIpv6(r.view(16, structure));
+  r.need(16, structure);
+  const s = formatIpv6(r.buf, r.pos);
+  r.pos += 16;
+  return s;
 }
 
 function toBigInt(v: FieldValue, path: string): bigint {
-  if (typeof v === 'bigint') return v;
+  if (typeof v === 'bigint' && v >= 0n) return v;
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return BigInt(v);
   if (typeof v === 'string' && /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v)) return BigInt(v);
   throw new EncodeError(`${String(v)} is not an unsigned integer`, path);
@@ -171,36 +258,57 @@ export function writeUint(w: Writer, v: FieldValue, bytes: number, path: string)
     return;
   }
   const big = toBigInt(v, path);
+  if (bytes === 8) {
+    if (big > 0xffffffffffffffffn) throw new EncodeError(`${String(v)} does not fit in 64 bits`, path);
+    w.ensure(8);
+    w.buf.writeBigUInt64BE(big, w.pos);
+    w.pos += 8;
+    return;
+  }
   if (big >> BigInt(bytes * 8) !== 0n) throw new EncodeError(`${String(v)} does not fit in ${bytes * 8} bits`, path);
   w.ensure(bytes);
-  for (let i = bytes - 1; i >= 0; i--) {
-    w.buf[w.pos + i] = Number(big >> BigInt((bytes - 1 - i) * 8) & 0xffn);
+  if (bytes === 16) {
+    w.buf.writeBigUInt64BE(big >> 64n, w.pos);
+    w.buf.writeBigUInt64BE(big & 0xffffffffffffffffn, w.pos + 8);
+  } else {
+    let x = big;
+    for (let i = bytes - 1; i >= 0; i--) {
+      w.buf[w.pos + i] = Number(x & 0xffn);
+      x >>= 8n;
+    }
   }
   w.pos += bytes;
 }
 
-/** Reads an unsigned integer: number up to 4 bytes, bigint beyond. */
-export function readUint(r: Reader, bytes: number, structure: string): number | bigint {
+/** The unsigned integer of `bytes` width at `buf[at]`: number up to 4 bytes, bigint beyond. */
+export function uintAt(buf: Buffer, at: number, bytes: number): number | bigint {
   switch (bytes) {
     case 1:
-      return r.u8(structure);
+      return buf[at]!;
     case 2:
-      return r.u16(structure);
+      return (buf[at]! << 8) | buf[at + 1]!;
+    case 3:
+      return (buf[at]! << 16) | (buf[at + 1]! << 8) | buf[at + 2]!;
     case 4:
-      return r.u32(structure);
-    case 3: {
-      const hi = r.u8(structure);
-      return hi * 65536 + r.u16(structure);
-    }
+      return buf.readUInt32BE(at);
     case 8:
-      return r.u64(structure);
+      return buf.readBigUInt64BE(at);
+    case 16:
+      return (buf.readBigUInt64BE(at) << 64n) | buf.readBigUInt64BE(at + 8);
     default: {
-      const v = r.view(bytes, structure);
       let acc = 0n;
-      for (const b of v) acc = (acc << 8n) | BigInt(b);
+      for (let i = 0; i < bytes; i++) acc = (acc << 8n) | BigInt(buf[at + i]!);
       return acc;
     }
   }
+}
+
+/** Reads an unsigned integer: number up to 4 bytes, bigint beyond. */
+export function readUint(r: Reader, bytes: number, structure: string): number | bigint {
+  r.need(bytes, structure);
+  const v = uintAt(r.buf, r.pos, bytes);
+  r.pos += bytes;
+  return v;
 }
 
 export function writeValue(w: Writer, kind: ValueKind, bytes: number, v: FieldValue, path: string): void {
@@ -216,20 +324,33 @@ export function writeValue(w: Writer, kind: ValueKind, bytes: number, v: FieldVa
     case 'ipv6':
       if (typeof v === 'string') return writeIpv6(w, v, path);
       break;
+    case 'bytes':
+      if (Buffer.isBuffer(v) && v.length >= 1 && v.length <= bytes) return w.bytes(v);
+      throw new EncodeError(`a Buffer of 1 to ${bytes} bytes is required`, path);
   }
   if (Buffer.isBuffer(v) && v.length === bytes) return w.bytes(v);
   throw new EncodeError(`${String(v)} is not a valid ${kind} value`, path);
 }
 
-export function readValue(r: Reader, kind: ValueKind, bytes: number, structure: string): FieldValue {
+/** The value of `kind` in `bytes` bytes at `buf[at]`. */
+export function valueAt(buf: Buffer, at: number, kind: ValueKind, bytes: number): FieldValue {
   switch (kind) {
     case 'uint':
-      return readUint(r, bytes, structure);
+      return uintAt(buf, at, bytes);
     case 'ipv4':
-      return readIpv4(r, structure);
+      return formatIpv4(buf.readUInt32BE(at));
     case 'mac':
-      return readMac(r, structure);
+      return formatMac(buf, at);
     case 'ipv6':
-      return readIpv6(r, structure);
+      return formatIpv6(buf, at);
+    case 'bytes':
+      return Buffer.from(buf.subarray(at, at + bytes));
   }
+}
+
+export function readValue(r: Reader, kind: ValueKind, bytes: number, structure: string): FieldValue {
+  r.need(bytes, structure);
+  const v = valueAt(r.buf, r.pos, kind, bytes);
+  r.pos += bytes;
+  return v;
 }

@@ -72,8 +72,15 @@ export class Writer {
 
   zeros(n: number): void {
     this.ensure(n);
-    this.buf.fill(0, this.pos, this.pos + n);
-    this.pos += n;
+    const b = this.buf;
+    let p = this.pos;
+    if (n <= 16) {
+      for (const end = p + n; p < end; p++) b[p] = 0;
+    } else {
+      b.fill(0, p, p + n);
+      p += n;
+    }
+    this.pos = p;
   }
 
   /** Fixed-width, NUL-padded string (e.g. port names, table names). */

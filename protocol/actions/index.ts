@@ -1,0 +1,21 @@
+/**
+ * ofwire/protocol actions and instructions: the list codecs used by flow_mod, group_mod (buckets)
+ * and packet_out, the wire constants, and the Action / Instruction types.
+ */
+import './standard.js';
+import './nicira.js';
+
+export {
+  readAction,
+  readActions,
+  writeAction,
+  writeActions,
+  actionCodec,
+  actionCodecs,
+  MAX_ACTION_LEN,
+  MAX_ACTION_NESTING,
+} from './codec.js';
+export type { ActionCodec } from './codec.js';
+export { readInstruction, readInstructions, writeInstruction, writeInstructions } from './instructions.js';
+export * from './constants.js';
+export type * from './types.js';
