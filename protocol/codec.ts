@@ -6,6 +6,7 @@ import { EncodeError } from './errors.js';
 import type { MessageType, OfpMessage } from './message.js';
 import { Reader } from './wire/reader.js';
 import { Writer } from './wire/writer.js';
+import { put32, put8 } from './messages/put.js';
 
 export const OFP13_VERSION = 0x04;
 export const OFP_HEADER_LEN = 8;
@@ -25,6 +26,8 @@ export interface MessageCodec<T extends OfpMessage = OfpMessage> {
   /** For experimenter messages: experimenter id and exp_type/subtype. */
   experimenter?: number;
   expType?: number;
+  /** A few words naming the message in errors (e.g. `group 5`), when its type alone is not enough. */
+  describe?(m: T): string;
   /** Writes the body after the 8-byte header (and after experimenter id + type for experimenter messages). */
   encode(w: Writer, m: T, path: string): void;
   /** Reads the body from a reader bounded to the message, positioned after the header(s). */
@@ -49,23 +52,30 @@ export function messageCodec(type: MessageType): MessageCodec | undefined {
 
 const shared = new Writer(1 << 16);
 
-/** Appends one encoded message to `w`. */
-export function writeMessage(w: Writer, m: OfpMessage): void {
+/** Appends one encoded message to `w`; `path` prefixes error paths (for nested messages). */
+export function writeMessage(w: Writer, m: OfpMessage, path?: string): void {
+  const where = path ?? (m && typeof m === 'object' ? String(m.type) : 'message');
+  if (!m || typeof m !== 'object') throw new EncodeError('a message must be an object', where);
   const codec = byName.get(m.type);
-  if (!codec) throw new EncodeError(`unknown message type "${m.type}"`, 'message');
+  if (!codec) throw new EncodeError(`unknown message type "${String(m.type)}"`, `${where}.type`);
   const start = w.pos;
-  const version = 'version' in m && m.version !== undefined ? m.version : OFP13_VERSION;
-  w.u8(version);
-  w.u8(codec.ofpType);
-  w.u16(0);
-  w.u32(m.xid >>> 0);
-  if (codec.experimenter !== undefined) {
-    w.u32(codec.experimenter);
-    w.u32(codec.expType!);
-  }
   try {
-    codec.encode(w, m, m.type);
-    w.fillLength16(start, start + 2, m.type);
+    const version = 'version' in m && m.version !== undefined ? m.version : OFP13_VERSION;
+    put8(w, version, where, 'version');
+    w.u8(codec.ofpType);
+    w.u16(0);
+    put32(w, m.xid, where, 'xid');
+    if (codec.experimenter !== undefined) {
+      w.u32(codec.experimenter);
+      w.u32(codec.expType!);
+    }
+    codec.encode(w, m, where);
+    const len = w.pos - start;
+    if (len > 0xffff) {
+      const what = codec.describe ? `${m.type} (${codec.describe(m)})` : m.type;
+      throw new EncodeError(`${what} encodes to ${len} bytes, over the 65535-byte limit of one OpenFlow message`, where);
+    }
+    w.fillLength16(start, start + 2, where);
   } catch (err) {
     w.pos = start;
     throw err;
@@ -110,7 +120,8 @@ export function readMessage(r: Reader, structure = 'ofp_header'): OfpMessage {
     codec = byOfpType.get(h.type);
   }
   if (!codec) return r.fail(`unknown message type ${h.type}`, structure, start);
-  const versionless = h.type <= 3; // HELLO, ERROR, ECHO_REQUEST, ECHO_REPLY exist in every version
+  // HELLO and ERROR (which may answer a failed HELLO) keep whatever version their header carries.
+  const versionless = h.type <= 1;
   if (!versionless && h.version !== OFP13_VERSION) {
     r.fail(`OpenFlow version 0x${h.version.toString(16)} is not 1.3 (0x04)`, structure, start);
   }

@@ -306,6 +306,12 @@ export interface RoleStatus extends Base {
   properties: RawProperty[];
 }
 
+/** ONFT_REQUESTFORWARD: a group or meter change made by another controller, forwarded whole. */
+export interface RequestForward extends Base {
+  type: 'requestforward';
+  message: OfpMessage;
+}
+
 export interface FlowMonitorCancel extends Base {
   type: 'flow_monitor_cancel';
   id: number;
@@ -336,6 +342,8 @@ export interface CtTuple {
   icmpId?: number;
   icmpType?: number;
   icmpCode?: number;
+  /** NXT_CT_TUPLE_* property types in arrival order, only when not ascending (see PacketIn2Fields.order). */
+  order?: number[];
 }
 
 export interface NxCtFlush extends Base {
@@ -344,6 +352,8 @@ export interface NxCtFlush extends Base {
   zoneId?: number;
   orig?: CtTuple;
   reply?: CtTuple;
+  /** NXT_CT_* property types in arrival order, only when not orig, reply, zone. */
+  order?: number[];
 }
 
 export interface NxSetPacketInFormat extends Base {
@@ -363,8 +373,13 @@ export interface PacketIn2Fields {
   userdata?: Buffer;
   /** The opaque continuation (NXPINT_CONTINUATION), kept verbatim for NXT_RESUME. */
   continuation?: Buffer;
-  /** Properties in the order they appeared, for exact re-encoding; unknown ones kept raw. */
+  /**
+   * NXPINT_* property types in the order they arrived, present only when that differs from the
+   * order Open vSwitch writes (packet, full_len, buffer_id, table_id, cookie, reason, metadata,
+   * continuation, userdata), so that re-encoding is byte-exact.
+   */
   order?: number[];
+  /** Properties ofwire does not know, kept whole. */
   unknown?: RawProperty[];
 }
 
@@ -426,6 +441,7 @@ export type OfpMessage =
   | BundleControl
   | BundleAdd
   | RoleStatus
+  | RequestForward
   | FlowMonitorCancel
   | FlowMonitorPaused
   | FlowMonitorResumed

@@ -1,17 +1,18 @@
 /** OFPT_ECHO_REQUEST / OFPT_ECHO_REPLY. */
 import { registerMessage } from '../codec.js';
 import type { EchoReply, EchoRequest } from '../message.js';
+import { putBytes } from './put.js';
 
 registerMessage<EchoRequest>({
   type: 'echo_request',
   ofpType: 2,
-  encode: (w, m) => w.bytes(m.data),
+  encode: (w, m, path) => putBytes(w, m.data, path, 'data'),
   decode: (r, h, s) => ({ type: 'echo_request', xid: h.xid, data: r.bytes(r.remaining, s) }),
 });
 
 registerMessage<EchoReply>({
   type: 'echo_reply',
   ofpType: 3,
-  encode: (w, m) => w.bytes(m.data),
+  encode: (w, m, path) => putBytes(w, m.data, path, 'data'),
   decode: (r, h, s) => ({ type: 'echo_reply', xid: h.xid, data: r.bytes(r.remaining, s) }),
 });

@@ -1,17 +1,18 @@
 /** OFPT_ERROR, including experimenter errors (OFPET_EXPERIMENTER). */
 import { registerMessage } from '../codec.js';
 import type { ErrorMsg } from '../message.js';
+import { put16, put32, putBytes } from './put.js';
 
 const OFPET_EXPERIMENTER = 0xffff;
 
 registerMessage<ErrorMsg>({
   type: 'error',
   ofpType: 1,
-  encode: (w, m) => {
-    w.u16(m.errType);
-    w.u16(m.code);
-    if (m.errType === OFPET_EXPERIMENTER) w.u32(m.experimenter ?? 0);
-    w.bytes(m.data);
+  encode: (w, m, path) => {
+    put16(w, m.errType, path, 'errType');
+    put16(w, m.code, path, 'code');
+    if (m.errType === OFPET_EXPERIMENTER) put32(w, m.experimenter ?? 0, path, 'experimenter');
+    putBytes(w, m.data, path, 'data');
   },
   decode: (r, h, s) => {
     const errType = r.u16(s);

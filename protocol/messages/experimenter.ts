@@ -1,14 +1,15 @@
 /** OFPT_EXPERIMENTER messages ofwire does not model, kept whole. */
 import { registerMessage } from '../codec.js';
 import type { Experimenter } from '../message.js';
+import { put32, putBytes } from './put.js';
 
 registerMessage<Experimenter>({
   type: 'experimenter',
   ofpType: 4,
-  encode: (w, m) => {
-    w.u32(m.experimenter);
-    w.u32(m.expType);
-    w.bytes(m.data);
+  encode: (w, m, path) => {
+    put32(w, m.experimenter, path, 'experimenter');
+    put32(w, m.expType, path, 'expType');
+    putBytes(w, m.data, path, 'data');
   },
   decode: (r, h, s) => {
     const experimenter = r.u32(s);

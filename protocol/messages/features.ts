@@ -1,6 +1,7 @@
 /** OFPT_FEATURES_REQUEST / OFPT_FEATURES_REPLY (OpenFlow 1.3: no port list). */
 import { registerMessage } from '../codec.js';
 import type { FeaturesReply, FeaturesRequest } from '../message.js';
+import { put32, put64, put8 } from './put.js';
 
 registerMessage<FeaturesRequest>({
   type: 'features_request',
@@ -12,14 +13,14 @@ registerMessage<FeaturesRequest>({
 registerMessage<FeaturesReply>({
   type: 'features_reply',
   ofpType: 6,
-  encode: (w, m) => {
-    w.u64(m.datapathId);
-    w.u32(m.nBuffers);
-    w.u8(m.nTables);
-    w.u8(m.auxiliaryId);
+  encode: (w, m, path) => {
+    put64(w, m.datapathId, path, 'datapathId');
+    put32(w, m.nBuffers, path, 'nBuffers');
+    put8(w, m.nTables, path, 'nTables');
+    put8(w, m.auxiliaryId, path, 'auxiliaryId');
     w.zeros(2);
-    w.u32(m.capabilities);
-    w.u32(m.reserved);
+    put32(w, m.capabilities, path, 'capabilities');
+    put32(w, m.reserved, path, 'reserved');
   },
   decode: (r, h, s) => {
     const datapathId = r.u64(s);

@@ -3,22 +3,23 @@ import { readInstructions, writeInstructions } from '../actions/instructions.js'
 import { registerMessage } from '../codec.js';
 import { readMatch, writeMatch } from '../fields/oxm.js';
 import type { FlowMod } from '../message.js';
+import { put16, put32, put64, put8 } from './put.js';
 
 registerMessage<FlowMod>({
   type: 'flow_mod',
   ofpType: 14,
   encode: (w, m, path) => {
-    w.u64(m.cookie);
-    w.u64(m.cookieMask);
-    w.u8(m.tableId);
-    w.u8(m.command);
-    w.u16(m.idleTimeout);
-    w.u16(m.hardTimeout);
-    w.u16(m.priority);
-    w.u32(m.bufferId);
-    w.u32(m.outPort);
-    w.u32(m.outGroup);
-    w.u16(m.flags);
+    put64(w, m.cookie, path, 'cookie');
+    put64(w, m.cookieMask, path, 'cookieMask');
+    put8(w, m.tableId, path, 'tableId');
+    put8(w, m.command, path, 'command');
+    put16(w, m.idleTimeout, path, 'idleTimeout');
+    put16(w, m.hardTimeout, path, 'hardTimeout');
+    put16(w, m.priority, path, 'priority');
+    put32(w, m.bufferId, path, 'bufferId');
+    put32(w, m.outPort, path, 'outPort');
+    put32(w, m.outGroup, path, 'outGroup');
+    put16(w, m.flags, path, 'flags');
     w.zeros(2);
     writeMatch(w, m.match, `${path}.match`);
     writeInstructions(w, m.instructions, `${path}.instructions`);

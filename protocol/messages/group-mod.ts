@@ -1,17 +1,21 @@
 /** OFPT_GROUP_MOD (struct ofp11_group_mod, then buckets). */
 import { registerMessage } from '../codec.js';
 import type { GroupMod } from '../message.js';
-import { readBuckets, writeBuckets } from './buckets.js';
+import { checkGroupLength, readBuckets, writeBuckets } from './buckets.js';
+import { put16, put32, put8 } from './put.js';
 
 registerMessage<GroupMod>({
   type: 'group_mod',
   ofpType: 15,
+  describe: (m) => `group ${m.groupId}`,
   encode: (w, m, path) => {
-    w.u16(m.command);
-    w.u8(m.groupType);
+    const start = w.pos - 8;
+    put16(w, m.command, path, 'command');
+    put8(w, m.groupType, path, 'groupType');
     w.zeros(1);
-    w.u32(m.groupId);
+    put32(w, m.groupId, path, 'groupId');
     writeBuckets(w, m.buckets, `${path}.buckets`);
+    checkGroupLength(w.pos - start, 16, m, path);
   },
   decode: (r, h, s) => {
     const command = r.u16(s);

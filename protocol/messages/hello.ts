@@ -1,26 +1,29 @@
 /** OFPT_HELLO with its elements (OFPHET_VERSIONBITMAP). */
 import { registerMessage } from '../codec.js';
 import type { Hello, HelloElement } from '../message.js';
+import { put16, put32, putBytes } from './put.js';
 
 const OFPHET_VERSIONBITMAP = 1;
 
 registerMessage<Hello>({
   type: 'hello',
   ofpType: 0,
-  encode: (w, m) => {
-    for (const e of m.elements) {
+  encode: (w, m, path) => {
+    m.elements.forEach((e, i) => {
+      const p = `${path}.elements[${i}]`;
       const start = w.pos;
       if (e.type === 'versionbitmap') {
         w.u16(OFPHET_VERSIONBITMAP);
-        w.u16(4 + 4 * e.bitmaps.length);
-        for (const b of e.bitmaps) w.u32(b);
+        w.u16(0);
+        e.bitmaps.forEach((b, j) => put32(w, b, p, `bitmaps[${j}]`));
       } else {
-        w.u16(e.elementType);
-        w.u16(4 + e.data.length);
-        w.bytes(e.data);
+        put16(w, e.elementType, p, 'elementType');
+        w.u16(0);
+        putBytes(w, e.data, p, 'data');
       }
+      w.fillLength16(start, start + 2, p);
       w.padFrom(start, 8);
-    }
+    });
   },
   decode: (r, h, s) => {
     const elements: HelloElement[] = [];

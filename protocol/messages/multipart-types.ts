@@ -1,5 +1,5 @@
 /** Bodies of OFPT_MULTIPART_REQUEST / OFPT_MULTIPART_REPLY, discriminated by `kind`. */
-import type { Action, Instruction } from '../actions/types.js';
+import type { Instruction } from '../actions/types.js';
 import type { Match } from '../fields/types.js';
 import type { Bucket, MeterBand, RawProperty } from '../message.js';
 import type { PortDesc } from './port-types.js';
@@ -23,6 +23,8 @@ export interface FlowMonitorRequest {
   outPort: number;
   tableId: number;
   match: Match;
+  /** The match_len field as sent, present only when it differs from the match's length (OVS ignores it). */
+  matchLen?: number;
 }
 
 export type MultipartRequestBody =
@@ -189,21 +191,21 @@ export type TableFeatureProperty =
   | { type: 'experimenter' | 'experimenter_miss'; experimenter: number; expType: number; data: Buffer }
   | { type: 'unknown'; propType: number; data: Buffer };
 
-/** An instruction type (with experimenter id for experimenter instructions). */
-export interface InstructionId {
+/**
+ * An instruction or action id in a table-features property: the TLV header's type, the experimenter
+ * id when the type is OFPIT_EXPERIMENTER/OFPAT_EXPERIMENTER (0xffff) and the TLV is long enough,
+ * and any further bytes the TLV carries (kept for exact re-encoding).
+ */
+export interface FeatureId {
   type: number;
   experimenter?: number;
+  data?: Buffer;
 }
 
-/** An action type; experimenter actions carry experimenter id and, for Nicira, the subtype. */
-export interface ActionId {
-  type: number;
-  experimenter?: number;
-  subtype?: number;
-  /** Length field of the id as sent (4, or 8+ for experimenter ids). */
-  len?: number;
-}
+export type InstructionId = FeatureId;
+export type ActionId = FeatureId;
 
+/** An OXM header as sent (hasmask and length bits included), with the experimenter id of class 0xffff. */
 export interface OxmId {
   header: number;
   experimenter?: number;
@@ -219,10 +221,12 @@ export interface TableFeatures {
   properties: TableFeatureProperty[];
 }
 
-/** One ONFST_FLOW_MONITOR reply entry. */
+/** One ONFST_FLOW_MONITOR reply entry (struct onf_flow_update_full / _abbrev). */
 export type FlowUpdate =
   | {
-      event: 'initial' | 'added' | 'removed' | 'modified';
+      /** ONFFME_ADDED 0, DELETED 1, MODIFIED 2. */
+      event: 'added' | 'deleted' | 'modified';
+      /** OFPRR_* for `deleted`, else 0. */
       reason: number;
       priority: number;
       idleTimeout: number;
@@ -230,7 +234,10 @@ export type FlowUpdate =
       tableId: number;
       cookie: bigint;
       match: Match;
-      actions: Action[];
+      /** The match_len field as sent, present only when it differs from the match's length. */
+      matchLen?: number;
+      /** Empty unless the monitor asked for actions (ONFFMF_ACTIONS). */
+      instructions: Instruction[];
     }
   | { event: 'abbrev'; xid: number };
 

@@ -1,6 +1,7 @@
 /** OFPT_GET_CONFIG_REQUEST / OFPT_GET_CONFIG_REPLY / OFPT_SET_CONFIG. */
 import { registerMessage } from '../codec.js';
 import type { GetConfigReply, GetConfigRequest, SetConfig } from '../message.js';
+import { put16 } from './put.js';
 
 registerMessage<GetConfigRequest>({
   type: 'get_config_request',
@@ -16,9 +17,9 @@ for (const [type, ofpType] of [
   registerMessage<GetConfigReply | SetConfig>({
     type,
     ofpType,
-    encode: (w, m) => {
-      w.u16(m.flags);
-      w.u16(m.missSendLen);
+    encode: (w, m, path) => {
+      put16(w, m.flags, path, 'flags');
+      put16(w, m.missSendLen, path, 'missSendLen');
     },
     decode: (r, h, s) => {
       const flags = r.u16(s);
