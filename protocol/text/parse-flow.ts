@@ -233,22 +233,25 @@ function parseFlowAt(text: string, at: number, command: FlowCommand, opts: Parse
   };
 }
 
-/** The actions of `actions=...` text without instructions (as in a bucket). */
+/**
+ * An action list without instructions (`output:1,ct(commit,nat)`), as in a group bucket: parsed and
+ * checked for order and nesting, but not against a match (there is none), so the match-dependent
+ * encodings are the ones ovs-ofctl uses for buckets (mod_vlan_vid pushes a tag, mod_tp_dst is the
+ * OpenFlow 1.1 set_tp_dst).
+ */
 export function parseActions(text: string, options: { ports?: ReadonlyMap<string, number> } = {}): Action[] {
   const scope: ParseScope = { allowInstructions: false, outer: '', depth: 0 };
   if (options.ports) scope.ports = options.ports;
   const list = parseActionList(segment(text), scope);
-  checkActions(list, new FlowView(), 255, scope);
+  if (scope.notOf13) throw failAt(scope.notOf13.token, `no usable protocol: ${scope.notOf13.why}`);
   return lowerActions(list);
 }
 
-/** Instructions (`meter:1,output:2,goto_table:3`) checked against an empty match. */
-export function parseInstructions(text: string, options: { ports?: ReadonlyMap<string, number>; tableId?: number } = {}): Instruction[] {
+/** Instructions (`meter:1,output:2,goto_table:3`), in OpenFlow 1.1+ order; like parseActions, not checked against a match. */
+export function parseInstructions(text: string, options: { ports?: ReadonlyMap<string, number> } = {}): Instruction[] {
   const scope: ParseScope = { allowInstructions: true, outer: '', depth: 0 };
   if (options.ports) scope.ports = options.ports;
-  const list = parseActionList(segment(text), scope);
-  checkActions(list, new FlowView(), options.tableId ?? 255, scope);
-  return lowerInstructions(list);
+  return lowerInstructions(parseActionList(segment(text), scope));
 }
 
 /** One line of an add-flows file: an optional command word, then the flow. */

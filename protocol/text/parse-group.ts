@@ -13,7 +13,7 @@ import { KeyValueReader, segment, valueOf, type KeyValue, type Segment } from '.
 import { ovsField } from './parse-fields.js';
 import { parseSmall, parseU32, parseU64 } from './parse-numbers.js';
 import { OFPG, OFPP, port32, portFromString } from './parse-ports.js';
-import { failAt } from './parse-util.js';
+import { failAt, type Located } from './parse-util.js';
 
 export type GroupCommand = 'add' | 'modify' | 'delete';
 
@@ -115,8 +115,9 @@ function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptio
     const start = eq + 1;
     const next = text.indexOf('bucket=', start);
     const body: Segment = { text: text.slice(start, next >= 0 ? next : undefined), at: seg.at + start };
-    const b = parseBucket(body, groupType, opts);
-    if (groupType !== 1 && b.weight) throw failAt({ text: text.slice(bkt, next >= 0 ? next : undefined), at: seg.at + bkt }, 'Only select groups can have bucket weights.');
+    const whole = { text: text.slice(bkt, next >= 0 ? next : undefined).replace(/[, \t\r\n]+$/, ''), at: seg.at + bkt };
+    const b = parseBucket(body, whole, groupType, opts);
+    if (groupType !== 1 && b.weight) throw failAt(whole, 'Only select groups can have bucket weights.');
     buckets.push(b);
     bkt = next;
   }
@@ -136,7 +137,7 @@ function parseSelectionFields(seg: Segment): void {
   }
 }
 
-function parseBucket(seg: Segment, groupType: number, opts: ParseGroupOptions): Bucket {
+function parseBucket(seg: Segment, whole: Located, groupType: number, opts: ParseGroupOptions): Bucket {
   let weight = groupType === 1 ? 1 : 0;
   let watchPort: number = OFPP.ANY;
   let watchGroup = OFPG.ANY as number;
@@ -168,9 +169,9 @@ function parseBucket(seg: Segment, groupType: number, opts: ParseGroupOptions): 
       items.push(kv);
     }
   }
-  if (!items.length) throw failAt(seg, 'bucket must specify actions');
+  if (!items.length) throw failAt(whole, 'bucket must specify actions');
   if (groupType === 3 && watchPort === OFPP.ANY && watchGroup === OFPG.ANY) {
-    throw failAt(seg, 'fast failover bucket requires watch_port or watch_group');
+    throw failAt(whole, 'fast failover bucket requires watch_port or watch_group');
   }
   const scope: ParseScope = { allowInstructions: false, outer: '', depth: 0 };
   if (opts.ports) scope.ports = opts.ports;

@@ -1,4 +1,4 @@
-/** Small helpers shared by the parsers: errors that point at a token. */
+/** Errors that point at a token, shared by the parsers. */
 import { OfpSyntaxError } from './errors.js';
 
 export type Fail = (token: string, at: number, reason: string) => OfpSyntaxError;
