@@ -1,0 +1,130 @@
+// The Kubernetes client takes about a second of CPU to load: it is imported when a source starts.
+import type { KubernetesObject, V1EndpointSlice, V1Service } from '@kubernetes/client-node';
+import { BaseSource } from './base.js';
+import { SourceError, type ObjectError } from './errors.js';
+import type { RestartingInformer, BackoffOptions, InformerHandlers } from './kube-informer.js';
+import { silentLogger, type SourceLogger } from './logger.js';
+import { serviceFromObject, sliceFromObject } from './model.js';
+
+export interface KubeSourceOptions {
+  /** Path of a kubeconfig file; default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account. */
+  kubeconfig?: string;
+  /** Watch one namespace; default all. */
+  namespace?: string;
+  logger?: SourceLogger;
+  /** Objects per list request (the list is chunked with limit/continue). Default 500. */
+  pageSize?: number;
+  /** Restart delays after a failed list or watch. Default 100 ms doubling up to 30 s. */
+  backoff?: BackoffOptions;
+}
+
+type Resource = 'services' | 'endpointslices';
+
+/**
+ * Services (v1) and EndpointSlices (discovery.k8s.io/v1) from the Kubernetes API through
+ * client-node informers. `synced` comes once both have listed, and again after any relist (whose
+ * differences have already been delivered as changes). Failed lists and watches are retried with
+ * backoff while the last known state is kept. All Services are delivered, including headless and
+ * ExternalName ones: consumers filter with `isProxyableService`.
+ */
+export class KubeSource extends BaseSource {
+  private readonly logger: SourceLogger;
+  private informers: RestartingInformer<KubernetesObject>[] = [];
+  private readonly listed = new Set<Resource>();
+  private keyOfObject: (obj: KubernetesObject) => string = () => '';
+
+  constructor(private readonly options: KubeSourceOptions = {}) {
+    super();
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  async start(): Promise<void> {
+    if (this.informers.length > 0) return;
+    const [{ CoreV1Api, DiscoveryV1Api }, { loadKubeConfig }, { RestartingInformer, keyOfObject }] = await Promise.all([
+      import('@kubernetes/client-node'),
+      import('./kube-config.js'),
+      import('./kube-informer.js'),
+    ]);
+    this.keyOfObject = keyOfObject;
+    const kubeConfig = loadKubeConfig(this.options.kubeconfig);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const discovery = kubeConfig.makeApiClient(DiscoveryV1Api);
+    const namespace = this.options.namespace;
+    const scope = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+    const common = {
+      kubeConfig,
+      pageSize: this.options.pageSize ?? 500,
+      backoff: { initialMs: 100, maxMs: 30_000, ...this.options.backoff },
+      logger: this.logger,
+    };
+    this.listed.clear();
+    const services = new RestartingInformer<V1Service>({
+      ...common,
+      resource: 'services',
+      path: `/api/v1${scope}/services`,
+      listPage: (limit, _continue) =>
+        namespace
+          ? core.listNamespacedService({ namespace, limit, _continue })
+          : core.listServiceForAllNamespaces({ limit, _continue }),
+      handlers: this.handlers('services', this.services, {
+        apply: (obj) => this.applyService(serviceFromObject(obj)),
+        remove: (key) => this.removeService(key),
+      }),
+    });
+    const slices = new RestartingInformer<V1EndpointSlice>({
+      ...common,
+      resource: 'endpointslices',
+      path: `/apis/discovery.k8s.io/v1${scope}/endpointslices`,
+      listPage: (limit, _continue) =>
+        namespace
+          ? discovery.listNamespacedEndpointSlice({ namespace, limit, _continue })
+          : discovery.listEndpointSliceForAllNamespaces({ limit, _continue }),
+      handlers: this.handlers('endpointslices', this.slices, {
+        apply: (obj) => this.applySlice(sliceFromObject(obj)),
+        remove: (key) => this.removeSlice(key),
+      }),
+    });
+    this.informers = [services, slices] as RestartingInformer<KubernetesObject>[];
+  }
+
+  async stop(): Promise<void> {
+    const informers = this.informers;
+    this.informers = [];
+    await Promise.all(informers.map((informer) => informer.stop()));
+    this.endSync();
+  }
+
+  private handlers(
+    resource: Resource,
+    state: Map<string, unknown>,
+    model: { apply(obj: KubernetesObject): void; remove(key: string): void },
+  ): InformerHandlers<KubernetesObject> {
+    return {
+      upsert: (obj) => {
+        try {
+          model.apply(obj);
+        } catch (err) {
+          // The conversion throws only ObjectErrors.
+          const problem = err as ObjectError;
+          const message = `kube: ${problem.message}; keeping the last good version`;
+          this.logger.warn({ resource, field: problem.field }, message);
+          this.report(new SourceError(message, { field: problem.field, cause: problem }));
+        }
+      },
+      remove: (obj) => model.remove(this.keyOfObject(obj)),
+      listed: (keys) => {
+        for (const key of [...state.keys()]) if (!keys.has(key)) model.remove(key);
+        this.listed.add(resource);
+        this.logger.debug({ resource, objects: keys.size }, 'informer listed');
+        if (this.listed.size < 2) return;
+        this.markStateSynced();
+        this.logger.info({ services: this.services.size, slices: this.slices.size }, 'kube source synced');
+      },
+      error: (err) => this.report(err),
+    };
+  }
+
+  private report(err: SourceError): void {
+    this.emit('error', err);
+  }
+}
