@@ -1,0 +1,22 @@
+/** OpenFlow 1.3 sessions: handshake, xids, requests and replies, multipart, keep-alive, events. */
+export {
+  MISS_SEND_LEN_NO_BUFFER,
+  OFP13,
+  Session,
+  type Outgoing,
+  type ReplyOf,
+  type RequestOptions,
+  type SessionEvents,
+  type SessionOptions,
+} from './session.js';
+export {
+  BatchError,
+  HandshakeError,
+  OpenFlowError,
+  PeerDeadError,
+  RequestTimeoutError,
+  SessionClosedError,
+  UnexpectedReplyError,
+  versionName,
+} from './errors.js';
+export { errorName, type ErrorName } from './error-names.js';

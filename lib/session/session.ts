@@ -1,0 +1,735 @@
+/**
+ * One OpenFlow 1.3 conversation with a switch over an open Channel: the HELLO/FEATURES exchange,
+ * xids, request/reply correlation, multipart reassembly and streaming, confirmations by barrier,
+ * echo keep-alive, and the switch's asynchronous messages as typed events.
+ *
+ * Messages that have no reply (flow_mod, group_mod, …) are confirmed by a barrier that the session
+ * appends to the same socket write: their promise resolves when the barrier's reply arrives, or
+ * rejects with the OFPT_ERROR the switch sent for them (OVS answers in order, so an error for an
+ * earlier message always precedes the barrier reply).
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { Logger } from 'pino';
+import {
+  ProtocolError,
+  decodeMessage,
+  helloVersions,
+  peekHeader,
+  versionBitmaps,
+  type BarrierReply,
+  type BundleControl,
+  type EchoReply,
+  type ErrorMsg,
+  type FeaturesReply,
+  type FlowRemoved,
+  type GetAsyncReply,
+  type GetConfigReply,
+  type Hello,
+  type MessageType,
+  type MultipartReply,
+  type MultipartReplyBody,
+  type MultipartRequestBody,
+  type OfpMessage,
+  type PacketIn,
+  type PortStatus,
+  type QueueGetConfigReply,
+  type RoleReply,
+} from '../../protocol/index.js';
+import type { Channel } from '../transport/channel.js';
+import {
+  BatchError,
+  HandshakeError,
+  OpenFlowError,
+  PeerDeadError,
+  RequestTimeoutError,
+  SessionClosedError,
+  UnexpectedReplyError,
+  versionName,
+} from './errors.js';
+import { PartQueue } from './part-queue.js';
+
+export const OFP13 = 0x04;
+/** OFPMPF_REQ_MORE / OFPMPF_REPLY_MORE */
+const MULTIPART_MORE = 1;
+/** OFPT_METER_MOD, the highest message type of OpenFlow 1.3. */
+const OFPT_LAST = 29;
+/** OFPCML_NO_BUFFER: send whole packets, never buffer them in the switch. */
+export const MISS_SEND_LEN_NO_BUFFER = 0xffff;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A message to send: the session assigns the xid. */
+export type Outgoing = DistributiveOmit<OfpMessage, 'xid'> & { xid?: number };
+
+interface ReplyTypes {
+  echo_request: EchoReply;
+  features_request: FeaturesReply;
+  get_config_request: GetConfigReply;
+  barrier_request: BarrierReply;
+  role_request: RoleReply;
+  get_async_request: GetAsyncReply;
+  queue_get_config_request: QueueGetConfigReply;
+  bundle_control: BundleControl;
+  multipart_request: MultipartReply[];
+}
+
+/** What `request()` resolves with: the reply, all multipart parts, or nothing for commands. */
+export type ReplyOf<M extends { type: MessageType }> = M['type'] extends keyof ReplyTypes
+  ? ReplyTypes[M['type']]
+  : void;
+
+const REPLY_TYPE: Partial<Record<MessageType, MessageType>> = {
+  echo_request: 'echo_reply',
+  features_request: 'features_reply',
+  get_config_request: 'get_config_reply',
+  barrier_request: 'barrier_reply',
+  role_request: 'role_reply',
+  get_async_request: 'get_async_reply',
+  queue_get_config_request: 'queue_get_config_reply',
+  bundle_control: 'bundle_control',
+  multipart_request: 'multipart_reply',
+};
+
+export interface SessionOptions {
+  /** pino logger (or anything with its methods); nothing is logged without one. */
+  logger?: Logger;
+  /** Whole HELLO + FEATURES exchange. Default 10 s. */
+  handshakeTimeoutMs?: number;
+  /** Probe the peer with ECHO_REQUEST after this long without receiving anything. 0 disables. Default 5 s. */
+  echoIntervalMs?: number;
+  /** Declare the peer dead when a probe goes unanswered (and nothing else arrives) this long. Default 15 s. */
+  echoTimeoutMs?: number;
+  /**
+   * Ask the switch for asynchronous messages (packet-in, flow-removed, port-status). OVS sends none
+   * on a service connection until SET_CONFIG carries a non-zero miss_send_len; true sends
+   * OFPCML_NO_BUFFER, a number sends that miss_send_len.
+   */
+  asyncEvents?: boolean | number;
+  /** Multipart parts a stream may hold before the socket stops being read. Default 16. */
+  streamHighWater?: number;
+}
+
+export interface RequestOptions {
+  /** Reject with RequestTimeoutError after this long. Default: no timeout (dead peers are found by echo). */
+  timeoutMs?: number;
+  /** Names the request in an OpenFlowError (e.g. `bundle 3 member 7`). */
+  context?: string;
+}
+
+export interface SessionEvents {
+  /** Every message that is not a reply to a request (including the typed ones below). */
+  message: [message: OfpMessage];
+  packetIn: [message: PacketIn];
+  flowRemoved: [message: FlowRemoved];
+  portStatus: [message: PortStatus];
+  /** OFPT_ERROR for a message that nobody is waiting on, or a reply that would not decode. */
+  error: [error: Error];
+  close: [error: Error | undefined];
+}
+
+type Settle = (err: Error | null, value?: unknown) => void;
+
+/** A request waiting for its reply or confirmation (a class: one shape, many instances). */
+class Pending {
+  done = false;
+  onPart: ((part: MultipartReply) => void) | undefined = undefined;
+  timer: NodeJS.Timeout | undefined = undefined;
+  private copy: OfpMessage | undefined = undefined;
+
+  constructor(
+    readonly xid: number,
+    readonly seq: number,
+    /** The message as the caller gave it (its own xid, if any, is not the one sent). */
+    readonly message: Outgoing,
+    /** reply: one message; multipart: parts until the last; confirm: resolved by a later barrier. */
+    readonly kind: 'reply' | 'multipart' | 'confirm',
+    readonly expect: MessageType | undefined,
+    public settle: Settle,
+    readonly context: string | undefined,
+  ) {}
+
+  /** The message with the xid it was sent with (a copy is made only if the caller reused the object). */
+  get request(): OfpMessage {
+    if (this.message.xid === this.xid) return this.message as OfpMessage;
+    this.copy ??= { ...this.message, xid: this.xid } as OfpMessage;
+    return this.copy;
+  }
+}
+
+/** A live OpenFlow 1.3 session. Create one with `Session.open(channel)`. */
+export class Session extends EventEmitter<SessionEvents> {
+  /** FEATURES_REPLY from the handshake. */
+  features!: FeaturesReply;
+  /** Versions the peer announced in its HELLO (wire numbers). */
+  peerVersions: number[] = [];
+  readonly target: string;
+  private readonly log: Logger | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private unconfirmed: Pending[] = [];
+  private unconfirmedHead = 0;
+  private needBarrier = false;
+  private lastXid = 0;
+  private seq = 0;
+  private state: 'hello' | 'open' | 'closed' = 'hello';
+  private helloWaiter: ((m: OfpMessage | Error) => void) | undefined;
+  private closeError: Error | undefined;
+  private lastRx = Date.now();
+  private probeSentAt = 0;
+  private keepAlive: NodeJS.Timeout | undefined;
+  private pausedByStreams = 0;
+  private early: OfpMessage[] = [];
+  private readonly watched = new Map<number, (error: ErrorMsg) => void>();
+
+  private constructor(
+    readonly channel: Channel,
+    private readonly opts: SessionOptions,
+  ) {
+    super();
+    this.target = channel.label;
+    this.log = opts.logger?.child({ target: this.target });
+    channel.beforeFlush = () => this.appendBarrier();
+    channel.checkHeader = (h) => this.checkHeader(h);
+    channel.on('frame', (f) => this.onFrame(f));
+    channel.on('close', (err) => this.onClose(err));
+  }
+
+  /** Runs the handshake on an open channel; rejects with HandshakeError (and closes it) on failure. */
+  static async open(channel: Channel, opts: SessionOptions = {}): Promise<Session> {
+    const s = new Session(channel, opts);
+    await s.handshake();
+    return s;
+  }
+
+  get datapathId(): bigint {
+    return this.features.datapathId;
+  }
+
+  /** Datapath id as OVS prints it (16 hex digits). */
+  get dpid(): string {
+    return this.features.datapathId.toString(16).padStart(16, '0');
+  }
+
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Requests still waiting for an answer. */
+  get outstanding(): number {
+    return this.pending.size;
+  }
+
+  /** True while more bytes are queued than the channel's high-water mark. */
+  get congested(): boolean {
+    return this.channel.congested;
+  }
+
+  drained(): Promise<void> {
+    return this.channel.drained();
+  }
+
+  // ---- requests ---------------------------------------------------------------------------------
+
+  /**
+   * Sends a message and settles with its reply (multipart: every part, in order), or — for messages
+   * without a reply — once a barrier confirms the switch processed it. Rejects with OpenFlowError
+   * when the switch answers OFPT_ERROR, SessionClosedError when the connection ends first.
+   * Throws EncodeError synchronously for a message that cannot be encoded.
+   */
+  request<M extends Outgoing>(msg: M, opts: RequestOptions = {}): Promise<ReplyOf<M>> {
+    return new Promise((resolve, reject) => {
+      this.enqueue(msg, (err, v) => (err ? reject(err) : resolve(v as ReplyOf<M>)), opts);
+    });
+  }
+
+  /** Like request(), but also tells the xid the message went out with. */
+  submit<M extends Outgoing>(msg: M, opts: RequestOptions = {}): { xid: number; reply: Promise<ReplyOf<M>> } {
+    let xid = 0;
+    const reply = new Promise<ReplyOf<M>>((resolve, reject) => {
+      xid = this.enqueue(msg, (err, v) => (err ? reject(err) : resolve(v as ReplyOf<M>)), opts);
+    });
+    return { xid, reply };
+  }
+
+  /**
+   * Routes OFPT_ERRORs carrying these xids to `onError` instead of the `error` event, after their
+   * own requests have settled (OVS reports a failed bundle member again at commit time, under the
+   * member's xid). The xids are not reused while watched. Returns the function that stops watching.
+   */
+  watchErrors(xids: Iterable<number>, onError: (error: ErrorMsg) => void): () => void {
+    const mine = [...xids];
+    for (const x of mine) this.watched.set(x, onError);
+    return () => {
+      for (const x of mine) if (this.watched.get(x) === onError) this.watched.delete(x);
+    };
+  }
+
+  /** Sends without tracking; an error the switch sends for it arrives as an `error` event. Returns the xid. */
+  send(msg: Outgoing): number {
+    this.assertOpen();
+    const xid = this.allocXid();
+    this.channel.send(numbered(msg, xid));
+    return xid;
+  }
+
+  /**
+   * Sends many messages, honouring backpressure (waits while the channel is congested and yields
+   * to the event loop regularly), and resolves with the count once all are confirmed. Rejects with
+   * BatchError listing every OpenFlowError (each with its request) if any failed. Not atomic: a
+   * message that cannot be encoded stops the batch with its EncodeError, after the ones before it
+   * were sent.
+   */
+  async sendAll(msgs: Iterable<Outgoing> | AsyncIterable<Outgoing>, opts: RequestOptions = {}): Promise<number> {
+    let outstanding = 0;
+    let total = 0;
+    let finished = false;
+    let fatal: Error | undefined;
+    const failures: OpenFlowError[] = [];
+    let wake: (() => void) | undefined;
+    const settle: Settle = (err) => {
+      outstanding--;
+      if (err) {
+        if (err instanceof OpenFlowError) failures.push(err);
+        else fatal ??= err;
+      }
+      if (finished && outstanding === 0) wake?.();
+    };
+    const push = (m: Outgoing) => {
+      this.enqueue(m, settle, opts);
+      outstanding++;
+      total++;
+    };
+    // Await only when the channel is full, or now and then to let replies and timers run.
+    let sinceYield = 0;
+    const pace = async () => {
+      sinceYield = 0;
+      if (this.channel.congested) await this.channel.drained();
+      else await new Promise((r) => setImmediate(r));
+    };
+    if (Symbol.iterator in msgs) {
+      for (const m of msgs) {
+        if (fatal) break;
+        if (this.channel.congested || ++sinceYield >= 4096) await pace();
+        push(m);
+      }
+    } else {
+      for await (const m of msgs) {
+        if (fatal) break;
+        if (this.channel.congested || ++sinceYield >= 4096) await pace();
+        push(m);
+      }
+    }
+    finished = true;
+    if (outstanding > 0) await new Promise<void>((r) => (wake = r));
+    if (fatal) throw fatal;
+    if (failures.length) throw new BatchError(failures, total);
+    return total;
+  }
+
+  /** Waits until the switch has processed everything sent before. */
+  async barrier(opts: RequestOptions = {}): Promise<void> {
+    await this.request({ type: 'barrier_request' }, opts);
+  }
+
+  /** Round trip time of one ECHO_REQUEST, in milliseconds. */
+  async echo(data: Buffer = Buffer.alloc(0), opts: RequestOptions = {}): Promise<number> {
+    const t0 = performance.now();
+    await this.request({ type: 'echo_request', data }, opts);
+    return performance.now() - t0;
+  }
+
+  /** All parts of a multipart reply, in order. */
+  async multipart(body: MultipartRequestBody, opts: RequestOptions = {}): Promise<MultipartReplyBody[]> {
+    const replies = await this.request({ type: 'multipart_request', flags: 0, body }, opts);
+    return replies.map((r) => r.body);
+  }
+
+  /**
+   * The parts of a multipart reply as they arrive. When the consumer falls behind, the session
+   * stops reading the socket, so a huge dump is never held in memory; breaking out of the loop
+   * discards the rest of the reply.
+   */
+  multipartStream(body: MultipartRequestBody, opts: RequestOptions = {}): AsyncIterableIterator<MultipartReplyBody> {
+    let cancelled = false;
+    const queue = new PartQueue<MultipartReplyBody>(
+      {
+        pause: () => this.pauseReading(),
+        resume: () => this.resumeReading(),
+        cancel: () => (cancelled = true),
+      },
+      this.opts.streamHighWater ?? 16,
+      Math.max(1, Math.floor((this.opts.streamHighWater ?? 16) / 4)),
+    );
+    try {
+      this.enqueue(
+        { type: 'multipart_request', flags: 0, body },
+        (err) => (err ? queue.fail(err) : queue.end()),
+        opts,
+        (part) => {
+          if (!cancelled) queue.push(part.body);
+        },
+      );
+    } catch (err) {
+      queue.fail(err as Error);
+    }
+    return queue;
+  }
+
+  /**
+   * Asks the switch to send packet-in, flow-removed and port-status messages on this connection
+   * (SET_CONFIG with a non-zero miss_send_len).
+   */
+  async enableAsyncEvents(missSendLen = MISS_SEND_LEN_NO_BUFFER): Promise<void> {
+    await this.request({ type: 'set_config', flags: 0, missSendLen });
+  }
+
+  /** Flushes what is queued and closes the connection. */
+  close(): Promise<void> {
+    if (this.state === 'closed') return Promise.resolve();
+    return new Promise((resolve) => {
+      this.once('close', () => resolve());
+      this.channel.close();
+    });
+  }
+
+  /** Drops the connection at once; pending requests reject with `error` as the cause. */
+  destroy(error?: Error): void {
+    if (error) this.closeError ??= error;
+    this.channel.destroy(error);
+  }
+
+  // ---- internals: sending -----------------------------------------------------------------------
+
+  private assertOpen(): void {
+    if (this.state === 'closed' || !this.channel.writable) {
+      throw new SessionClosedError(this.target, undefined, this.closeError);
+    }
+  }
+
+  private allocXid(): number {
+    let x = this.lastXid;
+    do {
+      x = (x + 1) >>> 0;
+      if (x === 0) x = 1;
+    } while (this.pending.has(x) || this.watched.has(x));
+    this.lastXid = x;
+    return x;
+  }
+
+  private enqueue(msg: Outgoing, settle: Settle, opts: RequestOptions, onPart?: (p: MultipartReply) => void): number {
+    this.assertOpen();
+    const xid = this.allocXid();
+    // Sending first: a message that fails to encode throws here and nothing is registered.
+    msg = numbered(msg, xid);
+    this.channel.send(msg as OfpMessage);
+    const expect = REPLY_TYPE[msg.type];
+    const kind: Pending['kind'] = expect === undefined ? 'confirm' : expect === 'multipart_reply' ? 'multipart' : 'reply';
+    const p = new Pending(xid, ++this.seq, msg, kind, expect, settle, opts.context);
+    if (kind === 'multipart') {
+      const parts: MultipartReply[] = [];
+      p.onPart = onPart ?? ((part) => parts.push(part));
+      if (!onPart) p.settle = (err) => (err ? settle(err) : settle(null, parts));
+    }
+    if (opts.timeoutMs !== undefined) {
+      const ms = opts.timeoutMs;
+      p.timer = setTimeout(() => this.finish(p, new RequestTimeoutError(this.target, p.request, ms)), ms);
+    }
+    this.pending.set(xid, p);
+    if (kind === 'confirm') {
+      this.unconfirmed.push(p);
+      this.needBarrier = true;
+    }
+    return xid;
+  }
+
+  /** Channel hook: confirm every command queued since the last barrier, in the same write. */
+  private appendBarrier(): void {
+    if (!this.needBarrier || this.state === 'closed' || !this.channel.writable) return;
+    this.needBarrier = false;
+    this.enqueue({ type: 'barrier_request' }, () => {}, {});
+  }
+
+  private finish(p: Pending, err: Error | null, value?: unknown): void {
+    if (p.done) return;
+    p.done = true;
+    if (p.timer) clearTimeout(p.timer);
+    if (this.pending.get(p.xid) === p) this.pending.delete(p.xid);
+    try {
+      p.settle(err, value);
+    } catch (e) {
+      this.log?.error({ err: e }, 'request callback threw');
+    }
+  }
+
+  /** A barrier reply: every command sent before that barrier has been processed without error. */
+  private confirmBefore(seq: number): void {
+    const q = this.unconfirmed;
+    let i = this.unconfirmedHead;
+    while (i < q.length && q[i]!.seq < seq) {
+      const p = q[i]!;
+      q[i] = undefined as unknown as Pending;
+      i++;
+      this.finish(p, null);
+    }
+    if (i >= q.length) {
+      this.unconfirmed = [];
+      this.unconfirmedHead = 0;
+    } else if (i > 4096 && i * 2 > q.length) {
+      this.unconfirmed = q.slice(i);
+      this.unconfirmedHead = 0;
+    } else {
+      this.unconfirmedHead = i;
+    }
+  }
+
+  // ---- internals: receiving ---------------------------------------------------------------------
+
+  private onFrame(frame: Buffer): void {
+    this.lastRx = Date.now();
+    this.probeSentAt = 0;
+    let msg: OfpMessage;
+    try {
+      msg = decodeMessage(frame);
+    } catch (err) {
+      this.onUndecodable(frame, err as Error);
+      return;
+    }
+    if (this.state === 'hello') {
+      // The first message must be HELLO; anything right behind it waits for the handshake to go on.
+      if (this.helloWaiter) {
+        const w = this.helloWaiter;
+        this.helloWaiter = undefined;
+        w(msg);
+      } else {
+        this.early.push(msg);
+      }
+      return;
+    }
+    this.dispatch(msg);
+  }
+
+  /** HELLO, ERROR and ECHO exist in every version; anything else must be OpenFlow 1.3 (types 0–29). */
+  private checkHeader(h: Buffer): Error | undefined {
+    const version = h[0]!;
+    const type = h[1]!;
+    if (type <= 3 || (version === OFP13 && type <= OFPT_LAST)) return undefined;
+    const len = (h[2]! << 8) | h[3]!;
+    return new ProtocolError(
+      version === OFP13 ? `unknown message type ${type}` : `OpenFlow version 0x${version.toString(16)} is not 1.3 (0x04) (type ${type}, length ${len})`,
+      0,
+      'ofp_header',
+    );
+  }
+
+  private onUndecodable(frame: Buffer, err: Error): void {
+    const h = peekHeader(frame);
+    const versionless = h.type <= 3;
+    if (this.state === 'hello' || (h.version !== OFP13 && !versionless)) {
+      // Not OpenFlow 1.3 framing: nothing after this point can be trusted.
+      this.log?.warn({ err: err.message }, 'closing connection after an undecodable message');
+      this.destroy(err);
+      return;
+    }
+    const p = this.pending.get(h.xid);
+    if (p && p.kind !== 'confirm') {
+      this.finish(p, err);
+      return;
+    }
+    this.log?.warn({ err: err.message, xid: h.xid, type: h.type }, 'undecodable message');
+    this.emit('error', err);
+  }
+
+  private dispatch(msg: OfpMessage): void {
+    switch (msg.type) {
+      case 'echo_request':
+        if (this.channel.writable) this.channel.send({ type: 'echo_reply', xid: msg.xid, data: msg.data });
+        return;
+      case 'error':
+        this.onError(msg);
+        return;
+    }
+    const p = this.pending.get(msg.xid);
+    if (!p || p.kind === 'confirm') {
+      this.unsolicited(msg);
+      return;
+    }
+    if (msg.type !== p.expect) {
+      this.finish(p, new UnexpectedReplyError(this.target, p.request, msg, `got ${msg.type}, expected ${p.expect}`));
+      return;
+    }
+    if (p.kind === 'multipart') {
+      const part = msg as MultipartReply;
+      const req = p.message as Extract<Outgoing, { type: 'multipart_request' }>;
+      if (part.body.kind !== req.body.kind) {
+        this.finish(p, new UnexpectedReplyError(this.target, p.request, msg, `got a ${part.body.kind} part, expected ${req.body.kind}`));
+        return;
+      }
+      p.onPart!(part);
+      if (!(part.flags & MULTIPART_MORE)) this.finish(p, null);
+      return;
+    }
+    if (msg.type === 'barrier_reply') this.confirmBefore(p.seq);
+    this.finish(p, null, msg);
+  }
+
+  private onError(err: ErrorMsg): void {
+    const p = this.pending.get(err.xid);
+    if (p) {
+      this.finish(p, new OpenFlowError(err, p.request, p.context));
+      return;
+    }
+    const watcher = this.watched.get(err.xid);
+    if (watcher) {
+      watcher(err);
+      return;
+    }
+    const e = new OpenFlowError(err);
+    this.log?.warn({ xid: err.xid, err: e.message }, 'error for an untracked message');
+    this.emit('error', e);
+  }
+
+  private unsolicited(msg: OfpMessage): void {
+    this.emit('message', msg);
+    switch (msg.type) {
+      case 'packet_in':
+        this.emit('packetIn', msg);
+        break;
+      case 'flow_removed':
+        this.emit('flowRemoved', msg);
+        break;
+      case 'port_status':
+        this.emit('portStatus', msg);
+        break;
+    }
+  }
+
+  private pauseReading(): void {
+    if (this.pausedByStreams++ === 0) this.channel.pause();
+  }
+
+  private resumeReading(): void {
+    if (this.pausedByStreams > 0 && --this.pausedByStreams === 0) {
+      this.lastRx = Date.now();
+      this.channel.resume();
+    }
+  }
+
+  // ---- handshake, keep-alive, close -------------------------------------------------------------
+
+  private async handshake(): Promise<void> {
+    const timeoutMs = this.opts.handshakeTimeoutMs ?? 10_000;
+    const timer = setTimeout(
+      () => this.destroy(new HandshakeError(`no handshake within ${timeoutMs} ms`, this.target, this.peerVersions)),
+      timeoutMs,
+    );
+    try {
+      const hello: Hello = { type: 'hello', version: OFP13, xid: this.allocXid(), elements: [{ type: 'versionbitmap', bitmaps: versionBitmaps([OFP13]) }] };
+      this.channel.send(hello);
+      const peer = await new Promise<OfpMessage>((resolve, reject) => {
+        this.helloWaiter = (m) => (m instanceof Error ? reject(m) : resolve(m));
+      });
+      this.checkHello(peer);
+      this.state = 'open';
+      for (const m of this.early.splice(0)) this.dispatch(m);
+      this.features = await this.request({ type: 'features_request' });
+      const asyncEvents = this.opts.asyncEvents;
+      if (asyncEvents) await this.enableAsyncEvents(asyncEvents === true ? MISS_SEND_LEN_NO_BUFFER : asyncEvents);
+    } catch (err) {
+      const e =
+        err instanceof HandshakeError
+          ? err
+          : new HandshakeError(`handshake failed: ${(err as Error).message}`, this.target, this.peerVersions, err);
+      this.destroy(e);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.startKeepAlive();
+    this.log?.debug({ dpid: this.dpid }, 'session open');
+  }
+
+  private checkHello(m: OfpMessage): void {
+    if (m.type === 'error') {
+      throw new HandshakeError(`peer refused the connection: ${new OpenFlowError(m).message}`, this.target);
+    }
+    if (m.type !== 'hello') throw new HandshakeError(`expected HELLO, got ${m.type}`, this.target);
+    const bitmapVersions = helloVersions(m);
+    const hasBitmap = m.elements.some((e) => e.type === 'versionbitmap');
+    this.peerVersions = hasBitmap ? bitmapVersions : range(1, m.version);
+    const ok = hasBitmap ? bitmapVersions.includes(OFP13) : m.version >= OFP13;
+    if (ok) return;
+    const theirs = this.peerVersions.map(versionName).join(', ') || 'none';
+    const reason = `peer supports ${theirs}; ofwire requires OpenFlow 1.3`;
+    // Tell the peer why (OFPET_HELLO_FAILED / OFPHFC_INCOMPATIBLE carries ASCII text).
+    try {
+      this.channel.send({ type: 'error', version: OFP13, xid: m.xid, errType: 0, code: 0, data: Buffer.from(reason) });
+    } catch {
+      // closing anyway
+    }
+    this.channel.close();
+    throw new HandshakeError(reason, this.target, this.peerVersions);
+  }
+
+  private startKeepAlive(): void {
+    const interval = this.opts.echoIntervalMs ?? 5000;
+    if (interval <= 0) return;
+    const timeout = this.opts.echoTimeoutMs ?? 15_000;
+    const tick = Math.max(10, Math.min(interval, timeout) / 2);
+    this.keepAlive = setInterval(() => {
+      if (this.state !== 'open' || !this.channel.writable) return;
+      const now = Date.now();
+      if (this.pausedByStreams > 0) {
+        this.lastRx = now; // we stopped reading on purpose; silence means nothing
+        return;
+      }
+      if (this.probeSentAt) {
+        if (now - this.probeSentAt >= timeout) this.destroy(new PeerDeadError(this.target, now - this.lastRx));
+        return;
+      }
+      if (now - this.lastRx >= interval) {
+        this.probeSentAt = now;
+        this.enqueue({ type: 'echo_request', data: Buffer.alloc(0) }, () => {}, {});
+      }
+    }, tick);
+    this.keepAlive.unref();
+  }
+
+  private onClose(err: Error | undefined): void {
+    if (this.state === 'closed') return;
+    const wasHello = this.state === 'hello';
+    this.state = 'closed';
+    const cause = this.closeError ?? err;
+    this.closeError = cause;
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    if (wasHello && this.helloWaiter) {
+      this.helloWaiter(
+        cause instanceof HandshakeError
+          ? cause
+          : new HandshakeError(`connection closed during the handshake${cause ? `: ${cause.message}` : ''}`, this.target, this.peerVersions, cause),
+      );
+    }
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    this.unconfirmed = [];
+    this.unconfirmedHead = 0;
+    for (const p of pending) this.finish(p, new SessionClosedError(this.target, p.request, cause));
+    this.log?.debug({ err: cause?.message }, 'session closed');
+    this.emit('close', cause);
+  }
+}
+
+/**
+ * Gives a message the xid it is sent with. The caller's object is numbered in place (copying every
+ * message would cost more than encoding it); a bundle_add is copied, because its inner message must
+ * carry the same xid so that an error about it names the same request.
+ */
+function numbered(msg: Outgoing, xid: number): OfpMessage {
+  if (msg.type === 'bundle_add') return { ...msg, xid, message: { ...msg.message, xid } } as OfpMessage;
+  (msg as { xid?: number }).xid = xid;
+  return msg as OfpMessage;
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let v = from; v <= to; v++) out.push(v);
+  return out;
+}
