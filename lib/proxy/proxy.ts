@@ -146,11 +146,14 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
    * Resolves when the switch holds everything the source says: nothing pending and, unless
    * `allowFailures`, no service waiting to be retried after the switch refused it.
    */
-  whenSynced(opts: { allowFailures?: boolean } = {}): Promise<void> {
+  async whenSynced(opts: { allowFailures?: boolean } = {}): Promise<void> {
     const allow = opts.allowFailures === true;
-    if (this.isIdle(allow)) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push({ allowFailures: allow, resolve }));
+    // Sources deliver changes one macrotask after they are made: let those arrive first.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.isIdle(allow)) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push({ allowFailures: allow, resolve }));
   }
+
 
   /** Service ports currently programmed. */
   get servicePortCount(): number {

@@ -19,7 +19,6 @@ import type {
 import { formatFieldValue } from '../fields/text.js';
 import { formatSubfield, lookupField, metaFlowBits, metaFlowName } from './format-field-names.js';
 import {
-  formatPort,
   formatPort16,
   formatTable,
   hexAlt,

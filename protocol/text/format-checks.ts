@@ -222,6 +222,21 @@ export function checkAction(a: Action): void {
     case 'push_vlan':
       if (a.ethertype !== 0x8100 && a.ethertype !== 0x88a8) fail('OFPBAC_BAD_ARGUMENT');
       return;
+    case 'set_vlan_vid':
+      if (a.vlanVid & ~0xfff) fail('OFPBAC_BAD_ARGUMENT');
+      return;
+    case 'set_vlan_pcp':
+      if (a.vlanPcp & ~7) fail('OFPBAC_BAD_ARGUMENT');
+      return;
+    case 'set_nw_tos':
+      if (a.tos & ~0xfc) fail('OFPBAC_BAD_ARGUMENT');
+      return;
+    case 'set_nw_ecn':
+      if (a.ecn & ~3) fail('OFPBAC_BAD_ARGUMENT');
+      return;
+    case 'output_trunc':
+      if (a.maxLen >>> 0 < 14) fail('OFPBAC_BAD_ARGUMENT');
+      return;
     case 'reg_move':
     case 'copy_field':
       checkSubfield(a.src);
@@ -282,7 +297,7 @@ function checkActionsAgainstFlow(actions: readonly Action[]): void {
 function checkFlowModConsistency(tableId: number, list: readonly Instruction[]): void {
   for (const i of list) {
     if (i.type === 'apply_actions' || i.type === 'write_actions') checkActionsAgainstFlow(i.actions);
-    if (i.type === 'goto_table' && (i.tableId <= tableId || i.tableId >= 255)) fail('OFPBIC_BAD_TABLE_ID');
+    if (i.type === 'goto_table' && tableId !== 255 && i.tableId <= tableId) fail('OFPBIC_BAD_TABLE_ID');
   }
 }
 

@@ -76,9 +76,8 @@ export function subfieldFieldName(def: FieldDef, header?: number): string {
 /** `NXM_NX_REG0[]`, `NXM_NX_REG0[5]`, `NXM_NX_REG0[0..15]`. */
 export function formatSubfield(sf: SubField): string {
   const def = lookupField(sf);
-  if (!def) return `<unknown>[${sf.ofs}..${sf.ofs + sf.nBits - 1}]`;
-  const name = subfieldFieldName(def, sf.header);
-  if (sf.ofs === 0 && sf.nBits === metaFlowBits(def, sf.header)) return `${name}[]`;
+  const name = def ? subfieldFieldName(def, sf.header) : '<unknown>';
+  if (def && sf.ofs === 0 && sf.nBits === metaFlowBits(def, sf.header)) return `${name}[]`;
   if (sf.nBits === 1) return `${name}[${sf.ofs}]`;
   return `${name}[${sf.ofs}..${sf.ofs + sf.nBits - 1}]`;
 }

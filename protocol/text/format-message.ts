@@ -33,12 +33,22 @@ import type {
 import { decodeMessage, encodeMessage } from '../codec.js';
 import { formatActions, formatInstructions } from './format-actions.js';
 import { errorName } from './format-error-names.js';
-import { formatMatch, OFP_DEFAULT_PRIORITY } from './format-match.js';
+import { formatMatch } from './format-match.js';
 import { formatPacketIn, formatPacketIn2, formatPacketSummary } from './format-packet.js';
 import { formatPortConfig, formatPortDesc, formatPortFeatures } from './format-port.js';
 import { formatMultipartReplyBody, formatMultipartRequestBody, formatGroup, formatMeterConfig } from './format-multipart.js';
-import { OvsDecodeError, bitNames, formatPort, hexAlt, hexDump, packetInReason } from './format-util.js';
 import { checkMessage } from './format-checks.js';
+import {
+  OvsDecodeError,
+  bitNames,
+  flowModFlagsText,
+  flowRemovedReason,
+  formatDuration,
+  formatPort,
+  hexAlt,
+  hexDump,
+  packetInReason,
+} from './format-util.js';
 
 export interface FormatOptions {
   /** ovs-ofctl's verbosity: `ofp-print` uses 2 (the default), dump commands 1. */
@@ -237,18 +247,6 @@ function formatSwitchConfig(m: GetConfigReply | SetConfig): string {
   return ` frags=${frag} miss_send_len=${m.missSendLen}\n`;
 }
 
-function formatFlowModFlags(flags: number): string {
-  let s = '';
-  if (flags & 1) s += 'send_flow_rem ';
-  if (flags & 2) s += 'check_overlap ';
-  if (flags & 4) s += 'reset_counts ';
-  if (flags & 8) s += 'no_packet_counts ';
-  if (flags & 16) s += 'no_byte_counts ';
-  return s;
-}
-
-export { formatFlowModFlags };
-
 function formatFlowMod(m: FlowMod): string {
   const commands = ['ADD', 'MOD', 'MOD_STRICT', 'DEL', 'DEL_STRICT'];
   let s = ` ${commands[m.command] ?? `cmd:${m.command}`}`;
@@ -265,7 +263,7 @@ function formatFlowMod(m: FlowMod): string {
   if (m.hardTimeout) s += `hard:${m.hardTimeout} `;
   if (m.bufferId >>> 0 !== 0xffffffff) s += `buf:0x${(m.bufferId >>> 0).toString(16)} `;
   if (m.outPort >>> 0 !== 0xffffffff) s += `out_port:${formatPort(m.outPort)} `;
-  s += formatFlowModFlags(m.flags);
+  s += flowModFlagsText(m.flags);
   return `${s}actions=${formatInstructions(m.instructions)}`;
 }
 
@@ -275,26 +273,18 @@ function formatGroupMod(m: GroupMod): string {
   return `\n ${cmd} ${formatGroup(m.groupId, m.groupType, m.buckets)}`;
 }
 
-function flowRemovedReason(reason: number): string {
-  return ['idle', 'hard', 'delete', 'group_delete', 'meter_delete', 'eviction'][reason] ?? String(reason);
-}
-
-export { flowRemovedReason };
-
 function formatFlowRemoved(m: FlowRemoved): string {
   let s = ` ${formatMatch(m.match, m.priority)} reason=${flowRemovedReason(m.reason)}`;
   if (m.tableId !== 255) s += ` table_id=${m.tableId}`;
   if (m.cookie !== 0n) s += ` cookie:0x${m.cookie.toString(16)}`;
-  s += ` duration${formatDurationText(m.durationSec, m.durationNsec)} idle${m.idleTimeout}`;
+  s += ` duration${formatDuration(m.durationSec, m.durationNsec)} idle${m.idleTimeout}`;
   if (m.hardTimeout) s += ` hard${m.hardTimeout}`;
   return `${s} pkts${m.packetCount} bytes${m.byteCount}\n`;
 }
 
-import { formatDuration as formatDurationText } from './format-util.js';
-
 function formatPacketOut(m: PacketOut, verbosity: number): string {
   // The packet-out's in_port is the metadata match ovs-ofctl prints.
-  let s = ` ${m.inPort >>> 0 === 0xfffffffd ? 'in_port=CONTROLLER' : `in_port=${formatPort(m.inPort)}`}`;
+  let s = ` in_port=${formatPort(m.inPort)}`;
   s += ` actions=${formatActions(m.actions)}`;
   if (m.bufferId >>> 0 === 0xffffffff) {
     s += ` data_len=${m.data.length}`;
@@ -324,12 +314,6 @@ function formatMeterMod(m: MeterMod): string {
   const cmd = commands[m.command] ?? `cmd:${m.command}`;
   return ` ${cmd} ${formatMeterConfig(m.meterId, m.flags, m.bands)}`;
 }
-
-function queueName(q: number): string {
-  return q >>> 0 === 0xffffffff ? 'ALL' : String(q >>> 0);
-}
-
-export { queueName };
 
 function formatQueueGetConfigReply(m: QueueGetConfigReply): string {
   const queues = [...m.queues].sort((a, b) => a.queueId - b.queueId);
@@ -380,9 +364,6 @@ function asyncReason(type: number, bit: number): string {
   }
 }
 
-/** The bits OpenFlow 1.3 allows in each async mask (OVS drops the others). */
-const ASYNC_ALLOWED = [0x07, 0x07, 0x3f, 0x07, 0x18, 0x03];
-
 function formatAsyncMasks(primary: number[], secondary: number[]): string {
   let s = '';
   for (const [label, masks] of [
@@ -423,7 +404,8 @@ function formatAsyncConfig2(m: NxSetAsyncConfig2): string {
   for (const p of m.properties) {
     const type = p.propType >> 1;
     if (type >= ASYNC_TYPES.length) continue;
-    const mask = type === 0 ? withMissBits(p.mask & ASYNC_ALLOWED[0]!) : p.mask & ASYNC_ALLOWED[type]!;
+    // Bits OpenFlow 1.3 does not allow were refused by checkMessage.
+    const mask = type === 0 ? withMissBits(p.mask) : p.mask;
     if (p.propType & 1) primary[type] = mask;
     else secondary[type] = mask;
   }
@@ -478,11 +460,20 @@ function printable(b: Buffer): string {
   return s;
 }
 
+/**
+ * One direction of a conntrack flush. Open vSwitch keeps the source port and the ICMP id in one
+ * 16-bit slot, and the destination port and the ICMP code (high byte) and type (low byte) in
+ * another, and prints the slots according to the protocol.
+ */
 function ctTupleText(t: CtTuple | undefined, ipProto: number, v4: boolean): string {
-  const addr = (a: string | undefined) => (a === undefined ? (v4 ? '0.0.0.0' : '::') : a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a);
+  // An IPv4 tuple address is an IPv4-mapped IPv6 address, which prints as IPv4 either way.
+  const addr = (a: string | undefined) =>
+    a === undefined ? (v4 ? '0.0.0.0' : '::') : a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
+  const first = t?.srcPort ?? t?.icmpId ?? 0;
+  const second = t?.dstPort ?? (((t?.icmpCode ?? 0) << 8) | (t?.icmpType ?? 0));
   let s = `${v4 ? 'ct_nw_src=' : 'ct_ipv6_src='}${addr(t?.src)}${v4 ? ',ct_nw_dst=' : ',ct_ipv6_dst='}${addr(t?.dst)}`;
-  if (ipProto === 1 || ipProto === 58) s += `,icmp_id=${t?.icmpId ?? 0},icmp_type=${t?.icmpType ?? 0},icmp_code=${t?.icmpCode ?? 0}`;
-  else s += `,ct_tp_src=${t?.srcPort ?? 0},ct_tp_dst=${t?.dstPort ?? 0}`;
+  if (ipProto === 1 || ipProto === 58) s += `,icmp_id=${first},icmp_type=${second & 0xff},icmp_code=${second >> 8}`;
+  else s += `,ct_tp_src=${first},ct_tp_dst=${second}`;
   return s;
 }
 
@@ -761,4 +752,3 @@ export function formatRawMessage(bytes: Buffer, verbosity: number): string {
   return formatMessage(m, { verbosity });
 }
 
-export { OFP_DEFAULT_PRIORITY, formatPacketSummary };

@@ -18,7 +18,18 @@ import { formatMatch } from './format-match.js';
 import { formatPortDesc, formatPortStats, sortPorts } from './format-port.js';
 import { formatActionBitmap } from './format-action-bitmap.js';
 import { formatTableFeaturesList, formatTableStatsList } from './format-table-features.js';
-import { OvsDecodeError, bitNames, cString, formatDuration, formatGroupId, formatPort, hexAlt } from './format-util.js';
+import {
+  OvsDecodeError,
+  bitNames,
+  cString,
+  flowModFlagsText,
+  flowRemovedReason,
+  formatDuration,
+  formatGroupId,
+  formatPort,
+  hexAlt,
+  queueName,
+} from './format-util.js';
 
 // ---- groups ----------------------------------------------------------------------------------------
 
@@ -115,16 +126,6 @@ function formatMeterFeatures(f: MeterFeatures): string {
 
 // ---- flows -----------------------------------------------------------------------------------------
 
-function flowModFlagsText(flags: number): string {
-  let s = '';
-  if (flags & 1) s += 'send_flow_rem ';
-  if (flags & 2) s += 'check_overlap ';
-  if (flags & 4) s += 'reset_counts ';
-  if (flags & 8) s += 'no_packet_counts ';
-  if (flags & 16) s += 'no_byte_counts ';
-  return s;
-}
-
 /**
  * One flow as dump-flows prints it, without the leading space: ` cookie=0x0, duration=…, table=0,
  * n_packets=…, n_bytes=…, priority=…,MATCH actions=…`. Without stats (`--no-stats`) the cookie
@@ -189,7 +190,7 @@ function formatFlowUpdate(u: FlowUpdate): string {
   let s = '\n event=';
   if (u.event === 'added') s += 'ADDED';
   else if (u.event === 'modified') s += 'MODIFIED';
-  else s += `DELETED reason=${['idle', 'hard', 'delete', 'group_delete', 'meter_delete', 'eviction'][u.reason] ?? String(u.reason)}`;
+  else s += `DELETED reason=${flowRemovedReason(u.reason)}`;
   s += ` table=${u.tableId}`;
   if (u.idleTimeout) s += ` idle_timeout=${u.idleTimeout}`;
   if (u.hardTimeout) s += ` hard_timeout=${u.hardTimeout}`;
@@ -209,10 +210,6 @@ function formatDesc(d: DescStats): string {
     `\nManufacturer: ${cString(d.mfrDesc)}\nHardware: ${cString(d.hwDesc)}\nSoftware: ${cString(d.swDesc)}\n` +
     `Serial Num: ${cString(d.serialNum)}\nDP Description: ${cString(d.dpDesc)}\n`
   );
-}
-
-function queueName(q: number): string {
-  return q >>> 0 === 0xffffffff ? 'ALL' : String(q >>> 0);
 }
 
 /** The text after a multipart request's header line. */

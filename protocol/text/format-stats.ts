@@ -5,7 +5,7 @@
  * `--no-stats` (or sorting) it prints the entries alone, one per line, each after a space.
  */
 import type { FeaturesReply, GetConfigReply, MultipartReply } from '../message.js';
-import type { FlowStats, GroupDesc, GroupStats } from '../messages/multipart-types.js';
+import type { FlowStats, GroupDesc } from '../messages/multipart-types.js';
 import { formatMessage } from './format-message.js';
 import { formatFlowStats, formatGroup, formatGroupStats } from './format-multipart.js';
 

@@ -123,6 +123,27 @@ export function packetInReason(reason: number): string {
   }
 }
 
+/** Flow-mod flags as ovs-ofctl prints them, each followed by a space. */
+export function flowModFlagsText(flags: number): string {
+  let s = '';
+  if (flags & 1) s += 'send_flow_rem ';
+  if (flags & 2) s += 'check_overlap ';
+  if (flags & 4) s += 'reset_counts ';
+  if (flags & 8) s += 'no_packet_counts ';
+  if (flags & 16) s += 'no_byte_counts ';
+  return s;
+}
+
+/** OFPRR_* flow-removed reasons as Open vSwitch names them. */
+export function flowRemovedReason(reason: number): string {
+  return ['idle', 'hard', 'delete', 'group_delete', 'meter_delete', 'eviction'][reason] ?? String(reason);
+}
+
+/** A queue id, `ALL` for OFPQ_ALL. */
+export function queueName(q: number): string {
+  return q >>> 0 === 0xffffffff ? 'ALL' : String(q >>> 0);
+}
+
 /**
  * Names the set bits of `bits` lowest first, separated by `sep`; bits without a name are
  * printed together as one hex number at the end; no bits at all print as `0`

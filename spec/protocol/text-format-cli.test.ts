@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import t from 'tap';
 import { VECTORS, readJsonLines } from './text-format-support.js';
 
-const ENTRY = resolve(import.meta.dirname, 'text-format-cli-entry.ts');
+const ENTRY = resolve(import.meta.dirname, '../../lib/cli/main.ts');
 
 function ofwire(args: string[], input?: string): { stdout: string; stderr: string; status: number | null } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
