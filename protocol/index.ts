@@ -37,6 +37,7 @@ import './messages/nx-ct-flush.js';
 import './messages/nx-packet-in2.js';
 
 export * from './errors.js';
+export { errorName, errorNames, type ErrorNames } from './error-names.js';
 export * from './message.js';
 export type * from './messages/multipart-types.js';
 export type * from './messages/port-types.js';

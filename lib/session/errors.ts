@@ -1,5 +1,5 @@
 import { decodeMessage, type ErrorMsg, type OfpMessage } from '../../protocol/index.js';
-import { errorName } from './error-names.js';
+import { errorNames } from '../../protocol/error-names.js';
 
 const VERSION_NAMES: Record<number, string> = { 1: '1.0', 2: '1.1', 3: '1.2', 4: '1.3', 5: '1.4', 6: '1.5', 7: '1.6' };
 
@@ -39,7 +39,7 @@ export class OpenFlowError extends Error {
     /** What the request was part of, e.g. `bundle 7 member 3`. */
     readonly context?: string,
   ) {
-    const names = errorName(error.errType, error.code, error.experimenter);
+    const names = errorNames(error.errType, error.code, error.experimenter);
     const text = asciiText(error.data);
     super(
       `switch rejected ${context ? `${context}: ` : ''}${describeRequest(request, error.xid)}: ` +

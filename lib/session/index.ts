@@ -19,4 +19,3 @@ export {
   UnexpectedReplyError,
   versionName,
 } from './errors.js';
-export { errorName, type ErrorName } from './error-names.js';

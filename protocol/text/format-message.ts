@@ -32,7 +32,7 @@ import type {
 } from '../message.js';
 import { decodeMessage, encodeMessage } from '../codec.js';
 import { formatActions, formatInstructions } from './format-actions.js';
-import { errorName } from './format-error-names.js';
+import { errorName } from '../error-names.js';
 import { formatMatch } from './format-match.js';
 import { formatPacketIn, formatPacketIn2, formatPacketSummary } from './format-packet.js';
 import { formatPortConfig, formatPortDesc, formatPortFeatures } from './format-port.js';

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createSandbox, run, waitFor, resources } from '../helpers/ovs-sandbox.js';
 import { createPod } from '../helpers/netns.js';
 import { FakeApiServer } from '../helpers/fake-apiserver.js';
@@ -75,7 +75,7 @@ t.test('memory-source.ts: services from the embedding program reach the switch',
   t.notMatch(await sb.ofctl('dump-groups', sb.bridge), /group_id/, 'and it is gone again');
 });
 
-async function kubeFixture(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+async function kubeFixture(t: Test) {
   const api = await FakeApiServer.start();
   t.teardown(() => api.close());
   api.upsert({

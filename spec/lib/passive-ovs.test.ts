@@ -92,14 +92,14 @@ t.test('roles: two controllers on one bridge', async (t) => {
   await a.addFlow({ priority: 10, actions: [] });
   const denied = await b.addFlow({ priority: 11, actions: [] }).catch((e: unknown) => e);
   t.type(denied, OpenFlowError);
-  t.equal((denied as OpenFlowError).codeName, 'OFPBRC_IS_SLAVE', 'a slave cannot modify the tables');
+  t.equal((denied as OpenFlowError).codeName, 'OFPBRC_IS_SECONDARY', 'a slave cannot modify the tables');
   t.ok((await b.dumpFlows()).length >= 1, 'but it can read them');
 
   const stale = await b.setRole('master', 0n).catch((e: unknown) => e);
   t.equal((stale as OpenFlowError).codeName, 'OFPRRFC_STALE', 'an old generation id is refused');
   t.same(await b.setRole('master', 2n), { role: 'master', generationId: 2n }, 'B takes over');
   const demoted = await a.addFlow({ priority: 12, actions: [] }).catch((e: unknown) => e);
-  t.equal((demoted as OpenFlowError).codeName, 'OFPBRC_IS_SLAVE', 'A was demoted to slave');
+  t.equal((demoted as OpenFlowError).codeName, 'OFPBRC_IS_SECONDARY', 'A was demoted to slave');
   await b.addFlow({ priority: 13, actions: [] });
   t.same(await a.setRole('nochange'), { role: 'slave', generationId: 2n });
 });

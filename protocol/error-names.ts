@@ -1,6 +1,7 @@
 /**
- * Open vSwitch's names for the errors an OpenFlow 1.3 peer can send, keyed by experimenter id
- * (0 for standard errors), type (the exp_type of an experimenter error) and code (0 for those).
+ * Names of the errors an OpenFlow 1.3 peer can receive from Open vSwitch, as OVS spells them (so
+ * they read the same as `ovs-ofctl` output), keyed by experimenter id (0 for standard errors), type
+ * (the exp_type of an experimenter error) and code (0 for those).
  */
 const NX = 0x00002320;
 const ONF = 0x4f4e4600;
@@ -188,4 +189,39 @@ const byKey = new Map<string, string>(ERRORS.map(([v, t, c, n]) => [`${v}:${t}:$
  */
 export function errorName(type: number, code: number, experimenter = 0): string | undefined {
   return byKey.get(`${experimenter >>> 0}:${type}:${experimenter ? 0 : code}`);
+}
+
+const TYPE_NAMES: Record<number, string> = {
+  0: 'OFPET_HELLO_FAILED',
+  1: 'OFPET_BAD_REQUEST',
+  2: 'OFPET_BAD_ACTION',
+  3: 'OFPET_BAD_INSTRUCTION',
+  4: 'OFPET_BAD_MATCH',
+  5: 'OFPET_FLOW_MOD_FAILED',
+  6: 'OFPET_GROUP_MOD_FAILED',
+  7: 'OFPET_PORT_MOD_FAILED',
+  8: 'OFPET_TABLE_MOD_FAILED',
+  9: 'OFPET_QUEUE_OP_FAILED',
+  10: 'OFPET_SWITCH_CONFIG_FAILED',
+  11: 'OFPET_ROLE_REQUEST_FAILED',
+  12: 'OFPET_METER_MOD_FAILED',
+  13: 'OFPET_TABLE_FEATURES_FAILED',
+};
+
+const OFPET_EXPERIMENTER = 0xffff;
+
+export interface ErrorNames {
+  /** `OFPET_BAD_ACTION`, or `OFPET_EXPERIMENTER(ONF)` for an experimenter error. */
+  type: string;
+  /** `OFPBAC_BAD_OUT_PORT`; the number when Open vSwitch does not name it. */
+  code: string;
+}
+
+/** Type and code names of an OFPT_ERROR (as decoded: for experimenter errors `code` is the exp_type). */
+export function errorNames(errType: number, code: number, experimenter?: number): ErrorNames {
+  if (errType === OFPET_EXPERIMENTER) {
+    const vendor = experimenter === ONF ? 'ONF' : experimenter === NX ? 'NX' : `0x${(experimenter ?? 0).toString(16)}`;
+    return { type: `OFPET_EXPERIMENTER(${vendor})`, code: errorName(code, 0, experimenter ?? 0) ?? String(code) };
+  }
+  return { type: TYPE_NAMES[errType] ?? String(errType), code: errorName(errType, code) ?? String(code) };
 }
