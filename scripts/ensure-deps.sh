@@ -6,11 +6,12 @@ cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
-[ -f dist/lib/cli/main.js ] || npm run build
 missing=""
 command -v ovs-vswitchd >/dev/null 2>&1 || missing="$missing openvswitch-switch"
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v ethtool >/dev/null 2>&1 || missing="$missing ethtool"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 if [ -n "$missing" ]; then
   echo "installing:$missing" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -18,8 +19,6 @@ if [ -n "$missing" ]; then
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-# The Debian package starts the system's vswitchd; ofwire's tests run their own, sandboxed.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet openvswitch-switch 2>/dev/null; then
-  systemctl stop openvswitch-switch || true
-fi
+# Nothing here touches the system's Open vSwitch service: tests and the demo start their own
+# ovs-vswitchd, each in its own network namespace.
 exit 0

@@ -3,6 +3,8 @@
 # "N passed, N failed" counted from the run.
 cd "$(dirname "$0")/.."
 sh scripts/ensure-deps.sh || exit 1
+# The CLI and the examples run from dist/: build it from the current sources.
+npm run build --silent || exit 1
 npx tap "$@"
 status=$?
 npx tap replay --reporter=tap 2>/dev/null | node scripts/count-results.mjs
