@@ -147,6 +147,13 @@ export class ServiceModel {
           endpoints = mine.map((e) => ({ ip: e.ip, port: e.port, local: true }));
           if (!endpoints.length) mode = 'drop';
         }
+        if (sp.protocol === 'SCTP' && endpoints.some((e) => e.port !== sp.port)) {
+          this.warnOnce(
+            serviceKey,
+            `sctp-${sp.port}`,
+            `SCTP port ${sp.port}: Open vSwitch's userspace conntrack cannot translate SCTP ports; traffic reaches the endpoints on port ${sp.port}`,
+          );
+        }
         out.push({
           key: portKey(family, sp.protocol, vip, sp.port),
           service: serviceKey,

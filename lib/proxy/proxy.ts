@@ -8,10 +8,11 @@ import type { Logger } from 'pino';
 import type { Outgoing } from '../session/session.js';
 import type { Switch } from '../controller/switch.js';
 import type { ServiceSource, SourceChange } from '../sources/types.js';
-import { COOKIE_PREFIX_MASK, CookieKind, cookieKind, learnedCookie, prefixCookie } from './cookies.js';
+import type { FlowStats } from '../../protocol/index.js';
+import { COOKIE_PREFIX_MASK, CookieKind, cookie, cookieId, cookieKind, learnedCookie, prefixCookie } from './cookies.js';
 import { baseEntries, compilePort } from './compile.js';
 import { DesiredState } from './desired.js';
-import { ServicePortIds } from './ids.js';
+import { ServicePortIds, keyOfServiceMatch } from './ids.js';
 import { ProxyMetrics } from './metrics.js';
 import { ServiceModel, type ServicePortState } from './model.js';
 import { resolveOptions, tablesOf, type ProxyOptions } from './options.js';
@@ -68,6 +69,14 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private readonly ids = new ServicePortIds();
   /** service key → its ports as last compiled */
   private readonly portsOfService = new Map<string, Map<string, PortRecord>>();
+  /** service-port key → the Service whose flows it has (the first to claim it) */
+  private readonly portOwner = new Map<string, string>();
+  /** service-port key → other Services claiming it, recomputed when the owner lets go */
+  private readonly waitingFor = new Map<string, Set<string>>();
+  private syncRetry: NodeJS.Timeout | undefined;
+  /** The flows read from the switch, until they have been checked for leftovers of gone endpoints. */
+  private staleCheck: FlowStats[] | undefined;
+  private syncRetryMs = 0;
   private loaded = false;
   private sourceReady = false;
   private syncing = false;
@@ -136,6 +145,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     this.source.off('synced', this.onSourceSynced);
     this.source.off('changes', this.onChanges);
     this.source.off('error', this.onSourceError);
+    clearTimeout(this.syncRetry);
     for (const timer of this.quarantine.values()) clearTimeout(timer);
     this.quarantine.clear();
     await this.source.stop();
@@ -188,6 +198,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     this.oldestChange ??= performance.now();
     if (this.loaded) {
       for (const key of touched) this.recompute(key);
+      this.runStaleCheck();
       this.scheduleSync();
     }
   };
@@ -212,6 +223,15 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     const after = new Map<string, PortRecord>();
     for (const state of this.model.portsOf(serviceKey)) {
       if (after.has(state.key)) continue;
+      const owner = this.portOwner.get(state.key);
+      if (owner !== undefined && owner !== serviceKey) {
+        let w = this.waitingFor.get(state.key);
+        if (!w) this.waitingFor.set(state.key, (w = new Set()));
+        w.add(serviceKey);
+        this.reportServiceError(serviceKey, new Error(`${state.vip} port ${state.port}/${state.protocol} is already served for ${owner}`));
+        continue;
+      }
+      this.portOwner.set(state.key, serviceKey);
       const id = this.ids.acquire(state.key);
       const prev = before.get(state.key);
       before.delete(state.key);
@@ -226,14 +246,25 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         continue;
       }
       if (prev) this.cleanupRemovedEndpoints(prev, state);
+      if (prev && prev.state.affinitySeconds > 0 && state.affinitySeconds === 0) {
+        // Affinity switched off: its learned flows must not come back to life when it is switched on again.
+        this.afterSync.push(deleteLearned(this.options, cookie(this.options.cookiePrefix, CookieKind.Learned, id * 0x100000), 0xfffffffffff00000n));
+      }
     }
     for (const [key, prev] of before) {
       this.desired.remove(key);
       this.cleanupRemovedEndpoints(prev, undefined);
       this.ids.release(key);
+      this.portOwner.delete(key);
     }
     if (after.size) this.portsOfService.set(serviceKey, after);
     else this.portsOfService.delete(serviceKey);
+    for (const key of before.keys()) {
+      const waiting = this.waitingFor.get(key);
+      if (!waiting) continue;
+      this.waitingFor.delete(key);
+      for (const other of waiting) this.recompute(other);
+    }
   }
 
   /** Queues what must follow the removal of endpoints: UDP conntrack flushes, learned affinity flows. */
@@ -305,7 +336,60 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       for (const key of this.model.serviceKeys()) this.recompute(key);
       for (const key of [...this.portsOfService.keys()]) if (!this.model.portsOf(key).length) this.recompute(key);
     }
+    // Stale leftovers can only be told apart once the source's view is known.
+    this.staleCheck = flows;
+    if (this.sourceReady) this.runStaleCheck();
     this.scheduleSync();
+  }
+
+  private runStaleCheck(): void {
+    const flows = this.staleCheck;
+    this.staleCheck = undefined;
+    if (flows) this.cleanupStale(flows);
+  }
+
+  /**
+   * What the switch still has for endpoints that went away while this proxy was not watching
+   * (agent restart): learned affinity flows pointing at them, and UDP conntrack entries of them
+   * (found through the installed slot flows that DNAT to them).
+   */
+  private cleanupStale(flows: FlowStats[]): void {
+    const t = tablesOf(this.options);
+    const byId = new Map<number, ServicePortState>();
+    const learned = new Set<bigint>();
+    for (const ports of this.portsOfService.values()) {
+      for (const r of ports.values()) {
+        byId.set(r.id, r.state);
+        for (const e of r.state.endpoints) learned.add(learnedCookie(this.options.cookiePrefix, r.id, e.ip, e.port));
+      }
+    }
+    const serviceKeyOfId = new Map<number, string>();
+    for (const f of flows) {
+      if (f.tableId === t.service && cookieKind(f.cookie) === CookieKind.Service) serviceKeyOfId.set(cookieId(f.cookie), keyOfServiceMatch(f.match) ?? '');
+    }
+    for (const f of flows) {
+      const kind = cookieKind(f.cookie);
+      if (kind === CookieKind.Learned && !learned.has(f.cookie)) this.afterSync.push(deleteLearned(this.options, f.cookie, ALL_ONES));
+      if (kind !== CookieKind.Slot || f.tableId !== t.slot) continue;
+      if (!f.match.some((m) => m.field === 'ip_proto' && m.value === PROTO.UDP)) continue;
+      const apply = f.instructions.find((i) => i.type === 'apply_actions');
+      const ct = apply?.type === 'apply_actions' ? apply.actions.find((a) => a.type === 'ct') : undefined;
+      const nat = ct?.type === 'ct' ? ct.actions.find((a) => a.type === 'nat') : undefined;
+      if (nat?.type !== 'nat' || nat.ipMin === undefined || nat.portMin === undefined) continue;
+      const id = cookieId(f.cookie);
+      const state = byId.get(id);
+      if (state?.endpoints.some((e) => e.ip === nat.ipMin && e.port === nat.portMin)) continue;
+      const key = state?.key ?? serviceKeyOfId.get(id);
+      if (!key) continue;
+      const [family, , vip, port] = key.split('|');
+      this.afterSync.push({
+        type: 'nx_ct_flush',
+        ipProto: PROTO.UDP,
+        zoneId: family === 'IPv4' ? this.options.ctZone : this.options.ctZone6,
+        orig: { dst: vip!, dstPort: Number(port) },
+        reply: { src: String(nat.ipMin), srcPort: nat.portMin },
+      });
+    }
   }
 
   private readonly onPacketIn = (m: { cookie: bigint; match: { field: string; value: unknown }[]; data: Buffer }): void => {
@@ -338,6 +422,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   }
 
   private async runSync(): Promise<void> {
+    let after: Outgoing[] = [];
     try {
       while (!this.stopped && this.loaded && this.sourceReady && this.sw.connected) {
         this.pending = false;
@@ -351,13 +436,16 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         for (const owner of this.quarantine.keys()) {
           for (const k of this.desired.ownersKeys(owner)) if (keys.delete(k)) held.push(k);
         }
-        const after = this.afterSync;
+        after = this.afterSync;
         this.afterSync = [];
         const result = await this.reconciler.sync(this.sw, keys);
-        for (const m of after) {
+        const sending = after;
+        after = [];
+        this.syncRetryMs = 0;
+        for (const m of sending) {
           await this.sw.request(m).catch((err: Error) => this.log?.warn({ err: err.message, type: m.type }, 'cleanup message failed'));
         }
-        if (result.messages === 0 && (full || after.length === 0)) await this.sw.barrier();
+        if (result.messages === 0 && (full || sending.length === 0)) await this.sw.barrier();
         this.desired.markDirty(held);
         for (const [owner, err] of result.failed) this.fail(owner, err);
         for (const op of result.applied) {
@@ -375,6 +463,16 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         if (!this.pending && this.desired.dirtyCount === held.length) break;
       }
     } catch (err) {
+      // Cleanups of a failed sync go out with the next one; with the connection still up, that
+      // next one is scheduled here (a lost connection reloads the switch when it comes back).
+      this.afterSync = [...after, ...this.afterSync];
+      if (!this.stopped && this.sw.connected && !this.syncRetry) {
+        this.syncRetryMs = Math.min(Math.max(this.retryMs, this.syncRetryMs * 2), this.retryMaxMs);
+        this.syncRetry = setTimeout(() => {
+          this.syncRetry = undefined;
+          this.scheduleSync();
+        }, this.syncRetryMs);
+      }
       this.metrics.syncs.inc({ result: 'error' });
       this.log?.warn({ err: (err as Error).message }, 'sync failed');
       this.emit('error', err as Error);
@@ -419,4 +517,23 @@ function samePort(a: ServicePortState, b: ServicePortState): boolean {
     if (x.ip !== y.ip || x.port !== y.port || x.local !== y.local) return false;
   }
   return true;
+}
+
+function deleteLearned(o: ProxyOptions, c: bigint, mask: bigint): Outgoing {
+  return {
+    type: 'flow_mod',
+    cookie: c,
+    cookieMask: mask,
+    tableId: tablesOf(o).affinity,
+    command: OFPFC_DELETE,
+    idleTimeout: 0,
+    hardTimeout: 0,
+    priority: 0,
+    bufferId: ANY,
+    outPort: ANY,
+    outGroup: ANY,
+    flags: 0,
+    match: [],
+    instructions: [],
+  };
 }

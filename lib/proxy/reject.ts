@@ -132,7 +132,7 @@ function tcpReset(p: Parsed): Buffer | null {
 
 function portUnreachable(p: Parsed): Buffer {
   const quoteMax = (p.v6 ? ICMP6_MAX_TOTAL - 40 : ICMP4_MAX_TOTAL - 20) - 8;
-  const quote = p.ip.subarray(0, Math.min(p.ip.length, quoteMax));
+  const quote = p.ip.subarray(0, Math.min(p.ip.length, p.l4 + p.payloadLen, quoteMax));
   const icmp = Buffer.alloc(8 + quote.length);
   quote.copy(icmp, 8);
   if (p.v6) {
