@@ -285,22 +285,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         });
       }
       if (sp.affinitySeconds > 0) {
-        this.afterSync.push({
-          type: 'flow_mod',
-          cookie: learnedCookie(this.options.cookiePrefix, prev.id, ep.ip, ep.port),
-          cookieMask: ALL_ONES,
-          tableId: t.affinity,
-          command: OFPFC_DELETE,
-          idleTimeout: 0,
-          hardTimeout: 0,
-          priority: 0,
-          bufferId: ANY,
-          outPort: ANY,
-          outGroup: ANY,
-          flags: 0,
-          match: [],
-          instructions: [],
-        });
+        this.afterSync.push(deleteLearned(this.options, learnedCookie(this.options.cookiePrefix, prev.id, ep.ip, ep.port), ALL_ONES));
       }
     }
   }
@@ -519,6 +504,7 @@ function samePort(a: ServicePortState, b: ServicePortState): boolean {
   return true;
 }
 
+/** Deletes the learned affinity flows whose cookie matches `c` under `mask`. */
 function deleteLearned(o: ProxyOptions, c: bigint, mask: bigint): Outgoing {
   return {
     type: 'flow_mod',

@@ -14,7 +14,7 @@ export interface ParsedField {
 }
 
 /** Port names ovs-ofctl knows (OpenFlow 1.0 numbering; OpenFlow 1.1+ adds 0xffff0000). */
-export const PORT_NAMES: Readonly<Record<string, number>> = {
+export const PORT_NAMES = {
   UNSET: 0xfff7,
   IN_PORT: 0xfff8,
   TABLE: 0xfff9,
@@ -24,8 +24,8 @@ export const PORT_NAMES: Readonly<Record<string, number>> = {
   CONTROLLER: 0xfffd,
   LOCAL: 0xfffe,
   ANY: 0xffff,
-};
-const PORT_BY_NUMBER = new Map(Object.entries(PORT_NAMES).map(([k, v]) => [v, k]));
+} as const;
+const PORT_BY_NUMBER = new Map<number, string>(Object.entries(PORT_NAMES).map(([k, v]) => [v, k]));
 
 const OFPP_MAX = 0xff00;
 const OFPP11_OFFSET = 0xffff0000;
@@ -172,7 +172,7 @@ function parsePort(def: FieldDef, text: string, ports?: ReadonlyMap<string, numb
     if (n < 0xffffff00 || n > 0xffffffff) fail(def, text, 'port is outside 0 through 65535 and 0xffffff00 through 0xffffffff');
     return n;
   }
-  const named = PORT_NAMES[text.toUpperCase()] ?? (text.toUpperCase() === 'NONE' ? 0xffff : undefined);
+  const named = (PORT_NAMES as Readonly<Record<string, number>>)[text.toUpperCase()] ?? (text.toUpperCase() === 'NONE' ? 0xffff : undefined);
   if (named !== undefined) return (named + OFPP11_OFFSET) >>> 0;
   const unquoted = text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
   const mapped = ports?.get(unquoted);

@@ -3,22 +3,11 @@
  * vSwitch keeps them, 16-bit OpenFlow 1.0 numbers (reserved ports 0xfff8–0xffff), and widened to
  * OpenFlow 1.1+ numbers where a message carries 32 bits.
  */
+import { PORT_NAMES } from '../fields/text.js';
 import { parseDecimalU32 } from './parse-numbers.js';
 
 /** OpenFlow 1.0 numbers of the reserved ports ovs-ofctl names. */
-export const OFPP = {
-  MAX: 0xff00,
-  UNSET: 0xfff7,
-  IN_PORT: 0xfff8,
-  TABLE: 0xfff9,
-  NORMAL: 0xfffa,
-  FLOOD: 0xfffb,
-  ALL: 0xfffc,
-  CONTROLLER: 0xfffd,
-  LOCAL: 0xfffe,
-  ANY: 0xffff,
-  NONE: 0xffff,
-} as const;
+export const OFPP = { MAX: 0xff00, ...PORT_NAMES, NONE: 0xffff } as const;
 
 const NAMED: Readonly<Record<string, number>> = {
   IN_PORT: OFPP.IN_PORT,
