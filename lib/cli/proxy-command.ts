@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { Command } from 'commander';
 import { pino, type Logger } from 'pino';
 import { Switch } from '../controller/switch.js';
+import { resolveOptions } from '../proxy/options.js';
 import { ServiceProxy } from '../proxy/proxy.js';
 import { FileSource } from '../sources/file.js';
 import type { ServiceSource } from '../sources/types.js';
@@ -76,7 +77,8 @@ function serveMetrics(where: string, proxy: ServiceProxy, log: Logger): Promise<
   return new Promise((resolve, reject) => {
     server.once('error', (err) => reject(new CliError(`--metrics ${where}: ${err.message}`)));
     server.listen(port, host, () => {
-      log.info({ host, port }, 'serving metrics');
+      const address = server.address();
+      log.info({ host, port: typeof address === 'object' && address ? address.port : port }, 'serving metrics');
       resolve(server);
     });
   });
@@ -93,6 +95,11 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
     nodeName: o.nodeName,
     proxyName: o.proxyName,
   };
+  try {
+    resolveOptions(options);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
   const source = await openSource(o.source, o, log);
   const sw = o.once
     ? await Switch.connect(o.bridge, { asyncEvents: true, logger: log, reconnect: false })
