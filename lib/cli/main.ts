@@ -1,21 +1,44 @@
 #!/usr/bin/env node
-/** The `ofwire` command line: each group of verbs registers itself on the program. */
-import { Command } from 'commander';
-import { registerCodecCommands } from './codec-commands.js';
-import { registerEncodeTextCommands } from './encode-text-commands.js';
-import { registerTextPrintFormat } from './print-text.js';
-import { registerProxyCommand } from './proxy-command.js';
+/**
+ * The `ofwire` command line. The switch verbs (ovs-ofctl's: show, dump-flows, add-flows, …) take
+ * their options anywhere and load only what they need; the other verbs (print, encode, proxy)
+ * register themselves on a commander program.
+ */
+import { findVerb, isSwitchVerb, SWITCH_USAGE } from './switch-options.js';
 
-const program = new Command('ofwire')
-  .description('OpenFlow 1.3 for Open vSwitch: decode, encode and program switches')
-  .showHelpAfterError(false);
+const COMMANDER_VERBS = new Set(['print', 'encode', 'proxy', 'help']);
 
-registerCodecCommands(program);
-registerTextPrintFormat();
-registerEncodeTextCommands(program);
-registerProxyCommand(program);
+async function runCommander(argv: string[], verb: string | undefined): Promise<void> {
+  const { Command } = await import('commander');
+  const program = new Command('ofwire')
+    .description('OpenFlow 1.3 for Open vSwitch: decode, encode and program switches')
+    .showHelpAfterError(false)
+    .addHelpText('after', SWITCH_USAGE);
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+  const { registerCodecCommands } = await import('./codec-commands.js');
+  const { registerEncodeTextCommands } = await import('./encode-text-commands.js');
+  const { registerTextPrintFormat } = await import('./print-text.js');
+  registerCodecCommands(program);
+  registerTextPrintFormat();
+  registerEncodeTextCommands(program);
+  // The proxy brings pino, prom-client and the sources; print and encode do without.
+  if (verb !== 'print' && verb !== 'encode') {
+    const { registerProxyCommand } = await import('./proxy-command.js');
+    registerProxyCommand(program);
+  }
+
+  await program.parseAsync(argv);
+}
+
+const verb = findVerb(process.argv.slice(2));
+try {
+  if (verb !== undefined && (isSwitchVerb(verb) || !COMMANDER_VERBS.has(verb))) {
+    const { runSwitchCommand } = await import('./switch-commands.js');
+    await runSwitchCommand(process.argv.slice(2));
+  } else {
+    await runCommander(process.argv, verb);
+  }
+} catch (err) {
   process.stderr.write(`ofwire: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
-});
+}

@@ -114,7 +114,7 @@ function parseFlowAt(text: string, at: number, command: FlowCommand, opts: Parse
     if (name === 'no_readonly_table' || name === 'allow_hidden_fields') continue;
     const def = matchField(name);
     if (def) {
-      mb.field(def, kv, fail);
+      mb.field(def, kv, fail, opts.ports);
       continue;
     }
     if (name.includes('[')) {

@@ -64,7 +64,7 @@ export class MatchBuilder {
   }
 
   /** `FIELD=VALUE` (an empty value matches anything). */
-  field(def: FieldDef, kv: KeyValue, f: Fail): void {
+  field(def: FieldDef, kv: KeyValue, f: Fail, ports?: ReadonlyMap<string, number>): void {
     if (def.variable) return this.tunField(def, kv.value, kv, f);
     let entry: OxmField;
     if (kv.value === '') {
@@ -72,7 +72,7 @@ export class MatchBuilder {
       return;
     }
     try {
-      const parsed = parseFieldValue(def, kv.value);
+      const parsed = parseFieldValue(def, kv.value, ports ? { ports } : {});
       entry = { field: def.name, value: parsed.value };
       if (parsed.mask !== undefined) entry.mask = parsed.mask;
     } catch (err) {
