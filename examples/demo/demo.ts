@@ -18,7 +18,7 @@ import { installForwarding, service, slice } from '../../spec/helpers/cluster.js
 
 const VIP = '10.96.0.10';
 const REQUESTS = 300;
-const cli = join(import.meta.dirname, '../../dist/lib/cli/main.js');
+const cli = join(import.meta.dirname, '../../dist/bin/main.js');
 
 function say(text = ''): void {
   process.stdout.write(`${text}\n`);

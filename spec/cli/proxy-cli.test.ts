@@ -7,7 +7,7 @@ import t from 'tap';
 import { createSandbox, resources, run, waitFor } from '../helpers/ovs-sandbox.js';
 import { service, slice } from '../helpers/cluster.js';
 
-const cli = join(import.meta.dirname, '../../dist/lib/cli/main.js');
+const cli = join(import.meta.dirname, '../../dist/bin/main.js');
 
 function manifest(dir: string, endpoints: string[]): string {
   const file = join(dir, 'services.json');

@@ -11,7 +11,7 @@ import t, { type Test } from 'tap';
 import { createSandbox, type Sandbox } from '../helpers/ovs-sandbox.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'dist/lib/cli/main.js');
+const cli = join(root, 'dist/bin/main.js');
 if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
 
 interface Result {

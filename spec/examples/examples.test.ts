@@ -115,7 +115,7 @@ t.test('kube-node-agent.ts: a watch event changes the group on the switch', asyn
 t.test('ofwire proxy --source kube programs the switch from the API server', async (t) => {
   const sb = await createSandbox({ t });
   const { api, slice, kubeconfig } = await kubeFixture(t);
-  const cli = join(root, 'dist/lib/cli/main.js');
+  const cli = join(root, 'dist/bin/main.js');
   const once = await run(process.execPath, [cli, 'proxy', '--once', '--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', kubeconfig, '--log-level', 'warn'], {
     timeoutMs: 60_000,
   });

@@ -1,0 +1,48 @@
+/**
+ * Keeps the benchmark harness from rotting: the whole of `npm run bench` at a tiny size, one run
+ * each, then the JSON report's shape and its like-for-like checks. No timings are asserted.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+
+interface Row {
+  workload: string;
+  contender: string;
+  services: number;
+  runs: number;
+  median_s: number;
+  verified?: boolean | null;
+  flows_readded?: number;
+  p99_s?: number;
+}
+
+t.test('npm run bench at 40 services produces every workload, checked like for like', (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'ofwire-bench-smoke-'));
+  t.teardown(() => rmSync(out, { recursive: true, force: true }));
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'benchmarks/bench.ts', '--sizes', '40', '--runs', '1', '--churn', '20', '--sustained-seconds', '1', '--no-codec', '--out-dir', out],
+    { encoding: 'utf8', timeout: 240_000 },
+  );
+  t.equal(r.status, 0, `bench exits 0: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const json = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { machine: { cpu: string }; results: Row[] };
+  t.ok(json.machine.cpu, 'machine recorded');
+  const has = (workload: string, contender: string) => json.results.find((x) => x.workload === workload && x.contender === contender);
+  for (const c of ['ofwire', 'floor', 'ovs-ofctl-bundle', 'os-ken', 'iptables-restore']) {
+    const row = has('cold-sync', c);
+    t.ok(row && row.median_s > 0, `cold-sync ${c} measured`);
+    t.equal(row?.verified, true, `cold-sync ${c} installed the same state`);
+  }
+  for (const w of ['cold-sync-process', 'cold-sync-library']) t.equal(has(w, 'ofwire')?.verified, true, `${w} installed the same state`);
+  for (const c of ['ofwire', 'floor', 'ovs-ofctl-spawn']) t.ok((has('churn', c)?.p99_s ?? 0) > 0, `churn ${c} measured`);
+  for (const w of ['churn-library', 'churn-kube', 'churn-sustained']) t.ok(has(w, 'ofwire'), `${w} measured`);
+  t.equal(has('restart', 'ofwire')?.flows_readded, 0, 'an agent restart re-adds nothing');
+  t.equal(has('restart-process', 'ofwire')?.flows_readded, 0, 'ofwire proxy --once on a programmed bridge re-adds nothing');
+  for (const c of ['ofwire', 'floor', 'ovs-ofctl-bundle']) t.ok(has('recovery', c), `recovery ${c} measured`);
+  for (const f of ['latest.md', 'cold-sync.svg', 'README-fragment.md']) t.ok(existsSync(join(out, f)), `${f} written`);
+  t.match(r.stdout, /## Cold sync/, 'the Markdown report goes to stdout');
+  t.end();
+});
