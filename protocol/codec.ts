@@ -54,14 +54,15 @@ const shared = new Writer(1 << 16);
 
 /** Appends one encoded message to `w`; `path` prefixes error paths (for nested messages). */
 export function writeMessage(w: Writer, m: OfpMessage, path?: string): void {
-  const where = path ?? (m && typeof m === 'object' ? String(m.type) : 'message');
-  if (!m || typeof m !== 'object') throw new EncodeError('a message must be an object', where);
+  if (!m || typeof m !== 'object') throw new EncodeError('a message must be an object', path ?? 'message');
+  const where = path ?? String(m.type);
   const codec = byName.get(m.type);
   if (!codec) throw new EncodeError(`unknown message type "${String(m.type)}"`, `${where}.type`);
   const start = w.pos;
   try {
-    const version = 'version' in m && m.version !== undefined ? m.version : OFP13_VERSION;
-    put8(w, version, where, 'version');
+    // Only HELLO and ERROR carry a version of their own.
+    const version = (m as { version?: number }).version;
+    put8(w, version === undefined ? OFP13_VERSION : version, where, 'version');
     w.u8(codec.ofpType);
     w.u16(0);
     put32(w, m.xid, where, 'xid');

@@ -96,6 +96,10 @@ const NAMES: Record<number, string> = {
   [OFPIT_METER]: 'ofp_instruction_meter',
 };
 
+function fixedLength(b: Reader, type: number, len: number, want: number, start: number): void {
+  if (len !== want) b.fail(`length ${len}, expected ${want}`, NAMES[type]!, start);
+}
+
 /** Reads one instruction; `structure` names the list it is read from. */
 export function readInstruction(r: Reader, structure: string): Instruction {
   const start = r.pos;
@@ -106,19 +110,16 @@ export function readInstruction(r: Reader, structure: string): Instruction {
     r.fail(`instruction length ${len} runs past the end of the list (${r.remaining + 4} bytes left)`, structure, start);
   }
   const b = r.sub(len - 4, structure);
-  const fixed = (want: number): void => {
-    if (len !== want) b.fail(`length ${len}, expected ${want}`, NAMES[type]!, start);
-  };
   switch (type) {
     case OFPIT_GOTO_TABLE: {
-      fixed(8);
+      fixedLength(b, type, len, 8, start);
       const s = 'ofp_instruction_goto_table';
       const tableId = b.u8(s);
       b.pad(3, 'ofp_instruction_goto_table.pad');
       return { type: 'goto_table', tableId };
     }
     case OFPIT_WRITE_METADATA: {
-      fixed(24);
+      fixedLength(b, type, len, 24, start);
       const s = 'ofp_instruction_write_metadata';
       b.pad(4, 'ofp_instruction_write_metadata.pad');
       const metadata = b.u64(s);
@@ -131,11 +132,11 @@ export function readInstruction(r: Reader, structure: string): Instruction {
       return { type: type === OFPIT_WRITE_ACTIONS ? 'write_actions' : 'apply_actions', actions };
     }
     case OFPIT_CLEAR_ACTIONS:
-      fixed(8);
+      fixedLength(b, type, len, 8, start);
       b.pad(4, 'ofp_instruction_actions.pad');
       return { type: 'clear_actions' };
     case OFPIT_METER:
-      fixed(8);
+      fixedLength(b, type, len, 8, start);
       return { type: 'meter', meterId: b.u32('ofp_instruction_meter') };
     case OFPIT_EXPERIMENTER: {
       const experimenter = b.u32('ofp_instruction_experimenter');

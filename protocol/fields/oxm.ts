@@ -1,6 +1,6 @@
 /** OXM/NXM TLVs and struct ofp_match (OFPMT_OXM). */
 import { EncodeError } from '../errors.js';
-import type { Reader } from '../wire/reader.js';
+import { renameStructure, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { OXM_CLASS_EXPERIMENTER, fieldByHeader, fieldByName, type FieldDef, type FieldLookup } from './registry.js';
 import type { FieldValue, Match, OxmField } from './types.js';
@@ -11,13 +11,31 @@ const OFPMT_OXM = 1;
 const OFPP_MAX = 0xff00;
 const OFPP11_OFFSET = 0xffff0000;
 
+/** Field name (or alias) → its definition and default encoding, built on first use of each name. */
+const defaultEncodings = new Map<string, FieldLookup>();
+
+/** Refuses a header or experimenter id given with an entry that is not a 32-bit value. */
+function checkRawHeader(entry: { header?: number; experimenter?: number }, path: string): void {
+  const { header, experimenter } = entry;
+  // Signed values (from `&`, `|` on headers) are taken as their 32 bits.
+  if (header !== undefined && !(Number.isInteger(header) && header >= -0x80000000 && header <= 0xffffffff)) {
+    throw new EncodeError(`${String(header)} is not a 32-bit header`, `${path}.header`);
+  }
+  if (experimenter !== undefined && experimenter >>> 0 !== experimenter) {
+    throw new EncodeError(`${String(experimenter)} is not a 32-bit experimenter id`, `${path}.experimenter`);
+  }
+}
+
 /** Resolves the definition and wire encoding an entry will be written with. */
 export function encodingFor(entry: { field: string; header?: number; experimenter?: number }, path: string): FieldLookup {
   if (entry.header !== undefined) {
+    checkRawHeader(entry, path);
     const found = fieldByHeader(entry.header, entry.experimenter);
     if (found && (entry.field === found.def.name || fieldByName(entry.field) === found.def)) return found;
     throw new EncodeError(`header 0x${(entry.header >>> 0).toString(16)} does not belong to field "${entry.field}"`, path);
   }
+  const cached = defaultEncodings.get(entry.field);
+  if (cached) return cached;
   const def = fieldByName(entry.field);
   if (!def) throw new EncodeError(`unknown field "${entry.field}"`, path);
   const enc = def.encodings[0];
@@ -27,7 +45,9 @@ export function encodingFor(entry: { field: string; header?: number; experimente
       path,
     );
   }
-  return { def, enc };
+  const found: FieldLookup = { def, enc };
+  defaultEncodings.set(entry.field, found);
+  return found;
 }
 
 function portToWire16(v: FieldValue, path: string): number {
@@ -72,6 +92,7 @@ function writeUnknownOxm(w: Writer, entry: OxmField, path: string): void {
   if (entry.header === undefined || !Buffer.isBuffer(entry.value)) {
     throw new EncodeError('an unknown field needs a header and a Buffer value', path);
   }
+  checkRawHeader(entry, path);
   const mask = entry.mask;
   if (mask !== undefined && (!Buffer.isBuffer(mask) || mask.length !== entry.value.length)) {
     throw new EncodeError('an unknown field mask must be a Buffer as long as the value', path);
@@ -91,15 +112,20 @@ function writeUnknownOxm(w: Writer, entry: OxmField, path: string): void {
 
 /** Reads one OXM TLV. Unknown headers become `unknown` entries; malformed TLVs raise ProtocolError. */
 export function readOxm(r: Reader, structure = 'oxm'): OxmField {
+  return readOxmBefore(r, r.end, structure);
+}
+
+/** readOxm, for a TLV that must end by `limit` (≤ r.end). */
+function readOxmBefore(r: Reader, limit: number, structure: string): OxmField {
   const start = r.pos;
   const buf = r.buf;
-  if (r.end - start < 4) r.need(4, structure);
+  if (limit - start < 4) r.fail(`needs 4 bytes, only ${limit - start} left`, structure);
   const header = ((buf[start]! << 24) | (buf[start + 1]! << 16) | (buf[start + 2]! << 8) | buf[start + 3]!) >>> 0;
   const hasMask = (header & 0x100) !== 0;
   const len = header & 0xff;
   let p = start + 4;
   const end = p + len;
-  if (end > r.end) r.fail(`OXM length ${len} runs past the end (${r.end - p} bytes left)`, structure, p);
+  if (end > limit) r.fail(`OXM length ${len} runs past the end (${limit - p} bytes left)`, structure, p);
   let experimenter: number | undefined;
   if (header >>> 16 === OXM_CLASS_EXPERIMENTER) {
     if (len < 4) r.fail(`experimenter OXM length ${len} is shorter than its 4-byte experimenter id`, structure, start);
@@ -170,11 +196,17 @@ export function readMatch(r: Reader, structure = 'ofp_match'): Match {
   const length = r.u16(structure);
   if (type !== OFPMT_OXM) r.fail(`match type ${type} is not OFPMT_OXM (1)`, structure, start);
   if (length < 4) r.fail(`match length ${length} is shorter than its header`, structure, start);
-  const body = r.sub(length - 4, structure);
+  const end = r.limit(length - 4, structure);
   const match: Match = [];
-  const inner = `${structure}.oxm_fields`;
-  while (body.pos < body.end) match.push(readOxm(body, inner));
-  r.pad((8 - (length % 8)) % 8, `${structure}.pad`);
+  // The TLVs and the padding are read under `structure`; their own names are built only on failure.
+  let part = '.oxm_fields';
+  try {
+    while (r.pos < end) match.push(readOxmBefore(r, end, structure));
+    part = '.pad';
+    r.pad((8 - (length % 8)) % 8, structure);
+  } catch (err) {
+    throw renameStructure(err, structure, structure + part);
+  }
   return match;
 }
 
@@ -189,6 +221,7 @@ export interface FieldHeaderRef {
 export function writeFieldHeader(w: Writer, ref: FieldHeaderRef, path: string): void {
   if (ref.field === 'unknown') {
     if (ref.header === undefined) throw new EncodeError('an unknown field needs a header', path);
+    checkRawHeader(ref, path);
     if ((ref.header >>> 16 === OXM_CLASS_EXPERIMENTER) !== (ref.experimenter !== undefined)) {
       throw new EncodeError('an experimenter-class (0xffff) header needs an experimenter id, and only it', path);
     }

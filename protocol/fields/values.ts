@@ -237,10 +237,13 @@ function toBigInt(v: FieldValue, path: string): bigint {
   throw new EncodeError(`${String(v)} is not an unsigned integer`, path);
 }
 
+/** The largest unsigned integer of 0 to 4 bytes (a table: `2 ** (bytes * 8)` would call Math.pow). */
+const UINT_MAX = [0, 0xff, 0xffff, 0xffffff, 0xffffffff];
+
 /** Writes an unsigned integer of `bytes` width; numbers, bigints and "0x…"/decimal strings accepted. */
 export function writeUint(w: Writer, v: FieldValue, bytes: number, path: string): void {
   if (typeof v === 'number' && bytes <= 4) {
-    if (!Number.isInteger(v) || v < 0 || v >= 2 ** (bytes * 8)) {
+    if (!Number.isInteger(v) || v < 0 || v > UINT_MAX[bytes]!) {
       throw new EncodeError(`${v} does not fit in ${bytes * 8} bits`, path);
     }
     if (bytes === 4) w.u32(v);

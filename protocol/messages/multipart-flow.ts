@@ -1,7 +1,9 @@
 /** OFPMP_FLOW and OFPMP_AGGREGATE (struct ofp11_flow_stats_request, ofp11_flow_stats, aggregate reply). */
 import { readInstructions, writeInstructions } from '../actions/instructions.js';
+import type { Instruction } from '../actions/types.js';
 import { readMatch, writeMatch } from '../fields/oxm.js';
-import type { Reader } from '../wire/reader.js';
+import type { Match } from '../fields/types.js';
+import { renameStructure, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { readRecords, registerMultipart } from './multipart.js';
 import type { FlowStats, FlowStatsRequest } from './multipart-types.js';
@@ -63,8 +65,19 @@ function readFlowStats(r: Reader, s: string): FlowStats {
   const cookie = r.u64(s);
   const packetCount = r.u64(s);
   const byteCount = r.u64(s);
-  const match = readMatch(r, `${s}.match`);
-  const instructions = readInstructions(r, `${s}.instructions`);
+  // Match and instructions are read under the entry's name; theirs are built only on failure.
+  let match: Match;
+  let instructions: Instruction[];
+  try {
+    match = readMatch(r, s);
+  } catch (err) {
+    throw renameStructure(err, s, `${s}.match`);
+  }
+  try {
+    instructions = readInstructions(r, s);
+  } catch (err) {
+    throw renameStructure(err, s, `${s}.instructions`);
+  }
   return {
     tableId,
     durationSec,

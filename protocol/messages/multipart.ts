@@ -7,7 +7,7 @@
 import { registerMessage } from '../codec.js';
 import { EncodeError } from '../errors.js';
 import type { MultipartReply, MultipartRequest } from '../message.js';
-import type { Reader } from '../wire/reader.js';
+import { renameStructure, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import type { MultipartReplyBody, MultipartRequestBody } from './multipart-types.js';
 import { put16, put32, putBytes } from './put.js';
@@ -48,27 +48,39 @@ export function emptyBody<K extends Kind>(kind: K): { encode: () => void; decode
   return { encode: () => {}, decode: () => ({ kind }) };
 }
 
-/** Reads records that each start with their own u16 length (at `lenAt` bytes into the record). */
+/**
+ * Reads records that each start with their own u16 length (at `lenAt` bytes into the record).
+ * Records are read under the list's name; the record's own (`flows[12]`) is built only on failure.
+ */
 export function readRecords<T>(r: Reader, s: string, min: number, lenAt: number, read: (rec: Reader, s: string) => T): T[] {
   const out: T[] = [];
   for (let i = 0; r.remaining > 0; i++) {
-    const start = r.pos;
-    const si = `${s}[${i}]`;
-    r.need(lenAt + 2, si);
-    const len = r.buf.readUInt16BE(r.pos + lenAt);
-    if (len < min) r.fail(`record length ${len} is shorter than ${min}`, si, start);
-    const rec = r.sub(len, si);
-    out.push(read(rec, si));
-    rec.done(si);
+    try {
+      const start = r.pos;
+      r.need(lenAt + 2, s);
+      const len = r.buf.readUInt16BE(r.pos + lenAt);
+      if (len < min) r.fail(`record length ${len} is shorter than ${min}`, s, start);
+      const rec = r.sub(len, s);
+      out.push(read(rec, s));
+      rec.done(s);
+    } catch (err) {
+      throw renameStructure(err, s, `${s}[${i}]`);
+    }
   }
   return out;
 }
 
-/** Reads fixed-size records until the end. */
+/** Reads fixed-size records until the end (record names built only on failure, as in readRecords). */
 export function readFixed<T>(r: Reader, s: string, size: number, read: (rec: Reader, s: string) => T): T[] {
   if (r.remaining % size) r.fail(`${r.remaining} bytes is not a whole number of ${size}-byte records`, s);
   const out: T[] = [];
-  for (let i = 0; r.remaining > 0; i++) out.push(read(r, `${s}[${i}]`));
+  for (let i = 0; r.remaining > 0; i++) {
+    try {
+      out.push(read(r, s));
+    } catch (err) {
+      throw renameStructure(err, s, `${s}[${i}]`);
+    }
+  }
   return out;
 }
 

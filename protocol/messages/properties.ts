@@ -6,6 +6,7 @@ import { EncodeError } from '../errors.js';
 import type { RawProperty } from '../message.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
+import { putBytes } from './put.js';
 
 export interface PropertyView {
   type: number;
@@ -50,7 +51,11 @@ export function readRawProperties(r: Reader, structure: string): RawProperty[] {
 }
 
 export function writeRawProperties(w: Writer, props: readonly RawProperty[], path: string): void {
-  props.forEach((p, i) => writeProperty(w, p.type, `${path}[${i}]`, () => w.bytes(p.data)));
+  props.forEach((p, i) => {
+    const at = `${path}[${i}]`;
+    checkUint(p.type, 16, `${at}.type`);
+    writeProperty(w, p.type, at, () => putBytes(w, p.data, at, 'data'));
+  });
 }
 
 /** A property holding nested properties: 4 bytes of zero padding come first. */
@@ -114,6 +119,9 @@ export function writePropU32(w: Writer, type: number, v: number, path: string): 
 }
 
 export function writePropU64(w: Writer, type: number, v: bigint, path: string): void {
+  if (!(typeof v === 'bigint' && v >= 0n && v <= 0xffffffffffffffffn)) {
+    throw new EncodeError(`${String(v)} is not an unsigned 64-bit bigint`, path);
+  }
   writeProperty(w, type, path, () => {
     w.zeros(4);
     w.u64(v);

@@ -1,5 +1,8 @@
 import { EncodeError } from '../errors.js';
 
+const U64_MAX = 0xffffffffffffffffn;
+const U32_MASK = 0xffffffffn;
+
 /**
  * A growable big-endian byte writer, reused across messages.
  * Structures reserve their length field with `mark()` and back-fill it with `fillLength16()`.
@@ -52,10 +55,18 @@ export class Writer {
     this.pos = p;
   }
 
+  /** Writes the low 64 bits of `v`. */
   u64(v: bigint): void {
-    this.ensure(8);
-    this.buf.writeBigUInt64BE(BigInt.asUintN(64, v), this.pos);
-    this.pos += 8;
+    // As two 32-bit halves, and no BigInt arithmetic at all for 0n (most cookies and masks):
+    // cheaper than BigInt.asUintN + writeBigUInt64BE.
+    if (v === 0n) {
+      this.u32(0);
+      this.u32(0);
+      return;
+    }
+    if (v < 0n || v > U64_MAX) v = BigInt.asUintN(64, v);
+    this.u32(Number(v >> 32n));
+    this.u32(Number(v & U32_MASK));
   }
 
   /** Writes a 64-bit value given as two 32-bit halves (avoids BigInt on hot paths). */
@@ -123,6 +134,9 @@ export class Writer {
 
   /** A copy of bytes [start, pos). */
   copyFrom(start: number): Buffer {
-    return Buffer.from(this.buf.subarray(start, this.pos));
+    // allocUnsafe + copy: Buffer.from(subarray) takes a slower, generic path for the same result.
+    const out = Buffer.allocUnsafe(this.pos - start);
+    this.buf.copy(out, 0, start, this.pos);
+    return out;
   }
 }
