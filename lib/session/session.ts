@@ -719,11 +719,11 @@ export class Session extends EventEmitter<SessionEvents> {
 
 /**
  * Gives a message the xid it is sent with. The caller's object is numbered in place (copying every
- * message would cost more than encoding it); a bundle_add is copied, because its inner message must
+ * message would cost more than encoding it); a bundle_add's inner message too, because it must
  * carry the same xid so that an error about it names the same request.
  */
 function numbered(msg: Outgoing, xid: number): OfpMessage {
-  if (msg.type === 'bundle_add') return { ...msg, xid, message: { ...msg.message, xid } } as OfpMessage;
+  if (msg.type === 'bundle_add') (msg.message as { xid?: number }).xid = xid;
   (msg as { xid?: number }).xid = xid;
   return msg as OfpMessage;
 }

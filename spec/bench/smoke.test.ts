@@ -42,6 +42,7 @@ t.test('npm run bench at 40 services produces every workload, checked like for l
   t.equal(has('restart', 'ofwire')?.flows_readded, 0, 'an agent restart re-adds nothing');
   t.equal(has('restart-process', 'ofwire')?.flows_readded, 0, 'ofwire proxy --once on a programmed bridge re-adds nothing');
   for (const c of ['ofwire', 'floor', 'ovs-ofctl-bundle']) t.ok(has('recovery', c), `recovery ${c} measured`);
+  for (const c of ['ofwire', 'ovs-ofctl-bundle']) t.equal(has('cli-add', c)?.verified, true, `cli-add ${c} measured, same flows & groups`);
   for (const f of ['latest.md', 'cold-sync.svg', 'README-fragment.md']) t.ok(existsSync(join(out, f)), `${f} written`);
   t.match(r.stdout, /## Cold sync/, 'the Markdown report goes to stdout');
   t.end();

@@ -1,0 +1,871 @@
+/**
+ * `npm run bench -- [--quick] [--json FILE]`: ofwire's service proxy against ovs-vswitchd, with the
+ * baselines measured in the same run on the same sandboxed ovs-vswitchd.
+ *
+ * Workloads (N services × E endpoints, see harness/services.ts for the mix):
+ *   cold-sync        empty bridge → everything programmed and acknowledged, one atomic bundle:
+ *                    ofwire (ServiceProxy in its own process), `ofwire proxy --once` (whole
+ *                    process), Switch.bundle() (library), the floor, `ovs-ofctl bundle`, os-ken,
+ *                    iptables-restore of kube-proxy's rules
+ *   churn            one endpoint change at a time → barrier ack: ofwire (MemorySource, Kubernetes
+ *                    watch, library), the floor, `ovs-ofctl mod-group` per change; plus a sustained
+ *                    rate of changes
+ *   restart          agent restart with the services unchanged (must re-send nothing)
+ *   recovery         ovs-vswitchd killed and restarted empty → full state again
+ *   codec-*          benchmarks/codec (when present)
+ *
+ * Options: --quick (1k and 10k), --json FILE (default benchmarks/results/latest.json),
+ * --out-dir DIR (default benchmarks/results), --sizes 1000,10000, --endpoints 5, --runs N,
+ * --churn N (changes per churn run), --sustained-seconds S, --only cold-sync,churn,…,
+ * --no-codec, --no-osken, --no-iptables, --no-kube, --cpu-prof DIR (V8 CPU profiles of the ofwire
+ * agent's timed sections, for finding where its time goes; profiling slows it down: not for the report).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Agent } from './harness/agent-client.js';
+import { buildAgent, buildCli } from './harness/build-agent.js';
+import { ofwireCommand, ofwireProxyOnce } from './harness/cli-process.js';
+import { RawConnection, encodeBundle, encodeStateDump, encodeWithBarrier, timedExchange } from './harness/floor.js';
+import { ThrowawayNetns, expectedNatRules, iptablesVersion, kubeProxyRules, natRuleCount, timedRestore, type IptablesBackend } from './harness/iptables.js';
+import { machineInfo, type Machine } from './harness/machine.js';
+import { bundleFile, flowText, groupText, ofctlBundle, ofctlModGroup, timedSpawn } from './harness/ofctl.js';
+import { OskenController } from './harness/osken.js';
+import { Progress } from './harness/progress.js';
+import { coldSyncSvg, markdown, readmeFragment, seconds, type Goal } from './harness/report.js';
+import { computeRatios, latencyResult, timedResult, type Result, type RunSample } from './harness/results.js';
+import {
+  Churn,
+  changedGroup,
+  compileSet,
+  flowMod,
+  groupMod,
+  manifestJson,
+  serviceObject,
+  sliceObject,
+  type CompiledSet,
+  type ServiceSet,
+} from './harness/services.js';
+import { readdedFlows, Vswitchd } from './harness/switchd.js';
+import { prefixCookie, COOKIE_PREFIX_MASK } from '../lib/proxy/cookies.js';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    'out-dir': { type: 'string' },
+    sizes: { type: 'string' },
+    endpoints: { type: 'string', default: '5' },
+    runs: { type: 'string' },
+    churn: { type: 'string' },
+    'spawn-changes': { type: 'string' },
+    'sustained-seconds': { type: 'string' },
+    'sustained-rate': { type: 'string', default: '1000' },
+    only: { type: 'string' },
+    'no-codec': { type: 'boolean', default: false },
+    'no-osken': { type: 'boolean', default: false },
+    'no-iptables': { type: 'boolean', default: false },
+    'no-kube': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+  },
+});
+
+function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: "${v}" is not a positive integer`);
+  return n;
+}
+
+const quick = args.quick!;
+const E = positiveInt('endpoints', args.endpoints)!;
+const sizes = args.sizes ? args.sizes.split(',').map((s) => positiveInt('sizes', s.trim())!) : quick ? [1000, 10000] : [1000, 10000, 50000];
+const runsArg = positiveInt('runs', args.runs);
+const churnChanges = positiveInt('churn', args.churn) ?? 1000;
+const spawnChanges = positiveInt('spawn-changes', args['spawn-changes']) ?? Math.min(100, churnChanges);
+const sustainedSeconds = positiveInt('sustained-seconds', args['sustained-seconds']) ?? (quick ? 5 : 10);
+const sustainedRate = positiveInt('sustained-rate', args['sustained-rate'])!;
+const outDir = resolve(args['out-dir'] ?? join(REPO, 'benchmarks', 'results'));
+const jsonFile = resolve(args.json ?? join(outDir, 'latest.json'));
+const WORKLOADS = ['cold-sync', 'churn', 'restart', 'recovery', 'cli', 'codec'] as const;
+const only = new Set(args.only ? args.only.split(',').map((s) => s.trim()) : WORKLOADS);
+for (const w of only) if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`--only: unknown workload "${w}" (${WORKLOADS.join(', ')})`);
+const withOsken = !args['no-osken'];
+const withIptables = !args['no-iptables'];
+const withKube = !args['no-kube'];
+const withCodec = !args['no-codec'] && only.has('codec');
+if (args['cpu-prof']) {
+  Agent.profileDir = resolve(args['cpu-prof']);
+  mkdirSync(Agent.profileDir, { recursive: true });
+}
+/** iptables-nft-restore is quadratic in chains here: measured once, at the smallest size if ≤ 1000. */
+const nftSize = (N: number) => N === Math.min(...sizes) && N <= 1000;
+/** The Kubernetes-watch churn needs the list of N services over HTTP first: run it up to 10k. */
+const kubeSizes = sizes.filter((s) => s <= 10000);
+
+/** Runs per measurement: ≥ 5 where a run is cheap, 3 for the slow contenders and the largest size. */
+function runs(services: number, slow = false): number {
+  if (runsArg) return runsArg;
+  if (services >= 50000) return 3;
+  if (slow && services >= 10000) return 3;
+  return quick && services >= 10000 ? 3 : 5;
+}
+const churnRuns = runsArg ? Math.min(runsArg, 3) : quick ? 2 : 3;
+
+const results: Result[] = [];
+const notes: string[] = [];
+const progress = new Progress();
+const tmp = mkdtempSync(join(os.tmpdir(), 'ofwire-bench-'));
+const ipt = new ThrowawayNetns();
+let sw: Vswitchd | undefined;
+const agents = new Set<Agent>();
+let osken: OskenController | undefined;
+
+function note(text: string): void {
+  if (!notes.includes(text)) notes.push(text);
+}
+
+function warn(text: string): void {
+  note(text);
+  progress.log(`warning: ${text}`);
+}
+
+async function spawnAgent(): Promise<Agent> {
+  const a = await Agent.spawn();
+  agents.add(a);
+  return a;
+}
+
+async function exitAgent(a: Agent): Promise<void> {
+  for (const line of a.log) warn(`ofwire agent: ${line}`);
+  await a.exit();
+  agents.delete(a);
+}
+
+function sameDump(what: string, reference: string[], actual: string[]): boolean {
+  if (reference.length === actual.length && reference.every((l, i) => l === actual[i])) return true;
+  const ref = new Set(reference);
+  const act = new Set(actual);
+  const missing = reference.filter((l) => !act.has(l));
+  const extra = actual.filter((l) => !ref.has(l));
+  warn(`${what}: installed state differs from ofwire's (${missing.length} entries missing, ${extra.length} extra; e.g. ${JSON.stringify(missing[0] ?? extra[0])})`);
+  return false;
+}
+
+// ---- cold sync ----------------------------------------------------------------------------------
+
+interface SizeFiles {
+  set: ServiceSet;
+  compiled: CompiledSet;
+  floor: { bytes: Buffer; barrierXid: number };
+  bundleFile: string;
+  groupsFile: string;
+  flowsFile: string;
+  manifest: string;
+  iptablesRules: string;
+}
+
+function prepareSize(services: number): SizeFiles {
+  const set = { services, endpointsPerService: E };
+  const compiled = compileSet(set);
+  const floor = encodeBundle([...compiled.groups.map((g) => groupMod(g)), ...compiled.flows.map((f) => flowMod(f))]);
+  const files = {
+    bundleFile: join(tmp, `bundle-${services}.txt`),
+    groupsFile: join(tmp, `groups-${services}.txt`),
+    flowsFile: join(tmp, `flows-${services}.txt`),
+    manifest: join(tmp, `services-${services}.json`),
+    iptablesRules: join(tmp, `kube-proxy-${services}.rules`),
+  };
+  writeFileSync(files.bundleFile, bundleFile(compiled.groups, compiled.flows));
+  writeFileSync(files.groupsFile, `${compiled.groups.map(groupText).join('\n')}\n`);
+  writeFileSync(files.flowsFile, `${compiled.flows.map(flowText).join('\n')}\n`);
+  writeFileSync(files.manifest, manifestJson(set));
+  if (withIptables) writeFileSync(files.iptablesRules, kubeProxyRules(set));
+  return { set, compiled, floor, ...files };
+}
+
+async function coldSync(f: SizeFiles): Promise<void> {
+  const vs = sw!;
+  const N = f.set.services;
+  const n = runs(N);
+  const nSlow = runs(N, true);
+  const base = (workload: string, contender: string) => ({ workload, services: N, endpoints: E, contender });
+  const samples: Record<string, RunSample[]> = {};
+  const verified: Record<string, boolean | null> = {};
+  const add = (key: string, s: RunSample) => (samples[key] ??= []).push(s);
+  /** Seconds of each ofwire run spent in the proxy's sync (diff, encode, bundle round trips, commit). */
+  const syncShare: Record<string, number[]> = {};
+  let reference: string[] | undefined;
+  const verify = async (key: string, what: string) => {
+    if (key in verified) return;
+    const dump = await vs.canonicalDump();
+    if (!reference) {
+      reference = dump;
+      const want = f.compiled.flows.length + f.compiled.groups.length;
+      verified[key] = dump.length === want;
+      if (!verified[key]) warn(`${what}: ${dump.length} flows and groups installed, ${want} expected`);
+      return;
+    }
+    verified[key] = sameDump(`${what} at ${N} services`, reference, dump);
+  };
+
+  if (withOsken) {
+    progress.task(`cold sync ${N}: starting os-ken`);
+    osken = await OskenController.start(vs, join(tmp, `osken-${N}.json`), f.compiled.groups, f.compiled.flows);
+  }
+  const maxRuns = Math.max(n, nSlow);
+  for (let r = 0; r < maxRuns; r++) {
+    // Contenders take turns within each round, so that the machine's load drifts over all of them alike.
+    if (r < n) {
+      progress.task(`cold sync ${N}: ofwire in-process, run ${r + 1}/${n}`);
+      await vs.fresh();
+      const a = await spawnAgent();
+      await a.call({ op: 'setup', target: vs.target, services: N, endpointsPerService: E, source: 'memory' });
+      await a.call({ op: 'connect' });
+      const cpu0 = vs.cpuSeconds();
+      const res = await a.call<{ seconds: number; messages: number; syncSeconds: number }>({ op: 'startProxy' });
+      add('ofwire', { seconds: res.seconds, vswitchdCpu: vs.cpuSeconds() - cpu0, peakRssMb: a.peakRssMb() });
+      (syncShare.ofwire ??= []).push(res.syncSeconds);
+      await verify('ofwire', 'ofwire in-process');
+      await exitAgent(a);
+      progress.step();
+
+      progress.task(`cold sync ${N}: ofwire proxy --once, run ${r + 1}/${n}`);
+      await vs.fresh();
+      let cpu = vs.cpuSeconds();
+      const p = await ofwireProxyOnce(vs.target, f.manifest, join(tmp, 'usage.json'));
+      add('process', { seconds: p.seconds, vswitchdCpu: vs.cpuSeconds() - cpu, peakRssMb: p.peakRssMb, processCpu: p.cpuSeconds });
+      await verify('process', 'ofwire proxy --once');
+      progress.step();
+
+      progress.task(`cold sync ${N}: ofwire Switch.bundle(), run ${r + 1}/${n}`);
+      await vs.fresh();
+      const lib = await spawnAgent();
+      await lib.call({ op: 'setup', target: vs.target, services: N, endpointsPerService: E, source: 'memory', library: true });
+      await lib.call({ op: 'connect' });
+      lib.resetPeak();
+      cpu = vs.cpuSeconds();
+      const lr = await lib.call<{ seconds: number }>({ op: 'libraryBundle' });
+      add('library', { seconds: lr.seconds, vswitchdCpu: vs.cpuSeconds() - cpu });
+      await verify('library', 'Switch.bundle()');
+      await exitAgent(lib);
+      progress.step();
+
+      progress.task(`cold sync ${N}: floor, run ${r + 1}/${n}`);
+      await vs.fresh();
+      const conn = await RawConnection.open(vs.socketPath);
+      cpu = vs.cpuSeconds();
+      const floorSeconds = await timedExchange(conn, f.floor.bytes, f.floor.barrierXid);
+      add('floor', { seconds: floorSeconds, vswitchdCpu: vs.cpuSeconds() - cpu });
+      if (conn.errors.length) warn(`floor: the switch answered ${conn.errors.length} errors at ${N} services`);
+      conn.close();
+      await verify('floor', 'floor');
+      progress.step();
+
+      progress.task(`cold sync ${N}: ovs-ofctl bundle, run ${r + 1}/${n}`);
+      await vs.fresh();
+      cpu = vs.cpuSeconds();
+      const ofctlSeconds = await ofctlBundle(vs.target, f.bundleFile);
+      add('ofctl', { seconds: ofctlSeconds, vswitchdCpu: vs.cpuSeconds() - cpu });
+      await verify('ofctl', 'ovs-ofctl bundle');
+      progress.step();
+    }
+    if (r < nSlow && osken) {
+      progress.task(`cold sync ${N}: os-ken, run ${r + 1}/${nSlow}`);
+      await vs.fresh();
+      const cpu = vs.cpuSeconds();
+      let cpuEnd = 0;
+      const o = await osken.programOnce(async () => {
+        cpuEnd = vs.cpuSeconds();
+        await verify('osken', 'os-ken');
+      });
+      add('osken', { seconds: o.seconds, vswitchdCpu: cpuEnd - cpu, peakRssMb: osken.peakRssMb() });
+      if (o.errors) warn(`os-ken: the switch refused ${o.errors} messages at ${N} services (first: ${o.firstError})`);
+      if (o.padded) note(`os-ken: os-ken 2.5 leaves out the padding of a Nicira NAT action that ends a message, so every GROUP_MOD whose last bucket DNATs is short and OVS refuses it (OFPBRC_BAD_LEN) — with nat(dst=IP:PORT) and also with address-only nat(dst=IP). The os-ken contender appends the missing bytes after os-ken serializes each GROUP_MOD (${o.padded} of them at ${N} services) and keeps nat(dst=IP:PORT), so it installs exactly the same groups as ofwire (checked).`);
+      progress.step();
+    }
+    if (r < nSlow && withIptables) {
+      progress.task(`cold sync ${N}: iptables-restore, run ${r + 1}/${nSlow}`);
+      const first = !('iptables' in verified);
+      const s = await timedRestore(ipt, f.iptablesRules, 'legacy', first ? async (ns) => {
+        const got = await natRuleCount(ns, 'legacy');
+        verified.iptables = got === expectedNatRules(f.set);
+        if (!verified.iptables) warn(`iptables-restore: ${got} nat rules loaded, ${expectedNatRules(f.set)} expected`);
+      } : undefined);
+      add('iptables', { seconds: s });
+      progress.step();
+    }
+  }
+  osken?.stop();
+  osken = undefined;
+  if (withIptables && nftSize(N)) {
+    const nftRuns = Math.min(3, runsArg ?? 3);
+    for (let r = 0; r < nftRuns; r++) {
+      progress.task(`cold sync ${N}: iptables-nft-restore, run ${r + 1}/${nftRuns}`);
+      add('iptables-nft', { seconds: await timedRestore(ipt, f.iptablesRules, 'nft') });
+      progress.step();
+    }
+  }
+  const put = (key: string, workload: string, contender: string, more: Partial<Result> = {}) => {
+    if (samples[key]) results.push(timedResult(base(workload, contender), samples[key]!, { verified: verified[key] ?? null, ...more }));
+  };
+  const syncMedian = syncShare.ofwire ? [...syncShare.ofwire].sort((x, y) => x - y)[Math.floor(syncShare.ofwire.length / 2)] : undefined;
+  put('ofwire', 'cold-sync', 'ofwire', { extra: { sync_s_median: syncMedian, note: 'sync_s = the proxy\'s sync (diff, encode, bundle, commit); the rest is reading the switch and compiling' } });
+  put('process', 'cold-sync-process', 'ofwire');
+  put('library', 'cold-sync-library', 'ofwire');
+  put('floor', 'cold-sync', 'floor');
+  put('ofctl', 'cold-sync', 'ovs-ofctl-bundle');
+  put('osken', 'cold-sync', 'os-ken');
+  put('iptables', 'cold-sync', 'iptables-restore', { extra: { backend: 'iptables-legacy-restore' } });
+  put('iptables-nft', 'cold-sync-iptables-nft', 'iptables-restore', { extra: { backend: 'iptables-nft-restore' } });
+}
+
+// ---- a programmed switch: restart, churn, recovery ----------------------------------------------
+
+/** A fresh, empty switch and a new agent that programs it from scratch (a cold-started agent). */
+async function programmedAgent(f: SizeFiles, purpose: string): Promise<Agent> {
+  const vs = sw!;
+  progress.task(`${f.set.services}: programming the switch for ${purpose}`);
+  await vs.fresh();
+  const a = await spawnAgent();
+  await a.call({ op: 'setup', target: vs.target, services: f.set.services, endpointsPerService: E, source: 'memory' });
+  await a.call({ op: 'connect' });
+  await a.call({ op: 'startProxy' });
+  return a;
+}
+
+/** Agent restarts on a programmed switch. */
+async function restart(f: SizeFiles): Promise<void> {
+  const vs = sw!;
+  const N = f.set.services;
+  const base = (workload: string, contender: string) => ({ workload, services: N, endpoints: E, contender });
+  const a = await programmedAgent(f, 'restart');
+  try {
+    {
+      const n = runs(N);
+      const agentRuns: RunSample[] = [];
+      const processRuns: RunSample[] = [];
+      const floorRuns: RunSample[] = [];
+      let readded = 0;
+      let processReadded = 0;
+      let messages = 0;
+      const dump = encodeStateDump(prefixCookie(f.compiled.options.cookiePrefix), COOKIE_PREFIX_MASK);
+      for (let r = 0; r < n; r++) {
+        progress.task(`restart ${N}: ofwire, run ${r + 1}/${n}`);
+        let before = r === 0 ? await vs.flowDurations() : undefined;
+        let cpu = vs.cpuSeconds();
+        const res = await a.call<{ seconds: number; messages: number }>({ op: 'restart' });
+        // No RSS here: the stopped proxy's garbage is in the same process (restart-process has a real one).
+        agentRuns.push({ seconds: res.seconds, vswitchdCpu: vs.cpuSeconds() - cpu });
+        messages += res.messages;
+        if (before) {
+          const d = readdedFlows(before, await vs.flowDurations());
+          readded += d.readded + d.missing;
+        }
+        progress.step();
+
+        progress.task(`restart ${N}: ofwire proxy --once, run ${r + 1}/${n}`);
+        before = r === 0 ? await vs.flowDurations() : undefined;
+        cpu = vs.cpuSeconds();
+        const p = await ofwireProxyOnce(vs.target, f.manifest, join(tmp, 'usage.json'));
+        processRuns.push({ seconds: p.seconds, vswitchdCpu: vs.cpuSeconds() - cpu, peakRssMb: p.peakRssMb, processCpu: p.cpuSeconds });
+        if (before) {
+          const d = readdedFlows(before, await vs.flowDurations());
+          processReadded += d.readded + d.missing;
+        }
+        progress.step();
+
+        progress.task(`restart ${N}: floor (read state back), run ${r + 1}/${n}`);
+        const conn = await RawConnection.open(vs.socketPath);
+        cpu = vs.cpuSeconds();
+        const t0 = performance.now();
+        const done = Promise.all([conn.multipart(dump.flowXid), conn.multipart(dump.groupXid)]);
+        conn.write(dump.bytes);
+        const [flowParts] = await done;
+        floorRuns.push({ seconds: (performance.now() - t0) / 1000, vswitchdCpu: vs.cpuSeconds() - cpu });
+        if (r === 0 && !flowParts.length) warn(`restart floor at ${N}: empty flow dump`);
+        conn.close();
+        progress.step();
+      }
+      results.push(
+        timedResult(base('restart', 'ofwire'), agentRuns, {
+          flows_readded: messages + readded,
+          extra: { messages_sent: messages, flows_with_reset_duration_first_run: readded },
+        }),
+      );
+      results.push(
+        timedResult(base('restart-process', 'ofwire'), processRuns, {
+          flows_readded: processReadded,
+          extra: { checked: 'flow durations across the first run' },
+        }),
+      );
+      results.push(timedResult(base('restart', 'floor'), floorRuns));
+      if (messages + readded + processReadded) warn(`restart at ${N}: ${messages} messages sent, ${readded + processReadded} flows re-added`);
+    }
+  } finally {
+    await exitAgent(a);
+  }
+}
+
+/** Churn and recovery with a cold-started agent (so its RSS is that of an agent that started and synced once). */
+async function churnAndRecovery(f: SizeFiles): Promise<void> {
+  const vs = sw!;
+  const N = f.set.services;
+  const base = (workload: string, contender: string) => ({ workload, services: N, endpoints: E, contender });
+  const expectedFlows = f.compiled.flows.length;
+  const expectedGroups = f.compiled.groups.length;
+  const a = await programmedAgent(f, 'churn and recovery');
+  try {
+    if (only.has('churn')) {
+      const options = f.compiled.options;
+      // ofwire: MemorySource → synced, one change at a time.
+      const samples: number[] = [];
+      const cpuRuns: number[] = [];
+      for (let r = 0; r < churnRuns; r++) {
+        progress.task(`churn ${N}: ofwire, ${churnChanges} changes, run ${r + 1}/${churnRuns}`);
+        a.resetPeak();
+        const cpu = vs.cpuSeconds();
+        const res = await a.call<{ latenciesMs: number[]; messages: number }>({ op: 'churn', count: churnChanges, stream: 1 + r });
+        cpuRuns.push(vs.cpuSeconds() - cpu);
+        samples.push(...res.latenciesMs);
+        if (res.messages !== churnChanges) note(`churn at ${N}: ${res.messages} messages for ${churnChanges} changes (expected one GROUP_MOD each)`);
+        progress.step();
+      }
+      const agentPeak = a.peakRssMb();
+      results.push(latencyResult(base('churn', 'ofwire'), samples, churnRuns, { vswitchd_cpu_s: cpuRuns.reduce((x, y) => x + y, 0), peak_rss_mb: agentPeak, rss_mb: a.rssMb() }));
+
+      progress.task(`churn ${N}: sustained ${sustainedRate}/s for ${sustainedSeconds} s`);
+      const cpuS = vs.cpuSeconds();
+      const s = await a.call<{ latenciesMs: number[]; changes: number; covered: number; issuedRate: number; achievedRate: number; syncs: number; messages: number }>({
+        op: 'sustained',
+        rate: sustainedRate,
+        seconds: sustainedSeconds,
+        stream: 10,
+      });
+      results.push(
+        latencyResult(base('churn-sustained', 'ofwire'), s.latenciesMs, 1, {
+          vswitchd_cpu_s: vs.cpuSeconds() - cpuS,
+          peak_rss_mb: a.peakRssMb(),
+          extra: { offered: sustainedRate, issued: s.issuedRate, achieved: s.achievedRate, syncs: s.syncs, messages: s.messages, changes: s.changes },
+        }),
+      );
+      if (s.covered < s.changes) warn(`sustained churn at ${N}: only ${s.covered} of ${s.changes} changes acknowledged within 30 s after the end`);
+      progress.step();
+
+      // The library alone: GROUP_MOD + barrier through Switch.request().
+      const lib: number[] = [];
+      let libCpu = 0;
+      for (let r = 0; r < churnRuns; r++) {
+        progress.task(`churn ${N}: ofwire Switch.request(), run ${r + 1}/${churnRuns}`);
+        const cpu = vs.cpuSeconds();
+        const res = await a.call<{ latenciesMs: number[] }>({ op: 'libraryChurn', count: churnChanges, stream: 20 + r });
+        libCpu += vs.cpuSeconds() - cpu;
+        lib.push(...res.latenciesMs);
+        progress.step();
+      }
+      results.push(latencyResult(base('churn-library', 'ofwire'), lib, churnRuns, { vswitchd_cpu_s: libCpu }));
+
+      // The floor: the same kind of change pre-encoded, written raw, one at a time.
+      const floor: number[] = [];
+      let floorCpu = 0;
+      for (let r = 0; r < churnRuns; r++) {
+        progress.task(`churn ${N}: floor, run ${r + 1}/${churnRuns}`);
+        const c = new Churn(f.set, 30 + r);
+        const msgs = [];
+        for (let k = 0; k < churnChanges; k++) {
+          const ch = c.next();
+          msgs.push(encodeWithBarrier(groupMod(changedGroup(f.set, options, ch.service, ch.overrides), 1), 1000 + 2 * k));
+        }
+        const conn = await RawConnection.open(vs.socketPath);
+        const cpu = vs.cpuSeconds();
+        for (const m of msgs) floor.push((await timedExchange(conn, m.bytes, m.barrierXid)) * 1000);
+        floorCpu += vs.cpuSeconds() - cpu;
+        if (conn.errors.length) warn(`churn floor at ${N}: ${conn.errors.length} errors`);
+        conn.close();
+        progress.step();
+      }
+      results.push(latencyResult(base('churn', 'floor'), floor, churnRuns, { vswitchd_cpu_s: floorCpu }));
+
+      progress.task(`churn ${N}: ovs-ofctl mod-group × ${spawnChanges}`);
+      const spawn: number[] = [];
+      const c = new Churn(f.set, 40);
+      const cpu = vs.cpuSeconds();
+      for (let k = 0; k < spawnChanges; k++) {
+        const ch = c.next();
+        spawn.push((await ofctlModGroup(vs.target, changedGroup(f.set, options, ch.service, ch.overrides))) * 1000);
+      }
+      results.push(latencyResult(base('churn', 'ovs-ofctl-spawn'), spawn, 1, { vswitchd_cpu_s: vs.cpuSeconds() - cpu }));
+      if (spawnChanges < churnChanges) note(`ovs-ofctl-spawn: ${spawnChanges} changes per size, not ${churnChanges} (one process per change, ~25 ms apiece here).`);
+      progress.step();
+    }
+
+    if (only.has('recovery')) {
+      const n = runs(N, true);
+      const samples: Record<string, RunSample[]> = { ofwire: [], floor: [], ofctl: [] };
+      const socketUp: Record<string, number[]> = { ofwire: [], floor: [], ofctl: [] };
+      /** ofwire: from vswitchd's start to the Switch's reconnection (its backoff). */
+      const reconnected: number[] = [];
+      await a.call({ op: 'forwardSynced', on: true });
+      const check = async (what: string) => {
+        const [fl, gr] = [await vs.flowCount(), await vs.groupCount()];
+        if (fl !== expectedFlows || gr !== expectedGroups) warn(`recovery (${what}) at ${N}: ${fl} flows and ${gr} groups, ${expectedFlows} and ${expectedGroups} expected`);
+      };
+      /** Kills vswitchd, restarts it; `program` runs once its socket answers; returns seconds from its start. */
+      const restartAnd = async (key: string, program: (t0: bigint) => Promise<bigint>) => {
+        await vs.kill();
+        const t0 = process.hrtime.bigint();
+        const started = vs.startDaemon();
+        await vs.waitForSocket();
+        const tSock = process.hrtime.bigint();
+        const cpu0 = vs.cpuSeconds();
+        const tEnd = await program(t0);
+        await started;
+        samples[key]!.push({ seconds: Number(tEnd - t0) / 1e9, vswitchdCpu: vs.cpuSeconds() - cpu0 });
+        socketUp[key]!.push(Number(tSock - t0) / 1e9);
+      };
+      for (let r = 0; r < n; r++) {
+        progress.task(`recovery ${N}: ofwire, run ${r + 1}/${n}`);
+        if (r > 0) {
+          // Back on the switch the previous baseline programmed (same state: nothing to send).
+          await a.call({ op: 'connect' });
+          await a.call({ op: 'startProxy' });
+        }
+        const connected = a.nextConnected();
+        await restartAnd('ofwire', async (t0) => {
+          const e = await a.nextSynced((x) => x.full && x.messages > 0 && x.hrtime > t0);
+          reconnected.push(Number((await connected) - t0) / 1e9);
+          return e.hrtime;
+        });
+        await a.call({ op: 'whenSynced' });
+        await check('ofwire');
+        // The baselines must be alone on the switch: the agent lets go of it.
+        await a.call({ op: 'disconnect' });
+        progress.step();
+        progress.task(`recovery ${N}: floor, run ${r + 1}/${n}`);
+        await restartAnd('floor', async () => {
+          const conn = await RawConnection.open(vs.socketPath);
+          const done = conn.barrierReply(f.floor.barrierXid);
+          conn.write(f.floor.bytes);
+          await done;
+          const t = process.hrtime.bigint();
+          if (conn.errors.length) warn(`recovery floor at ${N}: ${conn.errors.length} errors`);
+          conn.close();
+          return t;
+        });
+        await check('floor');
+        progress.step();
+        progress.task(`recovery ${N}: ovs-ofctl bundle, run ${r + 1}/${n}`);
+        await restartAnd('ofctl', async () => {
+          const r2 = await timedSpawn('ovs-ofctl', ['-O', 'OpenFlow13', 'bundle', vs.target, f.bundleFile]);
+          if (r2.code !== 0) throw new Error(`ovs-ofctl bundle failed: ${r2.stderr.trim()}`);
+          return process.hrtime.bigint();
+        });
+        await check('ovs-ofctl bundle');
+        progress.step();
+      }
+      await a.call({ op: 'forwardSynced', on: false });
+      const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+      results.push(timedResult(base('recovery', 'ofwire'), samples.ofwire!, { extra: { socket_up_s: med(socketUp.ofwire!), reconnected_s: med(reconnected) } }));
+      results.push(timedResult(base('recovery', 'floor'), samples.floor!, { extra: { socket_up_s: med(socketUp.floor!) } }));
+      results.push(timedResult(base('recovery', 'ovs-ofctl-bundle'), samples.ofctl!, { extra: { socket_up_s: med(socketUp.ofctl!) } }));
+    }
+  } finally {
+    await exitAgent(a);
+  }
+}
+
+// ---- the Kubernetes watch → barrier -------------------------------------------------------------
+
+async function kubeChurn(f: SizeFiles): Promise<void> {
+  const helper = join(REPO, 'spec', 'helpers', 'fake-apiserver.ts');
+  if (!existsSync(helper)) {
+    note('churn-kube: spec/helpers/fake-apiserver.ts is missing; the Kubernetes-watch latency was not measured.');
+    return;
+  }
+  const { FakeApiServer } = await import('../spec/helpers/fake-apiserver.js');
+  const vs = sw!;
+  const N = f.set.services;
+  progress.task(`churn ${N}: Kubernetes watch, loading ${N} services into the fake API server`);
+  const api = await FakeApiServer.start();
+  let a: Agent | undefined;
+  try {
+    for (let i = 0; i < N; i++) {
+      api.upsert(serviceObject(i) as never);
+      api.upsert(sliceObject(f.set, i) as never);
+    }
+    const kubeconfig = api.writeKubeconfig(tmp, `kubeconfig-${N}`);
+    await vs.fresh();
+    a = await spawnAgent();
+    await a.call({ op: 'setup', target: vs.target, services: N, endpointsPerService: E, source: 'kube', kubeconfig });
+    await a.call({ op: 'connect' });
+    await a.call({ op: 'startProxy' });
+    await a.call({ op: 'forwardSynced', on: true });
+    const samples: number[] = [];
+    let cpu = 0;
+    for (let r = 0; r < churnRuns; r++) {
+      progress.task(`churn ${N}: Kubernetes watch, run ${r + 1}/${churnRuns}`);
+      const c = new Churn(f.set, 50 + r);
+      const cpu0 = vs.cpuSeconds();
+      for (let k = 0; k < churnChanges; k++) {
+        const ch = c.next();
+        const obj = sliceObject(f.set, ch.service, ch.overrides);
+        const t0 = process.hrtime.bigint();
+        const done = a.nextSynced((e) => e.hrtime > t0 && e.messages > 0);
+        api.upsert(obj as never);
+        const e = await done;
+        samples.push(Number(e.hrtime - t0) / 1e6);
+      }
+      cpu += vs.cpuSeconds() - cpu0;
+      progress.step();
+    }
+    results.push(
+      latencyResult({ workload: 'churn-kube', services: N, endpoints: E, contender: 'ofwire' }, samples, churnRuns, {
+        vswitchd_cpu_s: cpu,
+        peak_rss_mb: a.peakRssMb(),
+        rss_mb: a.rssMb(),
+        extra: { from: 'the fake API server writing the watch event (same host, another process)', to: "the proxy's synced event" },
+      }),
+    );
+  } finally {
+    if (a) await exitAgent(a);
+    await api.close();
+  }
+}
+
+// ---- the CLI: `--bundle add-groups` then `--bundle add-flows`, as an operator would type them ----------
+
+async function cliAdd(f: SizeFiles): Promise<void> {
+  const vs = sw!;
+  const N = f.set.services;
+  const n = runs(N, true);
+  const samples: Record<'ofwire' | 'ofctl', RunSample[]> = { ofwire: [], ofctl: [] };
+  let reference: string[] | undefined;
+  let verified: boolean | null = null;
+  const both = async (cmd: (args: string[]) => Promise<number>) => {
+    const cpu = vs.cpuSeconds();
+    let seconds = await cmd(['--bundle', 'add-groups', vs.target, f.groupsFile]);
+    seconds += await cmd(['--bundle', 'add-flows', vs.target, f.flowsFile]);
+    return { seconds, vswitchdCpu: vs.cpuSeconds() - cpu };
+  };
+  const ofctl = async (args: string[]) => {
+    const r = await timedSpawn('ovs-ofctl', ['-O', 'OpenFlow13', ...args]);
+    if (r.code !== 0) throw new Error(`ovs-ofctl ${args[1]} failed (${r.code}): ${r.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
+    return r.seconds;
+  };
+  for (let r = 0; r < n; r++) {
+    progress.task(`cli ${N}: ofwire --bundle add-groups + add-flows, run ${r + 1}/${n}`);
+    await vs.fresh();
+    samples.ofwire.push(await both(ofwireCommand));
+    if (!reference) reference = await vs.canonicalDump();
+    progress.step();
+    progress.task(`cli ${N}: ovs-ofctl --bundle add-groups + add-flows, run ${r + 1}/${n}`);
+    await vs.fresh();
+    samples.ofctl.push(await both(ofctl));
+    if (verified === null) verified = sameDump(`ovs-ofctl --bundle add-groups/add-flows at ${N} services`, reference, await vs.canonicalDump());
+    progress.step();
+  }
+  const entries = f.compiled.groups.length + f.compiled.flows.length;
+  const base = (contender: string) => ({ workload: 'cli-add', services: N, endpoints: E, contender });
+  results.push(timedResult(base('ofwire'), samples.ofwire, { verified, extra: { groups_and_flows: entries } }));
+  results.push(timedResult(base('ovs-ofctl-bundle'), samples.ofctl, { verified, extra: { groups_and_flows: entries } }));
+}
+
+// ---- codec ----------------------------------------------------------------------------------------
+
+async function codec(): Promise<void> {
+  const entry = join(REPO, 'benchmarks', 'codec', 'codec.bench.ts');
+  if (!existsSync(entry)) {
+    note('codec: benchmarks/codec/codec.bench.ts does not exist yet; no codec results.');
+    return;
+  }
+  progress.task('codec micro-benchmarks (benchmarks/codec)');
+  const out = join(tmp, 'codec.json');
+  const r = await timedSpawn('npx', ['tsx', entry, '--json', out]);
+  progress.step();
+  if (r.code !== 0 || !existsSync(out)) {
+    warn(`codec: benchmarks/codec/codec.bench.ts failed (${r.code}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+    return;
+  }
+  const data = JSON.parse(readFileSync(out, 'utf8')) as {
+    rows?: { workload: string; contender: string; unit?: string; runs?: unknown[]; cpu?: { median: number; min?: number; max?: number } }[];
+  };
+  for (const row of data.rows ?? []) {
+    if (!row.cpu || !(row.cpu.median > 0)) continue;
+    const slug = row.workload.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const contender = row.contender.startsWith('ofwire') ? 'ofwire' : row.contender.startsWith('os-ken') ? 'os-ken' : row.contender;
+    const rate = row.cpu.median;
+    results.push({
+      workload: `codec-${slug}`,
+      services: 0,
+      endpoints_per_service: 0,
+      contender,
+      runs: Array.isArray(row.runs) ? row.runs.length : 0,
+      median_s: 1 / rate,
+      min_s: row.cpu.max ? 1 / row.cpu.max : 1 / rate,
+      max_s: row.cpu.min ? 1 / row.cpu.min : 1 / rate,
+      extra: { label: row.contender, unit: row.unit, rate_per_s: rate },
+    });
+  }
+  note('codec-*: rows from benchmarks/codec/codec.bench.ts (its own runs and goals, CPU time per item); median_s is seconds per message or entry.');
+}
+
+// ---- process start-up (the part of `ofwire proxy --once` that is not the work) -------------------
+
+async function startUp(): Promise<void> {
+  const main = buildCli();
+  const n = 5;
+  const node: RunSample[] = [];
+  const cli: RunSample[] = [];
+  for (let r = 0; r < n; r++) {
+    progress.task(`process start-up, run ${r + 1}/${n}`);
+    node.push({ seconds: (await timedSpawn(process.execPath, ['-e', ''])).seconds });
+    const h = await timedSpawn(process.execPath, [main, '--help']);
+    if (h.code !== 0) throw new Error(`ofwire --help failed: ${h.stderr.trim()}`);
+    cli.push({ seconds: h.seconds });
+    progress.step();
+  }
+  const b = (contender: string, label: string) => ({ workload: 'process-start-up', services: 0, endpoints: 0, contender, label });
+  results.push(timedResult(b('node', "node -e ''"), node, { extra: { label: "node -e ''" } }));
+  results.push(timedResult(b('ofwire', 'ofwire --help'), cli, { extra: { label: 'ofwire --help (Node + loading the CLI)' } }));
+}
+
+// ---- goals ----------------------------------------------------------------------------------------
+
+function goals(): Goal[] {
+  const at = (workload: string, contender: string, n: number) => results.find((r) => r.workload === workload && r.contender === contender && r.services === n);
+  const sizeFor = sizes.includes(10000) ? 10000 : Math.max(...sizes);
+  const where = sizeFor === 10000 ? '10k' : `${sizeFor} services (10k not run)`;
+  const out: Goal[] = [];
+  const ratioGoal = (goal: string, a: Result | undefined, b: Result | undefined, max: number, pick: (r: Result) => number = (r) => r.median_s) => {
+    if (!a || !b) return out.push({ goal, target: `≤ ${max}×`, measured: 'not measured', met: null });
+    const x = pick(a) / pick(b);
+    out.push({ goal, target: `≤ ${max}×`, measured: `${x.toFixed(2)}× (${seconds(pick(a))} vs ${seconds(pick(b))})`, met: x <= max });
+  };
+  const speedGoal = (goal: string, a: Result | undefined, b: Result | undefined, min: number) => {
+    if (!a || !b) return out.push({ goal, target: `≥ ${min}× faster`, measured: 'not measured', met: null });
+    const x = b.median_s / a.median_s;
+    out.push({ goal, target: `≥ ${min}× faster`, measured: `${x.toFixed(1)}× (${seconds(a.median_s)} vs ${seconds(b.median_s)})`, met: x >= min });
+  };
+  const ofw = at('cold-sync', 'ofwire', sizeFor);
+  ratioGoal(`cold sync, ${where}: ofwire ÷ ovs-ofctl bundle`, ofw, at('cold-sync', 'ovs-ofctl-bundle', sizeFor), 0.5);
+  ratioGoal(`cold sync, ${where}: ofwire ÷ floor`, ofw, at('cold-sync', 'floor', sizeFor), 1.5);
+  speedGoal(`cold sync, ${where}: ofwire vs os-ken`, ofw, at('cold-sync', 'os-ken', sizeFor), 10);
+  speedGoal(`cold sync, ${where}: ofwire vs iptables-restore`, ofw, at('cold-sync', 'iptables-restore', sizeFor), 20);
+  ratioGoal(`cold sync, ${where}: \`ofwire proxy --once\` (whole process) ÷ ovs-ofctl bundle`, at('cold-sync-process', 'ofwire', sizeFor), at('cold-sync', 'ovs-ofctl-bundle', sizeFor), 1.0);
+  ratioGoal(`cold sync, ${where}: Switch.bundle() (library) ÷ ovs-ofctl bundle`, at('cold-sync-library', 'ofwire', sizeFor), at('cold-sync', 'ovs-ofctl-bundle', sizeFor), 0.5);
+  ratioGoal(`cold sync, ${where}: Switch.bundle() (library) ÷ floor`, at('cold-sync-library', 'ofwire', sizeFor), at('cold-sync', 'floor', sizeFor), 1.5);
+  const p99Goal = (goal: string, r: Result | undefined, maxMs: number) => {
+    if (!r) return out.push({ goal, target: `p99 ≤ ${maxMs} ms`, measured: 'not measured', met: null });
+    out.push({ goal, target: `p99 ≤ ${maxMs} ms`, measured: `p50 ${seconds(r.median_s)}, p99 ${seconds(r.p99_s)}`, met: r.p99_s! * 1000 <= maxMs });
+  };
+  p99Goal(`endpoint change → barrier ack, ${where} installed (MemorySource)`, at('churn', 'ofwire', sizeFor), 0.5);
+  p99Goal(`endpoint change → barrier ack, ${where} installed (Kubernetes watch event)`, at('churn-kube', 'ofwire', sizeFor), 0.5);
+  p99Goal(`single GROUP_MOD → barrier ack through the library, ${where} installed`, at('churn-library', 'ofwire', sizeFor), 0.2);
+  const rssRows = results.filter((r) => r.contender === 'ofwire' && r.services === sizeFor && ['cold-sync', 'churn'].includes(r.workload));
+  if (rssRows.length) {
+    const peak = Math.max(...rssRows.map((r) => r.peak_rss_mb ?? 0));
+    out.push({ goal: `peak RSS of the ofwire agent, ${where} × ${E} endpoints (cold sync and churn)`, target: '≤ 150 MB', measured: `${peak.toFixed(0)} MB`, met: peak <= 150 });
+  }
+  const big = results.filter((r) => r.contender === 'ofwire' && r.services === 50000 && ['cold-sync', 'churn'].includes(r.workload));
+  if (big.length) out.push({ goal: `peak RSS of the ofwire agent, 50k × ${E} endpoints`, target: 'reported', measured: `${Math.max(...big.map((r) => r.peak_rss_mb ?? 0)).toFixed(0)} MB`, met: null });
+  const cliOfw = at('cli-add', 'ofwire', sizeFor);
+  const cliEntries = (cliOfw?.extra as { groups_and_flows?: number } | undefined)?.groups_and_flows;
+  ratioGoal(`\`ofwire --bundle add-groups\` + \`add-flows\` (two processes, start-up included), ${where}${cliEntries ? ` (${Math.round(cliEntries / 1000)}k groups and flows)` : ''} ÷ the same ovs-ofctl commands`, cliOfw, at('cli-add', 'ovs-ofctl-bundle', sizeFor), 1.0);
+  return out;
+}
+
+// ---- main -----------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  progress.task('building the agent, starting ovs-vswitchd');
+  buildAgent();
+  sw = await Vswitchd.start();
+  const machine: Machine = machineInfo({
+    ovs: await sw.version(),
+    osKen: withOsken ? await (async () => {
+      try {
+        const { run } = await import('../spec/helpers/ovs-sandbox.js');
+        return (await run('/usr/bin/python3', ['-c', 'import os_ken, sys; print(os_ken.__version__, sys.version.split()[0])'])).trim();
+      } catch {
+        return 'unavailable';
+      }
+    })() : 'not run',
+    iptables: withIptables ? await iptablesVersion('legacy') : 'not run',
+  });
+  if (machine.load_start[0]! > machine.cores) {
+    note(`The machine was busy: load average ${machine.load_start[0]} on ${machine.cores} cores when the run started (${machine.busy_at_start.join(', ')}). Wall-clock times include waiting for a CPU; contenders take turns within each round so the load falls on all of them, and every ratio is between measurements of this run.`);
+  }
+
+  const perSize = (N: number) => {
+    let steps = 0;
+    if (only.has('cold-sync')) {
+      steps += runs(N) * 5 + (withOsken ? runs(N, true) : 0) + (withIptables ? runs(N, true) : 0);
+      if (withIptables && nftSize(N)) steps += Math.min(3, runsArg ?? 3);
+    }
+    if (only.has('restart')) steps += runs(N) * 3;
+    if (only.has('churn')) steps += churnRuns * 3 + 2 + (withKube && kubeSizes.includes(N) ? churnRuns : 0);
+    if (only.has('recovery')) steps += runs(N, true) * 3;
+    if (only.has('cli')) steps += runs(N, true) * 2;
+    return steps;
+  };
+  progress.start(sizes.reduce((s, N) => s + perSize(N), 0) + (withCodec ? 1 : 0) + (only.has('cold-sync') ? 5 : 0));
+
+  if (only.has('cold-sync')) await startUp();
+  for (const N of sizes) {
+    progress.task(`${N} services: compiling the set, writing the baselines' files`);
+    const f = prepareSize(N);
+    if (only.has('cold-sync')) await coldSync(f);
+    if (only.has('restart')) await restart(f);
+    if (only.has('churn') || only.has('recovery')) await churnAndRecovery(f);
+    if (only.has('churn') && withKube && kubeSizes.includes(N)) await kubeChurn(f);
+    if (only.has('cli')) await cliAdd(f);
+  }
+  if (withCodec) await codec();
+  progress.stop();
+
+  machine.load_end = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  computeRatios(results);
+  note(`Service mix: each service is ClusterIP, one TCP port 80 → 8080, ${E} ready endpoints with distinct pod IPs in one EndpointSlice; 1 endpoint in 100 is on this node (hairpin flows); proxy options are the defaults plus nodeName. TCP with ${E} endpoints compiles to one select group (${E} buckets plus one weight-1 bucket that evens OVS's hash split) and one service flow per service, plus the hairpin flows and 11 fixed flows.`);
+  note('Every contender programs the same groups and flows: generated once per size with ofwire\'s compiler; the floor sends them pre-encoded, ovs-ofctl gets them as text printed by ofwire\'s formatter, os-ken builds them with its own parser. After the first run of each, `ovs-ofctl dump-flows --no-stats` and `dump-groups` of the bridge are compared with ofwire\'s ("check" column).');
+  note('Each cold-sync run starts on a freshly restarted ovs-vswitchd (empty bridge). ofwire in-process: a new agent process (ServiceProxy + MemorySource, loaded before the clock), timed from proxy.start() to whenSynced() (reading the empty switch, compiling, one bundle, acknowledged). `ofwire proxy --once`: spawn to exit, Node start-up and the JSON manifest included. Floor: OPEN, every ADD, CLOSE, COMMIT and a BARRIER written at once, to the barrier reply. ovs-ofctl: `ovs-ofctl -O OpenFlow13 bundle BR FILE`, spawn to exit. os-ken: from its features event (building the messages included) to its barrier reply, over TCP on 127.0.0.1 (the others use the unix socket).');
+  note('The ofwire processes (agent and CLI) run the current sources transpiled to JavaScript (node_modules/.cache/ofwire-bench), without a TypeScript loader, so RSS and start-up are the product\'s. The agent\'s RSS includes Node itself (about 60 MB idle here) and the MemorySource\'s copy of the services.');
+  note('Churn and recovery run with an agent that started and programmed an empty switch (a cold start, like the cold-sync agent), so its RSS is that of a running agent; the restarts run on their own agent before.');
+  note('Churn: each change replaces the address of one endpoint of one service (never a local endpoint, so it is exactly one GROUP_MOD); ofwire is timed from upsertEndpointSlice() to the proxy\'s `synced` event for it, the floor from writing GROUP_MOD+BARRIER to the barrier reply, ovs-ofctl-spawn from spawn to exit. Latencies are pooled over the runs. vswitchd CPU per change = its CPU time over the runs ÷ changes.');
+  note(`Sustained churn: ${sustainedRate} changes/s offered for ${sustainedSeconds} s (changes issued by a 1 ms timer); a change's latency ends at the \`synced\` event of the first sync that started after the proxy received it.`);
+  note('Restart: the agent stops its ServiceProxy, closes the connection, connects again and starts a new ServiceProxy on the same source state; timed from start() to whenSynced(). "re-added" = messages the new proxy sent plus flows whose duration was reset (first run). restart-process = `ofwire proxy --once` on the programmed bridge. Floor = reading the proxy\'s flows (by cookie) and all groups back on a raw socket. The in-process restart has no RSS figure (the stopped proxy\'s garbage is in the same process); restart-process gives the RSS of a real restarted process.');
+  note('Recovery: ovs-vswitchd is SIGKILLed and started again; timed from just before starting it to: ofwire — the proxy\'s full `synced` event after its Switch reconnected (backoff starting at 100 ms) and reprogrammed; floor and ovs-ofctl — their bundle finished, having polled the socket every 2 ms. "socket up" is when the management socket first accepted a connection, "reconnected" when ofwire\'s Switch was connected again (both from the start of ovs-vswitchd).');
+  note('iptables-restore: iptables-legacy-restore --noflush of kube-proxy-style rules (KUBE-SERVICES → KUBE-SVC-* with statistic-random jumps → KUBE-SEP-* with masquerade mark and DNAT) in a new network namespace per run, spawn to exit. The nf_tables backend (Debian\'s default `iptables-restore`) is quadratic here with this many chains, so it is measured at the smallest size only, when that is at most 1000 services (cold-sync-iptables-nft).');
+  const goalList = goals();
+  const input = { machine, results, goals: goalList, notes, settings: { quick, sizes, endpoints: E, churnChanges, spawnChanges, sustainedSeconds, sustainedRate, minutes: (Date.now() - started) / 60000 } };
+  const md = markdown(input);
+  mkdirSync(outDir, { recursive: true });
+  mkdirSync(dirname(jsonFile), { recursive: true });
+  writeFileSync(join(outDir, 'latest.md'), md);
+  writeFileSync(join(outDir, 'cold-sync.svg'), coldSyncSvg(results, machine));
+  writeFileSync(join(outDir, 'README-fragment.md'), readmeFragment(input));
+  writeFileSync(jsonFile, `${JSON.stringify({ machine, settings: input.settings, goals: goalList, results, notes }, null, 2)}\n`);
+  process.stdout.write(`${md}\n`);
+  process.stderr.write(`wrote ${jsonFile}, ${join(outDir, 'latest.md')}, cold-sync.svg and README-fragment.md in ${outDir} (${((Date.now() - started) / 60000).toFixed(1)} min)\n`);
+}
+
+async function cleanup(): Promise<void> {
+  progress.stop();
+  osken?.stop();
+  for (const a of agents) a.kill();
+  ipt.remove();
+  await sw?.close();
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+main()
+  .catch((err: Error) => {
+    progress.stop();
+    process.stderr.write(`bench: ${err.stack ?? err.message}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanup());
