@@ -113,30 +113,37 @@ export async function runBundle(session: Session, bundleId: number, members: Out
     return r;
   };
   const open = handled(session.submit(control(OFPBCT.OPEN_REQUEST), { context: `bundle ${bundleId} open` }));
-  const added: { xid: number; reply: Promise<void> }[] = [];
-  for (let index = 0; index < members.length; index++) {
+  // Members are tracked with callbacks, not a promise each: a bundle can hold 100k of them.
+  const xids: number[] = new Array<number>(size).fill(0);
+  let failed: { index: number; reason: Error } | undefined;
+  let unsettled = size;
+  let allSettled: () => void = () => undefined;
+  const membersSettled = new Promise<void>((r) => (allSettled = r));
+  const memberDone = (index: number, err: Error | null) => {
+    if (err && (!failed || index < failed.index)) failed = { index, reason: err };
+    if (--unsettled === 0) allSettled();
+  };
+  for (let index = 0; index < size; index++) {
     // Flow control, and a turn of the event loop now and then for replies and timers.
     if (session.congested) await session.drained();
     else if (index % 4096 === 4095) await new Promise((r) => setImmediate(r));
     const message = members[index]! as OfpMessage;
-    added.push(
-      handled(
-        session.submit(
-          { type: 'bundle_add', bundleId, flags, message, properties: [] },
-          { context: `bundle ${bundleId} member ${index}` },
-        ),
-      ),
-    );
+    try {
+      xids[index] = session.track({ type: 'bundle_add', bundleId, flags, message, properties: [] }, (err) => memberDone(index, err), {
+        context: `bundle ${bundleId} member ${index}`,
+      });
+    } catch (err) {
+      // Not sent (closed session, or a member that cannot be encoded): this and the rest fail.
+      for (let rest = index; rest < size; rest++) memberDone(rest, err as Error);
+      break;
+    }
   }
+  if (size === 0) allSettled();
   const close = handled(session.submit(control(OFPBCT.CLOSE_REQUEST), { context: `bundle ${bundleId} close` }));
   /** The member as sent (with the xid its errors carry). */
-  const memberAt = (index: number): OfpMessage => ({ ...members[index]!, xid: added[index]!.xid }) as OfpMessage;
+  const memberAt = (index: number): OfpMessage => ({ ...members[index]!, xid: xids[index]! }) as OfpMessage;
 
-  const [openResult, closeResult, ...memberResults] = await Promise.allSettled([
-    open.reply,
-    close.reply,
-    ...added.map((a) => a.reply),
-  ]);
+  const [openResult, closeResult] = await Promise.allSettled([open.reply, close.reply, membersSettled]);
   const discard = async () => {
     await session.request(control(OFPBCT.DISCARD_REQUEST)).catch(() => undefined);
   };
@@ -144,11 +151,10 @@ export async function runBundle(session: Session, bundleId: number, members: Out
     await discard();
     throw new BundleError(bundleId, 'open', undefined, openResult!.reason as Error, size);
   }
-  const failedIndex = memberResults.findIndex((r) => r.status === 'rejected');
-  if (failedIndex >= 0) {
-    const reason = (memberResults[failedIndex] as PromiseRejectedResult).reason as Error;
+  if (failed) {
+    const { index, reason } = failed;
     await discard();
-    const member = reason instanceof OpenFlowError ? { index: failedIndex, message: memberAt(failedIndex), error: reason } : undefined;
+    const member = reason instanceof OpenFlowError ? { index, message: memberAt(index), error: reason } : undefined;
     throw new BundleError(bundleId, 'add', member, reason, size);
   }
   if (closeResult!.status === 'rejected') {
@@ -156,7 +162,7 @@ export async function runBundle(session: Session, bundleId: number, members: Out
     throw new BundleError(bundleId, 'close', undefined, closeResult!.reason as Error, size);
   }
 
-  const indexByXid = new Map(added.map((a, i) => [a.xid, i]));
+  const indexByXid = new Map(xids.map((x, i) => [x, i]));
   let failure: BundleMemberFailure | undefined;
   const unwatch = session.watchErrors(indexByXid.keys(), (err: ErrorMsg) => {
     const index = indexByXid.get(err.xid)!;

@@ -251,6 +251,16 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /**
+   * Like submit(), with a callback instead of a promise: for sending many requests at once without
+   * a promise each. `settle` is called once, with null (and the reply, if any) or the error. Throws
+   * synchronously, before anything is sent, when the session is closed or the message cannot be
+   * encoded. Returns the xid.
+   */
+  track(msg: Outgoing, settle: (err: Error | null, reply?: unknown) => void, opts: RequestOptions = {}): number {
+    return this.enqueue(msg, settle, opts);
+  }
+
+  /**
    * Routes OFPT_ERRORs carrying these xids to `onError` instead of the `error` event, after their
    * own requests have settled (OVS reports a failed bundle member again at commit time, under the
    * member's xid). The xids are not reused while watched. Returns the function that stops watching.

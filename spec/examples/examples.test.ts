@@ -21,11 +21,20 @@ async function runExample(file: string, env: Record<string, string>): Promise<st
 
 /** Starts a long-running example; resolves with a handle once `ready` appears on its stdout. */
 function startExample(cmd: string, args: string[], env: Record<string, string>, ready: RegExp) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const release = resources.add(() => child.kill('SIGKILL'));
+  // A process group of its own: tsx runs the example in a child process, and both must go.
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const release = resources.add(() => signalGroup('SIGKILL'));
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const started = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
@@ -37,8 +46,10 @@ function startExample(cmd: string, args: string[], env: Record<string, string>, 
   return {
     started,
     output: () => out,
-    stop: () => {
-      child.kill('SIGTERM');
+    /** SIGTERM, as an operator would stop it; SIGKILL to the group if it has not exited in 10 s. */
+    stop: async () => {
+      signalGroup('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000).unref())]);
       release();
     },
   };
