@@ -341,20 +341,25 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private cleanupStale(flows: FlowStats[]): void {
     const t = tablesOf(this.options);
     const byId = new Map<number, ServicePortState>();
-    const learned = new Set<bigint>();
-    for (const ports of this.portsOfService.values()) {
-      for (const r of ports.values()) {
-        byId.set(r.id, r.state);
-        for (const e of r.state.endpoints) learned.add(learnedCookie(this.options.cookiePrefix, r.id, e.ip, e.port));
+    for (const ports of this.portsOfService.values()) for (const r of ports.values()) byId.set(r.id, r.state);
+    // The cookies learned flows may keep: those of the endpoints of services with affinity now.
+    let learned: Set<bigint> | undefined;
+    const keepLearned = (cookie: bigint) => {
+      if (!learned) {
+        learned = new Set<bigint>();
+        for (const [id, state] of byId) {
+          if (state.affinitySeconds > 0) for (const e of state.endpoints) learned.add(learnedCookie(this.options.cookiePrefix, id, e.ip, e.port));
+        }
       }
-    }
+      return learned.has(cookie);
+    };
     const serviceKeyOfId = new Map<number, string>();
     for (const f of flows) {
       if (f.tableId === t.service && cookieKind(f.cookie) === CookieKind.Service) serviceKeyOfId.set(cookieId(f.cookie), keyOfServiceMatch(f.match) ?? '');
     }
     for (const f of flows) {
       const kind = cookieKind(f.cookie);
-      if (kind === CookieKind.Learned && !learned.has(f.cookie)) this.afterSync.push(deleteLearned(this.options, f.cookie, ALL_ONES));
+      if (kind === CookieKind.Learned && !keepLearned(f.cookie)) this.afterSync.push(deleteLearned(this.options, f.cookie, ALL_ONES));
       if (kind !== CookieKind.Slot || f.tableId !== t.slot) continue;
       if (!f.match.some((m) => m.field === 'ip_proto' && m.value === PROTO.UDP)) continue;
       const apply = f.instructions.find((i) => i.type === 'apply_actions');

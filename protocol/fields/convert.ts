@@ -19,8 +19,11 @@ export function bigToBytes(v: bigint, n: number): Uint8Array {
   return out;
 }
 
+const ONES: bigint[] = [];
+
+/** 2^bits − 1 (remembered: masks are asked for the same few widths over and over). */
 export function ones(bits: number): bigint {
-  return (1n << BigInt(bits)) - 1n;
+  return (ONES[bits] ??= (1n << BigInt(bits)) - 1n);
 }
 
 /** The value (or mask) of `def` as an unsigned integer; throws a one-line Error when it is not one. */
