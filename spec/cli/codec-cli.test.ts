@@ -1,6 +1,6 @@
 /**
- * `ofwire print --json` and `ofwire encode --json`, run as a user would (through tsx, from the
- * sources, so the test needs no build step).
+ * `ofwire print --json` and `ofwire encode --json`, run as a user would: the built command
+ * (npm test builds dist/ first).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ interface Result {
 
 function ofwire(args: string[], input?: string): Promise<Result> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'lib/cli/main.ts'), ...args], { cwd: root });
+    const child = spawn(process.execPath, [resolve(root, 'dist/bin/main.js'), ...args], { cwd: root });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -7,10 +7,11 @@ import { resolve } from 'node:path';
 import t from 'tap';
 import { VECTORS, readJsonLines } from './text-format-support.js';
 
-const ENTRY = resolve(import.meta.dirname, '../../lib/cli/main.ts');
+// The built command, as users run it (npm test builds dist/ first).
+const ENTRY = resolve(import.meta.dirname, '../../dist/bin/main.js');
 
 function ofwire(args: string[], input?: string): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+  const r = spawnSync(process.execPath, [ENTRY, ...args], {
     input,
     encoding: 'latin1',
     timeout: 60_000,
