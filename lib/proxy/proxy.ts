@@ -69,6 +69,8 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private readonly ids = new ServicePortIds();
   /** service key → its ports as last compiled */
   private readonly portsOfService = new Map<string, Map<string, PortRecord>>();
+  /** The sum of the sizes of portsOfService's maps. */
+  private portCount = 0;
   /** service-port key → the Service whose flows it has (the first to claim it) */
   private readonly portOwner = new Map<string, string>();
   /** service-port key → other Services claiming it, recomputed when the owner lets go */
@@ -167,9 +169,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
 
   /** Service ports currently programmed. */
   get servicePortCount(): number {
-    let n = 0;
-    for (const m of this.portsOfService.values()) n += m.size;
-    return n;
+    return this.portCount;
   }
 
   private isIdle(allowFailures = false): boolean {
@@ -220,6 +220,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   /** Recompiles one Service's ports into the desired state. */
   private recompute(serviceKey: string): void {
     const before = this.portsOfService.get(serviceKey) ?? new Map<string, PortRecord>();
+    const sizeBefore = before.size;
     const after = new Map<string, PortRecord>();
     for (const state of this.model.portsOf(serviceKey)) {
       if (after.has(state.key)) continue;
@@ -257,6 +258,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       this.ids.release(key);
       this.portOwner.delete(key);
     }
+    this.portCount += after.size - sizeBefore;
     if (after.size) this.portsOfService.set(serviceKey, after);
     else this.portsOfService.delete(serviceKey);
     for (const key of before.keys()) {
