@@ -2,30 +2,13 @@
  * `ofwire print --json` and `ofwire encode --json`, run as a user would: the built command
  * (npm test builds dist/ first).
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import t from 'tap';
+import { ROOT as root, runCli, type CliResult } from '../helpers/cli.js';
 
-const root = resolve(import.meta.dirname, '../..');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function ofwire(args: string[], input?: string): Promise<Result> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [resolve(root, 'dist/bin/main.js'), ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
+function ofwire(args: string[], input?: string): Promise<CliResult> {
+  return runCli(args, input === undefined ? {} : { input });
 }
 
 const FEATURES = '04060020000000010f00000000000001000000fefe0000000000004f00000000';

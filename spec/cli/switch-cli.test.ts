@@ -4,35 +4,13 @@
  * each one line on stderr with exit status 1, naming what is wrong. The CLI runs from dist/
  * (`npm run build`).
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import t, { type Test } from 'tap';
+import { runCli } from '../helpers/cli.js';
 import { createSandbox, run, waitFor, type Sandbox } from '../helpers/ovs-sandbox.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'dist/bin/main.js');
-if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function ofwire(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Result> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: opts.env ?? process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
-  });
-}
+const ofwire = runCli;
 
 async function out(t: Test, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
   const r = await ofwire(args, env ? { env } : {});

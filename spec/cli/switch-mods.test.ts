@@ -4,33 +4,14 @@
  * ovs-ofctl; files are applied by ovs-ofctl to a second bridge of the same switch and the two
  * tables compared. The CLI runs from dist/ (`npm run build`).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import t, { type Test } from 'tap';
+import { runCli, type CliResult } from '../helpers/cli.js';
 import { createSandbox, type Sandbox } from '../helpers/ovs-sandbox.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const cli = join(root, 'dist/bin/main.js');
-if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function ofwire(sb: Sandbox, args: string[], input = ''): Promise<Result> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: sb.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+function ofwire(sb: Sandbox, args: string[], input = ''): Promise<CliResult> {
+  return runCli(args, { env: sb.env, input });
 }
 
 /** Runs ofwire and expects success with nothing printed. */
