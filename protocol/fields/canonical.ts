@@ -20,6 +20,7 @@ class Emitter {
 
   /** Adds `name` with value/mask: nothing when the mask is 0, unmasked when it is all ones. */
   put(name: string, v: bigint, m: bigint): void {
+    if (m === 0n) return;
     const d = def(name);
     const width = fieldBytes(d) * 8;
     m &= ones(width);

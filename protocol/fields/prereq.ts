@@ -118,7 +118,14 @@ export function prereqText(f: FlowMatch, p: Prerequisite): string {
  * value a field cannot hold is reported too.
  */
 export function checkPrerequisites(match: Match): string | null {
-  const before = new FlowMatch();
+  return checkPrerequisitesInto(match, new FlowMatch());
+}
+
+/**
+ * checkPrerequisites, applying the entries to `before` as it goes: when it returns null and every
+ * entry has a slot, `before` is the FlowMatch of the whole match (flowOf's result, built once).
+ */
+export function checkPrerequisitesInto(match: Match, before: FlowMatch): string | null {
   for (let i = 0; i < match.length; i++) {
     const e = match[i]!;
     if (e.field === 'unknown') continue;

@@ -7,9 +7,9 @@
  */
 import { emitOf13 } from '../fields/canonical.js';
 import { fromBig, ones } from '../fields/convert.js';
-import { FlowMatch, applyField, flowOf, slotsOf } from '../fields/flow.js';
-import type { FieldDef } from '../fields/registry.js';
-import { checkPrerequisites } from '../fields/prereq.js';
+import { FlowMatch, applyField, flowOf, hasSlot, slotsOf } from '../fields/flow.js';
+import { fieldByName, type FieldDef } from '../fields/registry.js';
+import { checkPrerequisitesInto } from '../fields/prereq.js';
 import { parseFieldValue } from '../fields/text.js';
 import type { Match, OxmField } from '../fields/types.js';
 import { OfpSyntaxError, type ParseWarning } from './errors.js';
@@ -168,10 +168,11 @@ export class MatchBuilder {
     const out = emitOf13(this.flow);
     // What OVS would send but a switch refuses (ct_nw_src without a ct_state that implies a
     // connection, for one) is refused here.
-    const problem = checkPrerequisites(out);
+    const checked = new FlowMatch();
+    const problem = checkPrerequisitesInto(out, checked);
     if (problem) throw new OfpSyntaxError(`${problem} (ovs-ofctl sends this match but the switch refuses it)`, text.trim(), at);
     if (warnings) {
-      const back = flowOf(out);
+      const back = out.every((e) => e.field !== 'unknown' && hasSlot(fieldByName(e.field)!)) ? checked : flowOf(out);
       const dropped: string[] = [];
       for (const [slot, names] of this.flow.setBy) {
         const a = this.flow.get(slot);
