@@ -11,6 +11,7 @@
 import { EncodeError } from './errors.js';
 import { fieldByHeader, fieldByName } from './fields/registry.js';
 import type { OfpMessage } from './message.js';
+import { PORT_COUNTERS } from './messages/multipart-types.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -30,18 +31,7 @@ const BIGINT_MEMBERS = new Set([
   'metadataMask',
   'mask',
   'tunId',
-  'rxPackets',
-  'txPackets',
-  'rxBytes',
-  'txBytes',
-  'rxDropped',
-  'txDropped',
-  'rxErrors',
-  'txErrors',
-  'rxFrameErr',
-  'rxOverErr',
-  'rxCrcErr',
-  'collisions',
+  ...PORT_COUNTERS,
   'packetInCount',
   'byteInCount',
   'packetBandCount',

@@ -1,24 +1,8 @@
 /** OFPMP_PORT_STATS, OFPMP_QUEUE (OpenFlow 1.3 bodies with durations) and OFPMP_PORT_DESC. */
 import { emptyBody, readFixed, registerMultipart } from './multipart.js';
-import type { PortStats } from './multipart-types.js';
+import { PORT_COUNTERS, type PortStats } from './multipart-types.js';
 import { OFP_PORT_LEN, readPort, writePort } from './port.js';
 import { put32, put64 } from './put.js';
-
-/** The twelve counters of struct ofp11_port_stats, in wire order. */
-const PORT_COUNTERS = [
-  'rxPackets',
-  'txPackets',
-  'rxBytes',
-  'txBytes',
-  'rxDropped',
-  'txDropped',
-  'rxErrors',
-  'txErrors',
-  'rxFrameErr',
-  'rxOverErr',
-  'rxCrcErr',
-  'collisions',
-] as const;
 
 registerMultipart({
   kind: 'port_stats',

@@ -83,20 +83,24 @@ export interface TableStats {
   matchedCount: bigint;
 }
 
-export interface PortStats {
+/** The twelve counters of struct ofp11_port_stats, in wire order. */
+export const PORT_COUNTERS = [
+  'rxPackets',
+  'txPackets',
+  'rxBytes',
+  'txBytes',
+  'rxDropped',
+  'txDropped',
+  'rxErrors',
+  'txErrors',
+  'rxFrameErr',
+  'rxOverErr',
+  'rxCrcErr',
+  'collisions',
+] as const;
+
+export interface PortStats extends Record<(typeof PORT_COUNTERS)[number], bigint> {
   portNo: number;
-  rxPackets: bigint;
-  txPackets: bigint;
-  rxBytes: bigint;
-  txBytes: bigint;
-  rxDropped: bigint;
-  txDropped: bigint;
-  rxErrors: bigint;
-  txErrors: bigint;
-  rxFrameErr: bigint;
-  rxOverErr: bigint;
-  rxCrcErr: bigint;
-  collisions: bigint;
   durationSec: number;
   durationNsec: number;
 }
