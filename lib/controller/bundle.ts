@@ -117,11 +117,11 @@ export async function runBundle(session: Session, bundleId: number, members: Out
   const xids: number[] = new Array<number>(size).fill(0);
   let failed: { index: number; reason: Error } | undefined;
   let unsettled = size;
-  let allSettled: () => void = () => undefined;
-  const membersSettled = new Promise<void>((r) => (allSettled = r));
-  const memberDone = (index: number, err: Error | null) => {
+  let allMembersSettled: () => void = () => undefined;
+  const membersSettled = new Promise<void>((r) => (allMembersSettled = r));
+  const settleMember = (index: number, err: Error | null) => {
     if (err && (!failed || index < failed.index)) failed = { index, reason: err };
-    if (--unsettled === 0) allSettled();
+    if (--unsettled === 0) allMembersSettled();
   };
   for (let index = 0; index < size; index++) {
     // Flow control, and a turn of the event loop now and then for replies and timers.
@@ -129,16 +129,16 @@ export async function runBundle(session: Session, bundleId: number, members: Out
     else if (index % 4096 === 4095) await new Promise((r) => setImmediate(r));
     const message = members[index]! as OfpMessage;
     try {
-      xids[index] = session.track({ type: 'bundle_add', bundleId, flags, message, properties: [] }, (err) => memberDone(index, err), {
+      xids[index] = session.track({ type: 'bundle_add', bundleId, flags, message, properties: [] }, (err) => settleMember(index, err), {
         context: `bundle ${bundleId} member ${index}`,
       });
     } catch (err) {
       // Not sent (closed session, or a member that cannot be encoded): this and the rest fail.
-      for (let rest = index; rest < size; rest++) memberDone(rest, err as Error);
+      for (let rest = index; rest < size; rest++) settleMember(rest, err as Error);
       break;
     }
   }
-  if (size === 0) allSettled();
+  if (size === 0) allMembersSettled();
   const close = handled(session.submit(control(OFPBCT.CLOSE_REQUEST), { context: `bundle ${bundleId} close` }));
   /** The member as sent (with the xid its errors carry). */
   const memberAt = (index: number): OfpMessage => ({ ...members[index]!, xid: xids[index]! }) as OfpMessage;

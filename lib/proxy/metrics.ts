@@ -1,6 +1,13 @@
 /** Prometheus metrics of the service proxy. */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** What the proxy owns, read when the gauges are scraped (not after every sync: counting costs). */
+export interface ProxyCounts {
+  flows: number;
+  groups: number;
+  servicePorts: number;
+}
+
 export class ProxyMetrics {
   readonly registry: Registry;
   readonly syncDuration: Histogram;
@@ -11,6 +18,7 @@ export class ProxyMetrics {
   readonly errors: Counter<'service'>;
   readonly rejects: Counter;
   readonly syncs: Counter<'result'>;
+  private counts: (() => ProxyCounts) | undefined;
 
   constructor(registry = new Registry()) {
     this.registry = registry;
@@ -27,9 +35,16 @@ export class ProxyMetrics {
       buckets,
       registers: [registry],
     });
-    this.flows = new Gauge({ name: 'ofwire_proxy_flows', help: 'Flows owned by the proxy on the switch', registers: [registry] });
-    this.groups = new Gauge({ name: 'ofwire_proxy_groups', help: 'Groups owned by the proxy on the switch', registers: [registry] });
-    this.servicePorts = new Gauge({ name: 'ofwire_proxy_service_ports', help: 'Service ports programmed', registers: [registry] });
+    const reads = (pick: (c: ProxyCounts) => number) => {
+      const metrics = this;
+      return function collect(this: Gauge): void {
+        const c = metrics.counts?.();
+        if (c) this.set(pick(c));
+      };
+    };
+    this.flows = new Gauge({ name: 'ofwire_proxy_flows', help: 'Flows owned by the proxy on the switch', registers: [registry], collect: reads((c) => c.flows) });
+    this.groups = new Gauge({ name: 'ofwire_proxy_groups', help: 'Groups owned by the proxy on the switch', registers: [registry], collect: reads((c) => c.groups) });
+    this.servicePorts = new Gauge({ name: 'ofwire_proxy_service_ports', help: 'Service ports programmed', registers: [registry], collect: reads((c) => c.servicePorts) });
     this.errors = new Counter({
       name: 'ofwire_proxy_errors_total',
       help: 'Service programming failures (the switch refused a change), by service',
@@ -42,5 +57,10 @@ export class ProxyMetrics {
       registers: [registry],
     });
     this.syncs = new Counter({ name: 'ofwire_proxy_syncs_total', help: 'Syncs by result', labelNames: ['result'], registers: [registry] });
+  }
+
+  /** Where the flow, group and service-port gauges read their values when scraped. */
+  countFrom(counts: () => ProxyCounts): void {
+    this.counts = counts;
   }
 }

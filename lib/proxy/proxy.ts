@@ -69,8 +69,6 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private readonly ids = new ServicePortIds();
   /** service key → its ports as last compiled */
   private readonly portsOfService = new Map<string, Map<string, PortRecord>>();
-  /** The sum of the sizes of portsOfService's maps. */
-  private portCount = 0;
   /** service-port key → the Service whose flows it has (the first to claim it) */
   private readonly portOwner = new Map<string, string>();
   /** service-port key → other Services claiming it, recomputed when the owner lets go */
@@ -108,6 +106,10 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     this.options = resolveOptions(rest);
     this.log = logger?.child({ component: 'proxy' });
     this.metrics = metrics ?? new ProxyMetrics();
+    this.metrics.countFrom(() => {
+      const flows = this.reconciler.installedFlows();
+      return { flows, groups: this.reconciler.installedCount - flows, servicePorts: this.servicePortCount };
+    });
     this.retryMs = retryMs ?? 500;
     this.retryMaxMs = retryMaxMs ?? 30_000;
     this.rejectRate = rejectRate ?? 1000;
@@ -169,7 +171,9 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
 
   /** Service ports currently programmed. */
   get servicePortCount(): number {
-    return this.portCount;
+    let n = 0;
+    for (const m of this.portsOfService.values()) n += m.size;
+    return n;
   }
 
   private isIdle(allowFailures = false): boolean {
@@ -220,7 +224,6 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   /** Recompiles one Service's ports into the desired state. */
   private recompute(serviceKey: string): void {
     const before = this.portsOfService.get(serviceKey) ?? new Map<string, PortRecord>();
-    const sizeBefore = before.size;
     const after = new Map<string, PortRecord>();
     for (const state of this.model.portsOf(serviceKey)) {
       if (after.has(state.key)) continue;
@@ -258,7 +261,6 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       this.ids.release(key);
       this.portOwner.delete(key);
     }
-    this.portCount += after.size - sizeBefore;
     if (after.size) this.portsOfService.set(serviceKey, after);
     else this.portsOfService.delete(serviceKey);
     for (const key of before.keys()) {
@@ -448,9 +450,6 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         this.metrics.syncDuration.observe((now - started) / 1000);
         if (changesSince !== undefined) this.metrics.programmingLatency.observe((now - changesSince) / 1000);
         this.metrics.syncs.inc({ result: result.failed.size ? 'partial' : 'ok' });
-        this.metrics.flows.set(this.reconciler.installedFlows());
-        this.metrics.groups.set(this.reconciler.installedCount - this.reconciler.installedFlows());
-        this.metrics.servicePorts.set(this.servicePortCount);
         this.emit('synced', { messages: result.messages, durationMs: now - started, full });
         if (!this.pending && this.desired.dirtyCount === held.length) break;
       }

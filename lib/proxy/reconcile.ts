@@ -80,8 +80,6 @@ function rank(op: Op): number {
 export class Reconciler {
   /** What the switch holds, by key (as read back or as applied). */
   private readonly installed = new Map<string, Keyed>();
-  /** How many of `installed` are flows (kept up to date: a metric reads it after every sync). */
-  private flowCount = 0;
 
   constructor(
     private readonly desired: DesiredState,
@@ -93,18 +91,9 @@ export class Reconciler {
   }
 
   installedFlows(): number {
-    return this.flowCount;
-  }
-
-  private install(key: string, k: Keyed): void {
-    if (!this.installed.has(key) && k.entry.kind === 'flow') this.flowCount++;
-    this.installed.set(key, k);
-  }
-
-  private uninstall(key: string): void {
-    const k = this.installed.get(key);
-    if (k?.entry.kind === 'flow') this.flowCount--;
-    this.installed.delete(key);
+    let n = 0;
+    for (const k of this.installed.values()) if (k.entry.kind === 'flow') n++;
+    return n;
   }
 
   /**
@@ -113,16 +102,16 @@ export class Reconciler {
    */
   loadInstalled(flows: Iterable<FlowStats>, groups: Iterable<GroupDesc>): void {
     const before = [...this.installed.keys()];
-    this.forget();
+    this.installed.clear();
     for (const f of flows) {
       if (cookieKind(f.cookie) === CookieKind.Learned) continue;
       const k = keyedFlowStats(f);
-      this.install(k.key, k);
+      this.installed.set(k.key, k);
     }
     for (const g of groups) {
       if (!this.isOwnedGroup(g.groupId)) continue;
       const k = keyedGroupDesc(g);
-      this.install(k.key, k);
+      this.installed.set(k.key, k);
     }
     this.desired.markDirty(before);
     this.desired.markDirty(this.installed.keys());
@@ -132,7 +121,6 @@ export class Reconciler {
   /** Forgets the installed view (the switch is gone); everything is compared on the next load. */
   forget(): void {
     this.installed.clear();
-    this.flowCount = 0;
   }
 
   /** Operations that would bring `keys` to the desired state. */
@@ -173,8 +161,8 @@ export class Reconciler {
         if (ops.length === 1) await sw.request(ops[0]!.message);
         else await sw.bundle((b) => ops.forEach((op) => b.add(op.message)));
         for (const op of ops) {
-          if (op.next) this.install(op.key, op.next);
-          else this.uninstall(op.key);
+          if (op.next) this.installed.set(op.key, op.next);
+          else this.installed.delete(op.key);
         }
         return { applied: ops, failed, messages };
       } catch (err) {

@@ -88,6 +88,23 @@ t.test('bundles', async (t) => {
     t.equal(sw.session.channel.stats.messagesSent, sent);
   });
 
+  await t.test('a member that cannot be encoded discards the bundle: the members before it are not applied', async (t) => {
+    const before = await sb.ofctl('dump-flows', '--no-stats', sb.bridge);
+    const bad = { type: 'flow_mod', command: 0, tableId: 300 } as never;
+    const err = await sw
+      .bundle((b) => {
+        b.addFlow({ table: 7, priority: 1, actions: out(1) });
+        b.add(bad);
+        b.addFlow({ table: 7, priority: 2, actions: out(2) });
+      })
+      .catch((e: unknown) => e);
+    t.type(err, BundleError);
+    t.match(err, { stage: 'add', member: undefined, cause: { name: 'EncodeError' } });
+    t.equal(await sb.ofctl('dump-flows', '--no-stats', sb.bridge), before, 'nothing applied');
+    await sw.session.barrier();
+    t.equal(sw.connected, true, 'the connection still works');
+  });
+
   await t.test('a large bundle replaces a table atomically', async (t) => {
     await sw.bundle((b) => {
       b.deleteFlows({ table: 1 });
