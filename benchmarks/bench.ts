@@ -31,7 +31,7 @@ import { ofwireCommand, ofwireProxyOnce } from './harness/cli-process.js';
 import { RawConnection, encodeBundle, encodeStateDump, encodeWithBarrier, timedExchange } from './harness/floor.js';
 import { ThrowawayNetns, expectedNatRules, iptablesVersion, kubeProxyRules, natRuleCount, timedRestore, type IptablesBackend } from './harness/iptables.js';
 import { machineInfo, type Machine } from './harness/machine.js';
-import { bundleFile, flowText, groupText, ofctlBundle, ofctlModGroup, timedSpawn } from './harness/ofctl.js';
+import { bundleFile, flowText, groupText, ofctl, ofctlBundle, ofctlModGroup, timedSpawn } from './harness/ofctl.js';
 import { OskenController } from './harness/osken.js';
 import { Progress } from './harness/progress.js';
 import { coldSyncSvg, markdown, readmeFragment, seconds, type Goal } from './harness/report.js';
@@ -645,16 +645,11 @@ async function cliAdd(f: SizeFiles): Promise<void> {
   const samples: Record<'ofwire' | 'ofctl', RunSample[]> = { ofwire: [], ofctl: [] };
   let reference: string[] | undefined;
   let verified: boolean | null = null;
-  const both = async (cmd: (args: string[]) => Promise<number>) => {
+  const both = async (cmd: (args: readonly string[]) => Promise<number>) => {
     const cpu = vs.cpuSeconds();
     let seconds = await cmd(['--bundle', 'add-groups', vs.target, f.groupsFile]);
     seconds += await cmd(['--bundle', 'add-flows', vs.target, f.flowsFile]);
     return { seconds, vswitchdCpu: vs.cpuSeconds() - cpu };
-  };
-  const ofctl = async (args: string[]) => {
-    const r = await timedSpawn('ovs-ofctl', ['-O', 'OpenFlow13', ...args]);
-    if (r.code !== 0) throw new Error(`ovs-ofctl ${args[1]} failed (${r.code}): ${r.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
-    return r.seconds;
   };
   for (let r = 0; r < n; r++) {
     progress.task(`cli ${N}: ofwire --bundle add-groups + add-flows, run ${r + 1}/${n}`);

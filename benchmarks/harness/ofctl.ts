@@ -47,14 +47,17 @@ export function timedSpawn(file: string, args: readonly string[], opts: { env?: 
   });
 }
 
-export async function ofctlBundle(target: string, file: string): Promise<number> {
-  const r = await timedSpawn('ovs-ofctl', ['-O', 'OpenFlow13', 'bundle', target, file]);
-  if (r.code !== 0) throw new Error(`ovs-ofctl bundle failed (${r.code}): ${r.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
+/** `ovs-ofctl -O OpenFlow13 ARGS…`, spawn to exit; throws with its stderr when it fails. */
+export async function ofctl(args: readonly string[]): Promise<number> {
+  const r = await timedSpawn('ovs-ofctl', ['-O', 'OpenFlow13', ...args]);
+  if (r.code !== 0) throw new Error(`ovs-ofctl ${args[0]} failed (${r.code}): ${r.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
   return r.seconds;
 }
 
-export async function ofctlModGroup(target: string, group: GroupEntry): Promise<number> {
-  const r = await timedSpawn('ovs-ofctl', ['-O', 'OpenFlow13', 'mod-group', target, groupText(group)]);
-  if (r.code !== 0) throw new Error(`ovs-ofctl mod-group failed (${r.code}): ${r.stderr.trim()}`);
-  return r.seconds;
+export function ofctlBundle(target: string, file: string): Promise<number> {
+  return ofctl(['bundle', target, file]);
+}
+
+export function ofctlModGroup(target: string, group: GroupEntry): Promise<number> {
+  return ofctl(['mod-group', target, groupText(group)]);
 }
