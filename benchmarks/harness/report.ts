@@ -15,9 +15,10 @@ function size(n: number): string {
 
 export function seconds(s: number | undefined): string {
   if (s === undefined || !Number.isFinite(s)) return '–';
-  if (s >= 10) return `${s.toFixed(1)} s`;
-  if (s >= 1) return `${s.toFixed(2)} s`;
-  if (s >= 0.001) return `${(s * 1000).toPrecision(3)} ms`;
+  // Units are picked by the value as it will be rounded (999.7 µs prints as 1.00 ms).
+  if (s >= 9.995) return `${s.toFixed(1)} s`;
+  if (s >= 0.9995) return `${s.toFixed(2)} s`;
+  if (s >= 0.0009995) return `${(s * 1000).toPrecision(3)} ms`;
   return `${(s * 1e6).toPrecision(3)} µs`;
 }
 
