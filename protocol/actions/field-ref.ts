@@ -135,7 +135,8 @@ export function putOfsNbits(w: Writer, sf: SubField, path: string, name: string)
   const { ofs, nBits } = sf;
   if (!(ofs >>> 0 === ofs && ofs <= 1023)) throw new EncodeError(`offset ${String(ofs)} is not in [0, 1023]`, `${at(path, name)}.ofs`);
   if (!(nBits >>> 0 === nBits && nBits >= 1 && nBits <= 64)) {
-    throw new EncodeError(`nBits ${String(nBits)} is not in [1, 64]`, `${at(path, name)}.nBits`);
+    const range = typeof sf.field === 'string' && Number.isInteger(nBits) && nBits > 64 ? `${sf.field}[${ofs}..${ofs + nBits - 1}] is ${nBits} bits wide: ` : '';
+    throw new EncodeError(`${range}nBits ${String(nBits)} is not in [1, 64] (this action packs a bit range into 16 bits)`, `${at(path, name)}.nBits`);
   }
   w.u16((ofs << 6) | (nBits - 1));
 }

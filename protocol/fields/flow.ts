@@ -269,9 +269,12 @@ setter(['nd_options_type'], narrow('tcp_flags'));
 setter(['nd_sll'], plain('arp_sha'));
 setter(['nd_tll'], plain('arp_tha'));
 setter(['tun_flags'], tunFlags);
-for (const n of ['tun_erspan_ver', 'tun_erspan_dir', 'tun_erspan_hwid', 'tun_gtpu_flags', 'tun_gtpu_msgtype']) {
-  SETTERS.set(n, maskIsValue(n));
-}
+/**
+ * Tunnel fields OVS 3.1 keeps in a whole byte with the value as its own mask: a value wider than
+ * the field's bits (tun_erspan_ver=16) reaches the switch as written.
+ */
+export const MASK_IS_VALUE_FIELDS: ReadonlySet<string> = new Set(['tun_erspan_ver', 'tun_erspan_dir', 'tun_erspan_hwid', 'tun_gtpu_flags', 'tun_gtpu_msgtype']);
+for (const n of MASK_IS_VALUE_FIELDS) SETTERS.set(n, maskIsValue(n));
 setter(['ct_state'], ctState);
 for (let i = 0; i < 8; i++) SETTERS.set(`xreg${i}`, regs(2 * i, 2));
 for (let i = 0; i < 4; i++) SETTERS.set(`xxreg${i}`, regs(4 * i, 4));
@@ -300,7 +303,7 @@ export function applyField(f: FlowMatch, entry: OxmField): FieldDef {
   const v = toBig(def, entry.value);
   let m = entry.mask === undefined ? ones(width) : toBig(def, entry.mask);
   if (def.name === 'in_port' || def.name === 'actset_output') checkPort(def, v);
-  if (def.kind === 'uint' && v >> BigInt(def.bits)) {
+  if (def.kind === 'uint' && v >> BigInt(def.bits) && !MASK_IS_VALUE_FIELDS.has(def.name)) {
     throw new Error(`${entry.field}: 0x${v.toString(16)} does not fit the field's ${def.bits} bits`);
   }
   if (def.name === 'nw_tos' && v & 3n) throw new Error(`${entry.field}: ${v} has ECN bits set (nw_tos holds the DSCP bits in place)`);

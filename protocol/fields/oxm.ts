@@ -67,8 +67,9 @@ export function writeOxm(w: Writer, entry: OxmField, path: string): void {
   if (hasMask && !def.maskable) throw new EncodeError(`field "${def.name}" cannot be masked`, path);
   let bytes = enc.bytes;
   if (def.variable) {
-    if (!Buffer.isBuffer(entry.value) || entry.value.length < 1 || entry.value.length > enc.bytes) {
-      throw new EncodeError(`"${def.name}" needs a Buffer of 1 to ${enc.bytes} bytes`, path);
+    // Open vSwitch sends a tun_metadata match of 0 bytes for `tun_metadataN=0` and `tun_metadataN=*`.
+    if (!Buffer.isBuffer(entry.value) || entry.value.length > enc.bytes) {
+      throw new EncodeError(`"${def.name}" needs a Buffer of 0 to ${enc.bytes} bytes`, path);
     }
     bytes = entry.value.length;
     if (hasMask && (!Buffer.isBuffer(mask) || mask.length !== bytes)) {
@@ -148,7 +149,7 @@ function readOxmBefore(r: Reader, limit: number, structure: string): OxmField {
   let bytes = enc.bytes;
   if (def.variable) {
     bytes = hasMask ? payload / 2 : payload;
-    if (bytes < 1 || bytes > enc.bytes || (hasMask && payload % 2)) {
+    if (bytes > enc.bytes || (hasMask && payload % 2)) {
       r.fail(`length ${len} is wrong for ${enc.wireName}${hasMask ? ' (masked)' : ''}`, structure, start);
     }
   } else if (payload !== (hasMask ? 2 * bytes : bytes)) {

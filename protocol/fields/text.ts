@@ -3,9 +3,11 @@
  * flows, the VALUE of set_field) and printing it exactly as ovs-ofctl 3.1 does.
  */
 import { bigToBytes, bytesToBig, fromBig, ones, toBig } from './convert.js';
+import { MASK_IS_VALUE_FIELDS } from './flow.js';
 import { fieldBytes, type FieldDef } from './registry.js';
 import type { FieldValue } from './types.js';
 import { formatIpv4, formatIpv6, formatMac, parseIpv4, parseIpv6, parseMac } from './values.js';
+import { parseCInteger, parseDecimalU32 } from '../text/parse-numbers.js';
 
 /** A parsed field value. `mask` is absent for an exact match and 0 (all bits) for `*` or `/0`. */
 export interface ParsedField {
@@ -55,27 +57,26 @@ function fail(def: FieldDef, text: string, why: string): never {
 
 // ---- integers -----------------------------------------------------------------------------------
 
-/** An integer as ovs-ofctl reads it: 0x hex (any length), 0-prefixed octal, or decimal (≤ 64 bits). */
-function parseInteger(s: string): bigint | null {
+const U64 = ones(64);
+const LEADING_ZERO = 'a number with a leading 0 is octal to ovs-ofctl';
+
+/**
+ * parse_int_string(): `0x` hex of any length, else C's strtoull with base 0 (a sign, 0-octal,
+ * decimal of at most 64 bits). Returns the value, or why `what` (value, mask) is refused.
+ */
+function parseInteger(s: string, what: string): bigint | string {
   if (/^0[xX][0-9a-fA-F]+$/.test(s)) return BigInt(`0x${s.slice(2)}`);
-  if (/^0[0-7]+$/.test(s)) {
-    const v = BigInt(`0o${s.slice(1)}`);
-    return v >> 64n ? null : v;
-  }
-  if (/^[0-9]+$/.test(s)) {
-    const v = BigInt(s);
-    return v >> 64n ? null : v;
-  }
-  return null;
+  const v = parseCInteger(s);
+  if (v === null) return /^[+-]?0[0-9]+$/.test(s) ? `bad syntax for ${what} (${LEADING_ZERO})` : `bad syntax for ${what}`;
+  if (v > U64 || v < -U64) return `${what} too large`;
+  if (v < 0n) return `${what} is negative (ovs-ofctl would wrap it around 2^64)`;
+  return v;
 }
 
 function parseIntField(def: FieldDef, text: string, s: string, what: string): bigint {
-  const v = parseInteger(s);
+  const v = parseInteger(s, what);
   const bytes = fieldBytes(def);
-  if (v === null) {
-    if (/^(0[xX][0-9a-fA-F]+|[0-9]+)$/.test(s)) fail(def, text, `${what} too large for ${bytes}-byte field`);
-    fail(def, text, `bad syntax for ${what}`);
-  }
+  if (typeof v === 'string') fail(def, text, v.endsWith('too large') ? `${v} for ${bytes}-byte field` : v);
   if (v >> BigInt(bytes * 8)) fail(def, text, `${what} too large for ${bytes}-byte field`);
   return v;
 }
@@ -92,14 +93,23 @@ function flagBit(set: FlagSet, name: string): number {
   return i < 0 ? 0 : 1 << i;
 }
 
+/** A number inside a flags value, as scanf's `%i` reads it; null when it is not one. */
+function flagNumber(s: string): bigint | null {
+  const v = parseCInteger(s);
+  return v === null || v > U64 || v < -U64 ? null : v;
+}
+
 function parseFlags(def: FieldDef, text: string, set: FlagSet): { value: number; mask?: number } {
   const unknown = (): never => fail(def, text, `unknown ${set.label} flag(s)`);
-  const numeric = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\/(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
-  if (numeric) {
-    const v = Number(parseInteger(numeric[1]!));
-    const m = Number(parseInteger(numeric[2]!));
-    if (v > 0xffffffff || m > 0xffffffff || v & ~set.allowed || m & ~set.allowed) unknown();
-    return { value: v, mask: m };
+  const allowed = BigInt(set.allowed);
+  const slash = text.indexOf('/');
+  if (slash >= 0) {
+    const v = flagNumber(text.slice(0, slash));
+    const m = flagNumber(text.slice(slash + 1));
+    if (v !== null && m !== null) {
+      if (v < 0n || m < 0n || v & ~allowed || m & ~allowed) unknown();
+      return { value: Number(v), mask: Number(m) };
+    }
   }
   if (text.startsWith('+') || text.startsWith('-')) {
     let value = 0;
@@ -123,12 +133,13 @@ function parseFlags(def: FieldDef, text: string, set: FlagSet): { value: number;
   let value = 0;
   if (text === '') unknown();
   for (const part of text.split('|')) {
-    const n = parseInteger(part);
-    const bit = n === null ? flagBit(set, part) : Number(n);
+    const n = /^[+-]?[0-9]/.test(part) ? flagNumber(part) : null;
+    if (n === null && /^[+-]?0[0-9]+$/.test(part)) fail(def, text, `${part}: ${LEADING_ZERO}`);
+    const bit = n === null ? flagBit(set, part) : 0;
     if (n === null && !bit) unknown();
-    if (n !== null && (n > 0xffffffffn || Number(n) & ~set.allowed)) unknown();
+    if (n !== null && (n < 0n || n & ~allowed)) unknown();
     if (bit & ~set.allowed) unknown();
-    value |= bit;
+    value |= n === null ? bit : Number(n);
   }
   return { value };
 }
@@ -165,11 +176,12 @@ function formatFlagsMasked(names: readonly string[], flags: number, mask: number
 // ---- ports --------------------------------------------------------------------------------------
 
 function parsePort(def: FieldDef, text: string, ports?: ReadonlyMap<string, number>): number {
-  if (/^[0-9]+$/.test(text)) {
-    const n = Number(text);
+  // ofputil_port_from_string(): a decimal (a '+' allowed, never a '-'), else a name.
+  const n = text.startsWith('-') ? null : parseDecimalU32(text);
+  if (n !== null) {
     if (n < OFPP_MAX) return n;
     if (n <= 0xffff) return (n + OFPP11_OFFSET) >>> 0;
-    if (n < 0xffffff00 || n > 0xffffffff) fail(def, text, 'port is outside 0 through 65535 and 0xffffff00 through 0xffffffff');
+    if (n < 0xffffff00) fail(def, text, 'port is outside 0 through 65535 and 0xffffff00 through 0xffffffff');
     return n;
   }
   const named = (PORT_NAMES as Readonly<Record<string, number>>)[text.toUpperCase()] ?? (text.toUpperCase() === 'NONE' ? 0xffff : undefined);
@@ -203,10 +215,11 @@ function cidrLen(mask: bigint, bits: number): number {
   return n;
 }
 
+/** The `/N` of an address, read as scanf's `%d` reads it (`/+8` and `/-0` too). */
 function parsePrefixLen(s: string, max: number): number | null {
-  if (!/^[0-9]+$/.test(s)) return null;
+  if (!/^[+-]?[0-9]+$/.test(s)) return null;
   const n = Number(s);
-  return n <= max ? n : -1;
+  return n <= max && n >= 0 ? Math.abs(n) : -1;
 }
 
 // ---- parse --------------------------------------------------------------------------------------
@@ -314,10 +327,10 @@ export function parseFieldValue(def: FieldDef, text: string, options: ParseOptio
     case 'packet_type': {
       const m = /^\(([^,()]+),([^,()]+)\)$/.exec(text);
       if (!m) fail(def, text, 'bad syntax for packet type, expected (ns,ns_type)');
-      const ns = parseInteger(m[1]!.trim());
-      const type = parseInteger(m[2]!.trim());
-      if (ns === null || ns > 0xffffn) fail(def, text, 'bad syntax for packet type ns');
-      if (type === null || type > 0xffffn) fail(def, text, 'bad syntax for packet type ns_type');
+      const ns = parseInteger(m[1]!, 'ns');
+      const type = parseInteger(m[2]!, 'ns_type');
+      if (typeof ns === 'string' || ns > 0xffffn) fail(def, text, 'bad syntax for packet type ns');
+      if (typeof type === 'string' || type > 0xffffn) fail(def, text, 'bad syntax for packet type ns_type');
       return { value: Number((ns << 16n) | type) };
     }
   }
@@ -333,7 +346,7 @@ function withMask(def: FieldDef, text: string, value: string, m: bigint, maskTex
 function finishInt(def: FieldDef, text: string, v: bigint, m: bigint): ParsedField {
   const all = ones(fieldBytes(def) * 8);
   if (!def.maskable && m !== 0n && m !== all) fail(def, text, `invalid mask for field ${def.name}`);
-  if (def.kind === 'uint' && v >> BigInt(def.bits)) {
+  if (def.kind === 'uint' && v >> BigInt(def.bits) && !MASK_IS_VALUE_FIELDS.has(def.name)) {
     fail(def, text, `value does not fit the field's ${def.bits} bits (0x${ones(def.bits).toString(16)})`);
   }
   if (def.name === 'nw_tos' && v & 3n) fail(def, text, 'the low 2 (ECN) bits must be 0; use ip_ecn for them');

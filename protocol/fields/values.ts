@@ -328,8 +328,8 @@ export function writeValue(w: Writer, kind: ValueKind, bytes: number, v: FieldVa
       if (typeof v === 'string') return writeIpv6(w, v, path);
       break;
     case 'bytes':
-      if (Buffer.isBuffer(v) && v.length >= 1 && v.length <= bytes) return w.bytes(v);
-      throw new EncodeError(`a Buffer of 1 to ${bytes} bytes is required`, path);
+      if (Buffer.isBuffer(v) && v.length <= bytes) return w.bytes(v);
+      throw new EncodeError(`a Buffer of at most ${bytes} bytes is required`, path);
   }
   if (Buffer.isBuffer(v) && v.length === bytes) return w.bytes(v);
   throw new EncodeError(`${String(v)} is not a valid ${kind} value`, path);

@@ -7,7 +7,7 @@ import type { Action, NatAction } from '../actions/types.js';
 import { formatIpv6, parseIpv6 } from '../fields/values.js';
 import type { CheckContext } from './parse-action-check.js';
 import { subFieldRef } from './parse-action-fields.js';
-import { InstructionSlot, type Ofpact, type ParseScope } from './parse-action-types.js';
+import { InstructionSlot, lowerActions, type Ofpact, type ParseScope } from './parse-action-types.js';
 import { parseSubfield } from './parse-fields.js';
 import { KeyValueReader, valueOf, type Segment } from './lexer.js';
 import { parseU16 } from './parse-numbers.js';
@@ -240,7 +240,7 @@ export function parseCt(arg: Segment, token: Located, scope: ParseScope, nested:
       });
     },
     lower: (): Action[] => {
-      const actions: Action[] = inner.flatMap((a) => a.lower());
+      const actions: Action[] = lowerActions(inner);
       const ct: Action = { type: 'ct', flags, zone: src ? 0 : zone, recircTable, alg, actions };
       if (src) ct.zoneSrc = subFieldRef(src);
       return [ct];

@@ -176,13 +176,14 @@ export function parseNote(arg: Segment, token: Located): Ofpact {
 
 /** `conjunction(ID,K/N)`. */
 export function parseConjunction(arg: Segment, token: Located): Ofpact {
-  const m = /^\s*([+-]?(?:0[xX][0-9a-fA-F]+|[0-9]+))\s*,\s*([0-9]+)\s*\/\s*([0-9]+)\s*$/.exec(arg.text);
+  const m = /^[ \t\n\v\f\r]*([+-]?(?:0[xX][0-9a-fA-F]+|[0-9]+))[ \t\n\v\f\r]*,[ \t\n\v\f\r]*([+-]?[0-9]+)[ \t\n\v\f\r]*\/[ \t\n\v\f\r]*([+-]?[0-9]+)[ \t\n\v\f\r]*$/.exec(arg.text);
   if (!m) throw failAt(token, '"conjunction" syntax is "conjunction(id,i/n)"');
   const idBig = parseCInteger(m[1]!);
   if (idBig === null || idBig > 0xffffffffn || idBig < -0x80000000n) throw failAt(token, '"conjunction" syntax is "conjunction(id,i/n)"');
   const clause = Number(m[2]);
   const n = Number(m[3]);
-  if (clause > 255 || n > 255) throw failAt(token, '"conjunction" syntax is "conjunction(id,i/n)"');
+  // scanf's %u8 wraps a negative or larger number around; ovs-ofctl would use the wrapped one.
+  if (clause > 255 || n > 255 || clause < 0 || n < 0) throw failAt(token, '"conjunction" syntax is "conjunction(id,i/n)"');
   if (n < 2) throw failAt(token, 'conjunction must have at least 2 clauses');
   if (n > 64) throw failAt(token, 'conjunction must have at most 64 clauses');
   if (clause < 1) throw failAt(token, 'clause index must be positive');

@@ -4,10 +4,13 @@
  * encoded: mod_vlan_vid pushes a tag only when the match has none, mod_tp_dst becomes tcp_dst or
  * udp_dst), and only then writes OpenFlow 1.3.
  */
+import { writeAction } from '../actions/codec.js';
 import type { Action, Instruction } from '../actions/types.js';
+import { EncodeError } from '../errors.js';
+import { Writer } from '../wire/writer.js';
 import type { CheckContext } from './parse-action-check.js';
 import type { OvsField } from './parse-fields.js';
-import type { Located } from './parse-util.js';
+import { failAt, type Located } from './parse-util.js';
 
 /** The instruction an action belongs to, in the order OpenFlow 1.1+ requires (OVS's OVSINST_*). */
 export enum InstructionSlot {
@@ -60,4 +63,27 @@ export function simple(name: string, token: Located, actions: Action[] | (() => 
     check: check ?? (() => undefined),
     lower: typeof actions === 'function' ? actions : () => actions,
   };
+}
+
+const scratch = new Writer(1 << 16);
+
+/**
+ * The wire actions of a parsed list, each encoded once on the way so that what the encoder refuses
+ * (a value out of range, a limit of Open vSwitch) is a syntax error quoting the action's text.
+ */
+export function lowerActions(list: readonly Ofpact[]): Action[] {
+  const out: Action[] = [];
+  for (const a of list) for (const action of a.lower()) out.push(checkEncodes(action, a.token));
+  return out;
+}
+
+function checkEncodes(action: Action, token: Located): Action {
+  scratch.reset();
+  try {
+    writeAction(scratch, action, '');
+  } catch (err) {
+    if (err instanceof EncodeError) throw failAt(token, err.reason);
+    throw err;
+  }
+  return action;
 }

@@ -23,7 +23,7 @@ import {
   parseResubmit,
   parseSample,
 } from './parse-action-misc.js';
-import { InstructionSlot, SLOT_NAMES, simple, type Ofpact, type ParseScope } from './parse-action-types.js';
+import { InstructionSlot, SLOT_NAMES, lowerActions, simple, type Ofpact, type ParseScope } from './parse-action-types.js';
 import { ovsField, parseSubfield } from './parse-fields.js';
 import { KeyValueReader, valueOf, type KeyValue, type Segment } from './lexer.js';
 import { parseU16, parseU32, parseU64, parseU8 } from './parse-numbers.js';
@@ -347,7 +347,7 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
         token,
         slot: InstructionSlot.Apply,
         check: (cx) => cx.nested(() => inner.forEach((a) => a.check(cx))),
-        lower: () => [{ type: 'clone', actions: inner.flatMap((a) => a.lower()) }],
+        lower: () => [{ type: 'clone', actions: lowerActions(inner) }],
       });
     }
     case 'check_pkt_larger':
@@ -380,7 +380,7 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
           cx.inconsistent = saved;
         },
         lower: () => [],
-        instruction: () => ({ type: 'write_actions', actions: inner.flatMap((a) => a.lower()) }),
+        instruction: () => ({ type: 'write_actions', actions: lowerActions(inner) }),
       });
     }
     case 'write_metadata': {
@@ -493,7 +493,7 @@ export function lowerInstructions(list: Ofpact[]): Instruction[] {
         apply = [];
         out.push({ type: 'apply_actions', actions: apply });
       }
-      apply.push(...a.lower());
+      apply.push(...lowerActions([a]));
     } else {
       apply = null;
       out.push(a.instruction!());
@@ -503,9 +503,4 @@ export function lowerInstructions(list: Ofpact[]): Instruction[] {
   return out.filter((i) => !((i.type === 'apply_actions' || i.type === 'write_actions') && !i.actions.length));
 }
 
-/** The actions of a list with no instructions (a bucket, packet-out). */
-export function lowerActions(list: Ofpact[]): Action[] {
-  return list.flatMap((a) => a.lower());
-}
-
-export { FlowView };
+export { FlowView, lowerActions };

@@ -160,10 +160,10 @@ export function parseSubfieldPrefix(s: string): ParsedSubfield | string {
     let m: RegExpExecArray | null;
     if (inner === '') {
       // whole field
-    } else if (inner !== null && (m = /^\s*([+-]?\d+)\.\.\s*([+-]?\d+)$/.exec(inner))) {
+    } else if (inner !== null && (m = /^[ \t\n\v\f\r]*([+-]?\d+)\.\.[ \t\n\v\f\r]*([+-]?\d+)$/.exec(inner))) {
       start = Number(m[1]);
       end = Number(m[2]);
-    } else if (inner !== null && (m = /^\s*([+-]?\d+)$/.exec(inner))) {
+    } else if (inner !== null && (m = /^[ \t\n\v\f\r]*([+-]?\d+)$/.exec(inner))) {
       start = end = Number(m[1]);
     } else {
       return `${s}: syntax error expecting [] or [<bit>] or [<start>..<end>]`;

@@ -10,6 +10,9 @@ import { OfpSyntaxError, type ParseWarning } from './errors.js';
 import { lowerActions, parseActionItems } from './parse-actions.js';
 import type { ParseScope } from './parse-action-types.js';
 import { KeyValueReader, segment, valueOf, type KeyValue, type Segment } from './lexer.js';
+import { toBig, ones } from '../fields/convert.js';
+import { fieldBytes, type FieldDef } from '../fields/registry.js';
+import { parseFieldValue, type ParsedField } from '../fields/text.js';
 import { ovsField } from './parse-fields.js';
 import { parseSmall, parseU32, parseU64 } from './parse-numbers.js';
 import { OFPG, OFPP, port32, portFromString } from './parse-ports.js';
@@ -55,6 +58,7 @@ function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptio
   let selectionMethod = '';
   let selectionParam = 0n;
   let hadFields = false;
+  const selectionFields = new Set<string>();
   for (const kv of new KeyValueReader(head).all()) {
     const loc = { text: kv.raw, at: kv.rawAt };
     switch (kv.key) {
@@ -95,7 +99,7 @@ function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptio
       }
       case 'fields':
         if (!hasBuckets) throw failAt(loc, 'fields are not needed');
-        parseSelectionFields(valueOf(kv));
+        parseSelectionFields(valueOf(kv), selectionFields, opts.ports);
         hadFields = true;
         warn(warnings, kv, 'fields is an OpenFlow 1.5 group property; dropped for OpenFlow 1.3 (as ovs-ofctl does)');
         break;
@@ -122,19 +126,39 @@ function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptio
     bkt = next;
   }
   if (groupType === 2 && buckets.length > 1) throw failAt(whole, 'Indirect groups can have at most one bucket.');
+  // ovs-ofctl forgets these properties once it has parsed a bucket; without one they leave only OpenFlow 1.5.
+  if (!buckets.length && (selectionMethod || selectionParam || hadFields)) {
+    throw failAt(whole, 'no usable protocol: selection_method, selection_method_param and fields need OpenFlow 1.5 (ofwire speaks OpenFlow 1.3)');
+  }
   return { ...base, groupType, groupId, buckets };
 }
 
-/** `fields(ip_src,ip_dst=255.255.255.0,...)` of a hash selection method (checked, then dropped). */
-function parseSelectionFields(seg: Segment): void {
-  const seen = new Set<string>();
+/**
+ * `fields(ip_src,ip_dst=255.255.255.0,...)` of a hash selection method (checked, then dropped):
+ * each value is the mask of a field hashed on; a field may appear once across every `fields`.
+ */
+function parseSelectionFields(seg: Segment, seen: Set<string>, ports: ReadonlyMap<string, number> | undefined): void {
   for (const kv of new KeyValueReader(seg).all()) {
     const loc = { text: kv.raw, at: kv.rawAt };
     const f = ovsField(kv.key);
     if (!f) throw failAt(loc, `${seg.text}: unknown field ${kv.key}`);
-    if (seen.has(f.name)) throw failAt(loc, `${kv.key}: duplicate field`);
-    seen.add(f.name);
+    if (seen.has(f.def.name)) throw failAt(loc, `${kv.key}: duplicate field`);
+    seen.add(f.def.name);
+    if (kv.value) checkSelectionMask(f.def, kv, loc, ports);
   }
+}
+
+function checkSelectionMask(def: FieldDef, kv: KeyValue, loc: Located, ports: ReadonlyMap<string, number> | undefined): void {
+  let parsed: ParsedField;
+  try {
+    parsed = parseFieldValue(def, kv.value, ports ? { ports } : {});
+  } catch (err) {
+    throw failAt(loc, (err as Error).message);
+  }
+  if (parsed.mask !== undefined) throw failAt(loc, `${kv.value}: wildcards not allowed here`);
+  const mask = def.kind === 'bytes' ? 0n : toBig(def, parsed.value);
+  if (!def.variable && mask === 0n) throw failAt(loc, `${kv.key}: values are wildcards here and must not be all-zeros`);
+  if (!def.maskable && !def.variable && mask !== ones(fieldBytes(def) * 8)) throw failAt(loc, `${kv.value}: invalid mask for field ${def.name}`);
 }
 
 function parseBucket(seg: Segment, whole: Located, groupType: number, opts: ParseGroupOptions): Bucket {
@@ -142,6 +166,7 @@ function parseBucket(seg: Segment, whole: Located, groupType: number, opts: Pars
   let watchPort: number = OFPP.ANY;
   let watchGroup = OFPG.ANY as number;
   const items: KeyValue[] = [];
+  let hadActions = false;
   for (const kv of new KeyValueReader(seg).all()) {
     const loc = { text: kv.raw, at: kv.rawAt };
     const key = kv.key.toLowerCase();
@@ -164,12 +189,14 @@ function parseBucket(seg: Segment, whole: Located, groupType: number, opts: Pars
       if (id > 0xffffff00) throw failAt(loc, `invalid bucket_id id ${id}`);
       warn(opts.warnings, kv, 'bucket_id is an OpenFlow 1.5 bucket property; dropped for OpenFlow 1.3 (as ovs-ofctl does)');
     } else if (key === 'action' || key === 'actions') {
+      // `actions=` with nothing after it is a bucket that drops, as in ovs-ofctl.
+      hadActions = true;
       items.push(...new KeyValueReader(valueOf(kv)).all());
     } else {
       items.push(kv);
     }
   }
-  if (!items.length) throw failAt(whole, 'bucket must specify actions');
+  if (!items.length && !hadActions) throw failAt(whole, 'bucket must specify actions');
   if (groupType === 3 && watchPort === OFPP.ANY && watchGroup === OFPG.ANY) {
     throw failAt(whole, 'fast failover bucket requires watch_port or watch_group');
   }

@@ -42,8 +42,8 @@ export const SHORTHANDS: Readonly<Record<string, readonly [number, number]>> = {
 /** A match under construction: OVS's flow/wildcards model plus the tun_metadata entries it keeps aside. */
 export class MatchBuilder {
   readonly flow = new FlowMatch();
-  /** tun_metadata index → value and mask (bytes as wide as they need to be). */
-  readonly tunMetadata = new Map<number, { value: bigint; mask: bigint | null }>();
+  /** tun_metadata index → what OVS keeps of it without a TLV map (see tunMetadataSet). */
+  readonly tunMetadata = new Map<number, TunMetadataMatch>();
 
   setDefaultPacketType(): void {
     if (!this.flow.mask('packet_type')) this.flow.put('packet_type', 0n, 0xffffffffn);
@@ -63,28 +63,23 @@ export class MatchBuilder {
     this.flow.put('packet_type', 0n, 0xffffffffn);
   }
 
-  /** `FIELD=VALUE` (an empty value matches anything). */
+  /**
+   * `FIELD=VALUE`. A field named without a value is read as `0/0`, as ovs-ofctl reads it: a match
+   * on the field's prerequisites alone where the field takes a mask, an error for addresses, ports
+   * and the like (never a match on everything).
+   */
   field(def: FieldDef, kv: KeyValue, f: Fail, ports?: ReadonlyMap<string, number>): void {
-    if (def.variable) return this.tunField(def, kv.value, kv, f);
+    const text = kv.value === '' ? '0/0' : kv.value;
+    if (def.variable) return this.tunField(def, text, kv, f);
     let entry: OxmField;
-    if (kv.value === '') {
-      this.clear(def, f, kv);
-      return;
-    }
     try {
-      const parsed = parseFieldValue(def, kv.value, ports ? { ports } : {});
+      const parsed = parseFieldValue(def, text, ports ? { ports } : {});
       entry = { field: def.name, value: parsed.value };
       if (parsed.mask !== undefined) entry.mask = parsed.mask;
     } catch (err) {
-      throw f(kv.raw, kv.rawAt, (err as Error).message);
+      throw f(kv.raw, kv.rawAt, kv.value === '' ? `${kv.key}: missing value` : (err as Error).message);
     }
     this.apply(entry, kv, f);
-    if (def.prereq) this.setDefaultPacketType();
-  }
-
-  private clear(def: FieldDef, f: Fail, kv: KeyValue): void {
-    const zero = fromBig(def, 0n);
-    this.apply({ field: def.name, value: zero, mask: zero }, kv, f);
     if (def.prereq) this.setDefaultPacketType();
   }
 
@@ -107,10 +102,7 @@ export class MatchBuilder {
     const bits = ones(sf.nBits) << BigInt(sf.ofs);
     const def = sf.field.def;
     if (def.variable) {
-      const idx = tunIndex(def);
-      const cur = this.tunMetadata.get(idx) ?? { value: 0n, mask: 0n };
-      const curMask = cur.mask ?? ones(significantBytes(cur.value) * 8);
-      this.tunMetadata.set(idx, { value: (cur.value & ~bits) | (val << BigInt(sf.ofs)), mask: curMask | bits });
+      this.tunMetadataSet(def, val << BigInt(sf.ofs), bits, kv, f);
       return;
     }
     const cur = this.current(sf.field, kv, f);
@@ -141,23 +133,33 @@ export class MatchBuilder {
   }
 
   private tunField(def: FieldDef, text: string, kv: KeyValue, f: Fail): void {
-    const idx = tunIndex(def);
-    if (text === '' || text === '*') {
-      this.tunMetadata.delete(idx);
-      return;
-    }
+    if (text === '*') return this.tunMetadataSet(def, 0n, 0n, kv, f);
     const slash = text.indexOf('/');
     const vs = slash < 0 ? text : text.slice(0, slash);
-    const value = parseIntString(vs, 124);
+    const value = parseIntString(vs, TUN_METADATA_BYTES);
     if (typeof value === 'string') throw f(kv.raw, kv.rawAt, `${vs}: bad syntax for ${def.name} value`);
-    if (slash < 0) {
-      this.tunMetadata.set(idx, { value, mask: null });
-      return;
-    }
-    const mask = parseIntString(text.slice(slash + 1), 124);
+    if (slash < 0) return this.tunMetadataSet(def, value, null, kv, f);
+    const mask = parseIntString(text.slice(slash + 1), TUN_METADATA_BYTES);
     if (typeof mask === 'string') throw f(kv.raw, kv.rawAt, `${text.slice(slash + 1)}: bad syntax for ${def.name} mask`);
-    if (mask === 0n) this.tunMetadata.delete(idx);
-    else this.tunMetadata.set(idx, { value: value & mask, mask });
+    this.tunMetadataSet(def, value, mask, kv, f);
+  }
+
+  /**
+   * tun_metadata_set_match() without a TLV map: the field is as long as its value needs (0 bytes
+   * for 0), or its mask when masked; it may be set once per flow, and all of them share 256 bytes.
+   */
+  private tunMetadataSet(def: FieldDef, value: bigint, mask: bigint | null, kv: KeyValue, f: Fail): void {
+    const idx = tunIndex(def);
+    if (this.tunMetadata.has(idx)) throw f(kv.raw, kv.rawAt, `field ${def.name} set multiple times`);
+    const masked = mask !== null && mask !== ones(TUN_METADATA_BYTES * 8);
+    const len = Math.max(valueBytes(value), masked ? valueBytes(mask) : 0);
+    let used = len;
+    for (const t of this.tunMetadata.values()) used += t.len;
+    if (used > TUN_METADATA_BYTES_MAX) {
+      throw f(kv.raw, kv.rawAt, `field ${def.name} exceeds maximum size for tunnel metadata (used ${used}, max ${TUN_METADATA_BYTES_MAX})`);
+    }
+    const lenMask = ones(len * 8);
+    this.tunMetadata.set(idx, { value: value & (masked ? mask : lenMask) & lenMask, mask: masked ? mask & lenMask : null, len });
   }
 
   /**
@@ -193,7 +195,7 @@ export class MatchBuilder {
     if (!this.tunMetadata.size) return out;
     const tun: OxmField[] = [...this.tunMetadata.entries()]
       .sort((a, b) => a[0] - b[0])
-      .map(([i, { value, mask }]) => tunEntry(i, value, mask));
+      .map(([i, t]) => tunEntry(i, t));
     let pos = out.findIndex((e) => AFTER_TUN_METADATA.has(e.field));
     if (pos < 0) pos = out.length;
     return [...out.slice(0, pos), ...tun, ...out.slice(pos)];
@@ -216,11 +218,27 @@ export function tunIndex(def: FieldDef): number {
   return Number(def.name.slice('tun_metadata'.length));
 }
 
-/** Bytes needed for a value (at least 1), as OVS sizes variable-length fields. */
-export function significantBytes(v: bigint): number {
-  let n = 1;
+/** A tun_metadata match as OVS keeps it: `len` bytes of value, and of mask unless exact. */
+interface TunMetadataMatch {
+  value: bigint;
+  mask: bigint | null;
+  len: number;
+}
+
+/** tun_metadata values are parsed as 124-byte fields; a flow's fields share 256 bytes of options. */
+const TUN_METADATA_BYTES = 124;
+const TUN_METADATA_BYTES_MAX = 256;
+
+/** Bytes needed for a value (0 for 0), as OVS sizes variable-length fields (field_len()). */
+function valueBytes(v: bigint): number {
+  let n = 0;
   while (v >> BigInt(n * 8)) n++;
   return n;
+}
+
+/** Bytes needed for a value, at least 1 (how set_field sizes a tun_metadata value). */
+export function significantBytes(v: bigint): number {
+  return Math.max(1, valueBytes(v));
 }
 
 export function bigToBuffer(v: bigint, n: number): Buffer {
@@ -232,9 +250,8 @@ export function bigToBuffer(v: bigint, n: number): Buffer {
   return out;
 }
 
-function tunEntry(i: number, value: bigint, mask: bigint | null): OxmField {
-  const n = Math.max(significantBytes(value), mask === null ? 1 : significantBytes(mask));
-  const entry: OxmField = { field: `tun_metadata${i}`, value: bigToBuffer(value, n) };
-  if (mask !== null) entry.mask = bigToBuffer(mask, n);
+function tunEntry(i: number, { value, mask, len }: TunMetadataMatch): OxmField {
+  const entry: OxmField = { field: `tun_metadata${i}`, value: bigToBuffer(value, len) };
+  if (mask !== null) entry.mask = bigToBuffer(mask, len);
   return entry;
 }

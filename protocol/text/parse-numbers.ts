@@ -6,9 +6,12 @@
 
 const U64 = (1n << 64n) - 1n;
 
-/** The digits of `s` under base 0 (or 10), as strtoull reads them; null when it is not a number. */
+/**
+ * The digits of `s` under base 0 (or 10), as strtoull reads them (leading C white space and a sign
+ * allowed); null when it is not a number.
+ */
 export function parseCInteger(s: string, base: 0 | 10 = 0): bigint | null {
-  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|[0-9]+)$/.exec(s);
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|[0-9]+)$/.exec(s);
   if (!m) return null;
   const neg = m[1] === '-';
   const digits = m[2]!;

@@ -148,6 +148,20 @@ t.test('parseFieldValue: what ovs-ofctl accepts', async (t) => {
     ['eth_type', '0x0800', { value: 0x800 }],
     ['vlan_vid', '0x1005/0x1fff', { value: 0x1005, mask: 0x1fff }],
     ['xxreg0', '0xffffffffffffffffffffffffffffffff', { value: (1n << 128n) - 1n }],
+    // Signs, as strtoull reads them.
+    ['reg15', '+5', { value: 5 }],
+    ['tcp_src', '+5', { value: 5 }],
+    ['reg1', '-0', { value: 0 }],
+    ['tcp_flags', '+5/+5', { value: 5, mask: 5 }],
+    ['in_port', '+10', { value: 10 }],
+    ['nw_src', '10.0.0.0/+8', { value: '10.0.0.0', mask: '255.0.0.0' }],
+    ['nw_src', '10.0.0.0/-0', { value: '10.0.0.0', mask: '0.0.0.0' }],
+    // A leading zero is octal.
+    ['nw_tos', '010', { value: 8 }],
+    ['tcp_dst', '0120', { value: 80 }],
+    // OVS keeps these tunnel fields in a whole byte and sends what was written.
+    ['tun_erspan_ver', '16', { value: 16 }],
+    ['tun_erspan_hwid', '0x40', { value: 0x40 }],
   ];
   for (const [field, text, want] of ok) t.strictSame(parseFieldValue(f(field), text), want, `${field}=${text}`);
   t.strictSame(parseFieldValue(f('in_port'), 'uplink', { ports: new Map([['uplink', 3]]) }), { value: 3 }, 'switch port names');
@@ -155,7 +169,17 @@ t.test('parseFieldValue: what ovs-ofctl accepts', async (t) => {
 
   const bad: [string, string, RegExp][] = [
     ['reg0', '0x100000000', /^reg0: "0x100000000": value too large for 4-byte field$/],
-    ['reg0', '-1', /bad syntax for value/],
+    ['reg0', '-1', /value is negative/],
+    ['metadata', '-1', /value is negative/],
+    ['nw_tos', '08', /bad syntax for value \(a number with a leading 0 is octal/],
+    ['tcp_dst', '00080', /bad syntax for value \(a number with a leading 0 is octal/],
+    ['reg0', '5/08', /bad syntax for mask \(a number with a leading 0 is octal/],
+    ['tcp_flags', '0004095', /0004095: a number with a leading 0 is octal/],
+    ['tcp_flags', '0x1/99999999999999999999', /unknown TCP flag/],
+    ['tcp_flags', '0x1/0x100000001', /unknown TCP flag/],
+    ['tun_flags', '+oam/99999999999999999999', /unknown tunnel flag/],
+    ['in_port', '-0', /invalid or unknown port/],
+    ['nw_src', '10.0.0.0/-8', /prefix bits not between 0 and 32/],
     ['reg0', '5/', /bad syntax for mask/],
     ['reg0', '', /bad syntax for value/],
     ['ip_proto', '6/0xf0', /invalid mask for field ip_proto/],
