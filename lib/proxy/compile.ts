@@ -26,7 +26,7 @@ const CT_NEW = 0x01;
 const CT_TRK = 0x20;
 const OFPP_CONTROLLER = 0xfffffffd;
 const OFPP_IN_PORT_16 = 0xfff8;
-const OFPGT_SELECT = 1;
+export const OFPGT_SELECT = 1;
 const OFPP_ANY = 0xffffffff;
 const OFPG_ANY = 0xffffffff;
 const NX_CT_F_COMMIT = 1;
@@ -118,7 +118,8 @@ export function baseEntries(o: ProxyOptions): FlowEntry[] {
   ];
 }
 
-function serviceMatch(sp: ServicePortState): Match {
+/** The B+1 match of a service port: new tracked connections to its cluster IP and port. */
+export function serviceMatch(sp: Pick<ServicePortState, 'family' | 'protocol' | 'vip' | 'port'>): Match {
   return [
     { field: 'eth_type', value: ethType(sp.family) },
     { field: ipField(sp.family, 'dst'), value: sp.vip },
@@ -126,6 +127,21 @@ function serviceMatch(sp: ServicePortState): Match {
     { field: L4_DST[sp.protocol], value: sp.port },
     { field: 'ct_state', value: CT_NEW | CT_TRK, mask: CT_NEW | CT_TRK },
   ];
+}
+
+/** One select-group bucket: DNAT to one endpoint. */
+export function groupBucket(o: ProxyOptions, sp: Pick<ServicePortState, 'family' | 'protocol'>, weight: number, ip: string, port: number): Bucket {
+  return { weight, watchPort: OFPP_ANY, watchGroup: OFPG_ANY, actions: [dnatAction(o, sp, ip, port)] };
+}
+
+/** The instructions of a service flow that hands new connections to its group. */
+export function toGroup(groupId: number): Instruction[] {
+  return apply([{ type: 'group', groupId }]);
+}
+
+/** The instructions of a service flow without endpoints: the packet goes up to be answered. */
+export function toController(o: ProxyOptions): Instruction[] {
+  return apply([{ type: 'output', port: OFPP_CONTROLLER, maxLen: o.rejectMaxLen }]);
 }
 
 /** Whether a service port is load-balanced by a select group (else by multipath slots). */
@@ -240,7 +256,7 @@ export function compilePort(o: ProxyOptions, sp: ServicePortState, id: number): 
     cookie: cookie(o.cookiePrefix, CookieKind.Service, id),
   });
   if (sp.mode === 'reject') {
-    return { own: [serviceFlow(apply([{ type: 'output', port: OFPP_CONTROLLER, maxLen: o.rejectMaxLen }]))], shared: [], shape: 'reject' };
+    return { own: [serviceFlow(toController(o))], shared: [], shape: 'reject' };
   }
   if (sp.mode === 'drop') return { own: [serviceFlow([])], shared: [], shape: 'drop' };
 
@@ -251,17 +267,12 @@ export function compilePort(o: ProxyOptions, sp: ServicePortState, id: number): 
 
   if (usesGroup(o, sp)) {
     const w = groupWeights(sp.endpoints.length)!;
-    const bucket = (weight: number, ep: { ip: string; port: number }): Bucket => ({
-      weight,
-      watchPort: OFPP_ANY,
-      watchGroup: OFPG_ANY,
-      actions: [dnatAction(o, sp, ep.ip, ep.port)],
-    });
+    const bucket = (weight: number, ep: { ip: string; port: number }) => groupBucket(o, sp, weight, ep.ip, ep.port);
     const buckets = sp.endpoints.map((ep, i) => bucket(w.weights[i]!, ep));
     if (w.extra) buckets.push(bucket(w.extra, sp.endpoints[0]!));
     const groupId = groupIdOf(o, id);
     const group: GroupEntry = { kind: 'group', groupId, groupType: OFPGT_SELECT, buckets };
-    return { own: [group, serviceFlow(apply([{ type: 'group', groupId }]))], shared, shape: 'group' };
+    return { own: [group, serviceFlow(toGroup(groupId))], shared, shape: 'group' };
   }
 
   const affinity = sp.affinitySeconds > 0;

@@ -44,14 +44,18 @@ export class DesiredState {
    * owned by someone else — two service ports claiming the same flow.
    */
   set(owner: string, own: readonly Entry[], shared: readonly Entry[] = []): void {
-    const ownKeyed = own.map(keyed);
+    this.setKeyed(owner, own.map(keyed), shared.map(keyed));
+  }
+
+  /** `set` with entries already keyed. */
+  setKeyed(owner: string, ownKeyed: readonly Keyed[], sharedList: readonly Keyed[] = []): void {
     for (const k of ownKeyed) {
       const current = this.ownerOfKey.get(k.key);
       if (current !== undefined && current !== owner) {
         throw new Error(`${describe(k)} is already installed for ${current}`);
       }
     }
-    const sharedKeyed = dedupe(shared.map(keyed));
+    const sharedKeyed = dedupe(sharedList);
     for (const k of sharedKeyed) {
       const current = this.ownerOfKey.get(k.key);
       if (current !== undefined && current !== 'shared') throw new Error(`${describe(k)} is already installed for ${current}`);
@@ -119,7 +123,8 @@ export class DesiredState {
   }
 }
 
-function dedupe(list: Keyed[]): Keyed[] {
+function dedupe(list: readonly Keyed[]): readonly Keyed[] {
+  if (list.length < 2) return list;
   const seen = new Map<string, Keyed>();
   for (const k of list) seen.set(k.key, k);
   return [...seen.values()];

@@ -5,9 +5,10 @@
  * comparing with what the switch reports back is exact.
  */
 import { Writer, type Bucket, type FlowStats, type GroupDesc, type Instruction, type Match } from '../../protocol/index.js';
-import { writeInstructions } from '../../protocol/actions/instructions.js';
-import { writeMatch } from '../../protocol/fields/oxm.js';
-import { writeBuckets } from '../../protocol/messages/buckets.js';
+import { readInstructions, writeInstructions } from '../../protocol/actions/instructions.js';
+import { readMatch, writeMatch } from '../../protocol/fields/oxm.js';
+import { readBuckets, writeBuckets } from '../../protocol/messages/buckets.js';
+import { Reader } from '../../protocol/wire/reader.js';
 
 export interface FlowEntry {
   kind: 'flow';
@@ -27,11 +28,62 @@ export interface GroupEntry {
 
 export type Entry = FlowEntry | GroupEntry;
 
-/** An entry with its identity and body signatures. */
+/**
+ * An entry with its identity and body signatures. Keys are `f<table>/<priority>/<match bytes>` and
+ * `g<group id>`; bodies `<cookie in hex>/<instruction bytes>` and `<group type>/<bucket bytes>`
+ * (bytes as latin1 strings, one character per byte).
+ */
 export interface Keyed<E extends Entry = Entry> {
-  key: string;
-  body: string;
-  entry: E;
+  readonly key: string;
+  readonly body: string;
+  readonly entry: E;
+}
+
+/** Whether a key names a flow (else a group). */
+export function isFlowKey(key: string): boolean {
+  return key.charCodeAt(0) === 0x66; // 'f'
+}
+
+/** The cookie part of a flow's body. */
+export function cookieOfBody(body: string): string {
+  return body.slice(0, body.indexOf('/'));
+}
+
+/**
+ * An entry compiled straight to its key and body (lib/proxy/wire.ts): the typed entry is decoded
+ * from them only when something asks for it, and not kept.
+ */
+export class WireKeyed implements Keyed {
+  constructor(
+    readonly key: string,
+    readonly body: string,
+  ) {}
+
+  get entry(): Entry {
+    return entryOf(this.key, this.body);
+  }
+}
+
+function readerOf(latin1: string): Reader {
+  return new Reader(Buffer.from(latin1, 'latin1'));
+}
+
+/** The typed entry a key and body stand for. */
+export function entryOf(key: string, body: string): Entry {
+  const slash = body.indexOf('/');
+  if (!isFlowKey(key)) {
+    return { kind: 'group', groupId: Number(key.slice(1)), groupType: Number(body.slice(0, slash)), buckets: readBuckets(readerOf(body.slice(slash + 1)), 'buckets') };
+  }
+  const a = key.indexOf('/');
+  const b = key.indexOf('/', a + 1);
+  return {
+    kind: 'flow',
+    table: Number(key.slice(1, a)),
+    priority: Number(key.slice(a + 1, b)),
+    match: readMatch(readerOf(key.slice(b + 1))),
+    instructions: readInstructions(readerOf(body.slice(slash + 1)), 'instructions'),
+    cookie: BigInt(`0x${body.slice(0, slash)}`),
+  };
 }
 
 const scratch = new Writer(1 << 16);

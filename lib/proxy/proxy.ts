@@ -10,7 +10,7 @@ import type { Switch } from '../controller/switch.js';
 import type { ServiceSource, SourceChange } from '../sources/types.js';
 import type { FlowStats } from '../../protocol/index.js';
 import { COOKIE_PREFIX_MASK, CookieKind, cookie, cookieId, cookieKind, learnedCookie, prefixCookie } from './cookies.js';
-import { baseEntries, compilePort } from './compile.js';
+import { baseEntries } from './compile.js';
 import { DesiredState } from './desired.js';
 import { ServicePortIds, keyOfServiceMatch } from './ids.js';
 import { ProxyMetrics } from './metrics.js';
@@ -18,6 +18,7 @@ import { ServiceModel, type ServicePortState } from './model.js';
 import { resolveOptions, tablesOf, type ProxyOptions } from './options.js';
 import { Reconciler } from './reconcile.js';
 import { rejectFrame } from './reject.js';
+import { compilePortKeyed } from './wire.js';
 
 const OFPP_IN_PORT = 0xfffffff8;
 const OFPFC_DELETE = 3;
@@ -242,8 +243,8 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       after.set(state.key, { state, id });
       if (prev && samePort(prev.state, state)) continue;
       try {
-        const compiled = compilePort(this.options, state, id);
-        this.desired.set(state.key, compiled.own, compiled.shared);
+        const compiled = compilePortKeyed(this.options, state, id);
+        this.desired.setKeyed(state.key, compiled.own, compiled.shared);
       } catch (err) {
         after.delete(state.key);
         this.reportServiceError(serviceKey, err as Error);
