@@ -1,11 +1,12 @@
-import {
-  ListWatch,
-  Watch,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+/**
+ * One resource kept current from the Kubernetes API: list (in chunks), then watch from the list's
+ * resourceVersion, with bookmarks so that a reconnect resumes instead of relisting. A watch the
+ * server ends is resumed; 410 Gone (history compacted) relists; any other failure is reported and
+ * retried after a capped, jittered exponential backoff, resuming the watch when a version is known.
+ * Objects go to the handlers as they arrive and are not kept here.
+ */
 import { SourceError, firstLine } from './errors.js';
+import { KubeApiError, WatchLostError, type KubeClient, type WatchEvent } from './kube-client.js';
 import type { SourceLogger } from './logger.js';
 import { objectKey } from './model.js';
 
@@ -16,126 +17,72 @@ export interface BackoffOptions {
   maxMs?: number;
 }
 
-export interface InformerHandlers<T> {
-  upsert(obj: T): void;
-  remove(obj: T): void;
+/** An object as the API sends it; the handlers convert it. */
+export interface KubeObject {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+  [field: string]: unknown;
+}
+
+export interface InformerHandlers {
+  upsert(obj: KubeObject): void;
+  remove(key: string): void;
   /** A full list has been applied; `keys` holds the `namespace/name` of every listed object. */
   listed(keys: Set<string>): void;
-  /** A failure the informer survives (it restarts after a backoff). */
+  /** A failure the informer survives (it retries after a backoff). */
   error(err: SourceError): void;
 }
 
-export interface InformerOptions<T extends KubernetesObject> {
-  kubeConfig: KubeConfig;
-  /** For messages, e.g. `services`. */
+export interface InformerOptions {
+  client: KubeClient;
+  /** For messages and RBAC hints, e.g. `services`. */
   resource: string;
-  /** Watch path, e.g. `/api/v1/services`. */
+  /** Collection path, e.g. `/api/v1/services`. */
   path: string;
-  listPage(limit: number, continueToken: string | undefined): Promise<KubernetesListObject<T>>;
   pageSize: number;
   backoff: Required<BackoffOptions>;
   logger: SourceLogger;
-  handlers: InformerHandlers<T>;
+  handlers: InformerHandlers;
 }
 
-/**
- * One line for a failure of the list (an ApiException from the typed client), the watch request
- * (client-node's Watch sets `statusCode`), or the connection (node-fetch errors).
- */
-export function describeKubeError(err: unknown): string {
-  const { code, statusCode, body } = (err ?? {}) as { code?: unknown; statusCode?: unknown; body?: unknown };
-  if (typeof code === 'number') {
-    let status = body;
-    if (typeof status === 'string') {
-      try {
-        status = JSON.parse(status);
-      } catch {
-        // not a Status object
-      }
-    }
-    const message = (status as { message?: unknown } | undefined)?.message;
-    return typeof message === 'string' && message ? `list failed: HTTP ${code}: ${message}` : `list failed: HTTP ${code}`;
-  }
-  const line = firstLine(err);
-  if (typeof statusCode === 'number') return `watch failed: HTTP ${statusCode} ${line}`;
-  const fetchFailure = /^request to (\S+) failed, reason: (.+)$/.exec(line);
-  if (fetchFailure) {
-    const isWatch = /[?&]watch=(true|1)(&|$)/.test(fetchFailure[1]!);
-    return `${isWatch ? 'watch' : 'list'} failed: ${fetchFailure[2]}`;
-  }
-  if (line === 'Premature close') return 'watch connection lost';
-  return line;
+/** `namespace/name` of an object from the API. */
+export function keyOfObject(obj: KubeObject): string {
+  return objectKey(obj.metadata?.namespace ?? '', obj.metadata?.name ?? '');
 }
 
-/** `namespace/name` of an object from the API (which always has both). */
-export function keyOfObject(obj: KubernetesObject): string {
-  return objectKey(obj.metadata!.namespace!, obj.metadata!.name!);
+/** One line for a failed list or watch; a 401 or 403 says what the agent's account lacks. */
+export function describeKubeError(err: unknown, verb: 'list' | 'watch', resource: string): string {
+  if (err instanceof KubeApiError) {
+    const hint =
+      err.status === 403
+        ? ` (the agent's account needs RBAC permission to ${verb} ${resource})`
+        : err.status === 401
+          ? ' (the token or client certificate was not accepted)'
+          : '';
+    return `${verb} failed: ${err.message}${hint}`;
+  }
+  if (err instanceof WatchLostError) return verb === 'watch' ? err.message : `${verb} failed: ${err.message}`;
+  return `${verb} failed: ${firstLine(err)}`;
 }
 
-/**
- * The client's Watch, plus watch bookmarks (so a reconnect resumes from a recent version instead
- * of relisting) and hooks that tell the informer when its cache is current and the stream alive.
- */
-class InformerWatch extends Watch {
-  constructor(
-    config: KubeConfig,
-    private readonly owner: { readonly stopped: boolean; watchStarting(): void; streamAlive(): void },
-  ) {
-    super(config);
-  }
-
-  override async watch(
-    path: string,
-    queryParams: Record<string, string | number | boolean | undefined>,
-    callback: (phase: string, apiObj: any, watchObj?: any) => void,
-    done: (err: any) => void,
-  ): Promise<AbortController> {
-    if (this.owner.stopped) return new AbortController();
-    this.owner.watchStarting();
-    const controller = await super.watch(
-      path,
-      { ...queryParams, allowWatchBookmarks: true },
-      (phase, apiObj, watchObj) => {
-        this.owner.streamAlive();
-        callback(phase, apiObj, watchObj);
-      },
-      done,
-    );
-    if (this.owner.stopped) controller.abort();
-    return controller;
-  }
+function isGone(err: unknown): boolean {
+  return err instanceof KubeApiError && (err.status === 410 || err.reason === 'Expired' || err.reason === 'Gone');
 }
 
-/**
- * A client-node ListWatch that survives failures. The 1.4 ListWatch relists by itself on 410
- * Gone (as an HTTP status or a watch ERROR event) and re-watches when a stream ends cleanly, but
- * on any other failure it emits `error` and stops. This restarts it after a capped, jittered
- * exponential backoff. The ListWatch keeps its cache and resourceVersion across restarts, so it
- * resumes watching where it left off; when it has to relist, `listed` lets the owner drop
- * whatever vanished meanwhile.
- */
-export class RestartingInformer<T extends KubernetesObject> {
-  private readonly listWatch: ListWatch<T>;
+interface ListPage {
+  metadata?: { resourceVersion?: string; continue?: string };
+  items?: KubeObject[];
+}
+
+/** Lists and watches one resource until stopped; an informer runs once (make a new one to restart). */
+export class RestartingInformer {
   private isStopped = false;
   private failures = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
-  /** Keys of a list that completed and whose watch has not started yet. */
-  private justListed: Set<string> | undefined;
+  private readonly abort = new AbortController();
+  private wake: (() => void) | undefined;
+  private readonly running: Promise<void>;
 
-  /** Starts listing and watching at once; an informer runs once (make a new one to restart). */
-  constructor(private readonly options: InformerOptions<T>) {
-    const { kubeConfig, path, handlers } = options;
-    this.listWatch = new ListWatch<T>(path, new InformerWatch(kubeConfig, this), () => this.listAll(), false);
-    const upsert = (obj: T): void => {
-      if (!this.isStopped) handlers.upsert(obj);
-    };
-    this.listWatch.on('add', upsert);
-    this.listWatch.on('update', upsert);
-    this.listWatch.on('delete', (obj: T) => {
-      if (!this.isStopped) handlers.remove(obj);
-    });
-    this.listWatch.on('error', this.failed);
-    this.run();
+  constructor(private readonly options: InformerOptions) {
+    this.running = this.run();
   }
 
   get stopped(): boolean {
@@ -144,34 +91,47 @@ export class RestartingInformer<T extends KubernetesObject> {
 
   async stop(): Promise<void> {
     this.isStopped = true;
-    clearTimeout(this.retryTimer);
-    await this.listWatch.stop();
+    this.abort.abort();
+    this.wake?.();
+    await this.running;
   }
 
-  /** Called by the watch: the ListWatch has applied everything up to its resourceVersion. */
-  watchStarting(): void {
-    const keys = this.justListed;
-    this.justListed = undefined;
-    if (keys) this.options.handlers.listed(keys);
+  private async run(): Promise<void> {
+    let version: string | undefined;
+    while (!this.isStopped) {
+      let verb: 'list' | 'watch' = 'list';
+      try {
+        if (version === undefined) version = await this.listAll();
+        if (this.isStopped) return;
+        verb = 'watch';
+        version = await this.watchFrom(version);
+      } catch (err) {
+        if (this.isStopped) return;
+        if (isGone(err)) {
+          this.options.logger.debug({ resource: this.options.resource, verb }, 'history compacted (410); relisting');
+          version = undefined;
+          continue;
+        }
+        await this.failed(err, verb);
+      }
+    }
   }
 
-  streamAlive(): void {
-    this.failures = 0;
-  }
-
-  private run(): void {
-    this.listWatch.start().catch(this.failed);
-  }
-
-  private readonly failed = (err: unknown): void => {
-    if (this.isStopped) return;
+  private async failed(err: unknown, verb: 'list' | 'watch'): Promise<void> {
     const delay = this.nextDelay();
-    const message = `kube: ${this.options.resource}: ${describeKubeError(err)}; retrying in ${delay} ms`;
-    this.options.logger.warn({ resource: this.options.resource, delay }, message);
-    this.options.handlers.error(new SourceError(message, { cause: err }));
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.run(), delay);
-  };
+    const { resource, logger, handlers } = this.options;
+    const message = `kube: ${resource}: ${describeKubeError(err, verb, resource)}; retrying in ${delay} ms`;
+    logger.warn({ resource, delay }, message);
+    handlers.error(new SourceError(message, { cause: err }));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
 
   /** Exponential from `initialMs`, capped at `maxMs`, with the upper half jittered. */
   private nextDelay(): number {
@@ -181,34 +141,68 @@ export class RestartingInformer<T extends KubernetesObject> {
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   }
 
-  /** Lists in pages; an expired continue token (410) restarts the list once from the top. */
-  private async listAll(): Promise<KubernetesListObject<T>> {
-    const items: T[] = [];
-    let resourceVersion: string | undefined;
+  /**
+   * Lists in pages, handing each object on as it comes; an expired continue token (410) restarts
+   * the list once from the top. Returns the list's resourceVersion.
+   */
+  private async listAll(): Promise<string> {
+    const { client, path, pageSize, handlers, logger, resource } = this.options;
+    const keys = new Set<string>();
+    let version: string | undefined;
     let token: string | undefined;
     let restarted = false;
     for (;;) {
-      let page: KubernetesListObject<T>;
+      let page: ListPage;
       try {
-        page = await this.options.listPage(this.options.pageSize, token);
+        // A list in flight is left to finish (and its answer dropped) when the informer stops.
+        page = (await client.get(path, { limit: pageSize, continue: token })) as ListPage;
       } catch (err) {
-        if (token === undefined || restarted || (err as { code?: unknown }).code !== 410) throw err;
-        this.options.logger.debug({ resource: this.options.resource }, 'list continue token expired; relisting');
+        if (token === undefined || restarted || !isGone(err)) throw err;
+        logger.debug({ resource }, 'list continue token expired; relisting');
         restarted = true;
-        items.length = 0;
-        resourceVersion = undefined;
-        token = undefined;
+        keys.clear();
+        version = token = undefined;
         continue;
       }
-      const { metadata = {} } = page;
-      for (const item of page.items) items.push(item);
-      resourceVersion ??= metadata.resourceVersion;
-      token = metadata._continue || undefined;
+      if (this.isStopped) return '';
+      for (const item of page.items ?? []) {
+        keys.add(keyOfObject(item));
+        handlers.upsert(item);
+      }
+      version ??= page.metadata?.resourceVersion ?? '';
+      token = page.metadata?.continue || undefined;
       if (token === undefined) break;
     }
     this.failures = 0;
-    this.justListed = new Set(items.map(keyOfObject));
-    this.options.logger.debug({ resource: this.options.resource, items: items.length, resourceVersion }, 'listed');
-    return { metadata: { resourceVersion }, items };
+    logger.debug({ resource, items: keys.size, resourceVersion: version }, 'listed');
+    handlers.listed(keys);
+    return version!;
+  }
+
+  /** Watches from `version` until the server ends the stream; returns the last version seen. */
+  private async watchFrom(version: string): Promise<string> {
+    const { client, path, handlers } = this.options;
+    let last = version;
+    // Spread reconnects, as client-go does: 5 to 10 minutes.
+    const timeoutSeconds = 300 + Math.floor(Math.random() * 300);
+    await client.watch(
+      path,
+      { resourceVersion: version, allowWatchBookmarks: 'true', timeoutSeconds },
+      (event: WatchEvent) => {
+        if (this.isStopped) return;
+        this.failures = 0;
+        const obj = event.object as KubeObject;
+        if (event.type === 'ERROR') {
+          const status = event.object as { code?: unknown; reason?: unknown; message?: unknown };
+          throw new KubeApiError(Number(status.code) || 0, String(status.reason ?? ''), String(status.message ?? ''));
+        }
+        const rv = obj.metadata?.resourceVersion;
+        if (rv) last = rv;
+        if (event.type === 'ADDED' || event.type === 'MODIFIED') handlers.upsert(obj);
+        else if (event.type === 'DELETED') handlers.remove(keyOfObject(obj));
+      },
+      this.abort.signal,
+    );
+    return last;
   }
 }

@@ -1,8 +1,8 @@
-// The Kubernetes client takes about a second of CPU to load: it is imported when a source starts.
-import type { KubernetesObject, V1EndpointSlice, V1Service } from '@kubernetes/client-node';
 import { BaseSource } from './base.js';
 import { SourceError, type ObjectError } from './errors.js';
-import type { RestartingInformer, BackoffOptions, InformerHandlers } from './kube-informer.js';
+import { KubeClient } from './kube-client.js';
+import { loadKubeConfig } from './kube-config.js';
+import { RestartingInformer, type BackoffOptions, type InformerHandlers, type KubeObject } from './kube-informer.js';
 import { silentLogger, type SourceLogger } from './logger.js';
 import { serviceFromObject, sliceFromObject } from './model.js';
 
@@ -16,22 +16,24 @@ export interface KubeSourceOptions {
   pageSize?: number;
   /** Restart delays after a failed list or watch. Default 100 ms doubling up to 30 s. */
   backoff?: BackoffOptions;
+  /** Where the pod's service-account token and CA are (for the in-cluster config). */
+  serviceAccountDir?: string;
 }
 
 type Resource = 'services' | 'endpointslices';
 
 /**
- * Services (v1) and EndpointSlices (discovery.k8s.io/v1) from the Kubernetes API through
- * client-node informers. `synced` comes once both have listed, and again after any relist (whose
+ * Services (v1) and EndpointSlices (discovery.k8s.io/v1) from the Kubernetes API, each listed and
+ * watched by an informer. `synced` comes once both have listed, and again after any relist (whose
  * differences have already been delivered as changes). Failed lists and watches are retried with
  * backoff while the last known state is kept. All Services are delivered, including headless and
  * ExternalName ones: consumers filter with `isProxyableService`.
  */
 export class KubeSource extends BaseSource {
   private readonly logger: SourceLogger;
-  private informers: RestartingInformer<KubernetesObject>[] = [];
+  private informers: RestartingInformer[] = [];
+  private client: KubeClient | undefined;
   private readonly listed = new Set<Resource>();
-  private keyOfObject: (obj: KubernetesObject) => string = () => '';
 
   constructor(private readonly options: KubeSourceOptions = {}) {
     super();
@@ -40,65 +42,53 @@ export class KubeSource extends BaseSource {
 
   async start(): Promise<void> {
     if (this.informers.length > 0) return;
-    const [{ CoreV1Api, DiscoveryV1Api }, { loadKubeConfig }, { RestartingInformer, keyOfObject }] = await Promise.all([
-      import('@kubernetes/client-node'),
-      import('./kube-config.js'),
-      import('./kube-informer.js'),
-    ]);
-    this.keyOfObject = keyOfObject;
-    const kubeConfig = loadKubeConfig(this.options.kubeconfig);
-    const core = kubeConfig.makeApiClient(CoreV1Api);
-    const discovery = kubeConfig.makeApiClient(DiscoveryV1Api);
+    const { connection } = loadKubeConfig(this.options.kubeconfig, { serviceAccountDir: this.options.serviceAccountDir });
+    const client = new KubeClient(connection);
+    this.client = client;
     const namespace = this.options.namespace;
     const scope = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
     const common = {
-      kubeConfig,
+      client,
       pageSize: this.options.pageSize ?? 500,
       backoff: { initialMs: 100, maxMs: 30_000, ...this.options.backoff },
       logger: this.logger,
     };
     this.listed.clear();
-    const services = new RestartingInformer<V1Service>({
+    const services = new RestartingInformer({
       ...common,
       resource: 'services',
       path: `/api/v1${scope}/services`,
-      listPage: (limit, _continue) =>
-        namespace
-          ? core.listNamespacedService({ namespace, limit, _continue })
-          : core.listServiceForAllNamespaces({ limit, _continue }),
       handlers: this.handlers('services', this.services, {
         apply: (obj) => this.applyService(serviceFromObject(obj)),
         remove: (key) => this.removeService(key),
       }),
     });
-    const slices = new RestartingInformer<V1EndpointSlice>({
+    const slices = new RestartingInformer({
       ...common,
       resource: 'endpointslices',
       path: `/apis/discovery.k8s.io/v1${scope}/endpointslices`,
-      listPage: (limit, _continue) =>
-        namespace
-          ? discovery.listNamespacedEndpointSlice({ namespace, limit, _continue })
-          : discovery.listEndpointSliceForAllNamespaces({ limit, _continue }),
       handlers: this.handlers('endpointslices', this.slices, {
         apply: (obj) => this.applySlice(sliceFromObject(obj)),
         remove: (key) => this.removeSlice(key),
       }),
     });
-    this.informers = [services, slices] as RestartingInformer<KubernetesObject>[];
+    this.informers = [services, slices];
   }
 
   async stop(): Promise<void> {
     const informers = this.informers;
     this.informers = [];
     await Promise.all(informers.map((informer) => informer.stop()));
+    this.client?.close();
+    this.client = undefined;
     this.endSync();
   }
 
   private handlers(
     resource: Resource,
     state: Map<string, unknown>,
-    model: { apply(obj: KubernetesObject): void; remove(key: string): void },
-  ): InformerHandlers<KubernetesObject> {
+    model: { apply(obj: KubeObject): void; remove(key: string): void },
+  ): InformerHandlers {
     return {
       upsert: (obj) => {
         try {
@@ -111,7 +101,7 @@ export class KubeSource extends BaseSource {
           this.report(new SourceError(message, { field: problem.field, cause: problem }));
         }
       },
-      remove: (obj) => model.remove(this.keyOfObject(obj)),
+      remove: (key) => model.remove(key),
       listed: (keys) => {
         for (const key of [...state.keys()]) if (!keys.has(key)) model.remove(key);
         this.listed.add(resource);

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { ObjectError, SourceError, formatFieldPath } from '../../lib/sources/index.js';
 import { firstLine } from '../../lib/sources/errors.js';
+import { WatchLostError, apiError } from '../../lib/sources/kube-client.js';
 import { describeKubeError } from '../../lib/sources/kube-informer.js';
 
 t.test('field paths read like Kubernetes field paths', async (t) => {
@@ -21,18 +22,19 @@ t.test('error messages', async (t) => {
   t.equal(firstLine(''), 'unknown error');
 });
 
-t.test('Kubernetes client failures in one line', async (t) => {
-  const cases: Array<[unknown, string]> = [
-    [{ code: 403, body: { kind: 'Status', message: 'services is forbidden' } }, 'list failed: HTTP 403: services is forbidden'],
-    [{ code: 500, body: '{"kind":"Status","message":"etcdserver: request timed out"}' }, 'list failed: HTTP 500: etcdserver: request timed out'],
-    [{ code: 502, body: '<html>Bad Gateway</html>' }, 'list failed: HTTP 502'],
-    [{ code: 401, body: undefined }, 'list failed: HTTP 401'],
-    [Object.assign(new Error('Gone'), { statusCode: 410 }), 'watch failed: HTTP 410 Gone'],
-    [new Error('request to http://10.0.0.1/api/v1/services?limit=500 failed, reason: connect ECONNREFUSED 10.0.0.1:443'), 'list failed: connect ECONNREFUSED 10.0.0.1:443'],
-    [new Error('request to http://10.0.0.1/api/v1/services?watch=true&resourceVersion=5 failed, reason: socket hang up'), 'watch failed: socket hang up'],
-    [new Error('Premature close'), 'watch connection lost'],
-    [new Error('something else\nwith details'), 'something else'],
-    [undefined, 'undefined'],
+t.test('Kubernetes API failures in one line', async (t) => {
+  const cases: Array<[unknown, 'list' | 'watch', string]> = [
+    [apiError(403, '{"kind":"Status","reason":"Forbidden","message":"services is forbidden"}'), 'list', "list failed: HTTP 403: services is forbidden (the agent's account needs RBAC permission to list services)"],
+    [apiError(403, '{"kind":"Status","reason":"Forbidden","message":"services is forbidden"}'), 'watch', "watch failed: HTTP 403: services is forbidden (the agent's account needs RBAC permission to watch services)"],
+    [apiError(500, '{"kind":"Status","message":"etcdserver: request timed out"}'), 'list', 'list failed: HTTP 500: etcdserver: request timed out'],
+    [apiError(502, '<html>Bad Gateway</html>\nmore'), 'list', 'list failed: HTTP 502: <html>Bad Gateway</html>'],
+    [apiError(401, ''), 'list', 'list failed: HTTP 401 (the token or client certificate was not accepted)'],
+    [apiError(401, '{"kind":"Status","reason":"Unauthorized"}'), 'watch', 'watch failed: HTTP 401 Unauthorized (the token or client certificate was not accepted)'],
+    [new WatchLostError('watch connection lost'), 'watch', 'watch connection lost'],
+    [new WatchLostError('no answer from 10.0.0.1:443 in 60 s'), 'list', 'list failed: no answer from 10.0.0.1:443 in 60 s'],
+    [Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }), 'list', 'list failed: connect ECONNREFUSED 10.0.0.1:443'],
+    [new Error('something else\nwith details'), 'watch', 'watch failed: something else'],
+    [undefined, 'list', 'list failed: undefined'],
   ];
-  for (const [err, expected] of cases) t.equal(describeKubeError(err), expected, expected);
+  for (const [err, verb, expected] of cases) t.equal(describeKubeError(err, verb, 'services'), expected, expected);
 });
