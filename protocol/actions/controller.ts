@@ -27,6 +27,9 @@ const controller = nx(
 );
 
 /** NXAC2PT_* in wire order; the index is the property type. */
+/** The meter_id that asks for no meter (OVS omits the property for it). */
+export const NX_CTLR_NO_METER = 0;
+
 const PROPERTY_NAMES: readonly Controller2PropertyName[] = ['max_len', 'controller_id', 'reason', 'userdata', 'pause', 'meter_id'];
 const STRUCT = 'nx_action_controller2';
 const PROP = 'nx_action_controller2.property';

@@ -31,9 +31,9 @@ import {
   OFPP_IN_PORT,
   OFPP_MAX,
 } from './format-util.js';
+import { NX_CTLR_NO_METER } from '../actions/controller.js';
 
 const OFPR_ACTION = 1;
-const NX_CTLR_NO_METER = 0;
 const NX_CT_RECIRC_NONE = 255;
 const OFPP16_NONE = 0xffff;
 const OFP_DEFAULT_PRIORITY = 0x8000;

@@ -8,6 +8,7 @@ import { outputPortError } from './parse-action-check.js';
 import { subFieldRef, subfieldOrFail } from './parse-action-fields.js';
 import { simple, type Ofpact } from './parse-action-types.js';
 import { KeyValueReader, valueOf, type Segment } from './lexer.js';
+import { NX_CTLR_NO_METER } from '../actions/controller.js';
 import { parseAtoi, parseCInteger, parseHexBytes, parseU16, parseU32, parseU8 } from './parse-numbers.js';
 import { OFPP, port32, portFromString, tableFromString } from './parse-ports.js';
 import { failAt, type Located } from './parse-util.js';
@@ -21,7 +22,6 @@ const REASONS: Readonly<Record<string, number>> = {
   packet_out: 5,
 };
 const OFPR_ACTION = 1;
-const NO_METER = 0xffffffff;
 
 function num(v: number | string, loc: Located): number {
   if (typeof v === 'string') throw failAt(loc, v);
@@ -33,7 +33,7 @@ export function parseController(arg: Segment, token: Located): Ofpact {
   let reason = OFPR_ACTION;
   let controllerId = 0;
   let maxLen = 0xffff;
-  let meterId = NO_METER;
+  let meterId = NX_CTLR_NO_METER;
   let userdata: Buffer | null = null;
   let pause = false;
   if (arg.text === '') {
@@ -73,17 +73,17 @@ export function parseController(arg: Segment, token: Located): Ofpact {
       }
     }
   }
-  if (reason === OFPR_ACTION && controllerId === 0 && !userdata && !pause && meterId === NO_METER) {
+  if (reason === OFPR_ACTION && controllerId === 0 && !userdata && !pause && meterId === NX_CTLR_NO_METER) {
     return simple('output', token, [{ type: 'output', port: port32(OFPP.CONTROLLER), maxLen }]);
   }
-  if (userdata?.length || pause || meterId !== NO_METER) {
+  if (userdata?.length || pause || meterId !== NX_CTLR_NO_METER) {
     const a: Controller2Action = { type: 'controller2' };
     if (maxLen !== 0xffff) a.maxLen = maxLen;
     if (controllerId !== 0) a.controllerId = controllerId;
     if (reason !== OFPR_ACTION) a.reason = reason;
     if (userdata?.length) a.userdata = userdata;
     if (pause) a.pause = true;
-    if (meterId !== NO_METER) a.meterId = meterId;
+    if (meterId !== NX_CTLR_NO_METER) a.meterId = meterId;
     return simple('controller', token, [a]);
   }
   return simple('controller', token, [{ type: 'controller', maxLen, controllerId, reason }]);

@@ -56,6 +56,7 @@ function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptio
   let groupType = 0;
   let hadType = false;
   let selectionMethod = '';
+  let hadSelectionMethod = false;
   let selectionParam = 0n;
   let hadFields = false;
   const selectionFields = new Set<string>();
@@ -87,6 +88,7 @@ function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptio
         if (!hasBuckets) throw failAt(loc, 'selection method is not needed');
         if (kv.value.length >= 16) throw failAt(loc, 'selection method is longer than 15 bytes long');
         selectionMethod = kv.value;
+        hadSelectionMethod = true;
         warn(warnings, kv, 'selection_method is an OpenFlow 1.5 group property; dropped for OpenFlow 1.3 (as ovs-ofctl does)');
         break;
       case 'selection_method_param': {
@@ -127,7 +129,7 @@ function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptio
   }
   if (groupType === 2 && buckets.length > 1) throw failAt(whole, 'Indirect groups can have at most one bucket.');
   // ovs-ofctl forgets these properties once it has parsed a bucket; without one they leave only OpenFlow 1.5.
-  if (!buckets.length && (selectionMethod || selectionParam || hadFields)) {
+  if (!buckets.length && (hadSelectionMethod || selectionParam || hadFields)) {
     throw failAt(whole, 'no usable protocol: selection_method, selection_method_param and fields need OpenFlow 1.5 (ofwire speaks OpenFlow 1.3)');
   }
   return { ...base, groupType, groupId, buckets };

@@ -57,6 +57,11 @@ const CASES: [TextKind, string, Expect, RegExp?][] = [
   // OpenFlow 1.5 properties with nothing that makes ovs-ofctl forget them.
   ['group', 'group_id=1,type=select,selection_method=hash', 'refused', /no usable protocol/],
   ['group', 'group_id=1,type=select,selection_method_param=5,selection_method=hash', 'refused', /no usable protocol/],
+  ['group', 'group_id=-0,type=select,selection_method,', 'refused', /no usable protocol/],
+  // meter_id=0 asks for no meter.
+  ['flow', 'actions=controller(max_len=128,reason=action,id=2,userdata=de.ad.be.ef,pause,meter_id=+0)', 'same'],
+  ['flow', 'actions=controller(meter_id=0)', 'same'],
+  ['flow', 'actions=controller(pause,meter_id=4294967295)', 'same'],
   // tun_metadata without a TLV map: as long as its value (0 bytes for 0), wildcarded by `*` or `/0`.
   ['flow', 'tun_metadata3=,actions=drop', 'same'],
   ['flow', 'tun_metadata3=*,actions=drop', 'same'],
