@@ -8,8 +8,8 @@
  * case it sends an error with the member's xid and then fails the commit with OFPBFC_MSG_FAILED.
  * Both cases end in a BundleError that names the member.
  */
-import type { BundleControl, ErrorMsg, OfpMessage } from '../../protocol/index.js';
-import type { Outgoing, Session } from '../session/session.js';
+import { encodeMessage, type BundleControl, type ErrorMsg, type OfpMessage, type Writer } from '../../protocol/index.js';
+import type { EncodedMessages, Outgoing, Session } from '../session/session.js';
 import { OpenFlowError } from '../session/errors.js';
 import { BundleError, type BundleMemberFailure } from './errors.js';
 import {
@@ -94,9 +94,75 @@ export interface BundleOptions {
   ordered?: boolean;
 }
 
-/** Runs one bundle on a session; resolves when committed, rejects with BundleError otherwise. */
-export async function runBundle(session: Session, bundleId: number, members: Outgoing[], opts: BundleOptions = {}): Promise<void> {
+/** Where a BUNDLE_ADD's variable parts are, in the bytes the codec writes before its message. */
+interface BundleAddLayout {
+  head: Buffer;
+  length: number;
+  xid: number;
+  bundleId: number;
+  flags: number;
+}
+
+let layout: BundleAddLayout | undefined;
+
+function bundleAddLayout(): BundleAddLayout {
+  if (layout) return layout;
+  const sample = { xid: 0x5a6b7c8d, bundleId: 0xa1b2c3d4, flags: 0x0e0f };
+  const bytes = encodeMessage({ type: 'bundle_add', ...sample, message: { type: 'barrier_request', xid: sample.xid }, properties: [] });
+  const head = Buffer.from(bytes.subarray(0, bytes.length - 8));
+  const at = (v: number, size: 2 | 4) => {
+    const b = Buffer.alloc(size);
+    if (size === 2) b.writeUInt16BE(v);
+    else b.writeUInt32BE(v);
+    return head.indexOf(b);
+  };
+  layout = { head, length: at(bytes.length, 2), xid: at(sample.xid, 4), bundleId: at(sample.bundleId, 4), flags: at(sample.flags, 2) };
+  return layout;
+}
+
+/** Encoded messages, each wrapped in a BUNDLE_ADD of one bundle. */
+class EncodedBundleAdds implements EncodedMessages {
+  private readonly layout = bundleAddLayout();
+
+  constructor(
+    private readonly members: EncodedMessages,
+    private readonly bundleId: number,
+    private readonly flags: number,
+  ) {}
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  write(index: number, w: Writer, xid: number): void {
+    const l = this.layout;
+    const start = w.pos;
+    w.bytes(l.head);
+    w.buf.writeUInt32BE(xid, start + l.xid);
+    w.buf.writeUInt32BE(this.bundleId, start + l.bundleId);
+    w.buf.writeUInt16BE(this.flags, start + l.flags);
+    this.members.write(index, w, xid);
+    if (w.pos - start > 0xffff) throw new RangeError(`bundle member ${index} is longer than an OpenFlow message can be`);
+    w.buf.writeUInt16BE(w.pos - start, start + l.length);
+  }
+
+  message(index: number): Outgoing {
+    return { type: 'bundle_add', bundleId: this.bundleId, flags: this.flags, message: this.members.message(index) as OfpMessage, properties: [] };
+  }
+}
+
+function isEncoded(members: Outgoing[] | EncodedMessages): members is EncodedMessages {
+  return !Array.isArray(members);
+}
+
+/**
+ * Runs one bundle on a session; resolves when committed, rejects with BundleError otherwise.
+ * Members are messages, or messages kept encoded (written straight into the stream).
+ */
+export async function runBundle(session: Session, bundleId: number, members: Outgoing[] | EncodedMessages, opts: BundleOptions = {}): Promise<void> {
   const flags = (opts.atomic === false ? 0 : OFPBF_ATOMIC) | (opts.ordered === false ? 0 : OFPBF_ORDERED);
+  const encoded = isEncoded(members) ? new EncodedBundleAdds(members, bundleId, flags) : undefined;
+  const memberMessage = (index: number): Outgoing => (isEncoded(members) ? members.message(index) : members[index]!);
   const control = (ctrlType: number): Omit<BundleControl, 'xid'> => ({
     type: 'bundle_control',
     bundleId,
@@ -104,7 +170,7 @@ export async function runBundle(session: Session, bundleId: number, members: Out
     flags,
     properties: [],
   });
-  const size = members.length;
+  const size = isEncoded(members) ? members.size : members.length;
 
   // Replies are collected with allSettled below; marking them handled now keeps a connection lost
   // half-way through the loop from leaving unhandled rejections behind.
@@ -127,11 +193,13 @@ export async function runBundle(session: Session, bundleId: number, members: Out
     // Flow control, and a turn of the event loop now and then for replies and timers.
     if (session.congested) await session.drained();
     else if (index % 4096 === 4095) await new Promise((r) => setImmediate(r));
-    const message = members[index]! as OfpMessage;
     try {
-      xids[index] = session.track({ type: 'bundle_add', bundleId, flags, message, properties: [] }, (err) => settleMember(index, err), {
-        context: `bundle ${bundleId} member ${index}`,
-      });
+      const context = { context: `bundle ${bundleId} member ${index}` };
+      if (encoded) xids[index] = session.trackEncoded(encoded, index, settleMember, context);
+      else {
+        const message = memberMessage(index) as OfpMessage;
+        xids[index] = session.track({ type: 'bundle_add', bundleId, flags, message, properties: [] }, (err) => settleMember(index, err), context);
+      }
     } catch (err) {
       // Not sent (closed session, or a member that cannot be encoded): this and the rest fail.
       for (let rest = index; rest < size; rest++) settleMember(rest, err as Error);
@@ -141,7 +209,7 @@ export async function runBundle(session: Session, bundleId: number, members: Out
   if (size === 0) allMembersSettled();
   const close = handled(session.submit(control(OFPBCT.CLOSE_REQUEST), { context: `bundle ${bundleId} close` }));
   /** The member as sent (with the xid its errors carry). */
-  const memberAt = (index: number): OfpMessage => ({ ...members[index]!, xid: xids[index]! }) as OfpMessage;
+  const memberAt = (index: number): OfpMessage => ({ ...memberMessage(index), xid: xids[index]! }) as OfpMessage;
 
   const [openResult, closeResult] = await Promise.allSettled([open.reply, close.reply, membersSettled]);
   const discard = async () => {

@@ -26,7 +26,7 @@ import type {
 } from '../../protocol/index.js';
 import { connect, type ConnectOptions } from '../transport/connect.js';
 import { formatTarget, parseTarget, TargetError, type Target } from '../transport/target.js';
-import { Session, type Outgoing, type ReplyOf, type RequestOptions, type SessionOptions } from '../session/session.js';
+import { Session, type EncodedMessages, type Outgoing, type ReplyOf, type RequestOptions, type SessionOptions } from '../session/session.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { BundleBuilder, runBundle, type BundleOptions } from './bundle.js';
 import { NotConnectedError, SwitchClosedError } from './errors.js';
@@ -238,6 +238,24 @@ export class Switch extends EventEmitter<SwitchEvents> {
     this.nextBundleId = (this.nextBundleId % 0xffffffff) + 1;
     await runBundle(session, id, members, opts);
     return result;
+  }
+
+  /**
+   * bundle() for messages kept encoded (see EncodedMessages): each is written straight into the
+   * stream, and turned into an object only if the switch refuses it.
+   */
+  async bundleEncoded(members: EncodedMessages, opts: BundleOptions = {}): Promise<void> {
+    const session = this.session;
+    const id = this.nextBundleId;
+    this.nextBundleId = (this.nextBundleId % 0xffffffff) + 1;
+    await runBundle(session, id, members, opts);
+  }
+
+  /** request() for message `index` of messages kept encoded: resolves once the switch confirmed it. */
+  requestEncoded(list: EncodedMessages, index: number, opts?: RequestOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.session.trackEncoded(list, index, (_i, err) => (err ? reject(err) : resolve()), opts);
+    });
   }
 
   /** Waits until the switch has processed everything sent before. */

@@ -5,13 +5,14 @@
  * bare). A member the switch refuses fails only its owner: the owner's changes are taken out, the
  * rest is applied, and the owner is reported and retried later.
  */
-import type { FlowStats, GroupDesc, OfpMessage } from '../../protocol/index.js';
-import type { Outgoing } from '../session/session.js';
+import type { FlowStats, GroupDesc, OfpMessage, Writer } from '../../protocol/index.js';
+import type { EncodedMessages, Outgoing } from '../session/session.js';
 import { BundleError } from '../controller/errors.js';
 import { OpenFlowError } from '../session/errors.js';
 import { cookieKind, CookieKind } from './cookies.js';
 import type { DesiredState } from './desired.js';
-import { keyedFlowStats, keyedGroupDesc, type FlowEntry, type GroupEntry, type Keyed } from './entries.js';
+import { cookieOfBody, isFlowKey, keyedFlowStats, keyedGroupDesc, type FlowEntry, type GroupEntry, type Keyed } from './entries.js';
+import { writeEntryMod } from './frames.js';
 
 const OFPFC_ADD = 0;
 const OFPFC_MODIFY_STRICT = 2;
@@ -22,20 +23,61 @@ const OFPGC_DELETE = 2;
 const ANY = 0xffffffff;
 const ALL_ONES = 0xffffffffffffffffn;
 
-/** What the reconciler needs from a switch (the controller API's Switch provides it). */
+/**
+ * What the reconciler needs from a switch (the controller API's Switch provides it). With the
+ * encoded variants, changes go out as bytes written from the entries' keys and bodies; without,
+ * as typed messages.
+ */
 export interface SwitchPort {
   request(msg: Outgoing): Promise<unknown>;
   bundle(build: (b: { add(m: Outgoing): unknown }) => void): Promise<void>;
+  requestEncoded?(list: EncodedMessages, index: number): Promise<void>;
+  bundleEncoded?(members: EncodedMessages): Promise<void>;
 }
 
 export type OpKind = 'add' | 'modify' | 'delete';
 
-export interface Op {
-  key: string;
-  kind: OpKind;
-  message: Outgoing;
-  /** Installed-state update once applied. */
-  next: Keyed | undefined;
+/** One change: `entry` (what is wanted, or what goes) brought to the switch with `kind`. */
+export class Op {
+  constructor(
+    readonly key: string,
+    readonly kind: OpKind,
+    /** The entry the message carries. */
+    readonly entry: Keyed,
+    /** Installed-state update once applied. */
+    readonly next: Keyed | undefined,
+  ) {}
+
+  /** The change as a typed message. */
+  get message(): Outgoing {
+    return messageFor(this.entry, this.kind);
+  }
+
+  /** OpenFlow command of the change. */
+  get command(): number {
+    const flow = isFlowKey(this.key);
+    if (this.kind === 'add') return flow ? OFPFC_ADD : OFPGC_ADD;
+    if (this.kind === 'modify') return flow ? OFPFC_MODIFY_STRICT : OFPGC_MODIFY;
+    return flow ? OFPFC_DELETE_STRICT : OFPGC_DELETE;
+  }
+}
+
+/** A list of changes as messages kept encoded. */
+class EncodedOps implements EncodedMessages {
+  constructor(private readonly ops: readonly Op[]) {}
+
+  get size(): number {
+    return this.ops.length;
+  }
+
+  write(index: number, w: Writer, xid: number): void {
+    const op = this.ops[index]!;
+    writeEntryMod(w, op.entry.key, op.entry.body, op.command, op.kind !== 'delete', xid);
+  }
+
+  message(index: number): Outgoing {
+    return this.ops[index]!.message;
+  }
 }
 
 export interface SyncResult {
@@ -71,7 +113,7 @@ function groupMod(e: GroupEntry, command: number): Outgoing {
 
 /** Order within one transaction: groups exist before flows use them and outlive them. */
 function rank(op: Op): number {
-  const group = op.message.type === 'group_mod';
+  const group = !isFlowKey(op.key);
   if (op.kind === 'delete') return group ? 5 : 4;
   if (group) return op.kind === 'add' ? 0 : 1;
   return op.kind === 'add' ? 2 : 3;
@@ -92,7 +134,7 @@ export class Reconciler {
 
   installedFlows(): number {
     let n = 0;
-    for (const k of this.installed.values()) if (k.entry.kind === 'flow') n++;
+    for (const key of this.installed.keys()) if (isFlowKey(key)) n++;
     return n;
   }
 
@@ -132,15 +174,13 @@ export class Reconciler {
       if (want && have && want.body === have.body) continue;
       if (!want && !have) continue;
       if (want && !have) {
-        ops.push({ key, kind: 'add', next: want, message: messageFor(want, 'add') });
+        ops.push(new Op(key, 'add', want, want));
       } else if (!want && have) {
-        ops.push({ key, kind: 'delete', next: undefined, message: messageFor(have, 'delete') });
+        ops.push(new Op(key, 'delete', have, undefined));
       } else {
-        const w = want!.entry;
-        const h = have!.entry;
         // A flow whose cookie changes is replaced (a modify keeps the old cookie).
-        const replace = w.kind === 'flow' && h.kind === 'flow' && w.cookie !== h.cookie;
-        ops.push({ key, kind: replace ? 'add' : 'modify', next: want, message: messageFor(want!, replace ? 'add' : 'modify') });
+        const replace = isFlowKey(key) && cookieOfBody(want!.body) !== cookieOfBody(have!.body);
+        ops.push(new Op(key, replace ? 'add' : 'modify', want!, want));
       }
     }
     return ops.sort((a, b) => rank(a) - rank(b));
@@ -158,7 +198,11 @@ export class Reconciler {
       if (!ops.length) return { applied: [], failed, messages };
       try {
         messages += ops.length;
-        if (ops.length === 1) await sw.request(ops[0]!.message);
+        if (sw.bundleEncoded && sw.requestEncoded) {
+          const encoded = new EncodedOps(ops);
+          if (ops.length === 1) await sw.requestEncoded(encoded, 0);
+          else await sw.bundleEncoded(encoded);
+        } else if (ops.length === 1) await sw.request(ops[0]!.message);
         else await sw.bundle((b) => ops.forEach((op) => b.add(op.message)));
         for (const op of ops) {
           if (op.next) this.installed.set(op.key, op.next);

@@ -12,6 +12,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { Logger } from 'pino';
 import {
   ProtocolError,
+  Writer,
   decodeMessage,
   helloVersions,
   peekHeader,
@@ -129,24 +130,49 @@ export interface SessionEvents {
 
 type Settle = (err: Error | null, value?: unknown) => void;
 
+/**
+ * Messages kept encoded by their owner (the service proxy keeps its flows and groups as bytes):
+ * written straight into the outgoing stream, turned into objects only when an error names one.
+ * Only messages the switch answers with nothing but errors (flow, group and bundle changes).
+ */
+export interface EncodedMessages {
+  readonly size: number;
+  /** Appends message `index`, with `xid` in its header (and in any message it carries), to `w`. */
+  write(index: number, w: Writer, xid: number): void;
+  /** Message `index` as an object. */
+  message(index: number): Outgoing;
+}
+
+/** Settles a tracked encoded message; `index` says which. */
+export type EncodedSettle = (index: number, err: Error | null) => void;
+
 /** A request waiting for its reply or confirmation (a class: one shape, many instances). */
 class Pending {
   done = false;
   onPart: ((part: MultipartReply) => void) | undefined = undefined;
   timer: NodeJS.Timeout | undefined = undefined;
   private copy: OfpMessage | undefined = undefined;
+  /** Set for an encoded message: where its object form comes from, and whom to tell. */
+  encodedList: EncodedMessages | undefined = undefined;
+  encodedIndex = 0;
+  encodedSettle: EncodedSettle | undefined = undefined;
 
   constructor(
     readonly xid: number,
     readonly seq: number,
     /** The message as the caller gave it (its own xid, if any, is not the one sent). */
-    readonly message: Outgoing,
+    private given: Outgoing | undefined,
     /** reply: one message; multipart: parts until the last; confirm: resolved by a later barrier. */
     readonly kind: 'reply' | 'multipart' | 'confirm',
     readonly expect: MessageType | undefined,
     public settle: Settle,
     readonly context: string | undefined,
   ) {}
+
+  get message(): Outgoing {
+    this.given ??= this.encodedList!.message(this.encodedIndex);
+    return this.given;
+  }
 
   /** The message with the xid it was sent with (a copy is made only if the caller reused the object). */
   get request(): OfpMessage {
@@ -258,6 +284,25 @@ export class Session extends EventEmitter<SessionEvents> {
    */
   track(msg: Outgoing, settle: (err: Error | null, reply?: unknown) => void, opts: RequestOptions = {}): number {
     return this.enqueue(msg, settle, opts);
+  }
+
+  /**
+   * Like track(), for message `index` of messages kept encoded: `settle(index, err)` once the
+   * switch confirmed or refused it. Throws synchronously, before anything is sent, when the
+   * session is closed or the message cannot be written. Returns the xid.
+   */
+  trackEncoded(list: EncodedMessages, index: number, settle: EncodedSettle, opts: RequestOptions = {}): number {
+    this.assertOpen();
+    const xid = this.allocXid();
+    const w = encodedScratch.reset();
+    list.write(index, w, xid);
+    this.channel.sendRaw(w.buf.subarray(0, w.pos));
+    const p = new Pending(xid, ++this.seq, undefined, 'confirm', undefined, settleEncoded, opts.context);
+    p.encodedList = list;
+    p.encodedIndex = index;
+    p.encodedSettle = settle;
+    this.register(p, opts);
+    return xid;
   }
 
   /**
@@ -439,16 +484,20 @@ export class Session extends EventEmitter<SessionEvents> {
       p.onPart = onPart ?? ((part) => parts.push(part));
       if (!onPart) p.settle = (err) => (err ? settle(err) : settle(null, parts));
     }
+    this.register(p, opts);
+    return xid;
+  }
+
+  private register(p: Pending, opts: RequestOptions): void {
     if (opts.timeoutMs !== undefined) {
       const ms = opts.timeoutMs;
       p.timer = setTimeout(() => this.finish(p, new RequestTimeoutError(this.target, p.request, ms)), ms);
     }
-    this.pending.set(xid, p);
-    if (kind === 'confirm') {
+    this.pending.set(p.xid, p);
+    if (p.kind === 'confirm') {
       this.unconfirmed.push(p);
       this.needBarrier = true;
     }
-    return xid;
   }
 
   /** Channel hook: confirm every command queued since the last barrier, in the same write. */
@@ -464,7 +513,8 @@ export class Session extends EventEmitter<SessionEvents> {
     if (p.timer) clearTimeout(p.timer);
     if (this.pending.get(p.xid) === p) this.pending.delete(p.xid);
     try {
-      p.settle(err, value);
+      if (p.encodedSettle) p.encodedSettle(p.encodedIndex, err);
+      else p.settle(err, value);
     } catch (e) {
       this.log?.error({ err: e }, 'request callback threw');
     }
@@ -732,6 +782,9 @@ export class Session extends EventEmitter<SessionEvents> {
  * message would cost more than encoding it); a bundle_add's inner message too, because it must
  * carry the same xid so that an error about it names the same request.
  */
+const encodedScratch = new Writer(1 << 16);
+const settleEncoded: Settle = () => undefined;
+
 function numbered(msg: Outgoing, xid: number): OfpMessage {
   if (msg.type === 'bundle_add') (msg.message as { xid?: number }).xid = xid;
   (msg as { xid?: number }).xid = xid;

@@ -1,0 +1,94 @@
+/**
+ * FLOW_MOD and GROUP_MOD frames written straight from a keyed entry's key and body (entries.ts),
+ * the same bytes the codec writes for the typed message: the match, instructions and buckets are
+ * already encoded in the key and body, so a change to the switch is a header and a copy.
+ */
+import { encodeMessage, type Writer } from '../../protocol/index.js';
+import { isFlowKey } from './entries.js';
+
+const ANY = 0xffffffff;
+
+/** The first two header bytes (version, type) the codec writes for each message type. */
+const heads = new Map<'flow_mod' | 'group_mod', number>();
+
+function headOf(type: 'flow_mod' | 'group_mod'): number {
+  let h = heads.get(type);
+  if (h === undefined) {
+    const sample =
+      type === 'flow_mod'
+        ? encodeMessage({ type, xid: 0, cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 0, bufferId: ANY, outPort: ANY, outGroup: ANY, flags: 0, match: [], instructions: [] })
+        : encodeMessage({ type, xid: 0, command: 0, groupType: 0, groupId: 0, buckets: [] });
+    h = sample.readUInt16BE(0);
+    heads.set(type, h);
+  }
+  return h;
+}
+
+function latin1(w: Writer, s: string, from: number): void {
+  const n = s.length - from;
+  w.ensure(n);
+  w.buf.write(s.slice(from), w.pos, n, 'latin1');
+  w.pos += n;
+}
+
+function header(w: Writer, type: 'flow_mod' | 'group_mod', xid: number): number {
+  const start = w.pos;
+  w.u16(headOf(type));
+  w.u16(0);
+  w.u32(xid);
+  return start;
+}
+
+function finish(w: Writer, start: number): void {
+  const length = w.pos - start;
+  if (length > 0xffff) throw new RangeError(`a ${length}-byte message does not fit OpenFlow's 16-bit length`);
+  w.buf.writeUInt16BE(length, start + 2);
+}
+
+/**
+ * struct ofp11_flow_mod for a flow entry: `command` with the entry's cookie (cookie mask all ones
+ * unless adding), its instructions (none for a delete).
+ */
+export function writeFlowMod(w: Writer, key: string, body: string, command: number, withInstructions: boolean, xid: number): void {
+  const start = header(w, 'flow_mod', xid);
+  const a = key.indexOf('/');
+  const b = key.indexOf('/', a + 1);
+  const slash = body.indexOf('/');
+  const cookie = body.slice(0, slash);
+  w.u32(cookie.length > 8 ? parseInt(cookie.slice(0, -8), 16) : 0);
+  w.u32(parseInt(cookie.slice(-8), 16));
+  const mask = command === 0 ? 0 : ANY;
+  w.u32(mask);
+  w.u32(mask);
+  w.u8(Number(key.slice(1, a)));
+  w.u8(command);
+  w.u16(0); // idle timeout
+  w.u16(0); // hard timeout
+  w.u16(Number(key.slice(a + 1, b)));
+  w.u32(ANY); // buffer id
+  w.u32(ANY); // out port
+  w.u32(ANY); // out group
+  w.u16(0); // flags
+  w.u16(0); // pad
+  latin1(w, key, b + 1);
+  if (withInstructions) latin1(w, body, slash + 1);
+  finish(w, start);
+}
+
+/** struct ofp11_group_mod for a group entry: `command`, its buckets (none for a delete). */
+export function writeGroupMod(w: Writer, key: string, body: string, command: number, withBuckets: boolean, xid: number): void {
+  const start = header(w, 'group_mod', xid);
+  const slash = body.indexOf('/');
+  w.u16(command);
+  w.u8(Number(body.slice(0, slash)));
+  w.u8(0); // pad
+  w.u32(Number(key.slice(1)));
+  if (withBuckets) latin1(w, body, slash + 1);
+  finish(w, start);
+}
+
+/** A FLOW_MOD or GROUP_MOD for a keyed entry. */
+export function writeEntryMod(w: Writer, key: string, body: string, command: number, withBody: boolean, xid: number): void {
+  if (isFlowKey(key)) writeFlowMod(w, key, body, command, withBody, xid);
+  else writeGroupMod(w, key, body, command, withBody, xid);
+}
