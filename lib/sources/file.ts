@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
@@ -31,7 +32,8 @@ export class FileSource extends BaseSource {
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<void> | undefined;
   private rereadRequested = false;
-  private lastText: string | undefined;
+  /** Digest of the text last applied (the text itself is not kept). */
+  private lastDigest: string | undefined;
 
   constructor(path: string, options: FileSourceOptions = {}) {
     super();
@@ -54,7 +56,7 @@ export class FileSource extends BaseSource {
       throw new SourceError(`file:${this.file}: cannot watch ${directory}: ${firstLine(err)}`, { file: this.file, cause: err });
     }
     this.watcher.on('error', (err) => this.report(new SourceError(`${this.file}: watch failed: ${firstLine(err)}`, { file: this.file, cause: err })));
-    this.lastText = undefined;
+    this.lastDigest = undefined;
     this.rereadRequested = false;
     await this.read();
   }
@@ -104,7 +106,9 @@ export class FileSource extends BaseSource {
       this.report(new SourceError(`${this.file}: ${reason}; keeping the last good state`, { file: this.file, cause: err }));
       return;
     }
-    if (!this.watcher || text === this.lastText) return;
+    if (!this.watcher) return;
+    const digest = createHash('sha256').update(text).digest('base64');
+    if (digest === this.lastDigest) return;
     let manifest;
     try {
       manifest = parseManifest(text, this.file);
@@ -113,7 +117,7 @@ export class FileSource extends BaseSource {
       this.report(err as SourceError);
       return;
     }
-    this.lastText = text;
+    this.lastDigest = digest;
     this.logger.debug(
       { file: this.file, services: manifest.services.size, slices: manifest.slices.size, skipped: manifest.skipped },
       'manifest read',
