@@ -14,6 +14,8 @@ export function action<A extends unknown[]>(verb: string, fn: (...args: A) => Pr
       const msg = err instanceof Error ? err.message : String(err);
       process.stderr.write(`ofwire ${verb}: ${msg.split('\n')[0]}\n`);
       process.exitCode = 1;
+      // Nothing is left to do: a retry timer or an open socket must not keep a failed command alive.
+      setTimeout(() => process.exit(1), 200).unref();
     }
   };
 }

@@ -3,9 +3,10 @@
  *
  *   ofwire proxy --bridge TARGET --source SOURCE [--kubeconfig FILE] [--node-name N]
  *                [--table-base N] [--next-table N] [--ct-zone N] [--ct-zone6 N] [--hairpin-ip IP]
- *                [--proxy-name NAME] [--once] [--metrics HOST:PORT] [--log-level LEVEL]
+ *                [--proxy-name NAME] [--once [--timeout S]] [--metrics HOST:PORT]
+ *                [--healthz HOST:PORT] [--healthz-grace S] [--log-level LEVEL]
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Command } from 'commander';
 import { pino, type Logger } from 'pino';
 import { Switch } from '../controller/switch.js';
@@ -14,6 +15,7 @@ import { ServiceProxy } from '../proxy/proxy.js';
 import { FileSource } from '../sources/file.js';
 import type { ServiceSource } from '../sources/types.js';
 import { CliError, action } from './errors.js';
+import { ProxyHealth, healthRoutes, parseListenAddress, serveHttp } from './health.js';
 
 interface ProxyCliOptions {
   bridge: string;
@@ -28,7 +30,10 @@ interface ProxyCliOptions {
   ctZone6?: string;
   hairpinIp?: string;
   once?: boolean;
+  timeout: string;
   metrics?: string;
+  healthz: string;
+  healthzGrace: string;
   logLevel: string;
 }
 
@@ -52,40 +57,57 @@ async function openSource(spec: string, o: ProxyCliOptions, log: Logger): Promis
   throw new CliError(`--source "${spec}": use kube or file:PATH`);
 }
 
-function serveMetrics(where: string, proxy: ServiceProxy, log: Logger): Promise<Server> {
-  const m = /^(?:(\[[^\]]+\]|[^:]*):)?(\d+)$/.exec(where);
-  if (!m) throw new CliError(`--metrics "${where}": expected HOST:PORT or PORT`);
-  const host = (m[1] || '127.0.0.1').replace(/^\[|\]$/g, '');
-  const port = Number(m[2]);
-  const server = createServer((req, res) => {
-    if (req.url !== '/metrics') {
-      res.statusCode = 404;
-      res.end('see /metrics\n');
-      return;
-    }
-    proxy.metrics.registry
-      .metrics()
-      .then((text) => {
-        res.setHeader('content-type', proxy.metrics.registry.contentType);
-        res.end(text);
-      })
-      .catch((err: Error) => {
-        res.statusCode = 500;
-        res.end(err.message);
-      });
+/** A stopping agent exits by then even if a request to the API server is still in flight. */
+const STOP_DEADLINE_MS = 1500;
+
+/** Milliseconds of a `--NAME SECONDS` option. */
+function seconds(name: string, v: string): number {
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new CliError(`--${name}: "${v}" is not a number of seconds`);
+  return Number(v) * 1000;
+}
+
+/**
+ * The process's logger: JSON lines on stderr, errors as their message (no stack traces), and a
+ * warning repeated with the same reason (a retry failing again) written once until something else
+ * is logged: one line per change of state.
+ */
+function processLogger(level: string): Logger {
+  let lastWarning: string | undefined;
+  return pino(
+    {
+      level,
+      base: undefined,
+      serializers: { err: (e: unknown) => (e instanceof Error ? e.message : e) },
+      hooks: {
+        logMethod(args, method, levelNumber) {
+          if (levelNumber === 40) {
+            const first: unknown = args[0];
+            const err = typeof first === 'object' && first !== null ? (first as { err?: unknown }).err : undefined;
+            const key = String(err instanceof Error ? err.message : (err ?? args.at(-1)));
+            if (key === lastWarning) return;
+            lastWarning = key;
+          } else if (levelNumber > 20) {
+            lastWarning = undefined;
+          }
+          method.apply(this, args);
+        },
+      },
+    },
+    pino.destination(2),
+  );
+}
+
+/** Rejects with `reason()` if `promise` has not settled within `ms`. */
+function within<T>(promise: Promise<T>, ms: number, reason: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CliError(reason())), ms);
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', (err) => reject(new CliError(`--metrics ${where}: ${err.message}`)));
-    server.listen(port, host, () => {
-      const address = server.address();
-      log.info({ host, port: typeof address === 'object' && address ? address.port : port }, 'serving metrics');
-      resolve(server);
-    });
-  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 async function runProxy(o: ProxyCliOptions): Promise<void> {
-  const log = pino({ level: o.logLevel, base: undefined }, pino.destination(2));
+  const log = processLogger(o.logLevel);
   const options = {
     tableBase: integer('table-base', o.tableBase),
     nextTable: integer('next-table', o.nextTable),
@@ -95,47 +117,97 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
     nodeName: o.nodeName,
     proxyName: o.proxyName,
   };
+  const timeoutMs = seconds('timeout', o.timeout);
+  const graceMs = seconds('healthz-grace', o.healthzGrace);
   try {
     resolveOptions(options);
   } catch (err) {
     throw new CliError((err as Error).message);
   }
+  if (o.metrics) parseListenAddress('metrics', o.metrics, '127.0.0.1');
+  if (o.healthz && !o.once) parseListenAddress('healthz', o.healthz, '0.0.0.0');
+
   const source = await openSource(o.source, o, log);
-  const sw = o.once
-    ? await Switch.connect(o.bridge, { asyncEvents: true, logger: log, reconnect: false })
-    : new Switch(o.bridge, { asyncEvents: true, logger: log });
+  const sw = new Switch(o.bridge, { asyncEvents: true, logger: log });
   let proxy: ServiceProxy;
   try {
     proxy = new ServiceProxy(sw, source, { ...options, logger: log });
   } catch (err) {
     throw new CliError((err as Error).message);
   }
+  const health = new ProxyHealth(graceMs);
+  let switchProblem: string | undefined;
+  let sourceProblem: string | undefined;
   let failures = 0;
-  proxy.on('serviceError', () => failures++);
-  proxy.on('error', (err) => log.warn({ err: err.message }, 'proxy error'));
-
-  if (o.once) {
-    await proxy.start();
-    await proxy.whenSynced({ allowFailures: true });
-    await proxy.stop();
-    await sw.close();
-    if (failures) throw new CliError(`${failures} service change(s) refused by the switch (see the log)`);
-    return;
-  }
-
-  const metrics = o.metrics ? await serveMetrics(o.metrics, proxy, log) : undefined;
-  sw.on('error', (err) => log.warn({ err: err.message }, 'switch'));
-  sw.start();
-  await proxy.start();
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  sw.on('connected', () => {
+    health.switchConnected(true);
+    if (switchProblem !== undefined) log.info('switch connected');
+    switchProblem = undefined;
   });
-  log.info('stopping');
-  await proxy.stop();
-  await sw.close();
-  metrics?.close();
+  sw.on('disconnected', (err) => {
+    health.switchConnected(false);
+    switchProblem = err?.message ?? 'connection closed';
+    log.warn({ err: switchProblem }, 'switch disconnected; reconnecting');
+  });
+  sw.on('error', (err) => {
+    switchProblem = err.message;
+    log.warn({ err: err.message }, 'switch');
+  });
+  source.on('error', (err) => (sourceProblem = err.message));
+  source.on('synced', () => (sourceProblem = undefined));
+  source.on('changes', () => {
+    health.changeQueued();
+    void proxy.whenSynced({ allowFailures: true }).then(() => health.synced(true));
+  });
+  proxy.on('synced', () => health.synced(false));
+  proxy.on('serviceError', () => failures++);
+
+  const servers: Server[] = [];
+  try {
+    // What cannot heal (a kubeconfig that is missing or names no cluster) fails here, at once.
+    await proxy.start();
+    if (o.once) {
+      sw.start();
+      const reason = () => {
+        const why = !sw.connected
+          ? `the switch ${o.bridge} was not reachable${switchProblem ? ` (${switchProblem})` : ''}`
+          : !source.isSynced
+            ? `the source ${o.source} was not readable${sourceProblem ? ` (${sourceProblem})` : ''}`
+            : 'the switch did not acknowledge the changes';
+        return `not synced within --timeout ${o.timeout} s: ${why}`;
+      };
+      await within(proxy.whenSynced({ allowFailures: true }), timeoutMs, reason);
+      if (failures) throw new CliError(`${failures} service change(s) refused by the switch (see the log)`);
+      return;
+    }
+    if (o.metrics) {
+      const m = await serveHttp('metrics', o.metrics, '127.0.0.1', {
+        '/metrics': async () => ({ status: 200, type: proxy.metrics.registry.contentType, body: await proxy.metrics.registry.metrics() }),
+      });
+      servers.push(m.server);
+      log.info({ host: m.host, port: m.port }, 'serving metrics');
+    }
+    if (o.healthz) {
+      const h = await serveHttp('healthz', o.healthz, '0.0.0.0', healthRoutes(health));
+      servers.push(h.server);
+      log.info({ host: h.host, port: h.port }, 'serving healthz');
+    }
+    sw.start();
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    // Flows and groups stay on the switch: the next agent reads them back and changes only what differs.
+    log.info('stopping; flows and groups stay installed');
+    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
+  } finally {
+    await proxy.stop().catch(() => undefined);
+    await sw.close().catch(() => undefined);
+    for (const server of servers) {
+      server.close();
+      server.closeAllConnections();
+    }
+  }
 }
 
 export function registerProxyCommand(program: Command): void {
@@ -154,7 +226,10 @@ export function registerProxyCommand(program: Command): void {
     .option('--ct-zone6 <n>', 'conntrack zone for IPv6', '65521')
     .option('--hairpin-ip <ip>', 'source address of a pod reaching itself through a service', '169.254.0.253')
     .option('--once', 'sync once, wait for the switch to acknowledge, exit')
+    .option('--timeout <seconds>', 'with --once: give up (exit 1) if not synced by then', '30')
     .option('--metrics <host:port>', 'serve Prometheus metrics on http://HOST:PORT/metrics')
+    .option('--healthz <host:port>', "serve /healthz and /readyz (kube-proxy's port); empty to turn off", '0.0.0.0:10256')
+    .option('--healthz-grace <seconds>', '/healthz fails when a change has waited for the switch longer than this', '60')
     .option('--log-level <level>', 'fatal, error, warn, info, debug', 'info')
     .action(action('proxy', runProxy));
 }
