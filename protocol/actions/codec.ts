@@ -9,6 +9,7 @@ import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { NX_VENDOR_ID, OFPAT_EXPERIMENTER, ONF_VENDOR_ID } from './constants.js';
 import type { Action, ActionOf, ActionType, UnknownAction } from './types.js';
+import { OVS_CHECK_ABOVE, checkOvsAction } from './ovs-limits.js';
 import { putZeros } from './put.js';
 
 export interface ActionCodec<T extends Action = Action> {
@@ -97,6 +98,7 @@ function encodeAction(w: Writer, a: Action, path: string): void {
   if (len > codec.maxLen) {
     throw new EncodeError(`encodes to ${len} bytes, more than the ${codec.maxLen} ${codec.struct} allows`, path);
   }
+  if (len > OVS_CHECK_ABOVE) checkOvsAction(a, path);
   w.setU16(start + 2, len);
 }
 
@@ -128,7 +130,7 @@ export function writeActions(w: Writer, actions: readonly Action[], path: string
   try {
     for (; i < actions.length; i++) encodeAction(w, actions[i]!, '');
   } catch (err) {
-    if (err instanceof EncodeError) throw new EncodeError(err.reason, `${path}[${i}]${err.path}`);
+    if (err instanceof EncodeError) throw err.at(`${path}[${i}]${err.path}`);
     throw err;
   }
 }
@@ -152,7 +154,7 @@ export function writeNestedActions(w: Writer, actions: readonly Action[], path: 
   try {
     for (; i < actions.length; i++) encodeAction(w, actions[i]!, '');
   } catch (err) {
-    if (err instanceof EncodeError) throw new EncodeError(err.reason, `${path}.actions[${i}]${err.path}`);
+    if (err instanceof EncodeError) throw err.at(`${path}.actions[${i}]${err.path}`);
     throw err;
   } finally {
     encodeNesting--;

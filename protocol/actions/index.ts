@@ -16,6 +16,7 @@ export {
   MAX_ACTION_NESTING,
 } from './codec.js';
 export type { ActionCodec } from './codec.js';
+export { OVS_OFPACT_MAX_LEN, ovsActionSize, ovsActionListSize } from './ovs-limits.js';
 export { readInstruction, readInstructions, writeInstruction, writeInstructions } from './instructions.js';
 export * from './constants.js';
 export type * from './types.js';

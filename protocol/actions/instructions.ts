@@ -6,6 +6,7 @@ import { EncodeError } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { readActions, writeNestedActions } from './codec.js';
+import { OVS_CHECK_ABOVE, checkOvsWriteActions } from './ovs-limits.js';
 import {
   OFPIT_APPLY_ACTIONS,
   OFPIT_CLEAR_ACTIONS,
@@ -44,6 +45,7 @@ function encodeInstruction(w: Writer, ins: Instruction, path: string): void {
       putZeros(w, 4);
       writeNestedActions(w, ins.actions, path);
       w.fillLength16(start, start + 2, path);
+      if (ins.type === 'write_actions' && w.pos - start > OVS_CHECK_ABOVE) checkOvsWriteActions(ins.actions, path);
       return;
     case 'clear_actions':
       w.u16(OFPIT_CLEAR_ACTIONS);
@@ -84,7 +86,7 @@ export function writeInstructions(w: Writer, list: readonly Instruction[], path:
   try {
     for (; i < list.length; i++) encodeInstruction(w, list[i]!, '');
   } catch (err) {
-    if (err instanceof EncodeError) throw new EncodeError(err.reason, `${path}[${i}]${err.path}`);
+    if (err instanceof EncodeError) throw err.at(`${path}[${i}]${err.path}`);
     throw err;
   }
 }
