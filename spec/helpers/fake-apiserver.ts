@@ -6,7 +6,7 @@
  *  - watch (`watch=true|1`) from a resourceVersion, as a chunked stream of newline-delimited JSON
  *    events ADDED/MODIFIED/DELETED, BOOKMARK when `allowWatchBookmarks` is set, and an ERROR event
  *    with a 410 Expired Status for a resourceVersion older than the compacted history;
- *  - bearer-token authentication.
+ *  - bearer-token authentication, and over HTTPS (`tls`) client certificates signed by `clientCa`.
  * Test controls: mutate objects (each bumps the resourceVersion), compact the history, send
  * bookmarks, expire or drop watch connections, and restart the whole server on the same port.
  */
@@ -14,6 +14,8 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 
@@ -91,8 +93,14 @@ function clone<T>(value: T): T {
   return structuredClone(value);
 }
 
+export interface FakeApiServerOptions {
+  /** Serve HTTPS with this key and certificate (PEM); accept clients whose certificate `clientCa` signed. */
+  tls?: { key: Buffer; cert: Buffer; clientCa?: Buffer };
+}
+
 export class FakeApiServer extends EventEmitter {
-  readonly token = `token-${randomUUID()}`;
+  /** The bearer token it accepts; assign a new one to rotate it. */
+  token = `token-${randomUUID()}`;
   /** Every list and watch request, in order. */
   readonly requests: RequestRecord[] = [];
   private readonly stores: Record<Resource, Map<string, KubeObject>> = { services: new Map(), endpointslices: new Map() };
@@ -106,19 +114,19 @@ export class FakeApiServer extends EventEmitter {
   private listening = false;
   port = 0;
 
-  private constructor() {
+  private constructor(private readonly options: FakeApiServerOptions) {
     super();
     this.server = this.createHttpServer();
   }
 
-  static async start(): Promise<FakeApiServer> {
-    const api = new FakeApiServer();
+  static async start(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
+    const api = new FakeApiServer(options);
     await api.listen(0);
     return api;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   get resourceVersion(): string {
@@ -312,7 +320,11 @@ export class FakeApiServer extends EventEmitter {
   }
 
   private createHttpServer(): Server {
-    const server = createServer((request, response) => this.handle(request, response));
+    const tls = this.options.tls;
+    const handler = (request: IncomingMessage, response: ServerResponse) => this.handle(request, response);
+    const server = tls
+      ? createHttpsServer({ key: tls.key, cert: tls.cert, ca: tls.clientCa, requestCert: Boolean(tls.clientCa), rejectUnauthorized: false }, handler)
+      : createServer(handler);
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -351,7 +363,8 @@ export class FakeApiServer extends EventEmitter {
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url!, 'http://fake');
-    if (request.headers.authorization !== `Bearer ${this.token}`) {
+    const certified = Boolean(this.options.tls?.clientCa) && (request.socket as TLSSocket).authorized === true;
+    if (request.headers.authorization !== `Bearer ${this.token}` && !certified) {
       this.reply(response, 401, status(401, 'Unauthorized', 'Unauthorized'));
       return;
     }
