@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { encodeMessage } from '../../protocol/index.js';
 import { parseFlow, parseGroup } from '../../protocol/text/index.js';
+import { prng } from '../lib/fixtures/varied-flows.js';
 
 const run = promisify(execFile);
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors', 'text', 'src');
@@ -66,18 +67,6 @@ export function corpusSeeds(): { kind: TextKind; text: string }[] {
 }
 
 // ---- mutations -----------------------------------------------------------------------------------
-
-/** mulberry32: a small seeded generator, so a run can be repeated from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
