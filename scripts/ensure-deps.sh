@@ -1,6 +1,7 @@
 #!/bin/sh
-# Installs what the tests and the demo need and is missing: npm packages, Open vSwitch and the
-# network tools used to build test hosts. Safe to run repeatedly.
+# Installs what the tests, the demo and the benchmarks need and is missing: npm packages, Open
+# vSwitch, the network tools used to build test hosts, and the benchmarks' other contenders
+# (iptables-legacy-restore, os-ken; the benchmark smoke test runs them too). Safe to run repeatedly.
 set -e
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -12,6 +13,9 @@ command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v ethtool >/dev/null 2>&1 || missing="$missing ethtool"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+command -v iptables-legacy-restore >/dev/null 2>&1 || missing="$missing iptables"
+# os-ken imports only under Debian's own interpreter.
+/usr/bin/python3 -c 'import os_ken' >/dev/null 2>&1 || missing="$missing python3-os-ken"
 if [ -n "$missing" ]; then
   echo "installing:$missing" >&2
   export DEBIAN_FRONTEND=noninteractive
