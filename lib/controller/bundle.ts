@@ -170,7 +170,7 @@ export async function runBundle(session: Session, bundleId: number, members: Out
     flags,
     properties: [],
   });
-  const size = isEncoded(members) ? members.size : members.length;
+  let size = isEncoded(members) ? members.size : members.length;
 
   // Replies are collected with allSettled below; marking them handled now keeps a connection lost
   // half-way through the loop from leaving unhandled rejections behind.
@@ -180,33 +180,42 @@ export async function runBundle(session: Session, bundleId: number, members: Out
   };
   const open = handled(session.submit(control(OFPBCT.OPEN_REQUEST), { context: `bundle ${bundleId} open` }));
   // Members are tracked with callbacks, not a promise each: a bundle can hold 100k of them.
-  const xids: number[] = new Array<number>(size).fill(0);
+  const xids: number[] = [];
   let failed: { index: number; reason: Error } | undefined;
-  let unsettled = size;
+  let unsettled = 0;
+  let sending = true;
   let allMembersSettled: () => void = () => undefined;
   const membersSettled = new Promise<void>((r) => (allMembersSettled = r));
   const settleMember = (index: number, err: Error | null) => {
     if (err && (!failed || index < failed.index)) failed = { index, reason: err };
-    if (--unsettled === 0) allMembersSettled();
+    if (--unsettled === 0 && !sending) allMembersSettled();
   };
-  for (let index = 0; index < size; index++) {
+  for (let index = 0; ; index++) {
+    if (index >= size) {
+      // Encoded members may come in batches: the switch reads the first while the next are made.
+      if (!isEncoded(members) || !members.more?.()) break;
+      size = members.size;
+      if (index >= size) break;
+    }
     // Flow control, and a turn of the event loop now and then for replies and timers.
     if (session.congested) await session.drained();
     else if (index % 4096 === 4095) await new Promise((r) => setImmediate(r));
+    unsettled++;
     try {
       const context = { context: `bundle ${bundleId} member ${index}` };
-      if (encoded) xids[index] = session.trackEncoded(encoded, index, settleMember, context);
+      if (encoded) xids.push(session.trackEncoded(encoded, index, settleMember, context));
       else {
         const message = memberMessage(index) as OfpMessage;
-        xids[index] = session.track({ type: 'bundle_add', bundleId, flags, message, properties: [] }, (err) => settleMember(index, err), context);
+        xids.push(session.track({ type: 'bundle_add', bundleId, flags, message, properties: [] }, (err) => settleMember(index, err), context));
       }
     } catch (err) {
-      // Not sent (closed session, or a member that cannot be encoded): this and the rest fail.
-      for (let rest = index; rest < size; rest++) settleMember(rest, err as Error);
+      // Not sent (closed session, or a member that cannot be encoded): this one fails, the rest are not sent.
+      settleMember(index, err as Error);
       break;
     }
   }
-  if (size === 0) allMembersSettled();
+  sending = false;
+  if (unsettled === 0) allMembersSettled();
   const close = handled(session.submit(control(OFPBCT.CLOSE_REQUEST), { context: `bundle ${bundleId} close` }));
   /** The member as sent (with the xid its errors carry). */
   const memberAt = (index: number): OfpMessage => ({ ...memberMessage(index), xid: xids[index]! }) as OfpMessage;

@@ -25,6 +25,8 @@ const OFPFC_DELETE = 3;
 const ANY = 0xffffffff;
 const ALL_ONES = 0xffffffffffffffffn;
 const PROTO = { TCP: 6, UDP: 17, SCTP: 132 } as const;
+/** Services compiled per batch of a streamed sync. */
+const COMPILE_BATCH = 256;
 
 export interface ServiceProxyOptions extends Partial<ProxyOptions> {
   logger?: Logger;
@@ -74,6 +76,12 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private readonly portOwner = new Map<string, string>();
   /** service-port key → other Services claiming it, recomputed when the owner lets go */
   private readonly waitingFor = new Map<string, Set<string>>();
+  /**
+   * Services still to compile after reading the switch or the source's full state: compiled in
+   * batches while the sync that carries them is sent (see Reconciler.sync).
+   */
+  private compileQueue: string[] = [];
+  private compileHead = 0;
   private syncRetry: NodeJS.Timeout | undefined;
   /** The flows read from the switch, until they have been checked for leftovers of gone endpoints. */
   private staleCheck: FlowStats[] | undefined;
@@ -178,7 +186,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   }
 
   private isIdle(allowFailures = false): boolean {
-    if (!this.loaded || !this.sourceReady || this.syncing || this.pending) return false;
+    if (!this.loaded || !this.sourceReady || this.syncing || this.pending || this.compiling) return false;
     let held = 0;
     for (const owner of this.quarantine.keys()) held += this.desired.ownersKeys(owner).length;
     if (!allowFailures && this.quarantine.size) return false;
@@ -202,7 +210,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     this.sourceReady = true;
     this.oldestChange ??= performance.now();
     if (this.loaded) {
-      for (const key of touched) this.recompute(key);
+      this.queueCompile(touched);
       this.runStaleCheck();
       this.scheduleSync();
     }
@@ -323,8 +331,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     this.loaded = true;
     this.fullPending = true;
     if (first && this.sourceReady) {
-      for (const key of this.model.serviceKeys()) this.recompute(key);
-      for (const key of [...this.portsOfService.keys()]) if (!this.model.portsOf(key).length) this.recompute(key);
+      this.queueCompile(new Set([...this.model.serviceKeys(), ...this.portsOfService.keys()]));
     }
     // Stale leftovers can only be told apart once the source's view is known.
     this.staleCheck = flows;
@@ -332,7 +339,42 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     this.scheduleSync();
   }
 
+  private get compiling(): boolean {
+    return this.compileHead < this.compileQueue.length;
+  }
+
+  private queueCompile(serviceKeys: Iterable<string>): void {
+    this.compileQueue = [...this.compileQueue.slice(this.compileHead), ...serviceKeys];
+    this.compileHead = 0;
+  }
+
+  /** Compiles the next batch of queued services; the keys that changed, or undefined when none are left. */
+  private compileBatch(held: string[]): Set<string> | undefined {
+    if (!this.compiling) return undefined;
+    const end = Math.min(this.compileQueue.length, this.compileHead + COMPILE_BATCH);
+    while (this.compileHead < end) this.recompute(this.compileQueue[this.compileHead++]!);
+    if (!this.compiling) {
+      this.compileQueue = [];
+      this.compileHead = 0;
+      this.runStaleCheck();
+      // Its cleanups go out with the next sync.
+      if (this.afterSync.length) this.pending = true;
+    }
+    return this.takeKeys(held);
+  }
+
+  /** Keys changed since the last sync, but those of owners held back after a refusal (added to `held`). */
+  private takeKeys(held: string[]): Set<string> {
+    const keys = this.desired.takeDirty();
+    for (const owner of this.quarantine.keys()) {
+      for (const k of this.desired.ownersKeys(owner)) if (keys.delete(k)) held.push(k);
+    }
+    return keys;
+  }
+
   private runStaleCheck(): void {
+    // Leftovers can be told apart only once every service is compiled.
+    if (this.compiling) return;
     const flows = this.staleCheck;
     this.staleCheck = undefined;
     if (flows) this.cleanupStale(flows);
@@ -426,14 +468,12 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         this.oldestChange = undefined;
         const full = this.fullPending;
         this.fullPending = false;
-        const keys = this.desired.takeDirty();
         const held: string[] = [];
-        for (const owner of this.quarantine.keys()) {
-          for (const k of this.desired.ownersKeys(owner)) if (keys.delete(k)) held.push(k);
-        }
+        const keys = this.takeKeys(held);
         after = this.afterSync;
         this.afterSync = [];
-        const result = await this.reconciler.sync(this.sw, keys);
+        const more = this.compiling ? () => this.compileBatch(held) : undefined;
+        const result = await this.reconciler.sync(this.sw, keys, more);
         const sending = after;
         after = [];
         this.syncRetryMs = 0;
@@ -452,7 +492,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         if (changesSince !== undefined) this.metrics.programmingLatency.observe((now - changesSince) / 1000);
         this.metrics.syncs.inc({ result: result.failed.size ? 'partial' : 'ok' });
         this.emit('synced', { messages: result.messages, durationMs: now - started, full });
-        if (!this.pending && this.desired.dirtyCount === held.length) break;
+        if (!this.pending && !this.compiling && this.desired.dirtyCount === held.length) break;
       }
     } catch (err) {
       // Cleanups of a failed sync go out with the next one; with the connection still up, that

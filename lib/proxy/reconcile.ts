@@ -64,7 +64,7 @@ export class Op {
 
 /** A list of changes as messages kept encoded. */
 class EncodedOps implements EncodedMessages {
-  constructor(private readonly ops: readonly Op[]) {}
+  constructor(protected readonly ops: readonly Op[]) {}
 
   get size(): number {
     return this.ops.length;
@@ -109,6 +109,76 @@ function flowMod(e: FlowEntry, command: number): Outgoing {
 
 function groupMod(e: GroupEntry, command: number): Outgoing {
   return { type: 'group_mod', command, groupType: e.groupType, groupId: e.groupId, buckets: command === OFPGC_DELETE ? [] : e.buckets };
+}
+
+/**
+ * Changes planned batch by batch while the bundle carrying them is sent, so that the switch reads
+ * the first while the next are compiled. Adds and modifies go out as their batch comes (a batch
+ * holds whole service ports, groups before the flows that use them). Deletes are planned last,
+ * against the complete desired state (an entry not compiled yet is not an entry to delete). A key
+ * that changes again after its change went out is left for the next sync.
+ */
+class StreamedOps extends EncodedOps {
+  /** Keys with a change in this bundle. */
+  private readonly sent = new Set<string>();
+  /** Keys that would be deleted as things stand: planned again at the end. */
+  private readonly deferred = new Set<string>();
+  /** Keys to compare again in the next sync. */
+  readonly again: string[] = [];
+  private ended = false;
+
+  constructor(
+    private readonly list: Op[],
+    first: Iterable<string>,
+    private readonly nextKeys: () => Iterable<string> | undefined,
+    private readonly plan: (keys: Iterable<string>) => Op[],
+  ) {
+    super(list);
+    this.take(first);
+  }
+
+  /** Keys whose change has not been sent (after a failure they stay pending). */
+  get unsent(): string[] {
+    return [...this.deferred, ...this.again];
+  }
+
+  /** Plans until `n` changes can go out or nothing is left; false when nothing is left. */
+  prime(n: number): boolean {
+    while (this.list.length < n) if (!this.more()) return false;
+    return true;
+  }
+
+  more(): boolean {
+    if (this.ended) return false;
+    for (let keys = this.nextKeys(); keys; keys = this.nextKeys()) {
+      const before = this.list.length;
+      this.take(keys);
+      if (this.list.length > before) return true;
+    }
+    this.ended = true;
+    const deletes = this.plan(this.deferred);
+    this.deferred.clear();
+    for (const op of deletes) this.list.push(op);
+    return deletes.length > 0;
+  }
+
+  private take(keys: Iterable<string>): void {
+    const fresh: string[] = [];
+    for (const k of keys) {
+      if (this.sent.has(k)) this.again.push(k);
+      else {
+        this.deferred.delete(k);
+        fresh.push(k);
+      }
+    }
+    for (const op of this.plan(fresh)) {
+      if (op.kind === 'delete') this.deferred.add(op.key);
+      else {
+        this.sent.add(op.key);
+        this.list.push(op);
+      }
+    }
+  }
 }
 
 /** Order within one transaction: groups exist before flows use them and outlive them. */
@@ -188,22 +258,50 @@ export class Reconciler {
 
   /**
    * Applies the changes of `keys` (default: every key changed since the last sync). Owners whose
-   * changes fail are reported in the result and their keys stay pending.
+   * changes fail are reported in the result and their keys stay pending. With `more`, further keys
+   * come batch by batch (undefined when there are none): on a switch that takes encoded bundles,
+   * they are planned while the bundle is being sent.
    */
-  async sync(sw: SwitchPort, keys: Iterable<string> = this.desired.takeDirty()): Promise<SyncResult> {
-    let ops = this.plan(keys);
+  async sync(sw: SwitchPort, keys: Iterable<string> = this.desired.takeDirty(), more?: () => Iterable<string> | undefined): Promise<SyncResult> {
+    let ops: Op[] = [];
+    let stream: StreamedOps | undefined;
+    if (more && sw.bundleEncoded) {
+      stream = new StreamedOps(ops, keys, more, (k) => this.plan(k));
+      if (!stream.prime(2)) {
+        // Everything is planned already: one transaction in the usual order.
+        ops = ops.sort((a, b) => rank(a) - rank(b));
+        this.desired.markDirty(stream.again);
+        stream = undefined;
+      }
+    } else {
+      const all = new Set(keys);
+      for (let batch = more?.(); batch; batch = more?.()) for (const k of batch) all.add(k);
+      ops = this.plan(all);
+    }
     const failed = new Map<string, Error>();
     let messages = 0;
     for (;;) {
-      if (!ops.length) return { applied: [], failed, messages };
+      if (!stream && !ops.length) return { applied: [], failed, messages };
       try {
-        messages += ops.length;
-        if (sw.bundleEncoded && sw.requestEncoded) {
+        if (stream) {
+          const s = stream;
+          stream = undefined;
+          try {
+            await sw.bundleEncoded!(s);
+          } finally {
+            messages += ops.length;
+            this.desired.markDirty(s.unsent);
+          }
+        } else if (sw.bundleEncoded && sw.requestEncoded) {
+          messages += ops.length;
           const encoded = new EncodedOps(ops);
           if (ops.length === 1) await sw.requestEncoded(encoded, 0);
           else await sw.bundleEncoded(encoded);
-        } else if (ops.length === 1) await sw.request(ops[0]!.message);
-        else await sw.bundle((b) => ops.forEach((op) => b.add(op.message)));
+        } else {
+          messages += ops.length;
+          if (ops.length === 1) await sw.request(ops[0]!.message);
+          else await sw.bundle((b) => ops.forEach((op) => b.add(op.message)));
+        }
         for (const op of ops) {
           if (op.next) this.installed.set(op.key, op.next);
           else this.installed.delete(op.key);

@@ -141,6 +141,11 @@ export interface EncodedMessages {
   write(index: number, w: Writer, xid: number): void;
   /** Message `index` as an object. */
   message(index: number): Outgoing;
+  /**
+   * For bundles made while they are sent: called once every message so far is written; adds
+   * more (`size` grows) and returns true, or returns false when there are no more.
+   */
+  more?(): boolean;
 }
 
 /** Settles a tracked encoded message; `index` says which. */

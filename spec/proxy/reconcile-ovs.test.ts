@@ -79,3 +79,44 @@ t.test('encoded changes on a real switch', async (t) => {
   t.equal((await sw.dumpFlows()).length, 0);
   t.equal((await sw.dumpGroups()).length, 0);
 });
+
+t.test('a sync planned batch by batch while it is sent', async (t) => {
+  const sb = await createSandbox({ t });
+  const sw = await Switch.connect(sb.mgmt, { reconnect: false, echoIntervalMs: 0 });
+  t.teardown(() => sw.close());
+  const old = new DesiredState();
+  old.set('a', [group(0x7f000001, [1]), flow(1, 0x7f000001)]);
+  old.set('old', [flow(9)]);
+  await new Reconciler(old, (g) => g >= 0x7f000000).sync(sw);
+
+  // A restarted agent: reads the switch, then compiles its services in batches during the sync.
+  const desired = new DesiredState();
+  const rec = new Reconciler(desired, (g) => g >= 0x7f000000);
+  rec.loadInstalled(await sw.dumpFlows(), await sw.dumpGroups());
+  const batches: (() => void)[] = [
+    () => desired.set('a', [group(0x7f000001, [1]), flow(1, 0x7f000001)]),
+    () => desired.set('b', [group(0x7f000002, [2]), flow(2, 0x7f000002)]),
+    () => {
+      desired.set('c', [flow(3)]);
+      desired.set('b', [group(0x7f000002, [4]), flow(2, 0x7f000002)]); // changed again
+    },
+  ];
+  const result = await rec.sync(sw, desired.takeDirty(), () => {
+    const next = batches.shift();
+    if (!next) return undefined;
+    next();
+    return desired.takeDirty();
+  });
+  t.same(
+    result.applied.map((o) => `${o.kind} ${o.key.slice(0, 4)}`),
+    ['add g213', 'add f1/1', 'add f1/1', 'delete f1/1'],
+    "b's group and flow, c's flow; the stale flow deleted last; a unchanged",
+  );
+  t.equal(desired.dirtyCount, 1, "b's group changed again after it went out: compared in the next sync");
+  const next = await rec.sync(sw);
+  t.same(next.applied.map((o) => `${o.kind} ${o.key}`), ['modify g2130706434']);
+  t.same((await sw.dumpFlows()).map((f) => f.match[0]?.value).sort(), [1, 2, 3]);
+
+  const idle = await rec.sync(sw, desired.takeDirty(), () => undefined);
+  t.equal(idle.messages, 0, 'nothing to change: nothing sent');
+});
