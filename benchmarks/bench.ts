@@ -199,6 +199,8 @@ async function coldSync(f: SizeFiles): Promise<void> {
   const add = (key: string, s: RunSample) => (samples[key] ??= []).push(s);
   /** Seconds of each ofwire run spent in the proxy's sync (diff, encode, bundle round trips, commit). */
   const syncShare: Record<string, number[]> = {};
+  /** Seconds of each ofwire run spent collecting garbage. */
+  const gcShare: Record<string, number[]> = {};
   let reference: string[] | undefined;
   const verify = async (key: string, what: string) => {
     if (key in verified) return;
@@ -227,9 +229,10 @@ async function coldSync(f: SizeFiles): Promise<void> {
       await a.call({ op: 'setup', target: vs.target, services: N, endpointsPerService: E, source: 'memory' });
       await a.call({ op: 'connect' });
       const cpu0 = vs.cpuSeconds();
-      const res = await a.call<{ seconds: number; messages: number; syncSeconds: number }>({ op: 'startProxy' });
+      const res = await a.call<{ seconds: number; messages: number; syncSeconds: number; gcSeconds: number }>({ op: 'startProxy' });
       add('ofwire', { seconds: res.seconds, vswitchdCpu: vs.cpuSeconds() - cpu0, peakRssMb: a.peakRssMb() });
       (syncShare.ofwire ??= []).push(res.syncSeconds);
+      (gcShare.ofwire ??= []).push(res.gcSeconds);
       await verify('ofwire', 'ofwire in-process');
       await exitAgent(a);
       progress.step();
@@ -313,8 +316,14 @@ async function coldSync(f: SizeFiles): Promise<void> {
   const put = (key: string, workload: string, contender: string, more: Partial<Result> = {}) => {
     if (samples[key]) results.push(timedResult(base(workload, contender), samples[key]!, { verified: verified[key] ?? null, ...more }));
   };
-  const syncMedian = syncShare.ofwire ? [...syncShare.ofwire].sort((x, y) => x - y)[Math.floor(syncShare.ofwire.length / 2)] : undefined;
-  put('ofwire', 'cold-sync', 'ofwire', { extra: { sync_s_median: syncMedian, note: 'sync_s = the proxy\'s sync (diff, encode, bundle, commit); the rest is reading the switch and compiling' } });
+  const median = (xs: number[] | undefined) => (xs ? [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] : undefined);
+  put('ofwire', 'cold-sync', 'ofwire', {
+    extra: {
+      sync_s_median: median(syncShare.ofwire),
+      gc_s_median: median(gcShare.ofwire),
+      note: "sync_s = the proxy's sync (services compiled in batches while the bundle is sent, encode, commit); the rest is reading the switch and the source; gc_s = garbage collection during the run",
+    },
+  });
   put('process', 'cold-sync-process', 'ofwire');
   put('library', 'cold-sync-library', 'ofwire');
   put('floor', 'cold-sync', 'floor');
@@ -425,18 +434,30 @@ async function churnAndRecovery(f: SizeFiles): Promise<void> {
       // ofwire: MemorySource → synced, one change at a time.
       const samples: number[] = [];
       const cpuRuns: number[] = [];
+      let gcSeconds = 0;
+      let churnSeconds = 0;
       for (let r = 0; r < churnRuns; r++) {
         progress.task(`churn ${N}: ofwire, ${churnChanges} changes, run ${r + 1}/${churnRuns}`);
         a.resetPeak();
         const cpu = vs.cpuSeconds();
-        const res = await a.call<{ latenciesMs: number[]; messages: number }>({ op: 'churn', count: churnChanges, stream: 1 + r });
+        const t0 = performance.now();
+        const res = await a.call<{ latenciesMs: number[]; messages: number; gcSeconds: number }>({ op: 'churn', count: churnChanges, stream: 1 + r });
+        churnSeconds += (performance.now() - t0) / 1000;
+        gcSeconds += res.gcSeconds;
         cpuRuns.push(vs.cpuSeconds() - cpu);
         samples.push(...res.latenciesMs);
         if (res.messages !== churnChanges) note(`churn at ${N}: ${res.messages} messages for ${churnChanges} changes (expected one GROUP_MOD each)`);
         progress.step();
       }
       const agentPeak = a.peakRssMb();
-      results.push(latencyResult(base('churn', 'ofwire'), samples, churnRuns, { vswitchd_cpu_s: cpuRuns.reduce((x, y) => x + y, 0), peak_rss_mb: agentPeak, rss_mb: a.rssMb() }));
+      results.push(
+        latencyResult(base('churn', 'ofwire'), samples, churnRuns, {
+          vswitchd_cpu_s: cpuRuns.reduce((x, y) => x + y, 0),
+          peak_rss_mb: agentPeak,
+          rss_mb: a.rssMb(),
+          extra: { gc_share: churnSeconds > 0 ? gcSeconds / churnSeconds : undefined },
+        }),
+      );
 
       progress.task(`churn ${N}: sustained ${sustainedRate}/s for ${sustainedSeconds} s`);
       const cpuS = vs.cpuSeconds();

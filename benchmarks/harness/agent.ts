@@ -10,6 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session as InspectorSession } from 'node:inspector/promises';
 import { join } from 'node:path';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { Switch } from '../../lib/controller/switch.js';
 import { ServiceProxy, type SyncInfo } from '../../lib/proxy/proxy.js';
 import { MemorySource } from '../../lib/sources/memory.js';
@@ -89,8 +90,26 @@ async function connectSwitch(): Promise<Switch> {
   return s;
 }
 
+/** Runs `fn` and measures the garbage collection during it (PerformanceObserver 'gc' entries). */
+async function withGc<T>(fn: () => Promise<T>): Promise<{ result: T; gcSeconds: number }> {
+  let ms = 0;
+  const add = (entries: PerformanceEntry[]) => {
+    for (const e of entries) ms += e.duration;
+  };
+  const obs = new PerformanceObserver((list) => add(list.getEntries()));
+  obs.observe({ entryTypes: ['gc'] });
+  try {
+    const result = await fn();
+    await new Promise((r) => setImmediate(r));
+    add(obs.takeRecords());
+    return { result, gcSeconds: ms / 1000 };
+  } finally {
+    obs.disconnect();
+  }
+}
+
 /** Starts a new proxy on the current switch; resolves with the time to convergence and messages sent. */
-async function startProxy(): Promise<{ seconds: number; messages: number; syncs: number; syncSeconds: number }> {
+async function startProxy(): Promise<{ seconds: number; messages: number; syncs: number; syncSeconds: number; gcSeconds: number }> {
   let messages = 0;
   let syncs = 0;
   let syncSeconds = 0;
@@ -103,14 +122,16 @@ async function startProxy(): Promise<{ seconds: number; messages: number; syncs:
   proxy = new ServiceProxy(sw!, source!, { nodeName: NODE_NAME });
   attachProxy(proxy);
   const p = proxy;
-  const seconds = await profiled('proxy-start', async () => {
-    const t0 = performance.now();
-    await p.start();
-    await p.whenSynced();
-    return (performance.now() - t0) / 1000;
-  });
+  const { result: seconds, gcSeconds } = await withGc(() =>
+    profiled('proxy-start', async () => {
+      const t0 = performance.now();
+      await p.start();
+      await p.whenSynced();
+      return (performance.now() - t0) / 1000;
+    }),
+  );
   syncedListeners.delete(count);
-  return { seconds, messages, syncs, syncSeconds };
+  return { seconds, messages, syncs, syncSeconds, gcSeconds };
 }
 
 async function stopProxy(): Promise<void> {
@@ -298,8 +319,10 @@ async function handle(req: AgentRequest): Promise<unknown> {
       sw = await connectSwitch();
       return startProxy();
     }
-    case 'churn':
-      return profiled('churn', () => churn(req.count, req.stream));
+    case 'churn': {
+      const { result, gcSeconds } = await withGc(() => profiled('churn', () => churn(req.count, req.stream)));
+      return { ...result, gcSeconds };
+    }
     case 'sustained':
       return sustained(req.rate, req.seconds, req.stream);
     case 'libraryBundle':

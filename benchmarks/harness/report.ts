@@ -175,7 +175,10 @@ export function markdown(input: ReportInput): string {
     if (split.length) {
       parts.push(
         `Where ofwire's in-process time goes (median run): ${split
-          .map((r) => `${size(r.services)}: ${seconds(r.extra!.sync_s_median as number)} in the sync (diff, encode, bundle, commit), ${seconds(r.median_s - (r.extra!.sync_s_median as number))} before it (reading the empty switch, compiling every service)`)
+          .map((r) => {
+            const gc = typeof r.extra!.gc_s_median === 'number' ? `; ${seconds(r.extra!.gc_s_median)} of the run collecting garbage (${Math.round((100 * r.extra!.gc_s_median) / r.median_s)}%)` : '';
+            return `${size(r.services)}: ${seconds(r.extra!.sync_s_median as number)} in the sync (services compiled in batches while the bundle is sent, commit), ${seconds(r.median_s - (r.extra!.sync_s_median as number))} before it (reading the empty switch and the source)${gc}`;
+          })
           .join('; ')}.`,
         '',
       );
@@ -191,6 +194,10 @@ export function markdown(input: ReportInput): string {
   if (churn.length) {
     parts.push('## Endpoint churn — one endpoint change → acknowledged by barrier, one at a time', '');
     parts.push(latencyTable(churn), '');
+    const gc = churn.filter((r) => r.contender === 'ofwire' && r.workload === 'churn' && typeof r.extra?.gc_share === 'number');
+    if (gc.length) {
+      parts.push(`Garbage collection during ofwire's churn (MemorySource): ${gc.map((r) => `${size(r.services)} ${Math.round(100 * (r.extra!.gc_share as number))}%`).join(', ')} of the time.`, '');
+    }
   }
   const sus = byWorkload(results, ['churn-sustained']);
   if (sus.length) {
