@@ -54,9 +54,9 @@ export function writeFlowMod(w: Writer, key: string, body: string, command: numb
   const a = key.indexOf('/');
   const b = key.indexOf('/', a + 1);
   const slash = body.indexOf('/');
-  const cookie = body.slice(0, slash);
-  w.u32(cookie.length > 8 ? parseInt(cookie.slice(0, -8), 16) : 0);
-  w.u32(parseInt(cookie.slice(-8), 16));
+  const cookie = body.slice(0, slash).padStart(16, '0');
+  w.u32(parseInt(cookie.slice(0, 8), 16));
+  w.u32(parseInt(cookie.slice(8), 16));
   const mask = command === 0 ? 0 : ANY;
   w.u32(mask);
   w.u32(mask);

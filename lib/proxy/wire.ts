@@ -69,7 +69,6 @@ function derive(encode: (values: readonly Value[]) => Buffer, base: readonly Val
   const bytes = Buffer.from(encode(base));
   const slots = base.map((b, k) => {
     const varied = encode(base.map((v, j) => (j === k ? alt[k]! : v)));
-    if (varied.length !== bytes.length) throw new Error('template: a value changed the layout');
     const w = width(b);
     const at: number[] = [];
     for (let i = 0; i < bytes.length; i++) {
@@ -77,7 +76,8 @@ function derive(encode: (values: readonly Value[]) => Buffer, base: readonly Val
       at.push(i);
       i += w - 1;
     }
-    if (!at.length) throw new Error('template: a value is not in the bytes');
+    // A layout that depends on the values cannot be a template (none of the proxy's does).
+    if (varied.length !== bytes.length || !at.length) throw new Error('template: the layout depends on a value');
     return { width: w, at };
   });
   return { bytes, slots };

@@ -11,7 +11,7 @@ import { WireKeyed, cookieOfBody, entryOf, isFlowKey, keyed, type Keyed } from '
 import type { EndpointTarget, PortMode, ServicePortState } from '../../lib/proxy/model.js';
 import { resolveOptions, type ProxyOptions } from '../../lib/proxy/options.js';
 import { compilePortKeyed, hairpinKeyed } from '../../lib/proxy/wire.js';
-import { writeEntryMod } from '../../lib/proxy/frames.js';
+import { writeEntryMod, writeGroupMod } from '../../lib/proxy/frames.js';
 import { Op, type OpKind } from '../../lib/proxy/reconcile.js';
 import { Writer, encodeMessage, type OfpMessage } from '../../protocol/index.js';
 
@@ -87,6 +87,11 @@ t.test('FLOW_MOD and GROUP_MOD frames written from keys and bodies: the bytes th
     { numRuns: 300, seed: SEED },
   );
   t.pass('300 random service ports, every entry, every command');
+  w.reset();
+  t.throws(() => writeGroupMod(w, 'g5', `1/${'\0'.repeat(70_000)}`, 0, true, 1), /does not fit OpenFlow's 16-bit length/, 'a group too large for one message');
+  w.reset();
+  writeEntryMod(w, 'f1/2/', '5/', 0, true, 9);
+  t.same(w.buf.subarray(8, 48), encodeMessage({ type: 'flow_mod', xid: 9, cookie: 5n, cookieMask: 0n, tableId: 1, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 2, bufferId: 0xffffffff, outPort: 0xffffffff, outGroup: 0xffffffff, flags: 0, match: [], instructions: [] }).subarray(8, 48), 'a short cookie');
 });
 
 t.test('change sequences: the same desired state and changed keys after every step', async (t) => {
