@@ -193,8 +193,8 @@ export async function runBundle(session: Session, bundleId: number, members: Out
   for (let index = 0; ; index++) {
     if (index >= size) {
       // Encoded members may come in batches: the switch reads the first while the next are made.
-      if (!isEncoded(members) || !members.more?.()) break;
-      size = members.size;
+      if (!encoded || !isEncoded(members) || !members.more?.()) break;
+      size = encoded.size;
       if (index >= size) break;
     }
     // Flow control, and a turn of the event loop now and then for replies and timers.

@@ -52,6 +52,19 @@ t.test('encoded changes on a real switch', async (t) => {
   t.equal((await sw.dumpFlows()).length, 1);
 
   desired.remove('bad');
+  const backwards: FlowEntry = { ...flow(4), table: 3, instructions: [{ type: 'goto_table', tableId: 1 }] };
+  desired.set('backwards', [backwards]); // refused as soon as it is added
+  desired.set('other', [flow(5)]);
+  const added = await rec.sync(sw);
+  const refused = added.failed.get('backwards') as BundleError;
+  t.equal(refused.stage, 'add');
+  t.match(refused.member?.message, { type: 'flow_mod', tableId: 3 }, 'named when it is added');
+  t.match(refused.member?.error.request, { type: 'bundle_add', message: { type: 'flow_mod', tableId: 3 } }, 'the request as sent, decoded');
+  t.same(added.applied.map((o) => o.kind), ['add'], 'the other owner is applied');
+  desired.remove('backwards');
+  desired.remove('other');
+  await rec.sync(sw);
+
   desired.set('alone', [flow(3, 998)]);
   const lone = await rec.sync(sw);
   t.type(lone.failed.get('alone'), OpenFlowError, 'a lone message goes out bare and is refused by itself');
