@@ -3,6 +3,8 @@ export {
   MISS_SEND_LEN_NO_BUFFER,
   OFP13,
   Session,
+  type EncodedMessages,
+  type EncodedSettle,
   type Outgoing,
   type ReplyOf,
   type RequestOptions,
