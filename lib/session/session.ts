@@ -362,7 +362,9 @@ export class Session extends EventEmitter<SessionEvents> {
     let sinceYield = 0;
     const pace = async () => {
       sinceYield = 0;
-      if (this.channel.congested) await this.channel.drained();
+      // A connection that drops while the batch waits is the session closing: the batch's own
+      // error, SessionClosedError, not the socket's.
+      if (this.channel.congested) await this.channel.drained().catch(() => this.assertOpen());
       else await new Promise((r) => setImmediate(r));
     };
     if (Symbol.iterator in msgs) {
