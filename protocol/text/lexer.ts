@@ -25,23 +25,41 @@ export interface KeyValue {
 }
 
 const SEPARATORS = ', \t\r\n';
-const KEY_END = ':=(, \t\r\n';
+
+// Character classes by char code (the text is ASCII where it matters; anything else is a key or value character).
+const SEPARATOR = 1;
+const KEY_END = 2;
+const CLASS = new Uint8Array(128);
+for (const c of SEPARATORS) CLASS[c.charCodeAt(0)] = SEPARATOR | KEY_END;
+for (const c of ':=(') CLASS[c.charCodeAt(0)] = KEY_END;
+const OPEN = 0x28;
+const CLOSE = 0x29;
+
+function isSeparator(code: number): boolean {
+  return code < 128 && (CLASS[code]! & SEPARATOR) !== 0;
+}
 
 export function segment(text: string, at = 0): Segment {
   return { text, at };
 }
 
-/** Length of a value that ends at one of `delims`, skipping over balanced parentheses. */
-function valueLength(s: string, from: number, delims: string): number {
+/**
+ * Length of a value that ends at a separator (or at `)` when `toClose`), skipping over balanced
+ * parentheses.
+ */
+function valueLength(s: string, from: number, toClose: boolean): number {
+  const end = s.length;
   let n = from;
-  while (n < s.length && !delims.includes(s[n]!)) {
-    if (s[n] === '(') {
+  while (n < end) {
+    const c = s.charCodeAt(n);
+    if (toClose ? c === CLOSE : isSeparator(c)) break;
+    if (c === OPEN) {
       let level = 0;
       do {
-        const c = s[n];
-        if (c === undefined) return n - from;
-        if (c === '(') level++;
-        else if (c === ')') level--;
+        if (n >= end) return n - from;
+        const d = s.charCodeAt(n);
+        if (d === OPEN) level++;
+        else if (d === CLOSE) level--;
         n++;
       } while (level > 0);
     } else {
@@ -58,46 +76,46 @@ export class KeyValueReader {
 
   next(): KeyValue | null {
     const s = this.seg.text;
-    while (this.pos < s.length && SEPARATORS.includes(s[this.pos]!)) this.pos++;
-    if (this.pos >= s.length) return null;
-    const keyStart = this.pos;
+    const end = s.length;
+    let pos = this.pos;
+    while (pos < end && isSeparator(s.charCodeAt(pos))) pos++;
+    if (pos >= end) {
+      this.pos = pos;
+      return null;
+    }
+    const keyStart = pos;
     let keyEnd = keyStart;
-    while (keyEnd < s.length && !KEY_END.includes(s[keyEnd]!)) keyEnd++;
+    for (; keyEnd < end; keyEnd++) {
+      const c = s.charCodeAt(keyEnd);
+      if (c < 128 && CLASS[c]! & KEY_END) break;
+    }
     const key = s.slice(keyStart, keyEnd);
-    const delimChar = s[keyEnd] ?? '';
-    this.pos = keyEnd + (delimChar ? 1 : 0);
-    let delims: string;
-    if (delimChar === ':' || delimChar === '=') delims = SEPARATORS;
-    else if (delimChar === '(') delims = ')';
-    else {
-      return {
-        key,
-        value: '',
-        keyAt: this.seg.at + keyStart,
-        valueAt: this.seg.at + keyEnd,
-        delim: '',
-        raw: key,
-        rawAt: this.seg.at + keyStart,
-      };
+    const at = this.seg.at;
+    const delimChar = keyEnd < end ? s[keyEnd]! : '';
+    if (delimChar !== ':' && delimChar !== '=' && delimChar !== '(') {
+      this.pos = keyEnd + (delimChar ? 1 : 0);
+      return { key, value: '', keyAt: at + keyStart, valueAt: at + keyEnd, delim: '', raw: key, rawAt: at + keyStart };
     }
-    const valueStart = this.pos;
-    let len = valueLength(s, valueStart, delims);
+    const toClose = delimChar === '(';
+    const valueStart = keyEnd + 1;
+    let len = valueLength(s, valueStart, toClose);
     // `(x)->y`: check_pkt_larger(1500)->reg0[0] keeps the `->y` in its value.
-    if (delimChar === '(' && s[valueStart + len] === ')' && s[valueStart + len + 1] === '-' && s[valueStart + len + 2] === '>') {
-      len += valueLength(s, valueStart + len, SEPARATORS);
+    if (toClose && s.charCodeAt(valueStart + len) === CLOSE && s.charCodeAt(valueStart + len + 1) === 0x2d && s.charCodeAt(valueStart + len + 2) === 0x3e) {
+      len += valueLength(s, valueStart + len, false);
     }
-    const value = s.slice(valueStart, valueStart + len);
-    const endDelim = s[valueStart + len];
-    this.pos = valueStart + len + (endDelim !== undefined ? 1 : 0);
-    const rawEnd = Math.min(s.length, valueStart + len + (delimChar === '(' && endDelim === ')' ? 1 : 0));
+    const valueEnd = valueStart + len;
+    const value = s.slice(valueStart, valueEnd);
+    const hasEndDelim = valueEnd < end;
+    this.pos = valueEnd + (hasEndDelim ? 1 : 0);
+    const rawEnd = toClose && hasEndDelim && s.charCodeAt(valueEnd) === CLOSE ? valueEnd + 1 : valueEnd;
     return {
       key,
       value,
-      keyAt: this.seg.at + keyStart,
-      valueAt: this.seg.at + valueStart,
+      keyAt: at + keyStart,
+      valueAt: at + valueStart,
       delim: delimChar,
       raw: s.slice(keyStart, rawEnd),
-      rawAt: this.seg.at + keyStart,
+      rawAt: at + keyStart,
     };
   }
 

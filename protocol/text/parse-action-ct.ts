@@ -33,12 +33,25 @@ interface NatRange {
 }
 
 function ipv4At(s: string, at: number): { value: number; text: string; end: number } | null {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)/.exec(s.slice(at));
-  if (!m) return null;
-  const parts = m.slice(1, 5).map(Number);
-  if (parts.some((p) => p > 255)) return { value: -1, text: m[0], end: at + m[0].length };
-  const value = ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
-  return { value, text: parts.join('.'), end: at + m[0].length };
+  // /^(\d+)\.(\d+)\.(\d+)\.(\d+)/ at `at`, by hand: this runs for every nat of a proxy's groups.
+  let n = at;
+  let value = 0;
+  let over = false;
+  for (let part = 0; part < 4; part++) {
+    if (part > 0) {
+      if (s.charCodeAt(n) !== 0x2e) return null;
+      n++;
+    }
+    const start = n;
+    let p = 0;
+    for (let c = s.charCodeAt(n); c >= 0x30 && c <= 0x39; c = s.charCodeAt(++n)) p = p * 10 + (c - 0x30);
+    if (n === start) return null;
+    if (p > 255) over = true;
+    value = (value << 8) | (p & 0xff);
+  }
+  if (over) return { value: -1, text: s.slice(at, n), end: n };
+  value >>>= 0;
+  return { value, text: ipText(value), end: n };
 }
 
 function ipv6At(s: string, at: number): { bytes: Uint8Array; end: number } | null {
@@ -156,6 +169,7 @@ export function parseNat(arg: Segment, token: Located): Ofpact {
     },
     lower: () => [{ ...action }],
     bareNat: bare,
+    encodes: true,
   };
 }
 
@@ -221,6 +235,8 @@ export function parseCt(arg: Segment, token: Located, scope: ParseScope, nested:
   const src = zoneSrc;
   return {
     name: 'ct',
+    // Immediate zone and at most one nat: every value was checked above, the size is fixed and small.
+    encodes: src === null && inner.length <= 1 && inner.every((a) => a.name === 'nat'),
     token,
     slot: InstructionSlot.Apply,
     check: (cx) => {

@@ -34,6 +34,11 @@ export interface Ofpact {
   dst?: OvsField;
   /** A `nat` without arguments, the one action ct may carry without commit. */
   bareNat?: boolean;
+  /**
+   * Set when the parser has checked every value the encoder checks (and the action is far below any
+   * size limit), so lowering it needs no trial encode.
+   */
+  encodes?: boolean;
   check(cx: CheckContext): void;
   /** The wire actions (for Apply and Write slots; instructions return []). */
   lower(): Action[];
@@ -54,15 +59,24 @@ export interface ParseScope {
   notOf13?: { token: Located; why: string };
 }
 
+const NO_CHECK = (): void => undefined;
+
 /** An action whose encoding does not depend on the match. */
 export function simple(name: string, token: Located, actions: Action[] | (() => Action[]), check?: (cx: CheckContext) => void): Ofpact {
   return {
     name,
     token,
     slot: InstructionSlot.Apply,
-    check: check ?? (() => undefined),
+    check: check ?? NO_CHECK,
     lower: typeof actions === 'function' ? actions : () => actions,
   };
+}
+
+/** simple() for an action the encoder cannot refuse (see Ofpact.encodes). */
+export function checked(name: string, token: Located, action: Action, check?: (cx: CheckContext) => void): Ofpact {
+  const a = simple(name, token, [action], check);
+  a.encodes = true;
+  return a;
 }
 
 const scratch = new Writer(1 << 16);
@@ -73,7 +87,10 @@ const scratch = new Writer(1 << 16);
  */
 export function lowerActions(list: readonly Ofpact[]): Action[] {
   const out: Action[] = [];
-  for (const a of list) for (const action of a.lower()) out.push(checkEncodes(action, a.token));
+  for (const a of list) {
+    if (a.encodes) for (const action of a.lower()) out.push(action);
+    else for (const action of a.lower()) out.push(checkEncodes(action, a.token));
+  }
   return out;
 }
 

@@ -23,7 +23,7 @@ import {
   parseResubmit,
   parseSample,
 } from './parse-action-misc.js';
-import { InstructionSlot, SLOT_NAMES, lowerActions, simple, type Ofpact, type ParseScope } from './parse-action-types.js';
+import { InstructionSlot, SLOT_NAMES, checked, lowerActions, simple, type Ofpact, type ParseScope } from './parse-action-types.js';
 import { ovsField, parseSubfield } from './parse-fields.js';
 import { KeyValueReader, valueOf, type KeyValue, type Segment } from './lexer.js';
 import { parseU16, parseU32, parseU64, parseU8 } from './parse-numbers.js';
@@ -80,7 +80,7 @@ function output(token: Located, arg: string, scope: ParseScope): Ofpact {
 }
 
 function outputPort(token: Located, port: number): Ofpact {
-  return simple('output', token, [{ type: 'output', port: port32(port), maxLen: port === OFPP.CONTROLLER ? 0xffff : 0 }], (cx) => {
+  return checked('output', token, { type: 'output', port: port32(port), maxLen: port === OFPP.CONTROLLER ? 0xffff : 0 }, (cx) => {
     if (outputPortError(port)) throw cx.error(token, 'OFPBAC_BAD_OUT_PORT', `output to port ${portName(port)}`);
   });
 }
@@ -171,7 +171,7 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
     case 'output_reg':
       return push(output(token, v, scope));
     case 'group':
-      return push(simple('group', token, [{ type: 'group', groupId: num(parseU32(v), token) }]));
+      return push(checked('group', token, { type: 'group', groupId: num(parseU32(v), token) }));
     case 'controller':
       return push(parseController(arg, token));
     case 'enqueue':

@@ -121,9 +121,10 @@ function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptio
     const start = eq + 1;
     const next = text.indexOf('bucket=', start);
     const body: Segment = { text: text.slice(start, next >= 0 ? next : undefined), at: seg.at + start };
-    const whole = { text: text.slice(bkt, next >= 0 ? next : undefined).replace(/[, \t\r\n]+$/, ''), at: seg.at + bkt };
+    const from = bkt;
+    const whole = (): Located => ({ text: text.slice(from, next >= 0 ? next : undefined).replace(/[, \t\r\n]+$/, ''), at: seg.at + from });
     const b = parseBucket(body, whole, groupType, opts);
-    if (groupType !== 1 && b.weight) throw failAt(whole, 'Only select groups can have bucket weights.');
+    if (groupType !== 1 && b.weight) throw failAt(whole(), 'Only select groups can have bucket weights.');
     buckets.push(b);
     bkt = next;
   }
@@ -163,7 +164,8 @@ function checkSelectionMask(def: FieldDef, kv: KeyValue, loc: Located, ports: Re
   if (!def.maskable && !def.variable && mask !== ones(fieldBytes(def) * 8)) throw failAt(loc, `${kv.value}: invalid mask for field ${def.name}`);
 }
 
-function parseBucket(seg: Segment, whole: Located, groupType: number, opts: ParseGroupOptions): Bucket {
+/** `whole` is the bucket's text, for errors about the bucket as a whole. */
+function parseBucket(seg: Segment, whole: () => Located, groupType: number, opts: ParseGroupOptions): Bucket {
   let weight = groupType === 1 ? 1 : 0;
   let watchPort: number = OFPP.ANY;
   let watchGroup = OFPG.ANY as number;
@@ -198,9 +200,9 @@ function parseBucket(seg: Segment, whole: Located, groupType: number, opts: Pars
       items.push(kv);
     }
   }
-  if (!items.length && !hadActions) throw failAt(whole, 'bucket must specify actions');
+  if (!items.length && !hadActions) throw failAt(whole(), 'bucket must specify actions');
   if (groupType === 3 && watchPort === OFPP.ANY && watchGroup === OFPG.ANY) {
-    throw failAt(whole, 'fast failover bucket requires watch_port or watch_group');
+    throw failAt(whole(), 'fast failover bucket requires watch_port or watch_group');
   }
   const scope: ParseScope = { allowInstructions: false, outer: '', depth: 0 };
   if (opts.ports) scope.ports = opts.ports;
