@@ -50,7 +50,14 @@ export function messageCodec(type: MessageType): MessageCodec | undefined {
   return byName.get(type);
 }
 
-const shared = new Writer(1 << 16);
+/**
+ * encodeMessage writes each message straight into a slab and returns a view of it (as Node's own
+ * Buffer pool does for small buffers): no copy per message. A slab with less than SLAB_ROOM bytes
+ * left is replaced by a new one; a message that outgrows its slab gets a buffer of its own.
+ */
+const SLAB_BYTES = 16 * 1024;
+const SLAB_ROOM = 2 * 1024;
+let slab = new Writer(SLAB_BYTES);
 
 /** Appends one encoded message to `w`; `path` prefixes error paths (for nested messages). */
 export function writeMessage(w: Writer, m: OfpMessage, path?: string): void {
@@ -85,9 +92,18 @@ export function writeMessage(w: Writer, m: OfpMessage, path?: string): void {
 
 /** Encodes one message into a new Buffer. */
 export function encodeMessage(m: OfpMessage): Buffer {
-  shared.reset();
-  writeMessage(shared, m);
-  return shared.copyFrom(0);
+  let w = slab;
+  if (w.buf.length - w.pos < SLAB_ROOM) w = slab = new Writer(SLAB_BYTES);
+  const buf = w.buf;
+  const start = w.pos;
+  writeMessage(w, m);
+  if (w.buf !== buf) {
+    // The message outgrew the slab: it alone keeps the grown buffer's copy, and a new slab follows.
+    const out = w.copyFrom(start);
+    slab = new Writer(SLAB_BYTES);
+    return out;
+  }
+  return buf.subarray(start, w.pos);
 }
 
 /** Reads the 8-byte header at r.pos without consuming it. */

@@ -2,17 +2,21 @@
 import { EncodeError } from '../errors.js';
 import { renameStructure, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { OXM_CLASS_EXPERIMENTER, fieldByHeader, fieldByName, type FieldDef, type FieldLookup } from './registry.js';
+import {
+  OXM_CLASS_EXPERIMENTER,
+  defaultEncodingByName,
+  fieldByHeader,
+  fieldByName,
+  type FieldDef,
+  type FieldLookup,
+} from './registry.js';
 import type { FieldValue, Match, OxmField } from './types.js';
-import { valueAt, writeValue } from './values.js';
+import { parseIpv4, valueAt, writeValue } from './values.js';
 
 const OFPMT_OXM = 1;
 /** OpenFlow 1.0 ports from OFPP_MAX (0xff00) up are the top of the 32-bit space in OpenFlow 1.1+. */
 const OFPP_MAX = 0xff00;
 const OFPP11_OFFSET = 0xffff0000;
-
-/** Field name (or alias) → its definition and default encoding, built on first use of each name. */
-const defaultEncodings = new Map<string, FieldLookup>();
 
 /** Refuses a header or experimenter id given with an entry that is not a 32-bit value. */
 function checkRawHeader(entry: { header?: number; experimenter?: number }, path: string): void {
@@ -34,20 +38,14 @@ export function encodingFor(entry: { field: string; header?: number; experimente
     if (found && (entry.field === found.def.name || fieldByName(entry.field) === found.def)) return found;
     throw new EncodeError(`header 0x${(entry.header >>> 0).toString(16)} does not belong to field "${entry.field}"`, path);
   }
-  const cached = defaultEncodings.get(entry.field);
-  if (cached) return cached;
+  const found = defaultEncodingByName(entry.field);
+  if (found) return found;
   const def = fieldByName(entry.field);
   if (!def) throw new EncodeError(`unknown field "${entry.field}"`, path);
-  const enc = def.encodings[0];
-  if (!enc) {
-    throw new EncodeError(
-      `"${def.name}" has no OXM/NXM encoding of its own; canonicalMatch() turns it into the fields OpenFlow 1.3 carries`,
-      path,
-    );
-  }
-  const found: FieldLookup = { def, enc };
-  defaultEncodings.set(entry.field, found);
-  return found;
+  throw new EncodeError(
+    `"${def.name}" has no OXM/NXM encoding of its own; canonicalMatch() turns it into the fields OpenFlow 1.3 carries`,
+    path,
+  );
 }
 
 function portToWire16(v: FieldValue, path: string): number {
@@ -61,32 +59,93 @@ function portToWire16(v: FieldValue, path: string): number {
 /** Writes one OXM TLV (header, optional experimenter id, value, optional mask). */
 export function writeOxm(w: Writer, entry: OxmField, path: string): void {
   if (entry.field === 'unknown') return writeUnknownOxm(w, entry, path);
-  const { def, enc } = encodingFor(entry, path);
+  const found = encodingFor(entry, path);
+  const def = found.def;
+  const enc = found.enc;
+  const value = entry.value;
   const mask = entry.mask;
   const hasMask = mask !== undefined;
   if (hasMask && !def.maskable) throw new EncodeError(`field "${def.name}" cannot be masked`, path);
-  let bytes = enc.bytes;
-  if (def.variable) {
-    // Open vSwitch sends a tun_metadata match of 0 bytes for `tun_metadataN=0` and `tun_metadataN=*`.
-    if (!Buffer.isBuffer(entry.value) || entry.value.length > enc.bytes) {
-      throw new EncodeError(`"${def.name}" needs a Buffer of 0 to ${enc.bytes} bytes`, path);
-    }
-    bytes = entry.value.length;
-    if (hasMask && (!Buffer.isBuffer(mask) || mask.length !== bytes)) {
-      throw new EncodeError(`"${def.name}" mask must be a Buffer as long as the value`, path);
+  if (def.variable) return writeVariableOxm(w, found, entry, path);
+  if (enc.experimenter === undefined && enc.port16 === undefined) {
+    // The common case, written in place: a basic or NXM header from the table, then the value.
+    const bytes = enc.bytes;
+    const kind = def.kind;
+    if (kind === 'uint' && bytes <= 4 && bytes > 0 && typeof value === 'number' && (!hasMask || typeof mask === 'number')) {
+      const max = UINT_MAX[bytes]!;
+      if (value >>> 0 === value && value <= max && (!hasMask || (mask >>> 0 === mask && mask <= max))) {
+        w.ensure(12);
+        const b = w.buf;
+        let p = putHeader(b, w.pos, hasMask ? found.maskedHeader : found.plainHeader);
+        p = putUint(b, p, bytes, value);
+        if (hasMask) p = putUint(b, p, bytes, mask);
+        w.pos = p;
+        return;
+      }
+    } else if (kind === 'ipv4' && typeof value === 'string' && (!hasMask || typeof mask === 'string')) {
+      const v = parseIpv4(value);
+      const m = hasMask ? parseIpv4(mask) : 0;
+      if (v >= 0 && m >= 0) {
+        w.ensure(12);
+        const b = w.buf;
+        let p = putHeader(b, w.pos, hasMask ? found.maskedHeader : found.plainHeader);
+        p = putUint(b, p, 4, v);
+        if (hasMask) p = putUint(b, p, 4, m);
+        w.pos = p;
+        return;
+      }
     }
   }
-  const expLen = enc.experimenter === undefined ? 0 : 4;
-  const len = expLen + (hasMask ? bytes * 2 : bytes);
-  w.u32((enc.header | (hasMask ? 0x100 : 0) | len) >>> 0);
+  // Everything else (and every value to refuse, with its message) goes the general way.
+  w.u32(hasMask ? found.maskedHeader : found.plainHeader);
   if (enc.experimenter !== undefined) w.u32(enc.experimenter);
   if (enc.port16) {
-    w.u16(portToWire16(entry.value, path));
+    w.u16(portToWire16(value, path));
     if (hasMask) w.u16(portToWire16(mask, `${path}.mask`));
     return;
   }
-  writeValue(w, def.kind, bytes, entry.value, path);
-  if (hasMask) writeValue(w, def.kind, bytes, mask, `${path}.mask`);
+  writeValue(w, def.kind, enc.bytes, value, path);
+  if (hasMask) writeValue(w, def.kind, enc.bytes, mask, `${path}.mask`);
+}
+
+/** The largest unsigned integer of 0 to 4 bytes. */
+const UINT_MAX = [0, 0xff, 0xffff, 0xffffff, 0xffffffff];
+
+function putHeader(b: Buffer, p: number, header: number): number {
+  b[p] = header >>> 24;
+  b[p + 1] = header >>> 16;
+  b[p + 2] = header >>> 8;
+  b[p + 3] = header;
+  return p + 4;
+}
+
+/** Writes the low `bytes` (1 to 4) bytes of v big-endian at b[p]; returns the offset past them. */
+function putUint(b: Buffer, p: number, bytes: number, v: number): number {
+  if (bytes === 4) b[p++] = v >>> 24;
+  if (bytes >= 3) b[p++] = v >>> 16;
+  if (bytes >= 2) b[p++] = v >>> 8;
+  b[p] = v;
+  return p + 1;
+}
+
+/** A variable-length field (tun_metadata): its width is the value's, from 0 to the encoding's. */
+function writeVariableOxm(w: Writer, found: FieldLookup, entry: OxmField, path: string): void {
+  const { def, enc } = found;
+  const mask = entry.mask;
+  const hasMask = mask !== undefined;
+  // Open vSwitch sends a tun_metadata match of 0 bytes for `tun_metadataN=0` and `tun_metadataN=*`.
+  if (!Buffer.isBuffer(entry.value) || entry.value.length > enc.bytes) {
+    throw new EncodeError(`"${def.name}" needs a Buffer of 0 to ${enc.bytes} bytes`, path);
+  }
+  const bytes = entry.value.length;
+  if (hasMask && (!Buffer.isBuffer(mask) || mask.length !== bytes)) {
+    throw new EncodeError(`"${def.name}" mask must be a Buffer as long as the value`, path);
+  }
+  const expLen = enc.experimenter === undefined ? 0 : 4;
+  w.u32((enc.header | (hasMask ? 0x100 : 0) | (expLen + (hasMask ? bytes * 2 : bytes))) >>> 0);
+  if (enc.experimenter !== undefined) w.u32(enc.experimenter);
+  w.bytes(entry.value);
+  if (hasMask) w.bytes(mask as Buffer);
 }
 
 function writeUnknownOxm(w: Writer, entry: OxmField, path: string): void {
@@ -177,14 +236,13 @@ export function writeMatch(w: Writer, match: Match, path = 'match'): void {
   const start = w.pos;
   w.u16(OFPMT_OXM);
   w.u16(0);
-  for (let i = 0; i < match.length; i++) {
-    try {
-      writeOxm(w, match[i]!, path);
-    } catch (err) {
-      // Paths are built only on failure: the per-entry `match[3]` string would cost more than the entry.
-      if (err instanceof EncodeError) throw new EncodeError(err.reason, `${path}[${i}]${err.path.slice(path.length)}`);
-      throw err;
-    }
+  let i = 0;
+  try {
+    for (; i < match.length; i++) writeOxm(w, match[i]!, path);
+  } catch (err) {
+    // Paths are built only on failure: the per-entry `match[3]` string would cost more than the entry.
+    if (err instanceof EncodeError) throw new EncodeError(err.reason, `${path}[${i}]${err.path.slice(path.length)}`);
+    throw err;
   }
   w.fillLength16(start, start + 2, path);
   w.padFrom(start, 8);

@@ -118,15 +118,40 @@ export function oxmHeader(cls: number, field: number): number {
 export interface FieldLookup {
   def: FieldDef;
   enc: FieldEncoding;
+  /**
+   * The whole 32-bit TLV header of a value of the encoding's full width, unmasked and masked
+   * (hasmask bit and length included, the experimenter id's 4 bytes counted): written as they are.
+   */
+  plainHeader: number;
+  maskedHeader: number;
+}
+
+/** The lookup entry of one encoding of a field, with its TLV headers computed. */
+function lookupEntry(def: FieldDef, enc: FieldEncoding): FieldLookup {
+  const expLen = enc.experimenter === undefined ? 0 : 4;
+  return {
+    def,
+    enc,
+    plainHeader: (enc.header | (expLen + enc.bytes)) >>> 0,
+    maskedHeader: (enc.header | 0x100 | (expLen + 2 * enc.bytes)) >>> 0,
+  };
 }
 
 const byName = new Map<string, FieldDef>();
+/** Name, alias or wire name → the entry of the field's first encoding (fields that have one). */
+const defaultByName = new Map<string, FieldLookup>();
 /**
- * Headers are keyed by `header >>> 9` (class << 7 | field): a 23-bit small integer, which V8
- * hashes without boxing, unlike the full 32-bit header.
+ * Non-experimenter headers by class, then by field number (`header >>> 9 & 0x7f`): an array index
+ * for the classes in use, no hashing on the decode path.
  */
-const byHeaderNum = new Map<number, FieldLookup>();
-/** Experimenter headers: header key → experimenter id → entry. */
+const byClass = new Map<number, (FieldLookup | undefined)[]>();
+const OPENFLOW_BASIC: (FieldLookup | undefined)[] = [];
+const NXM0: (FieldLookup | undefined)[] = [];
+const NXM1: (FieldLookup | undefined)[] = [];
+byClass.set(OXM_CLASS_OPENFLOW_BASIC, OPENFLOW_BASIC);
+byClass.set(OXM_CLASS_NXM0, NXM0);
+byClass.set(OXM_CLASS_NXM1, NXM1);
+/** Experimenter headers: header key (`header >>> 9`) → experimenter id → entry. */
 const byExperimenter = new Map<number, Map<number, FieldLookup>>();
 const defs: FieldDef[] = [];
 
@@ -138,12 +163,16 @@ export function registerFields(list: readonly FieldDef[]): void {
     }
     defs.push(def);
     for (const enc of def.encodings) {
-      const entry: FieldLookup = { def, enc };
-      const key = enc.header >>> 9;
+      const entry = lookupEntry(def, enc);
       if (enc.experimenter === undefined) {
-        if (byHeaderNum.has(key)) throw new Error(`duplicate field header ${enc.wireName}`);
-        byHeaderNum.set(key, entry);
+        const cls = enc.header >>> 16;
+        let table = byClass.get(cls);
+        if (!table) byClass.set(cls, (table = []));
+        const field = (enc.header >>> 9) & 0x7f;
+        if (table[field]) throw new Error(`duplicate field header ${enc.wireName}`);
+        table[field] = entry;
       } else {
+        const key = enc.header >>> 9;
         let inner = byExperimenter.get(key);
         if (!inner) byExperimenter.set(key, (inner = new Map()));
         if (inner.has(enc.experimenter)) throw new Error(`duplicate field header ${enc.wireName}`);
@@ -151,6 +180,15 @@ export function registerFields(list: readonly FieldDef[]): void {
       }
       if (!byName.has(enc.wireName)) byName.set(enc.wireName, def);
     }
+    const first = def.encodings[0];
+    if (first) {
+      const entry = fieldByHeader(first.header, first.experimenter)!;
+      for (const n of [def.name, ...def.aliases]) defaultByName.set(n, entry);
+    }
+  }
+  for (const [n, def] of byName) {
+    const first = def.encodings[0];
+    if (first && !defaultByName.has(n)) defaultByName.set(n, fieldByHeader(first.header, first.experimenter)!);
   }
 }
 
@@ -161,9 +199,18 @@ export function fieldByName(name: string): FieldDef | undefined {
 
 /** Looks a header up (hasmask and length bits ignored). */
 export function fieldByHeader(header: number, experimenter?: number): FieldLookup | undefined {
-  const key = header >>> 9;
-  if (experimenter === undefined) return byHeaderNum.get(key);
-  return byExperimenter.get(key)?.get(experimenter >>> 0);
+  if (experimenter === undefined) {
+    const cls = header >>> 16;
+    const table =
+      cls === OXM_CLASS_OPENFLOW_BASIC ? OPENFLOW_BASIC : cls === OXM_CLASS_NXM1 ? NXM1 : cls === OXM_CLASS_NXM0 ? NXM0 : byClass.get(cls);
+    return table === undefined ? undefined : table[(header >>> 9) & 0x7f];
+  }
+  return byExperimenter.get(header >>> 9)?.get(experimenter >>> 0);
+}
+
+/** The entry of a field's first (OpenFlow 1.3) encoding, by name, alias or wire name; undefined for none. */
+export function defaultEncodingByName(name: string): FieldLookup | undefined {
+  return defaultByName.get(name);
 }
 
 /** Every field, in table order. */

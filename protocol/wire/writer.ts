@@ -1,8 +1,5 @@
 import { EncodeError } from '../errors.js';
 
-const U64_MAX = 0xffffffffffffffffn;
-const U32_MASK = 0xffffffffn;
-
 /**
  * A growable big-endian byte writer, reused across messages.
  * Structures reserve their length field with `mark()` and back-fill it with `fillLength16()`.
@@ -10,6 +7,9 @@ const U32_MASK = 0xffffffffn;
 export class Writer {
   buf: Buffer;
   pos = 0;
+  /** A DataView over `buf` (made again when `buf` changes), for 64-bit values. */
+  private view: DataView | undefined;
+  private viewed: Buffer | undefined;
 
   constructor(initialSize = 4096) {
     this.buf = Buffer.allocUnsafe(initialSize);
@@ -57,16 +57,15 @@ export class Writer {
 
   /** Writes the low 64 bits of `v`. */
   u64(v: bigint): void {
-    // As two 32-bit halves, and no BigInt arithmetic at all for 0n (most cookies and masks):
-    // cheaper than BigInt.asUintN + writeBigUInt64BE.
-    if (v === 0n) {
-      this.u32(0);
-      this.u32(0);
-      return;
+    this.ensure(8);
+    const buf = this.buf;
+    if (buf !== this.viewed) {
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      this.viewed = buf;
     }
-    if (v < 0n || v > U64_MAX) v = BigInt.asUintN(64, v);
-    this.u32(Number(v >> 32n));
-    this.u32(Number(v & U32_MASK));
+    // DataView takes the bigint as it is (modulo 2^64): no shifts, masks or Number() conversions.
+    this.view!.setBigUint64(this.pos, v);
+    this.pos += 8;
   }
 
   /** Writes a 64-bit value given as two 32-bit halves (avoids BigInt on hot paths). */
