@@ -353,6 +353,26 @@ export class Switch extends EventEmitter<SwitchEvents> {
     return desc;
   }
 
+  /**
+   * The bodies of a multipart reply as the switch sent them, undecoded (each part's bytes after
+   * its ofp_multipart_reply header), in order: for reading large dumps without building objects.
+   */
+  async dumpRaw(body: MultipartRequestBody, opts?: RequestOptions): Promise<Buffer[]> {
+    const out: Buffer[] = [];
+    await this.session.multipartRaw(body, (b) => out.push(b), opts);
+    return out;
+  }
+
+  /** dumpFlows() undecoded: bodies of ofp_flow_stats records (see lib/proxy/entries.ts to read them). */
+  dumpFlowsRaw(filter: FlowFilter = {}, opts?: RequestOptions): Promise<Buffer[]> {
+    return this.dumpRaw({ kind: 'flow', ...toFlowStatsRequest(filter) }, opts);
+  }
+
+  /** dumpGroups() undecoded: bodies of ofp_group_desc records. */
+  dumpGroupsRaw(opts?: RequestOptions): Promise<Buffer[]> {
+    return this.dumpRaw({ kind: 'group_desc' }, opts);
+  }
+
   /** All parts of any multipart request. */
   multipart(body: MultipartRequestBody, opts?: RequestOptions): Promise<MultipartReplyBody[]> {
     try {

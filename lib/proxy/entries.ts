@@ -4,7 +4,7 @@
  * body are the same thing on the switch. Identities and bodies are the entries' encoded bytes, so
  * comparing with what the switch reports back is exact.
  */
-import { Writer, type Bucket, type FlowStats, type GroupDesc, type Instruction, type Match } from '../../protocol/index.js';
+import { ProtocolError, Writer, type Bucket, type FlowStats, type GroupDesc, type Instruction, type Match } from '../../protocol/index.js';
 import { readInstructions, writeInstructions } from '../../protocol/actions/instructions.js';
 import { readMatch, writeMatch } from '../../protocol/fields/oxm.js';
 import { readBuckets, writeBuckets } from '../../protocol/messages/buckets.js';
@@ -128,4 +128,95 @@ export function keyedFlowStats(f: FlowStats): Keyed<FlowEntry> {
 
 export function keyedGroupDesc(g: GroupDesc): Keyed<GroupEntry> {
   return keyed({ kind: 'group', groupId: g.groupId, groupType: g.groupType, buckets: g.buckets }) as Keyed<GroupEntry>;
+}
+
+// ---- entries read from raw dumps ----------------------------------------------------------------
+
+/** struct ofp_flow_stats up to its match: length, table, durations, priority, timeouts, flags, cookie, counters. */
+const FLOW_STATS_FIXED = 48;
+const FLOW_STATS_COOKIE_AT = 24;
+/** struct ofp_group_desc before its buckets: length, type, pad, group id. */
+const GROUP_DESC_FIXED = 8;
+
+/**
+ * An installed flow read from a raw FLOW_STATS reply: its key and body cut straight from the
+ * record's bytes (the proxy writes matches and instructions in the form OVS reports them, so an
+ * unchanged flow has the very key and body the proxy wants); match and instructions are decoded
+ * only when asked for.
+ */
+export class DumpedFlow extends WireKeyed {
+  constructor(
+    key: string,
+    body: string,
+    readonly tableId: number,
+    readonly priority: number,
+    readonly cookie: bigint,
+  ) {
+    super(key, body);
+  }
+
+  get match(): Match {
+    return (this.entry as FlowEntry).match;
+  }
+
+  get instructions(): Instruction[] {
+    return (this.entry as FlowEntry).instructions;
+  }
+}
+
+/** An installed group read from a raw GROUP_DESC reply, keyed like DumpedFlow. */
+export class DumpedGroup extends WireKeyed {
+  constructor(
+    key: string,
+    body: string,
+    readonly groupId: number,
+  ) {
+    super(key, body);
+  }
+}
+
+function dumpError(reason: string, structure: string, offset: number): ProtocolError {
+  return new ProtocolError(reason, offset, structure);
+}
+
+/** Every flow of FLOW_STATS reply bodies (ofp_flow_stats records, as Switch.dumpFlowsRaw gives them). */
+export function dumpedFlows(bodies: Iterable<Buffer>): DumpedFlow[] {
+  const out: DumpedFlow[] = [];
+  for (const b of bodies) {
+    for (let at = 0; at < b.length; ) {
+      if (b.length - at < FLOW_STATS_FIXED + 4) throw dumpError(`needs ${FLOW_STATS_FIXED + 4} bytes, only ${b.length - at} left`, 'ofp_flow_stats', at);
+      const length = b.readUInt16BE(at);
+      const end = at + length;
+      if (length < FLOW_STATS_FIXED + 4 || end > b.length) throw dumpError(`length ${length} does not fit (${b.length - at} bytes left)`, 'ofp_flow_stats', at);
+      const matchAt = at + FLOW_STATS_FIXED;
+      const matchLength = b.readUInt16BE(matchAt + 2);
+      const matchEnd = matchAt + ((matchLength + 7) & ~7);
+      if (matchLength < 4 || matchEnd > end) throw dumpError(`match length ${matchLength} does not fit the ${length}-byte entry`, 'ofp_flow_stats.match', matchAt);
+      const table = b[at + 2]!;
+      const priority = b.readUInt16BE(at + 12);
+      const cookie = b.readBigUInt64BE(at + FLOW_STATS_COOKIE_AT);
+      const key = `f${table}/${priority}/${b.toString('latin1', matchAt, matchEnd)}`;
+      const body = `${cookie.toString(16)}/${b.toString('latin1', matchEnd, end)}`;
+      out.push(new DumpedFlow(key, body, table, priority, cookie));
+      at = end;
+    }
+  }
+  return out;
+}
+
+/** Every group of GROUP_DESC reply bodies (ofp_group_desc records, as Switch.dumpGroupsRaw gives them). */
+export function dumpedGroups(bodies: Iterable<Buffer>): DumpedGroup[] {
+  const out: DumpedGroup[] = [];
+  for (const b of bodies) {
+    for (let at = 0; at < b.length; ) {
+      if (b.length - at < GROUP_DESC_FIXED) throw dumpError(`needs ${GROUP_DESC_FIXED} bytes, only ${b.length - at} left`, 'ofp_group_desc', at);
+      const length = b.readUInt16BE(at);
+      const end = at + length;
+      if (length < GROUP_DESC_FIXED || end > b.length) throw dumpError(`length ${length} does not fit (${b.length - at} bytes left)`, 'ofp_group_desc', at);
+      const groupId = b.readUInt32BE(at + 4);
+      out.push(new DumpedGroup(groupKey(groupId), `${b[at + 2]!}/${b.toString('latin1', at + GROUP_DESC_FIXED, end)}`, groupId));
+      at = end;
+    }
+  }
+  return out;
 }

@@ -5,6 +5,9 @@
  */
 import type { FlowStats, Match } from '../../protocol/index.js';
 import { CookieKind, cookieId, cookieKind } from './cookies.js';
+import { encodingFor } from '../../protocol/fields/oxm.js';
+import { formatIpv4, formatIpv6 } from '../../protocol/fields/values.js';
+import type { DumpedFlow } from './entries.js';
 import { portKey } from './model.js';
 import type { Protocol } from '../sources/types.js';
 
@@ -47,15 +50,27 @@ export class ServicePortIds {
     let n = 0;
     for (const f of flows) {
       if (f.tableId !== serviceTable || cookieKind(f.cookie) !== CookieKind.Service) continue;
-      const key = keyOfServiceMatch(f.match);
-      const id = cookieId(f.cookie);
-      if (!key || id < 1 || id > MAX_SERVICE_PORT_ID || this.used.has(id) || this.byKey.has(key)) continue;
-      this.byKey.set(key, id);
-      this.used.add(id);
-      if (id >= this.next) this.next = id + 1 > MAX_SERVICE_PORT_ID ? 1 : id + 1;
-      n++;
+      if (this.bind(keyOfServiceMatch(f.match), cookieId(f.cookie))) n++;
     }
     return n;
+  }
+
+  /** recover() for flows read from a raw dump: the service-port key is read from the match bytes. */
+  recoverDumped(flows: Iterable<DumpedFlow>, serviceTable: number): number {
+    let n = 0;
+    for (const f of flows) {
+      if (f.tableId !== serviceTable || cookieKind(f.cookie) !== CookieKind.Service) continue;
+      if (this.bind(keyOfServiceFlow(f), cookieId(f.cookie))) n++;
+    }
+    return n;
+  }
+
+  private bind(key: string | undefined, id: number): boolean {
+    if (!key || id < 1 || id > MAX_SERVICE_PORT_ID || this.used.has(id) || this.byKey.has(key)) return false;
+    this.byKey.set(key, id);
+    this.used.add(id);
+    if (id >= this.next) this.next = id + 1 > MAX_SERVICE_PORT_ID ? 1 : id + 1;
+    return true;
   }
 }
 
@@ -85,6 +100,64 @@ export function keyOfServiceMatch(match: Match): string | undefined {
         if (m.mask === undefined) port = Number(m.value);
         break;
     }
+  }
+  return family && vip && proto && port !== undefined ? portKey(family, proto, vip, port) : undefined;
+}
+
+/** The service-port key of a dumped service flow (from its key's match bytes), or undefined. */
+export function keyOfServiceFlow(f: DumpedFlow): string | undefined {
+  return keyOfServiceMatchBytes(f.key, f.key.indexOf('/', f.key.indexOf('/') + 1) + 1);
+}
+
+/** OXM class and field (the header without its mask bit and length) of the fields a service match has. */
+const classField = (field: string): number => encodingFor({ field }, field).enc.header >>> 9;
+let fields: { ethType: number; ipv4Dst: number; ipv6Dst: number; ipProto: number; l4Dst: Set<number> } | undefined;
+/** Looked up on first use: the field table is filled in as the codec's modules load. */
+function serviceFields(): NonNullable<typeof fields> {
+  fields ??= {
+    ethType: classField('eth_type'),
+    ipv4Dst: classField('ipv4_dst'),
+    ipv6Dst: classField('ipv6_dst'),
+    ipProto: classField('ip_proto'),
+    l4Dst: new Set(['tcp_dst', 'udp_dst', 'sctp_dst'].map(classField)),
+  };
+  return fields;
+}
+const ETH_TYPE_IPV4 = 0x0800;
+const ETH_TYPE_IPV6 = 0x86dd;
+
+/**
+ * keyOfServiceMatch() straight from an encoded struct ofp_match (a latin1 string, one character per
+ * byte, from `from` on), as a flow's key holds it; undefined for anything else, malformed included.
+ */
+export function keyOfServiceMatchBytes(m: string, from = 0): string | undefined {
+  const u8 = (i: number) => m.charCodeAt(i);
+  const u16 = (i: number) => (u8(i) << 8) | u8(i + 1);
+  if (m.length - from < 4) return undefined;
+  const end = from + u16(from + 2);
+  if (end > m.length) return undefined;
+  const f = serviceFields();
+  let family: 'IPv4' | 'IPv6' | undefined;
+  let vip: string | undefined;
+  let proto: Protocol | undefined;
+  let port: number | undefined;
+  for (let at = from + 4; at + 4 <= end; ) {
+    const header = (u16(at) << 16) | (u8(at + 2) << 8) | u8(at + 3);
+    const cf = header >>> 9;
+    const masked = (header & 0x100) !== 0;
+    const v = at + 4;
+    const next = v + (header & 0xff);
+    if (next > end) return undefined;
+    if (cf === f.ethType) {
+      const t = u16(v);
+      family = t === ETH_TYPE_IPV4 ? 'IPv4' : t === ETH_TYPE_IPV6 ? 'IPv6' : undefined;
+    } else if (cf === f.ipProto) proto = PROTOCOLS[u8(v)];
+    else if (masked) {
+      // A masked address or port is not a service's.
+    } else if (cf === f.ipv4Dst) vip = formatIpv4(((u16(v) << 16) | u16(v + 2)) >>> 0);
+    else if (cf === f.ipv6Dst) vip = formatIpv6(Uint8Array.from({ length: 16 }, (_, i) => u8(v + i)));
+    else if (f.l4Dst.has(cf)) port = u16(v);
+    at = next;
   }
   return family && vip && proto && port !== undefined ? portKey(family, proto, vip, port) : undefined;
 }

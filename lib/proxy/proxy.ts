@@ -8,11 +8,11 @@ import type { Logger } from 'pino';
 import type { Outgoing } from '../session/session.js';
 import type { Switch } from '../controller/switch.js';
 import type { ServiceSource, SourceChange } from '../sources/types.js';
-import type { FlowStats } from '../../protocol/index.js';
 import { COOKIE_PREFIX_MASK, CookieKind, cookie, cookieId, cookieKind, learnedCookie, prefixCookie } from './cookies.js';
 import { baseEntries } from './compile.js';
 import { DesiredState } from './desired.js';
-import { ServicePortIds, keyOfServiceMatch } from './ids.js';
+import { dumpedFlows, dumpedGroups, type DumpedFlow } from './entries.js';
+import { ServicePortIds, keyOfServiceFlow } from './ids.js';
 import { ProxyMetrics } from './metrics.js';
 import { ServiceModel, type ServicePortState } from './model.js';
 import { resolveOptions, tablesOf, type ProxyOptions } from './options.js';
@@ -84,7 +84,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private compileHead = 0;
   private syncRetry: NodeJS.Timeout | undefined;
   /** The flows read from the switch, until they have been checked for leftovers of gone endpoints. */
-  private staleCheck: FlowStats[] | undefined;
+  private staleCheck: DumpedFlow[] | undefined;
   private syncRetryMs = 0;
   private loaded = false;
   private sourceReady = false;
@@ -320,12 +320,15 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   /** Reads what the switch has (the proxy's flows and groups) and diffs against it. */
   private async loadSwitch(): Promise<void> {
     const prefix = prefixCookie(this.options.cookiePrefix);
-    const [flows, groups] = await Promise.all([
-      this.sw.dumpFlows({ cookie: prefix, cookieMask: COOKIE_PREFIX_MASK }),
-      this.sw.dumpGroups(),
+    // Read undecoded: installed entries are compared with the desired ones as bytes.
+    const [flowBodies, groupBodies] = await Promise.all([
+      this.sw.dumpFlowsRaw({ cookie: prefix, cookieMask: COOKIE_PREFIX_MASK }),
+      this.sw.dumpGroupsRaw(),
     ]);
-    const recovered = this.ids.recover(flows, tablesOf(this.options).service);
-    this.reconciler.loadInstalled(flows, groups);
+    const flows = dumpedFlows(flowBodies);
+    const groups = dumpedGroups(groupBodies);
+    const recovered = this.ids.recoverDumped(flows, tablesOf(this.options).service);
+    this.reconciler.loadDumped(flows, groups);
     this.log?.info({ flows: flows.length, groups: groups.length, recovered }, 'read the switch');
     const first = !this.loaded;
     this.loaded = true;
@@ -385,7 +388,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
    * (agent restart): learned affinity flows pointing at them, and UDP conntrack entries of them
    * (found through the installed slot flows that DNAT to them).
    */
-  private cleanupStale(flows: FlowStats[]): void {
+  private cleanupStale(flows: DumpedFlow[]): void {
     const t = tablesOf(this.options);
     const byId = new Map<number, ServicePortState>();
     for (const ports of this.portsOfService.values()) for (const r of ports.values()) byId.set(r.id, r.state);
@@ -402,7 +405,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     };
     const serviceKeyOfId = new Map<number, string>();
     for (const f of flows) {
-      if (f.tableId === t.service && cookieKind(f.cookie) === CookieKind.Service) serviceKeyOfId.set(cookieId(f.cookie), keyOfServiceMatch(f.match) ?? '');
+      if (f.tableId === t.service && cookieKind(f.cookie) === CookieKind.Service) serviceKeyOfId.set(cookieId(f.cookie), keyOfServiceFlow(f) ?? '');
     }
     for (const f of flows) {
       const kind = cookieKind(f.cookie);

@@ -11,7 +11,7 @@ import { BundleError } from '../controller/errors.js';
 import { OpenFlowError } from '../session/errors.js';
 import { cookieKind, CookieKind } from './cookies.js';
 import type { DesiredState } from './desired.js';
-import { cookieOfBody, isFlowKey, keyedFlowStats, keyedGroupDesc, type FlowEntry, type GroupEntry, type Keyed } from './entries.js';
+import { cookieOfBody, isFlowKey, keyedFlowStats, keyedGroupDesc, type DumpedFlow, type DumpedGroup, type FlowEntry, type GroupEntry, type Keyed } from './entries.js';
 import { writeEntryMod } from './frames.js';
 
 const OFPFC_ADD = 0;
@@ -213,18 +213,28 @@ export class Reconciler {
    * proxy's cookie; learned affinity flows are left alone) and marks every key for comparison.
    */
   loadInstalled(flows: Iterable<FlowStats>, groups: Iterable<GroupDesc>): void {
+    this.load(
+      mapped(flows, (f) => (cookieKind(f.cookie) === CookieKind.Learned ? undefined : keyedFlowStats(f))),
+      mapped(groups, (g) => (this.isOwnedGroup(g.groupId) ? keyedGroupDesc(g) : undefined)),
+    );
+  }
+
+  /**
+   * loadInstalled() for entries read from raw dumps: their keys and bodies are compared as they
+   * came from the switch, nothing is decoded.
+   */
+  loadDumped(flows: Iterable<DumpedFlow>, groups: Iterable<DumpedGroup>): void {
+    this.load(
+      mapped(flows, (f) => (cookieKind(f.cookie) === CookieKind.Learned ? undefined : f)),
+      mapped(groups, (g) => (this.isOwnedGroup(g.groupId) ? g : undefined)),
+    );
+  }
+
+  private load(flows: Iterable<Keyed | undefined>, groups: Iterable<Keyed | undefined>): void {
     const before = [...this.installed.keys()];
     this.installed.clear();
-    for (const f of flows) {
-      if (cookieKind(f.cookie) === CookieKind.Learned) continue;
-      const k = keyedFlowStats(f);
-      this.installed.set(k.key, k);
-    }
-    for (const g of groups) {
-      if (!this.isOwnedGroup(g.groupId)) continue;
-      const k = keyedGroupDesc(g);
-      this.installed.set(k.key, k);
-    }
+    for (const k of flows) if (k) this.installed.set(k.key, k);
+    for (const k of groups) if (k) this.installed.set(k.key, k);
     this.desired.markDirty(before);
     this.desired.markDirty(this.installed.keys());
     this.desired.markDirty(this.desired.keys());
@@ -330,6 +340,10 @@ function messageFor(k: Keyed, kind: OpKind): Outgoing {
     return flowMod(e, kind === 'add' ? OFPFC_ADD : kind === 'modify' ? OFPFC_MODIFY_STRICT : OFPFC_DELETE_STRICT);
   }
   return groupMod(e, kind === 'add' ? OFPGC_ADD : kind === 'modify' ? OFPGC_MODIFY : OFPGC_DELETE);
+}
+
+function* mapped<T, U>(list: Iterable<T>, fn: (x: T) => U): Iterable<U> {
+  for (const x of list) yield fn(x);
 }
 
 function failingIndex(err: unknown, size: number): number | undefined {

@@ -14,6 +14,7 @@ import {
   ProtocolError,
   Writer,
   decodeMessage,
+  encodeMessage,
   helloVersions,
   peekHeader,
   versionBitmaps,
@@ -52,6 +53,9 @@ import { PartQueue } from './part-queue.js';
 export const OFP13 = 0x04;
 /** OFPMPF_REQ_MORE / OFPMPF_REPLY_MORE */
 const MULTIPART_MORE = 1;
+const OFPT_MULTIPART_REPLY = 19;
+/** ofp_header plus ofp_multipart_reply's type, flags and padding. */
+const MULTIPART_HEADER_LEN = 16;
 /** OFPT_METER_MOD, the highest message type of OpenFlow 1.3. */
 const OFPT_LAST = 29;
 /** OFPCML_NO_BUFFER: send whole packets, never buffer them in the switch. */
@@ -161,6 +165,9 @@ class Pending {
   encodedList: EncodedMessages | undefined = undefined;
   encodedIndex = 0;
   encodedSettle: EncodedSettle | undefined = undefined;
+  /** Set for a multipart request answered undecoded: its OFPMP_* type and whom to hand the bodies. */
+  rawType = -1;
+  onRawBody: ((body: Buffer) => void) | undefined = undefined;
 
   constructor(
     readonly xid: number,
@@ -437,6 +444,28 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /**
+   * A multipart request whose reply is not decoded: `onBody` gets each part's body as the switch
+   * sent it (the bytes after the 16-byte ofp_multipart_reply header; a view of the received data,
+   * not a copy), in order. Resolves once the last part arrived; rejects as request() does. A part
+   * of another multipart type is decoded and refused with UnexpectedReplyError.
+   */
+  multipartRaw(body: MultipartRequestBody, onBody: (body: Buffer) => void, opts: RequestOptions = {}): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.assertOpen();
+      const xid = this.allocXid();
+      const msg = numbered({ type: 'multipart_request', flags: 0, body }, xid);
+      const frame = encodeMessage(msg);
+      this.channel.sendRaw(frame);
+      const p = new Pending(xid, ++this.seq, msg, 'multipart', 'multipart_reply', (err) => (err ? reject(err) : resolve()), opts.context);
+      p.rawType = frame.readUInt16BE(8);
+      p.onRawBody = onBody;
+      // Reached only for a part of another type, which dispatch() refuses first.
+      p.onPart = () => undefined;
+      this.register(p, opts);
+    });
+  }
+
+  /**
    * Asks the switch to send packet-in, flow-removed and port-status messages on this connection
    * (SET_CONFIG with a non-zero miss_send_len).
    */
@@ -553,6 +582,7 @@ export class Session extends EventEmitter<SessionEvents> {
   private onFrame(frame: Buffer): void {
     this.lastRx = Date.now();
     this.probeSentAt = 0;
+    if (frame[1] === OFPT_MULTIPART_REPLY && frame.length >= MULTIPART_HEADER_LEN && this.state === 'open' && this.rawPart(frame)) return;
     let msg: OfpMessage;
     try {
       msg = decodeMessage(frame);
@@ -572,6 +602,20 @@ export class Session extends EventEmitter<SessionEvents> {
       return;
     }
     this.dispatch(msg);
+  }
+
+  /** Hands a multipart part to a request that wants it undecoded; false when none does. */
+  private rawPart(frame: Buffer): boolean {
+    const p = this.pending.get(frame.readUInt32BE(4));
+    if (!p?.onRawBody || frame.readUInt16BE(8) !== p.rawType) return false;
+    try {
+      p.onRawBody(frame.subarray(MULTIPART_HEADER_LEN));
+    } catch (err) {
+      this.finish(p, err as Error);
+      return true;
+    }
+    if (!(frame.readUInt16BE(10) & MULTIPART_MORE)) this.finish(p, null);
+    return true;
   }
 
   /** HELLO, ERROR and ECHO exist in every version; anything else must be OpenFlow 1.3 (types 0–29). */

@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import type { FlowMod, FlowStats, MultipartReply, OfpMessage } from '../../protocol/index.js';
-import { ProtocolError } from '../../protocol/index.js';
+import { ProtocolError, encodeMessage } from '../../protocol/index.js';
 import { connect } from '../../lib/transport/index.js';
 import {
   BatchError,
@@ -14,6 +14,7 @@ import {
   RequestTimeoutError,
   Session,
   SessionClosedError,
+  UnexpectedReplyError,
   type SessionOptions,
 } from '../../lib/session/index.js';
 import { FakePeer, type FakePeerOptions } from '../helpers/fake-peer.js';
@@ -240,6 +241,40 @@ t.test('multipart replies are reassembled in order', async (t) => {
     parts.flatMap((p) => (p.kind === 'flow' ? p.flows.map((f) => f.priority) : [])),
     [1, 2, 3, 4, 5],
   );
+});
+
+t.test('multipart replies undecoded: the body of each part as sent, in order', async (t) => {
+  const { session } = await setup(t, {
+    onMessage: (m, c) => {
+      if (m.type !== 'multipart_request') return false;
+      if (m.body.kind === 'group_desc') {
+        // A part of another multipart type is decoded and refused.
+        c.send(flowPart(m.xid, false, [1]));
+        return true;
+      }
+      c.send(flowPart(m.xid, true, [1, 2]));
+      c.send({ type: 'echo_request', xid: 99, data: Buffer.alloc(0) }); // interleaved traffic
+      c.send(flowPart(m.xid, false, [3]));
+      return true;
+    },
+  });
+  const bodies: Buffer[] = [];
+  await session.multipartRaw(flowRequest, (b) => bodies.push(Buffer.from(b)));
+  t.equal(bodies.length, 2);
+  const expected = [flowPart(0, true, [1, 2]), flowPart(0, false, [3])].map((m) => encodeMessage(m).subarray(16));
+  t.same(bodies, expected, 'the bytes after each ofp_multipart_reply header');
+
+  const wrong = await session.multipartRaw({ kind: 'group_desc' }, () => t.fail('no body expected')).catch((e: unknown) => e);
+  t.type(wrong, UnexpectedReplyError);
+  t.match((wrong as Error).message, /got a flow part, expected group_desc/);
+
+  const thrown = await session
+    .multipartRaw(flowRequest, () => {
+      throw new RangeError('bad record');
+    })
+    .catch((e: unknown) => e);
+  t.match(thrown, { name: 'RangeError', message: 'bad record' }, "the consumer's error rejects the request");
+  await t.resolves(session.barrier(), 'the session keeps working');
 });
 
 t.test('multipart streaming: parts as they come; breaking out discards the rest', async (t) => {

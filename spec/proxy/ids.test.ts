@@ -12,7 +12,10 @@ import {
   learnedCookie,
   prefixCookie,
 } from '../../lib/proxy/cookies.js';
-import { MAX_SERVICE_PORT_ID, ServicePortIds, keyOfServiceMatch } from '../../lib/proxy/ids.js';
+import { MAX_SERVICE_PORT_ID, ServicePortIds, keyOfServiceMatch, keyOfServiceMatchBytes } from '../../lib/proxy/ids.js';
+import { dumpedFlows } from '../../lib/proxy/entries.js';
+import { Writer, encodeMessage } from '../../protocol/index.js';
+import { writeMatch } from '../../protocol/fields/oxm.js';
 import { compilePort } from '../../lib/proxy/compile.js';
 import { resolveOptions } from '../../lib/proxy/options.js';
 import type { ServicePortState } from '../../lib/proxy/model.js';
@@ -94,6 +97,56 @@ t.test('ids are recovered from the service flows a switch reports', async (t) =>
   const twice = new ServicePortIds();
   twice.recover([serviceFlow(compilePort(o, ports[0]!, 100)), serviceFlow(compilePort(o, ports[1]!, 100))], o.tableBase + 1);
   t.equal(twice.get(ports[1]!.key), undefined, 'an id seen twice is bound once');
+});
+
+t.test('ids are recovered from a raw flow dump, as from the decoded one', async (t) => {
+  const o = resolveOptions();
+  const ports = [
+    state('IPv4', 'TCP', '10.96.0.10', 80),
+    state('IPv4', 'UDP', '10.96.0.10', 53),
+    state('IPv6', 'TCP', 'fd00:10:96::a', 443),
+    state('IPv4', 'SCTP', '10.96.0.11', 9),
+    { ...state('IPv6', 'UDP', 'fd00:10:96::b', 53), affinitySeconds: 30 },
+  ];
+  const dumped: FlowStats[] = [];
+  ports.forEach((sp, i) => {
+    for (const e of compilePort(o, sp, 100 + i).own) if (e.kind === 'flow') dumped.push(flowStats(e));
+  });
+  dumped.push({ ...serviceFlow(compilePort(o, ports[0]!, 7)), cookie: 0xbeefn });
+  dumped.push(serviceFlow(compilePort(o, state('IPv4', 'TCP', '10.96.0.99', 80), 0)));
+  const body = encodeMessage({ type: 'multipart_reply', xid: 1, flags: 0, body: { kind: 'flow', flows: dumped } }).subarray(16);
+  const raw = new ServicePortIds();
+  const typed = new ServicePortIds();
+  t.equal(raw.recoverDumped(dumpedFlows([body]), o.tableBase + 1), ports.length, 'one id per service flow');
+  typed.recover(dumped, o.tableBase + 1);
+  ports.forEach((sp, i) => t.equal(raw.get(sp.key), 100 + i, sp.key));
+  t.equal(raw.acquire('new'), typed.acquire('new'), 'the same state as recovered from decoded flows');
+  t.equal(new ServicePortIds().recoverDumped(dumpedFlows([body]), 99), 0, 'only flows of the service table count');
+});
+
+t.test('keyOfServiceMatchBytes reads what keyOfServiceMatch reads, from the encoded match', async (t) => {
+  const bytes = (match: Match) => {
+    const w = new Writer(256);
+    writeMatch(w, match);
+    return w.buf.toString('latin1', 0, w.pos);
+  };
+  const cases: [Match, string][] = [
+    [[{ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1' }, { field: 'ip_proto', value: 6 }, { field: 'tcp_dst', value: 80 }], 'TCP'],
+    [[{ field: 'eth_type', value: 0x86dd }, { field: 'ipv6_dst', value: 'fd00::1' }, { field: 'ip_proto', value: 132 }, { field: 'sctp_dst', value: 9 }], 'SCTP'],
+    [[{ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1' }, { field: 'ip_proto', value: 17 }, { field: 'udp_dst', value: 53 }], 'UDP'],
+    [[{ field: 'reg0', value: 1 }, { field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1' }, { field: 'ip_proto', value: 6 }, { field: 'tcp_dst', value: 80 }], 'other fields around'],
+    [[{ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1', mask: '255.0.0.0' }, { field: 'ip_proto', value: 17 }, { field: 'udp_dst', value: 53 }], 'masked address'],
+    [[{ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1' }, { field: 'ip_proto', value: 1 }], 'not TCP/UDP/SCTP'],
+    [[{ field: 'eth_type', value: 0x806 }, { field: 'ip_proto', value: 6 }, { field: 'tcp_dst', value: 80 }], 'not IP'],
+    [[], 'empty'],
+  ];
+  for (const [match, name] of cases) t.equal(keyOfServiceMatchBytes(bytes(match)), keyOfServiceMatch(match), name);
+  const good = bytes(cases[0]![0]);
+  t.equal(keyOfServiceMatchBytes(`xy${good}`, 2), 'IPv4|TCP|10.0.0.1|80', 'from an offset');
+  t.equal(keyOfServiceMatchBytes(good.slice(0, 3)), undefined, 'shorter than its header');
+  t.equal(keyOfServiceMatchBytes(good.slice(0, 12)), undefined, 'shorter than its length');
+  const overrun = good.slice(0, 4) + good.slice(4, 7) + String.fromCharCode(200) + good.slice(8);
+  t.equal(keyOfServiceMatchBytes(overrun), undefined, 'a field running past the match');
 });
 
 t.test('keyOfServiceMatch', async (t) => {

@@ -5,7 +5,7 @@
  */
 import t, { type Test } from 'tap';
 import { EventEmitter } from 'eventemitter3';
-import type { FlowStats, GroupDesc, OfpMessage } from '../../protocol/index.js';
+import { encodeMessage, type FlowStats, type GroupDesc, type MultipartReplyBody, type OfpMessage } from '../../protocol/index.js';
 import { BundleError, type Switch } from '../../lib/controller/index.js';
 import { OpenFlowError } from '../../lib/session/errors.js';
 import type { Outgoing } from '../../lib/session/session.js';
@@ -53,6 +53,15 @@ class MemorySwitch extends EventEmitter {
 
   async dumpGroups(): Promise<GroupDesc[]> {
     return [...this.groups.values()].map((g) => ({ groupType: g.groupType, groupId: g.groupId, buckets: g.buckets }));
+  }
+
+  /** The dumps as the switch's reply bodies (what Switch.dumpFlowsRaw/dumpGroupsRaw give). */
+  async dumpFlowsRaw(filter: { cookie?: bigint; cookieMask?: bigint } = {}): Promise<Buffer[]> {
+    return [replyBody({ kind: 'flow', flows: await this.dumpFlows(filter) })];
+  }
+
+  async dumpGroupsRaw(): Promise<Buffer[]> {
+    return [replyBody({ kind: 'group_desc', groups: await this.dumpGroups() })];
   }
 
   async request(m: Outgoing): Promise<unknown> {
@@ -111,6 +120,10 @@ class MemorySwitch extends EventEmitter {
     const g = this.groups.get(id);
     return [...new Set(g?.buckets.map((b) => (b.actions[0] as { actions: { ipMin: string }[] }).actions[0]!.ipMin) ?? [])];
   }
+}
+
+function replyBody(body: MultipartReplyBody): Buffer {
+  return encodeMessage({ type: 'multipart_reply', xid: 1, flags: 0, body }).subarray(16);
 }
 
 async function settle(proxy: ServiceProxy): Promise<void> {

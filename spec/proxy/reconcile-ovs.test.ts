@@ -7,7 +7,7 @@ import t from 'tap';
 import { BundleError, Switch } from '../../lib/controller/index.js';
 import { OpenFlowError } from '../../lib/session/index.js';
 import { DesiredState } from '../../lib/proxy/desired.js';
-import { type FlowEntry, type GroupEntry } from '../../lib/proxy/entries.js';
+import { dumpedFlows, dumpedGroups, keyed, type FlowEntry, type GroupEntry } from '../../lib/proxy/entries.js';
 import { Reconciler } from '../../lib/proxy/reconcile.js';
 import { CookieKind, cookie } from '../../lib/proxy/cookies.js';
 import { createSandbox } from '../helpers/ovs-sandbox.js';
@@ -132,4 +132,46 @@ t.test('a sync planned batch by batch while it is sent', async (t) => {
 
   const idle = await rec.sync(sw, desired.takeDirty(), () => undefined);
   t.equal(idle.messages, 0, 'nothing to change: nothing sent');
+});
+
+t.test('the installed view read from raw dumps: compared as bytes, a one-byte difference found', async (t) => {
+  const sb = await createSandbox({ t });
+  const sw = await Switch.connect(sb.mgmt, { reconnect: false, echoIntervalMs: 0 });
+  t.teardown(() => sw.close());
+  const owned = (g: number) => g >= 0x7f000000;
+  const desired = new DesiredState();
+  desired.set('a', [group(0x7f000001, [1, 2]), flow(1, 0x7f000001), flow(2), flow(3)]);
+  await new Reconciler(desired, owned).sync(sw);
+  // What is not the reconciler's: a learned flow under the proxy's prefix and a group outside its range.
+  await sw.addFlow({ table: 4, priority: 5, cookie: cookie(P, CookieKind.Learned, 1 << 20), match: { reg1: 1 }, actions: [] });
+  await sw.addGroup({ groupId: 7, type: 'select', buckets: [{ actions: [{ type: 'output', port: 1, maxLen: 0 }] }] });
+
+  const read = async (d: DesiredState) => {
+    const rec = new Reconciler(d, owned);
+    rec.loadDumped(dumpedFlows(await sw.dumpFlowsRaw()), dumpedGroups(await sw.dumpGroupsRaw()));
+    return rec;
+  };
+  const same = new DesiredState();
+  same.set('a', [group(0x7f000001, [1, 2]), flow(1, 0x7f000001), flow(2), flow(3)]);
+  const unchanged = await read(same);
+  t.equal(unchanged.installedCount, 4, 'the learned flow and the foreign group are not ours');
+  t.same(unchanged.plan(same.takeDirty()), [], 'an unchanged state plans nothing');
+
+  const next = new DesiredState();
+  const port2 = flow(2);
+  const moved: FlowEntry = { ...port2, instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 2, maxLen: 0 }] }] };
+  const a = keyed(port2).body;
+  const b = keyed(moved).body;
+  t.equal([...a].filter((c, i) => c !== b[i]).length, 1, 'the two flows differ by one byte');
+  const recookied: FlowEntry = { ...flow(3), cookie: cookie(P, CookieKind.Service, 99) };
+  next.set('a', [group(0x7f000001, [1, 3]), flow(1, 0x7f000001), moved, recookied]);
+  const rec = await read(next);
+  const plan = rec.plan(next.takeDirty());
+  t.same(
+    plan.map((o) => `${o.kind} ${o.message.type}`),
+    ['modify group_mod', 'add flow_mod', 'modify flow_mod'],
+    'the group and flow that differ by a byte are modified; the flow whose cookie changed is replaced',
+  );
+  t.equal((await rec.sync(sw, plan.map((o) => o.key))).messages, 3);
+  t.same((await read(next)).plan(next.keys()), [], 'and read back equal');
 });
