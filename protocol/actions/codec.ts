@@ -181,25 +181,29 @@ export function readAction(r: Reader, structure: string): Action {
   if (len - 4 > r.remaining) {
     r.fail(`action length ${len} runs past the end of the list (${r.remaining + 4} bytes left)`, structure, start);
   }
-  const b = r.sub(len - 4, structure);
+  // The action is read in place, the reader's end narrowed to it (and put back once it is read).
+  const outerEnd = r.end;
+  r.end = start + len;
   let codec: Entry | undefined;
   if (type === OFPAT_EXPERIMENTER) {
-    const experimenter = b.u32(structure);
+    const experimenter = r.u32(structure);
     if (experimenter === NX_VENDOR_ID || experimenter === ONF_VENDOR_ID) {
       if (len < 16) r.fail(`experimenter action length ${len} is shorter than its 16-byte header`, structure, start);
-      const subtype = b.u16(structure);
+      const subtype = r.u16(structure);
       codec = experimenter === NX_VENDOR_ID ? niciraBySubtype[subtype] : onfByType.get(subtype);
     }
   } else {
     codec = standardByCode[type];
   }
   if (!codec) {
-    b.pos = start + 4;
-    return { type: 'unknown', actionType: type, data: b.bytes(len - 4, structure) };
+    r.pos = start + 4;
+    const data = r.bytes(len - 4, structure);
+    r.end = outerEnd;
+    return { type: 'unknown', actionType: type, data };
   }
   const s = codec.struct;
   if (len < codec.minLen || len > codec.maxLen) {
-    b.fail(
+    r.fail(
       codec.minLen === codec.maxLen
         ? `length ${len}, expected ${codec.minLen}`
         : `length ${len} is outside [${codec.minLen}, ${codec.maxLen}]`,
@@ -207,17 +211,22 @@ export function readAction(r: Reader, structure: string): Action {
       start,
     );
   }
-  const action = codec.decode(b, s);
-  const used = b.pos - start;
-  b.pad(b.remaining, codec.padStruct);
-  const expected = Math.max(codec.minLen, (used + 7) & ~7);
-  if (len !== expected) b.fail(`length ${len}, but its content takes ${expected}`, s, start);
+  const action = codec.decode(r, s);
+  const used = r.pos - start;
+  r.pad(r.end - r.pos, codec.padStruct);
+  const expected = used < codec.minLen ? codec.minLen : (used + 7) & ~7;
+  if (len !== expected) r.fail(`length ${len}, but its content takes ${expected}`, s, start);
+  r.end = outerEnd;
   return action;
 }
 
 /** Reads actions until the reader's end. */
 export function readActions(r: Reader, structure: string): Action[] {
-  const out: Action[] = [];
+  if (r.pos >= r.end) return [];
+  const first = readAction(r, structure);
+  // Most lists hold one action: a one-element array, not one grown by push.
+  if (r.pos >= r.end) return [first];
+  const out: Action[] = [first];
   while (r.remaining > 0) out.push(readAction(r, structure));
   return out;
 }

@@ -111,7 +111,15 @@ export function readInstruction(r: Reader, structure: string): Instruction {
   if (len - 4 > r.remaining) {
     r.fail(`instruction length ${len} runs past the end of the list (${r.remaining + 4} bytes left)`, structure, start);
   }
-  const b = r.sub(len - 4, structure);
+  // Read in place, the reader's end narrowed to the instruction, then put back.
+  const outerEnd = r.end;
+  r.end = start + len;
+  const ins = readInstructionBody(r, type, len, start, structure);
+  r.end = outerEnd;
+  return ins;
+}
+
+function readInstructionBody(b: Reader, type: number, len: number, start: number, structure: string): Instruction {
   switch (type) {
     case OFPIT_GOTO_TABLE: {
       fixedLength(b, type, len, 8, start);
@@ -145,13 +153,17 @@ export function readInstruction(r: Reader, structure: string): Instruction {
       return { type: 'experimenter', experimenter, data: b.bytes(b.remaining, 'ofp_instruction_experimenter') };
     }
     default:
-      return r.fail(`unknown instruction type ${type}`, structure, start);
+      return b.fail(`unknown instruction type ${type}`, structure, start);
   }
 }
 
 /** Reads instructions until the reader's end. */
 export function readInstructions(r: Reader, structure: string): Instruction[] {
-  const out: Instruction[] = [];
+  if (r.pos >= r.end) return [];
+  const first = readInstruction(r, structure);
+  // Most lists hold one instruction: a one-element array, not one grown by push.
+  if (r.pos >= r.end) return [first];
+  const out: Instruction[] = [first];
   while (r.remaining > 0) out.push(readInstruction(r, structure));
   return out;
 }

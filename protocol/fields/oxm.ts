@@ -11,7 +11,7 @@ import {
   type FieldLookup,
 } from './registry.js';
 import type { FieldValue, Match, OxmField } from './types.js';
-import { parseIpv4, valueAt, writeValue } from './values.js';
+import { parseIpv4, u32At, valueAt, writeValue } from './values.js';
 
 const OFPMT_OXM = 1;
 /** OpenFlow 1.0 ports from OFPP_MAX (0xff00) up are the top of the 32-bit space in OpenFlow 1.1+. */
@@ -189,7 +189,7 @@ function readOxmBefore(r: Reader, limit: number, structure: string): OxmField {
   let experimenter: number | undefined;
   if (header >>> 16 === OXM_CLASS_EXPERIMENTER) {
     if (len < 4) r.fail(`experimenter OXM length ${len} is shorter than its 4-byte experimenter id`, structure, start);
-    experimenter = buf.readUInt32BE(p);
+    experimenter = u32At(buf, p);
     p += 4;
   }
   const payload = end - p;

@@ -283,6 +283,11 @@ export function writeUint(w: Writer, v: FieldValue, bytes: number, path: string)
   w.pos += bytes;
 }
 
+/** The u32 at `buf[at]`, which must be in bounds (no call into Buffer's checked readers). */
+export function u32At(buf: Uint8Array, at: number): number {
+  return ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
+}
+
 /** The unsigned integer of `bytes` width at `buf[at]`: number up to 4 bytes, bigint beyond. */
 export function uintAt(buf: Buffer, at: number, bytes: number): number | bigint {
   switch (bytes) {
@@ -293,7 +298,7 @@ export function uintAt(buf: Buffer, at: number, bytes: number): number | bigint 
     case 3:
       return (buf[at]! << 16) | (buf[at + 1]! << 8) | buf[at + 2]!;
     case 4:
-      return buf.readUInt32BE(at);
+      return u32At(buf, at);
     case 8:
       return buf.readBigUInt64BE(at);
     case 16:
@@ -341,7 +346,7 @@ export function valueAt(buf: Buffer, at: number, kind: ValueKind, bytes: number)
     case 'uint':
       return uintAt(buf, at, bytes);
     case 'ipv4':
-      return formatIpv4(buf.readUInt32BE(at));
+      return formatIpv4(u32At(buf, at));
     case 'mac':
       return formatMac(buf, at);
     case 'ipv6':

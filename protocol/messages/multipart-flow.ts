@@ -68,15 +68,13 @@ function readFlowStats(r: Reader, s: string): FlowStats {
   // Match and instructions are read under the entry's name; theirs are built only on failure.
   let match: Match;
   let instructions: Instruction[];
+  let part = '.match';
   try {
     match = readMatch(r, s);
-  } catch (err) {
-    throw renameStructure(err, s, `${s}.match`);
-  }
-  try {
+    part = '.instructions';
     instructions = readInstructions(r, s);
   } catch (err) {
-    throw renameStructure(err, s, `${s}.instructions`);
+    throw renameStructure(err, s, s + part);
   }
   return {
     tableId,

@@ -54,18 +54,24 @@ export function emptyBody<K extends Kind>(kind: K): { encode: () => void; decode
  */
 export function readRecords<T>(r: Reader, s: string, min: number, lenAt: number, read: (rec: Reader, s: string) => T): T[] {
   const out: T[] = [];
-  for (let i = 0; r.remaining > 0; i++) {
-    try {
+  const outerEnd = r.end;
+  let i = 0;
+  try {
+    for (; r.pos < outerEnd; i++) {
       const start = r.pos;
-      r.need(lenAt + 2, s);
-      const len = r.buf.readUInt16BE(r.pos + lenAt);
+      if (outerEnd - start < lenAt + 2) r.need(lenAt + 2, s);
+      const b = r.buf;
+      const len = (b[start + lenAt]! << 8) | b[start + lenAt + 1]!;
       if (len < min) r.fail(`record length ${len} is shorter than ${min}`, s, start);
-      const rec = r.sub(len, s);
-      out.push(read(rec, s));
-      rec.done(s);
-    } catch (err) {
-      throw renameStructure(err, s, `${s}[${i}]`);
+      // Each record is read in place, the reader's end narrowed to it.
+      r.end = r.limit(len, s);
+      out.push(read(r, s));
+      r.done(s);
+      r.end = outerEnd;
     }
+  } catch (err) {
+    r.end = outerEnd;
+    throw renameStructure(err, s, `${s}[${i}]`);
   }
   return out;
 }

@@ -37,7 +37,11 @@ export function renameStructure(err: unknown, from: string, to: string): unknown
 export class Reader {
   readonly buf: Buffer;
   pos: number;
-  readonly end: number;
+  /**
+   * Nothing is read at or past it. Hot loops narrow it to one record, action or instruction, read it
+   * in place and put the outer end back (a `sub` reader each would cost an allocation).
+   */
+  end: number;
   /** Absolute offset of `buf[0]` in the outermost input, for error messages. */
   readonly base: number;
 
@@ -82,9 +86,10 @@ export class Reader {
 
   u32(structure: string): number {
     if (this.pos + 4 > this.end) this.need(4, structure);
-    const v = this.buf.readUInt32BE(this.pos);
-    this.pos += 4;
-    return v;
+    const b = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
   }
 
   u64(structure: string): bigint {
