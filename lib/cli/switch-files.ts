@@ -13,6 +13,7 @@
 import { createReadStream, openSync, type ReadStream } from 'node:fs';
 import type { FlowMod, GroupMod } from '../../protocol/index.js';
 import { OfpSyntaxError, type ParseWarning } from '../../protocol/text/errors.js';
+import { skipSpace, wordEnd } from '../../protocol/text/lexer.js';
 import { parseFlow, parseFlowLine, type FlowCommand } from '../../protocol/text/parse-flow.js';
 import { parseGroup, parseGroupLine, type GroupCommand } from '../../protocol/text/parse-group.js';
 import { CliError } from './errors.js';
@@ -64,6 +65,15 @@ export interface Line {
   number: number;
 }
 
+/** Only spaces, tabs and newlines (a line ovs-ofctl skips). */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a) return false;
+  }
+  return true;
+}
+
 /** The input's meaningful lines, in batches (one per chunk read). */
 export async function* lineBatches(input: Input): AsyncGenerator<Line[]> {
   input.stream.setEncoding('utf8');
@@ -73,7 +83,7 @@ export async function* lineBatches(input: Input): AsyncGenerator<Line[]> {
     number++;
     const hash = text.indexOf('#');
     const body = hash >= 0 ? text.slice(0, hash) : text;
-    if (!/^[ \t\n]*$/.test(body)) out.push({ text: body, number });
+    if (!isBlank(body)) out.push({ text: body, number });
   };
   try {
     for await (const chunk of input.stream as AsyncIterable<string>) {
@@ -110,8 +120,8 @@ type LineOptions = { ports?: ReadonlyMap<string, number>; warnings: ParseWarning
 
 /** A bundle line: its first word says flow or group (any prefix of it, as ovs-ofctl compares). */
 function parseBundleLine(text: string, opts: LineOptions): Mod {
-  const lead = /^[ \t\r\n]*/.exec(text)![0].length;
-  const len = /^[^, \t\r\n]*/.exec(text.slice(lead))![0].length;
+  const lead = skipSpace(text);
+  const len = wordEnd(text, lead) - lead;
   const word = text.slice(lead, lead + len);
   const rest = text.slice(lead + len);
   const at = lead + len;

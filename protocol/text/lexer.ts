@@ -39,6 +39,20 @@ function isSeparator(code: number): boolean {
   return code < 128 && (CLASS[code]! & SEPARATOR) !== 0;
 }
 
+/** The index after the run of separators other than `,` (white space) that starts at `from`. */
+export function skipSpace(s: string, from = 0): number {
+  let n = from;
+  for (let c = s.charCodeAt(n); c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a; c = s.charCodeAt(++n));
+  return n;
+}
+
+/** The index of the first separator (`,` or white space) at or after `from`, or the length. */
+export function wordEnd(s: string, from = 0): number {
+  let n = from;
+  while (n < s.length && !isSeparator(s.charCodeAt(n))) n++;
+  return n;
+}
+
 export function segment(text: string, at = 0): Segment {
   return { text, at };
 }

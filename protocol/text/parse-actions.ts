@@ -164,44 +164,42 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
   const arg: Segment = valueOf(kv);
   const v = kv.value;
   const key = kv.key.toLowerCase();
-  const push = (a: Ofpact) => void out.push(a);
-  const nested = (seg: Segment, s: ParseScope) => parseActionList(seg, s);
   switch (key) {
     case 'output':
     case 'output_reg':
-      return push(output(token, v, scope));
+      return void out.push(output(token, v, scope));
     case 'group':
-      return push(checked('group', token, { type: 'group', groupId: num(parseU32(v), token) }));
+      return void out.push(checked('group', token, { type: 'group', groupId: num(parseU32(v), token) }));
     case 'controller':
-      return push(parseController(arg, token));
+      return void out.push(parseController(arg, token));
     case 'enqueue':
-      return push(parseEnqueue(arg, token));
+      return void out.push(parseEnqueue(arg, token));
     case 'bundle':
-      return push(parseBundle(false, arg, token));
+      return void out.push(parseBundle(false, arg, token));
     case 'bundle_load':
-      return push(parseBundle(true, arg, token));
+      return void out.push(parseBundle(true, arg, token));
     case 'set_field':
-      return push(parseSetField(arg, token));
+      return void out.push(parseSetField(arg, token));
     case 'load':
-      return push(parseLoad(arg, token));
+      return void out.push(parseLoad(arg, token));
     case 'move':
-      return push(parseMove(arg, token));
+      return void out.push(parseMove(arg, token));
     case 'push':
     case 'pop':
-      return push(parseStack(key, arg, token));
+      return void out.push(parseStack(key, arg, token));
     case 'set_vlan_vid':
     case 'mod_vlan_vid':
-      return push(vlanVid(token, v, key === 'mod_vlan_vid'));
+      return void out.push(vlanVid(token, v, key === 'mod_vlan_vid'));
     case 'set_vlan_pcp':
     case 'mod_vlan_pcp':
-      return push(vlanPcp(token, v, key === 'mod_vlan_pcp'));
+      return void out.push(vlanPcp(token, v, key === 'mod_vlan_pcp'));
     case 'strip_vlan':
     case 'pop_vlan':
-      return push(popVlan(token, key));
+      return void out.push(popVlan(token, key));
     case 'push_vlan': {
       const eth = num(parseU16(v, 'ethertype'), token);
       if (eth !== 0x8100 && eth !== 0x88a8) throw failAt(token, `${v}: not a valid VLAN ethertype`);
-      return push(
+      return void out.push(
         simple('push_vlan', token, [{ type: 'push_vlan', ethertype: eth }], (cx) => {
           if (cx.flow.vlans[1] & 0x1000) throw cx.error(token, 'OFPBAC_BAD_TAG', 'no room for a third VLAN tag');
           cx.flow.vlans = [cx.flow.vlans[0] | 0x1000, cx.flow.vlans[0]];
@@ -213,13 +211,13 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
       const mac = parseMac(v);
       if (!mac) throw failAt(token, `invalid mac address ${v}`);
       const value = mac.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
-      return push(setWholeField(key, token, key === 'mod_dl_src' ? 'eth_src' : 'eth_dst', value));
+      return void out.push(setWholeField(key, token, key === 'mod_dl_src' ? 'eth_src' : 'eth_dst', value));
     }
     case 'mod_nw_src':
     case 'mod_nw_dst': {
       const ip = parseIpv4(v);
       if (ip < 0) throw failAt(token, `${v}: could not convert to IP address`);
-      return push(
+      return void out.push(
         setWholeField(key, token, key === 'mod_nw_src' ? 'ip_src' : 'ip_dst', BigInt(ip), (cx) => {
           if (cx.flow.etherType !== 0x0800) cx.soft(token, `${key} needs an ip match`);
         }),
@@ -228,48 +226,48 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
     case 'mod_nw_tos': {
       const tos = num(parseU8(v, 'TOS'), token);
       if (tos & ~0xfc) throw failAt(token, `${v}: not a valid TOS`);
-      return push(setWholeField(key, token, 'ip_dscp', BigInt(tos >> 2), (cx) => checkSetIp(cx, token, key)));
+      return void out.push(setWholeField(key, token, 'ip_dscp', BigInt(tos >> 2), (cx) => checkSetIp(cx, token, key)));
     }
     case 'mod_nw_ecn': {
       const ecn = num(parseU8(v, 'ECN'), token);
       if (ecn & ~3) throw failAt(token, `${v}: not a valid ECN`);
-      return push(setWholeField(key, token, 'ip_ecn', BigInt(ecn), (cx) => checkSetIp(cx, token, key)));
+      return void out.push(setWholeField(key, token, 'ip_ecn', BigInt(ecn), (cx) => checkSetIp(cx, token, key)));
     }
     case 'mod_nw_ttl':
     case 'set_nw_ttl': {
       const ttl = num(parseU8(v, 'TTL'), token);
-      return push(simple('mod_nw_ttl', token, [{ type: 'set_nw_ttl', ttl }], (cx) => checkSetIp(cx, token, key)));
+      return void out.push(simple('mod_nw_ttl', token, [{ type: 'set_nw_ttl', ttl }], (cx) => checkSetIp(cx, token, key)));
     }
     case 'mod_tp_src':
     case 'mod_tp_dst':
-      return push(tpPort(token, v, key === 'mod_tp_src' ? 'src' : 'dst'));
+      return void out.push(tpPort(token, v, key === 'mod_tp_src' ? 'src' : 'dst'));
     case 'dec_ttl':
-      return push(parseDecTtl(arg, token));
+      return void out.push(parseDecTtl(arg, token));
     case 'set_mpls_label': {
       if (!v) throw failAt(token, 'set_mpls_label: expected label.');
       const label = num(parseU32(v), token);
       if (label & ~0xfffff) throw failAt(token, `${v}: not a valid MPLS label`);
-      return push(setWholeField(key, token, 'mpls_label', BigInt(label), (cx) => checkSetMpls(cx, token, key)));
+      return void out.push(setWholeField(key, token, 'mpls_label', BigInt(label), (cx) => checkSetMpls(cx, token, key)));
     }
     case 'set_mpls_tc': {
       if (!v) throw failAt(token, 'set_mpls_tc: expected tc.');
       const tc = num(parseU8(v, 'MPLS TC'), token);
       if (tc & ~7) throw failAt(token, `${v}: not a valid MPLS TC`);
-      return push(setWholeField(key, token, 'mpls_tc', BigInt(tc), (cx) => checkSetMpls(cx, token, key)));
+      return void out.push(setWholeField(key, token, 'mpls_tc', BigInt(tc), (cx) => checkSetMpls(cx, token, key)));
     }
     case 'set_mpls_ttl': {
       if (!v) throw failAt(token, 'set_mpls_ttl: expected ttl.');
       const ttl = num(parseU8(v, 'MPLS TTL'), token);
-      return push(simple(key, token, [{ type: 'set_mpls_ttl', ttl }], (cx) => checkSetMpls(cx, token, key)));
+      return void out.push(simple(key, token, [{ type: 'set_mpls_ttl', ttl }], (cx) => checkSetMpls(cx, token, key)));
     }
     case 'dec_mpls_ttl':
-      return push(simple(key, token, [{ type: 'dec_mpls_ttl' }], (cx) => checkSetMpls(cx, token, key)));
+      return void out.push(simple(key, token, [{ type: 'dec_mpls_ttl' }], (cx) => checkSetMpls(cx, token, key)));
     case 'push_mpls': {
       const eth = num(parseU16(v, 'push_mpls'), token);
       if (eth !== 0x8847 && eth !== 0x8848) {
         throw failAt(token, `${v}: not an MPLS ethertype (0x8847 or 0x8848); ovs-ofctl sends it but the switch refuses it`);
       }
-      return push(
+      return void out.push(
         simple(key, token, [{ type: 'push_mpls', ethertype: eth }], (cx) => {
           if (cx.flow.packetType !== 0) cx.soft(token, 'push_mpls needs an Ethernet packet');
           cx.flow.dlType = eth;
@@ -279,7 +277,7 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
     }
     case 'pop_mpls': {
       const eth = num(parseU16(v, 'pop_mpls'), token);
-      return push(
+      return void out.push(
         simple(key, token, [{ type: 'pop_mpls', ethertype: eth }], (cx) => {
           if (cx.flow.packetType !== 0 || !cx.flow.isMpls()) cx.soft(token, 'pop_mpls needs an mpls match');
           cx.flow.dlType = eth;
@@ -287,7 +285,7 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
       );
     }
     case 'dec_nsh_ttl':
-      return push(
+      return void out.push(
         simple(key, token, [{ type: 'dec_nsh_ttl' }], (cx) => {
           if (cx.flow.packetType !== 0x1894f && cx.flow.dlType !== 0x894f) cx.soft(token, 'dec_nsh_ttl needs an nsh match');
         }),
@@ -295,54 +293,54 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
     case 'delete_field': {
       const f = ovsField(v) ?? (parseSubfield(v) as { field?: ReturnType<typeof ovsField> }).field;
       if (!f) throw failAt(token, `unknown field \`${v}'`);
-      return push(
+      return void out.push(
         simple(key, token, [{ type: 'delete_field', field: f.def.name }], (cx) => {
           if (!f.variable) throw cx.error(token, 'OFPBAC_BAD_ARGUMENT', 'delete_field only deletes tun_metadata fields');
         }),
       );
     }
     case 'encap':
-      return push(parseEncap(arg, token));
+      return void out.push(parseEncap(arg, token));
     case 'decap':
-      return push(parseDecap(arg, token));
+      return void out.push(parseDecap(arg, token));
     case 'set_tunnel':
     case 'set_tunnel64': {
       const id = num(parseU64(v), token);
-      return push(setWholeField(key, token, 'tun_id', id));
+      return void out.push(setWholeField(key, token, 'tun_id', id));
     }
     case 'set_queue':
-      return push(simple(key, token, [{ type: 'set_queue', queueId: num(parseU32(v), token) }]));
+      return void out.push(simple(key, token, [{ type: 'set_queue', queueId: num(parseU32(v), token) }]));
     case 'pop_queue':
-      return push(simple(key, token, [{ type: 'pop_queue' }]));
+      return void out.push(simple(key, token, [{ type: 'pop_queue' }]));
     case 'fin_timeout':
-      return push(parseFinTimeout(arg, token));
+      return void out.push(parseFinTimeout(arg, token));
     case 'resubmit':
-      return push(parseResubmit(arg, token));
+      return void out.push(parseResubmit(arg, token));
     case 'learn':
-      return push(parseLearn(arg, token));
+      return void out.push(parseLearn(arg, token));
     case 'conjunction':
-      return push(parseConjunction(arg, token));
+      return void out.push(parseConjunction(arg, token));
     case 'multipath':
-      return push(parseMultipath(arg, token));
+      return void out.push(parseMultipath(arg, token));
     case 'note':
-      return push(parseNote(arg, token));
+      return void out.push(parseNote(arg, token));
     case 'exit':
-      return push(simple(key, token, [{ type: 'exit' }]));
+      return void out.push(simple(key, token, [{ type: 'exit' }]));
     case 'sample':
-      return push(parseSample(arg, token));
+      return void out.push(parseSample(arg, token));
     case 'unroll_xlate':
       throw failAt(token, "UNROLL is an internal action that shouldn't be used via OpenFlow");
     case 'ct':
-      return push(parseCt(arg, token, scope, nested));
+      return void out.push(parseCt(arg, token, scope, parseActionList));
     case 'ct_clear':
-      return push(simple(key, token, [{ type: 'ct_clear' }]));
+      return void out.push(simple(key, token, [{ type: 'ct_clear' }]));
     case 'nat':
-      return push(parseNat(arg, token));
+      return void out.push(parseNat(arg, token));
     case 'output_trunc':
       throw failAt(token, `unknown action ${v} (write output(port=P,max_len=N))`);
     case 'clone': {
-      const inner = nested(arg, { ...scope, allowInstructions: false, outer: 'clone', depth: scope.depth + 1 });
-      return push({
+      const inner = parseActionList(arg, { ...scope, allowInstructions: false, outer: 'clone', depth: scope.depth + 1 });
+      return void out.push({
         name: 'clone',
         token,
         slot: InstructionSlot.Apply,
@@ -351,25 +349,25 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
       });
     }
     case 'check_pkt_larger':
-      return push(parseCheckPktLarger(arg, token));
+      return void out.push(parseCheckPktLarger(arg, token));
     case 'debug_recirc':
-      return push(simple(key, token, [{ type: 'debug_recirc' }]));
+      return void out.push(simple(key, token, [{ type: 'debug_recirc' }]));
     case 'debug_slow':
-      return push(simple(key, token, [{ type: 'debug_slow' }]));
+      return void out.push(simple(key, token, [{ type: 'debug_slow' }]));
     case 'meter': {
       const meterId = num(parseU32(v), token);
       if (!scope.allowInstructions) scope.notOf13 ??= { token, why: 'meter is an action only in OpenFlow 1.5; in OpenFlow 1.3 it is an instruction of a flow' };
-      return push(
+      return void out.push(
         instruction('meter', token, InstructionSlot.Meter, () => ({ type: 'meter', meterId }), (cx) => {
           if (meterId === 0 || meterId > 0xffff0000) throw cx.error(token, 'OFPMMFC_INVALID_METER', `meter ${meterId}`);
         }),
       );
     }
     case 'clear_actions':
-      return push(instruction(key, token, InstructionSlot.Clear, () => ({ type: 'clear_actions' })));
+      return void out.push(instruction(key, token, InstructionSlot.Clear, () => ({ type: 'clear_actions' })));
     case 'write_actions': {
-      const inner = nested(arg, { ...scope, allowInstructions: false, outer: 'write_actions', depth: scope.depth + 1 });
-      return push({
+      const inner = parseActionList(arg, { ...scope, allowInstructions: false, outer: 'write_actions', depth: scope.depth + 1 });
+      return void out.push({
         name: 'write_actions',
         token,
         slot: InstructionSlot.Write,
@@ -388,12 +386,12 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
       let mask = 0xffffffffffffffffn;
       if (slash >= 0) mask = num(parseU64(v.slice(slash + 1)), token);
       const metadata = num(parseU64(slash >= 0 ? v.slice(0, slash) : v), token);
-      return push(instruction(key, token, InstructionSlot.WriteMetadata, () => ({ type: 'write_metadata', metadata, metadataMask: mask })));
+      return void out.push(instruction(key, token, InstructionSlot.WriteMetadata, () => ({ type: 'write_metadata', metadata, metadataMask: mask })));
     }
     case 'goto_table': {
       const t = tableFromString(v);
       if (t === null) throw failAt(token, `unknown table "${v}"`);
-      return push(
+      return void out.push(
         instruction(key, token, InstructionSlot.GotoTable, () => ({ type: 'goto_table', tableId: t }), (cx) => {
           if (cx.tableId !== 255 && t <= cx.tableId) {
             throw cx.error(token, 'OFPBIC_BAD_TABLE_ID', `goto_table:${t} from table ${cx.tableId} (it must go to a later table)`);
@@ -407,7 +405,7 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
       throw failAt(token, 'apply_actions is the default instruction');
   }
   const port = portFromString(kv.key, scope.ports);
-  if (port !== null) return push(outputPort(token, port));
+  if (port !== null) return void out.push(outputPort(token, port));
   throw failAt(token, `unknown action ${kv.key}`);
 }
 

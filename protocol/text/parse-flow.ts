@@ -7,7 +7,7 @@ import type { FlowMod } from '../message.js';
 import { OfpSyntaxError, type ParseWarning } from './errors.js';
 import { FlowView, checkActions, lowerActions, lowerInstructions, parseActionList } from './parse-actions.js';
 import type { ParseScope } from './parse-action-types.js';
-import { KeyValueReader, segment, type KeyValue, type Segment } from './lexer.js';
+import { KeyValueReader, segment, skipSpace, wordEnd, type KeyValue, type Segment } from './lexer.js';
 import { MatchBuilder } from './parse-match.js';
 import { matchField } from './parse-fields.js';
 import { parseSmall, parseU64 } from './parse-numbers.js';
@@ -256,9 +256,9 @@ export function parseInstructions(text: string, options: { ports?: ReadonlyMap<s
 
 /** One line of an add-flows file: an optional command word, then the flow. */
 export function parseFlowLine(line: string, at: number, opts: ParseFlowOptions, defaultCommand: FlowCommand = 'add'): FlowMod {
-  const lead = /^[ \t\r\n]*/.exec(line)![0].length;
+  const lead = skipSpace(line);
   const rest = line.slice(lead);
-  const len = /^[^, \t\r\n]*/.exec(rest)![0].length;
+  const len = wordEnd(rest);
   const word = rest.slice(0, len);
   let command: FlowCommand = defaultCommand;
   let skip = 0;

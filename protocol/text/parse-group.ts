@@ -9,7 +9,7 @@ import type { Bucket, GroupMod } from '../message.js';
 import { OfpSyntaxError, type ParseWarning } from './errors.js';
 import { lowerActions, parseActionItems } from './parse-actions.js';
 import type { ParseScope } from './parse-action-types.js';
-import { KeyValueReader, segment, valueOf, type KeyValue, type Segment } from './lexer.js';
+import { KeyValueReader, segment, skipSpace, valueOf, wordEnd, type KeyValue, type Segment } from './lexer.js';
 import { toBig, ones } from '../fields/convert.js';
 import { fieldBytes, type FieldDef } from '../fields/registry.js';
 import { parseFieldValue, type ParsedField } from '../fields/text.js';
@@ -214,9 +214,9 @@ function parseBucket(seg: Segment, whole: () => Located, groupType: number, opts
 
 /** One line of an add-groups file: an optional command word, then the group. */
 export function parseGroupLine(line: string, at: number, opts: ParseGroupOptions): GroupMod {
-  const lead = /^[ \t\r\n]*/.exec(line)![0].length;
+  const lead = skipSpace(line);
   const rest = line.slice(lead);
-  const len = /^[^, \t\r\n]*/.exec(rest)![0].length;
+  const len = wordEnd(rest);
   const word = rest.slice(0, len);
   let command: GroupCommand = opts.command ?? 'add';
   let skip = 0;

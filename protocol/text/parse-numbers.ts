@@ -30,8 +30,27 @@ export function parseCInteger(s: string, base: 0 | 10 = 0): bigint | null {
   return neg ? -v : v;
 }
 
+/**
+ * The value of a plain decimal of 1 to 9 digits without a leading zero (or `0`), the common case
+ * every reading below tries first; -1 for anything else (octal, hex, signs, spaces: left to
+ * parseCInteger).
+ */
+function plainDecimal(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 9 || (n > 1 && s.charCodeAt(0) === 0x30)) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 /** str_to_u8/str_to_u16: a signed int in range; `error` is ovs-ofctl's message. */
 export function parseSmall(s: string, max: number, name: string): number | string {
+  const fast = plainDecimal(s);
+  if (fast >= 0) return fast > max ? `invalid ${name} "${s}"` : fast;
   const v = parseCInteger(s);
   if (v === null || v < 0n || v > BigInt(max)) return `invalid ${name} "${s}"`;
   return Number(v);
@@ -51,6 +70,8 @@ export function parseU16(s: string, name: string): number | string {
  */
 export function parseU32(s: string): number | string {
   if (!s) return 'missing required numeric argument';
+  const fast = plainDecimal(s);
+  if (fast >= 0) return fast;
   const v = parseCInteger(s);
   if (v === null) return `invalid numeric format ${s}`;
   if (v > U64 || v < -U64) return `invalid numeric format ${s}`;
@@ -73,6 +94,8 @@ export function parseU64(s: string): bigint | string {
 
 /** str_to_uint(s, 10): a non-negative decimal that fits 32 bits, or null. */
 export function parseDecimalU32(s: string): number | null {
+  const fast = plainDecimal(s);
+  if (fast >= 0) return fast;
   const v = parseCInteger(s, 10);
   if (v === null || v < 0n || v > 0xffffffffn) return null;
   return Number(v);
