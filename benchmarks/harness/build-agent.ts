@@ -8,7 +8,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import ts from 'typescript';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -49,16 +49,17 @@ export function buildAgent(): string {
 }
 
 /**
- * The `ofwire` command as users get it (`dist/bin`, one bundled module graph, see
- * scripts/bundle-cli.mjs), built from the compiled sources above; returns its entry point.
+ * The `ofwire` command as users get it (`dist/bin`, bundled by scripts/bundle-cli.mjs), built from the compiled sources above; returns its entry point.
  */
 export function buildCli(): string {
   buildAgent();
   const outdir = join(AGENT_BUILD_DIR, 'bin');
   const entry = join(outdir, 'main.js');
-  const source = join(AGENT_BUILD_DIR, 'lib', 'cli', 'main.js');
-  if (mtime(entry) >= newestUnder(join(AGENT_BUILD_DIR, 'lib')) && mtime(entry) >= newestUnder(join(AGENT_BUILD_DIR, 'protocol'))) return entry;
-  buildSync({ entryPoints: [source], bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', outdir, packages: 'external', logLevel: 'warning' });
+  const script = join(REPO, 'scripts', 'bundle-cli.mjs');
+  const newest = Math.max(newestUnder(join(AGENT_BUILD_DIR, 'lib')), newestUnder(join(AGENT_BUILD_DIR, 'protocol')), mtime(script));
+  if (mtime(entry) >= newest) return entry;
+  const bundled = spawnSync(process.execPath, [script, '--from', AGENT_BUILD_DIR, '--out', outdir], { cwd: REPO, encoding: 'utf8' });
+  if (bundled.status !== 0 || !statSync(entry, { throwIfNoEntry: false })) throw new Error(`scripts/bundle-cli.mjs failed: ${bundled.stderr}`);
   return entry;
 }
 
