@@ -214,3 +214,41 @@ t.test('the parsed messages encode', async (tt) => {
     '040e007000000001000000000000000000000000000000000b000000000000c8ffffffffffffffffffffffff000000000001002980000a020800800018040a60000a800014010680001c0200500001d30800000021000000210000000000000000040010000000000016000800000005',
   );
 });
+
+t.test('numbers, addresses and first words read on the fast paths mean what the general readers do', async (tt) => {
+  // Plain decimals, octal, hex and signs.
+  tt.equal(parseFlow('priority=65535,actions=drop').priority, 65535);
+  tt.match(syntaxError(() => parseFlow('priority=65536,actions=drop')).message, /invalid priority "65536"/);
+  tt.equal(parseFlow('priority=0100,actions=drop').priority, 64);
+  tt.equal(parseFlow('priority=0x10,actions=drop').priority, 16);
+  tt.equal(parseFlow('priority=0,actions=drop').priority, 0);
+  tt.equal(parseFlow('priority=+7,actions=drop').priority, 7);
+  tt.match(syntaxError(() => parseFlow('priority=1234567890,actions=drop')).message, /invalid priority/);
+  tt.equal(parseFlow('table=254,actions=drop').tableId, 254);
+  tt.equal(parseFlow('table=010,actions=drop').tableId, 10);
+  tt.match(syntaxError(() => parseFlow('table=256,actions=drop')).message, /unknown table "256"/);
+  tt.same(parseActions('group:4294967040'), [{ type: 'group', groupId: 4294967040 }]);
+  tt.same(parseActions('group:012'), [{ type: 'group', groupId: 10 }]);
+  tt.same(parseActions('group:-1'), [{ type: 'group', groupId: 0xffffffff }]);
+  tt.match(syntaxError(() => parseActions('group:4294967296')).message, /does not fit in 32 bits/);
+  // IPv4 nat ranges: leading zeros dropped, a part over 255 refused, anything else not IPv4.
+  const nat = (range: string) => (parseActions(`ct(commit,nat(dst=${range}))`)[0] as { actions: unknown[] }).actions[0];
+  tt.same(nat('010.0.0.001:80'), { type: 'nat', flags: 2, ipMin: '10.0.0.1', portMin: 80 });
+  tt.same(nat('0.0.0.0-10.0.0.5'), { type: 'nat', flags: 2, ipMax: '10.0.0.5' });
+  tt.match(syntaxError(() => nat('10.0.0.256')).message, /10\.0\.0\.256 is not an IPv4 address/);
+  tt.match(syntaxError(() => nat('10.0.0')).message, /garbage/);
+  tt.match(syntaxError(() => nat('10.0.0.')).message, /garbage/);
+  tt.match(syntaxError(() => nat('10.0.0.9-10.0.0.1')).message, /invalid nat range/);
+  // The first word of a line, after leading white space, up to a comma or white space.
+  const files = parseFlowsFile(' \tdelete_s\ttable=3\nmod,ip,actions=drop\n \t \n');
+  tt.same(files.map((f) => [f.command, f.tableId]), [[4, 3], [1, 0]]);
+  tt.same(parseGroupsFile('\tdel group_id=3').map((g) => [g.command, g.groupId]), [[2, 3]]);
+});
+
+t.test('what the encoder refuses is still a syntax error quoting the action', async (tt) => {
+  // ct with an immediate zone and a nat is lowered without a trial encode; with nested writes it is checked.
+  const big = Array.from({ length: 3000 }, () => 'set_field:1->ct_mark').join(',');
+  const e = syntaxError(() => parseActions(`ct(commit,exec(${big}))`));
+  tt.match(e.message, /^ovs-ofctl syntax: "ct\(commit,exec\(/);
+  tt.match(e.message, /bytes/);
+});
