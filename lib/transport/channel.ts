@@ -171,7 +171,9 @@ export class Channel extends EventEmitter<ChannelEvents> {
     }
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => {
+    // Written once the current job is done (everything queued in it goes out in one write),
+    // without waiting for another turn of the event loop.
+    queueMicrotask(() => {
       this.flushScheduled = false;
       this.flush();
     });
