@@ -29,6 +29,9 @@ import {
   type ServiceSet,
 } from './services.js';
 import type { AgentRequest, AgentEvent } from './agent-protocol.js';
+import { countPhases, phaseSeconds, phasesSince, type PhaseSeconds } from './phases.js';
+
+countPhases();
 
 let set: ServiceSet | undefined;
 let target = '';
@@ -109,7 +112,7 @@ async function withGc<T>(fn: () => Promise<T>): Promise<{ result: T; gcSeconds: 
 }
 
 /** Starts a new proxy on the current switch; resolves with the time to convergence and messages sent. */
-async function startProxy(): Promise<{ seconds: number; messages: number; syncs: number; syncSeconds: number; gcSeconds: number }> {
+async function startProxy(): Promise<{ seconds: number; messages: number; syncs: number; syncSeconds: number; gcSeconds: number; phases: PhaseSeconds }> {
   let messages = 0;
   let syncs = 0;
   let syncSeconds = 0;
@@ -122,6 +125,7 @@ async function startProxy(): Promise<{ seconds: number; messages: number; syncs:
   proxy = new ServiceProxy(sw!, source!, { nodeName: NODE_NAME });
   attachProxy(proxy);
   const p = proxy;
+  const before = phaseSeconds();
   const { result: seconds, gcSeconds } = await withGc(() =>
     profiled('proxy-start', async () => {
       const t0 = performance.now();
@@ -130,8 +134,9 @@ async function startProxy(): Promise<{ seconds: number; messages: number; syncs:
       return (performance.now() - t0) / 1000;
     }),
   );
+  const phases = phasesSince(before);
   syncedListeners.delete(count);
-  return { seconds, messages, syncs, syncSeconds, gcSeconds };
+  return { seconds, messages, syncs, syncSeconds, gcSeconds, phases };
 }
 
 async function stopProxy(): Promise<void> {
@@ -320,8 +325,10 @@ async function handle(req: AgentRequest): Promise<unknown> {
       return startProxy();
     }
     case 'churn': {
+      const before = phaseSeconds();
+      const t0 = performance.now();
       const { result, gcSeconds } = await withGc(() => profiled('churn', () => churn(req.count, req.stream)));
-      return { ...result, gcSeconds };
+      return { ...result, seconds: (performance.now() - t0) / 1000, gcSeconds, phases: phasesSince(before) };
     }
     case 'sustained':
       return sustained(req.rate, req.seconds, req.stream);

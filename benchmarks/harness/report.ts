@@ -209,6 +209,14 @@ export function markdown(input: ReportInput): string {
     parts.push('## Restart — agent restarted, services unchanged (time to converge; nothing may be re-sent)', '');
     parts.push(timeTable(restart, { readded: true }), '');
   }
+  const split = splitTable(results);
+  if (split) {
+    parts.push("## Where ofwire's time goes — the agent's counted steps, the rest, and garbage collection", '', split, '');
+    parts.push(
+      'Steps (benchmarks/harness/phases.ts, each counted once): model = the source\'s objects into the service model and its service ports; compile = a service\'s ports into desired entries; diff = comparing them with the installed state; encode = messages into the outgoing buffer; write = bytes handed to the socket; waiting = the rest of the run (the switch, the event loop, reading the dump). GC overlaps the steps it interrupts. Medians of the runs; churn per change.',
+      '',
+    );
+  }
   const recovery = byWorkload(results, ['recovery']);
   if (recovery.length) {
     parts.push('## Recovery — ovs-vswitchd killed and restarted empty (time from its start to full state)', '');
@@ -233,6 +241,30 @@ export function markdown(input: ReportInput): string {
   }
   parts.push('## Notes', '', ...notes.map((n) => `- ${n}`), '');
   return parts.join('\n');
+}
+
+const SPLIT_WORKLOADS: [string, string][] = [
+  ['cold-sync', 'cold sync'],
+  ['restart', 'restart, nothing changed'],
+  ['churn', 'endpoint change (per change)'],
+];
+
+/** Rows of the ofwire results that carry a time split (extra.split), or undefined when none do. */
+function splitTable(results: readonly Result[]): string | undefined {
+  const rows = SPLIT_WORKLOADS.flatMap(([w, name]) =>
+    results.filter((r) => r.workload === w && r.contender === 'ofwire' && r.extra?.split).map((r) => ({ name, r, s: r.extra!.split as Record<string, number> })),
+  );
+  if (!rows.length) return undefined;
+  const cols = ['model', 'compile', 'diff', 'encode', 'write', 'wait', 'gc'];
+  const lines = [
+    '| workload | services | total | model | compile | diff | encode | write | waiting | GC |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const { name, r, s } of rows) {
+    const cell = (k: string) => `${seconds(s[`${k}_s`])} (${Math.round((100 * (s[`${k}_s`] ?? 0)) / (s.total_s || 1))}%)`;
+    lines.push(`| ${name} | ${size(r.services)} | ${seconds(s.total_s)} | ${cols.map(cell).join(' | ')} |`);
+  }
+  return lines.join('\n');
 }
 
 export function goalsTable(goals: Goal[]): string {
