@@ -60,22 +60,25 @@ export class DesiredState {
       const current = this.ownerOfKey.get(k.key);
       if (current !== undefined && current !== 'shared') throw new Error(`${describe(k)} is already installed for ${current}`);
     }
-    // Own entries.
-    const before = new Set(this.own.get(owner) ?? []);
+    // Own entries. An entry already present passed the check above, so it is this owner's.
+    const previous = this.own.get(owner);
+    const before = previous?.length ? new Set(previous) : undefined;
     const after: string[] = [];
     for (const k of ownKeyed) {
       after.push(k.key);
-      before.delete(k.key);
+      before?.delete(k.key);
       const prev = this.entries.get(k.key);
-      if (!prev || prev.body !== k.body) this.dirty.add(k.key);
+      if (prev === undefined) {
+        this.dirty.add(k.key);
+        this.ownerOfKey.set(k.key, owner);
+      } else if (prev.body !== k.body) this.dirty.add(k.key);
       this.entries.set(k.key, k);
-      this.ownerOfKey.set(k.key, owner);
     }
-    for (const key of before) this.drop(key);
+    if (before) for (const key of before) this.drop(key);
     if (after.length) this.own.set(owner, after);
     else this.own.delete(owner);
     // Shared entries: reference the new ones before releasing the old ones.
-    const oldShared = this.sharedOf.get(owner) ?? [];
+    const oldShared = this.sharedOf.get(owner) ?? NONE;
     const newShared: string[] = [];
     for (const k of sharedKeyed) {
       newShared.push(k.key);
@@ -122,6 +125,8 @@ export class DesiredState {
     return d;
   }
 }
+
+const NONE: readonly string[] = [];
 
 function dedupe(list: readonly Keyed[]): readonly Keyed[] {
   if (list.length < 2) return list;
