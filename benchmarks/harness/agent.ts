@@ -29,7 +29,7 @@ import {
   type ServiceSet,
 } from './services.js';
 import type { AgentRequest, AgentEvent } from './agent-protocol.js';
-import { countPhases, phaseSeconds, phasesSince, type PhaseSeconds } from './phases.js';
+import { countPhases, phaseSeconds, phasesSince, setCounting, type PhaseSeconds } from './phases.js';
 
 countPhases();
 
@@ -325,10 +325,15 @@ async function handle(req: AgentRequest): Promise<unknown> {
       return startProxy();
     }
     case 'churn': {
-      const before = phaseSeconds();
-      const t0 = performance.now();
-      const { result, gcSeconds } = await withGc(() => profiled('churn', () => churn(req.count, req.stream)));
-      return { ...result, seconds: (performance.now() - t0) / 1000, gcSeconds, phases: phasesSince(before) };
+      setCounting(req.split === true);
+      try {
+        const before = phaseSeconds();
+        const t0 = performance.now();
+        const { result, gcSeconds } = await withGc(() => profiled('churn', () => churn(req.count, req.stream)));
+        return { ...result, seconds: (performance.now() - t0) / 1000, gcSeconds, phases: phasesSince(before) };
+      } finally {
+        setCounting(true);
+      }
     }
     case 'sustained':
       return sustained(req.rate, req.seconds, req.stream);

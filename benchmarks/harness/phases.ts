@@ -24,12 +24,15 @@ const ms: PhaseSeconds = { model: 0, compile: 0, diff: 0, encode: 0, write: 0 };
 /** Time spent in counted calls so far (what an outer counted call subtracts). */
 let counted = 0;
 let installed = false;
+/** Off: the wrappers only call through (for timings that must not carry the counting's cost). */
+let on = true;
 
 function count(proto: object, method: string, phase: keyof PhaseSeconds): void {
   const target = proto as Record<string, (...args: unknown[]) => unknown>;
   const original = target[method];
   if (typeof original !== 'function') throw new Error(`phases: ${method} is not a method to count`);
   target[method] = function (this: unknown, ...args: unknown[]) {
+    if (!on) return original.apply(this, args);
     const t0 = performance.now();
     const inner = counted;
     try {
@@ -40,6 +43,11 @@ function count(proto: object, method: string, phase: keyof PhaseSeconds): void {
       counted = inner + spent;
     }
   };
+}
+
+/** Turns counting on or off (it is on once installed). */
+export function setCounting(enabled: boolean): void {
+  on = enabled;
 }
 
 /** Starts counting (once per process). */
