@@ -181,6 +181,33 @@ function readOxmBefore(r: Reader, limit: number, structure: string): OxmField {
   const buf = r.buf;
   if (limit - start < 4) r.fail(`needs 4 bytes, only ${limit - start} left`, structure);
   const header = ((buf[start]! << 24) | (buf[start + 1]! << 16) | (buf[start + 2]! << 8) | buf[start + 3]!) >>> 0;
+  if (header >>> 16 !== OXM_CLASS_EXPERIMENTER) {
+    // The common case first: a known field whose whole header (mask bit and length included) is
+    // the one its table row precomputes, read in place. Anything else is checked the general way.
+    const found = fieldByHeader(header);
+    if (found !== undefined && found.enc.port16 === undefined) {
+      const def = found.def;
+      const bytes = found.enc.bytes;
+      if (header === found.plainHeader && def.variable === undefined) {
+        const end = start + 4 + bytes;
+        if (end <= limit) {
+          r.pos = end;
+          const out: OxmField = { field: def.name, value: valueAt(buf, start + 4, def.kind, bytes) };
+          if (found.enc !== def.encodings[0]) out.header = found.enc.header;
+          return out;
+        }
+      } else if (header === found.maskedHeader && def.maskable && def.variable === undefined) {
+        const end = start + 4 + 2 * bytes;
+        if (end <= limit) {
+          r.pos = end;
+          const value = valueAt(buf, start + 4, def.kind, bytes);
+          const out: OxmField = { field: def.name, value, mask: valueAt(buf, start + 4 + bytes, def.kind, bytes) };
+          if (found.enc !== def.encodings[0]) out.header = found.enc.header;
+          return out;
+        }
+      }
+    }
+  }
   const hasMask = (header & 0x100) !== 0;
   const len = header & 0xff;
   let p = start + 4;

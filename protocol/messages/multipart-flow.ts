@@ -2,6 +2,7 @@
 import { readInstructions, writeInstructions } from '../actions/instructions.js';
 import type { Instruction } from '../actions/types.js';
 import { readMatch, writeMatch } from '../fields/oxm.js';
+import { u32At } from '../fields/values.js';
 import type { Match } from '../fields/types.js';
 import { renameStructure, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
@@ -31,6 +32,9 @@ function readFlowRequest(r: Reader, s: string): FlowStatsRequest {
   return { tableId, outPort, outGroup, cookie, cookieMask, match: readMatch(r, `${s}.match`) };
 }
 
+/** ofp_flow_stats up to its match. */
+const FLOW_STATS_FIXED = 48;
+
 function writeFlowStats(w: Writer, f: FlowStats, path: string): void {
   const start = w.pos;
   w.u16(0);
@@ -52,15 +56,19 @@ function writeFlowStats(w: Writer, f: FlowStats, path: string): void {
 }
 
 function readFlowStats(r: Reader, s: string): FlowStats {
-  r.skip(2, s);
-  const tableId = r.u8(s);
-  r.pad(1, s);
-  const durationSec = r.u32(s);
-  const durationNsec = r.u32(s);
-  const priority = r.u16(s);
-  const idleTimeout = r.u16(s);
-  const hardTimeout = r.u16(s);
-  const flags = r.u16(s);
+  // The 48 fixed bytes (readRecords has bounded the record to at least 56), read in place.
+  r.need(FLOW_STATS_FIXED, s);
+  const b = r.buf;
+  const p = r.pos;
+  const tableId = b[p + 2]!;
+  if (b[p + 3] !== 0) r.fail('non-zero padding', s, p + 3);
+  const durationSec = u32At(b, p + 4);
+  const durationNsec = u32At(b, p + 8);
+  const priority = (b[p + 12]! << 8) | b[p + 13]!;
+  const idleTimeout = (b[p + 14]! << 8) | b[p + 15]!;
+  const hardTimeout = (b[p + 16]! << 8) | b[p + 17]!;
+  const flags = (b[p + 18]! << 8) | b[p + 19]!;
+  r.pos = p + 20;
   r.pad(4, s);
   const cookie = r.u64(s);
   const packetCount = r.u64(s);
