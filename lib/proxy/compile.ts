@@ -3,18 +3,21 @@
  * implement it out. No I/O; the reconciler decides what actually goes to the switch.
  *
  * Tables (B = tableBase, N = nextTable):
- *   B+0  conntrack: un-SNAT hairpin replies (hairpin zone), then ct(nat) in the DNAT zone → B+1
+ *   B+0  conntrack: un-SNAT hairpin replies (hairpin zone) and replies to SNATed external
+ *        connections (SNAT zone), then ct(nat) in the DNAT zone → B+1; load-balancer source ranges
  *   B+1  one flow per service port for new connections: group, multipath, reject or drop; else → B+5
  *   B+2  per-endpoint slot flows of multipath service ports; affinity hits → B+3
  *   B+3  DNAT from registers, for affinity hits (one flow per endpoint of an affinity service)
  *   B+4  learned ClientIP affinity flows
- *   B+5  hairpin SNAT (source = destination = a pod) → N
+ *   B+5  SNAT of external connections (externalTrafficPolicy Cluster) to the node address, in the
+ *        SNAT zone; hairpin SNAT (source = destination = a pod) → N
  */
 import type { Action, Bucket, Instruction, Match, OxmField } from '../../protocol/index.js';
 import { parseIpv4, parseIpv6 } from '../../protocol/fields/values.js';
 import type { ServicePortState } from './model.js';
 import { CookieKind, cookie, learnedCookie } from './cookies.js';
 import type { Entry, FlowEntry, GroupEntry } from './entries.js';
+import { parseCidr } from './cidr.js';
 import { tablesOf, type ProxyOptions } from './options.js';
 import { groupWeights } from './weights.js';
 
@@ -23,6 +26,8 @@ const ETH_IPV6 = 0x86dd;
 const PROTO_NUMBER = { TCP: 6, UDP: 17, SCTP: 132 } as const;
 const L4_DST = { TCP: 'tcp_dst', UDP: 'udp_dst', SCTP: 'sctp_dst' } as const;
 const CT_NEW = 0x01;
+const CT_RPL = 0x08;
+const CT_INV = 0x10;
 const CT_TRK = 0x20;
 const OFPP_CONTROLLER = 0xfffffffd;
 const OFPP_IN_PORT_16 = 0xfff8;
@@ -37,7 +42,20 @@ const NX_MP_ALG_MODULO_N = 0;
 const AFFINITY_HIT_BIT = 16;
 
 /** Priorities inside the proxy's tables. */
-export const PRIORITY = { hairpinReply: 110, track: 100, service: 100, affinityHit: 200, slot: 100, dnat: 100, hairpin: 100, miss: 0 } as const;
+export const PRIORITY = {
+  hairpinReply: 110,
+  track: 100,
+  sourceAllowed: 105,
+  sourceDenied: 104,
+  service: 100,
+  podsService: 110,
+  affinityHit: 200,
+  slot: 100,
+  dnat: 100,
+  snat: 150,
+  hairpin: 100,
+  miss: 0,
+} as const;
 
 /** Everything one service port needs: entries it owns, and entries it shares with others. */
 export interface CompiledPort {
@@ -73,6 +91,19 @@ function ethType(family: ServicePortState['family']): number {
 
 function dnatZone(o: ProxyOptions, family: ServicePortState['family']): number {
   return family === 'IPv4' ? o.ctZone : o.ctZone6;
+}
+
+function snatZone(o: ProxyOptions, family: ServicePortState['family']): number {
+  return family === 'IPv4' ? o.snatZone : o.snatZone6;
+}
+
+/** A source-address match (network and mask) for a CIDR, or for a bare address. */
+function sourceField(family: ServicePortState['family'], cidr: string): OxmField {
+  const c = parseCidr(cidr);
+  if (!c || c.family !== family) throw new Error(`${cidr} is not an ${family} CIDR`);
+  const f: OxmField = { field: ipField(family, 'src'), value: c.network };
+  if (c.mask !== undefined) f.mask = c.mask;
+  return f;
 }
 
 /** ct(commit,table=B+5,zone=Z,nat(dst=IP[:PORT])). SCTP gets no port: OVS's userspace conntrack cannot translate SCTP ports. */
@@ -118,10 +149,11 @@ export function baseEntries(o: ProxyOptions): FlowEntry[] {
   ];
 }
 
-/** The B+1 match of a service port: new tracked connections to its cluster IP and port. */
-export function serviceMatch(sp: Pick<ServicePortState, 'family' | 'protocol' | 'vip' | 'port'>): Match {
+/** The B+1 match of a service port: new tracked connections to its cluster IP and port (from `from`, a CIDR). */
+export function serviceMatch(sp: Pick<ServicePortState, 'family' | 'protocol' | 'vip' | 'port'>, from?: string): Match {
   return [
     { field: 'eth_type', value: ethType(sp.family) },
+    ...(from === undefined ? [] : [sourceField(sp.family, from)]),
     { field: ipField(sp.family, 'dst'), value: sp.vip },
     { field: 'ip_proto', value: PROTO_NUMBER[sp.protocol] },
     { field: L4_DST[sp.protocol], value: sp.port },
@@ -247,20 +279,24 @@ export function hairpinEntry(o: ProxyOptions, ip: string): FlowEntry {
 export function compilePort(o: ProxyOptions, sp: ServicePortState, id: number): CompiledPort {
   const t = tablesOf(o);
   const r = o.registers;
-  const serviceFlow = (instructions: Instruction[]): FlowEntry => ({
-    kind: 'flow',
-    table: t.service,
-    priority: PRIORITY.service,
-    match: serviceMatch(sp),
-    instructions,
-    cookie: cookie(o.cookiePrefix, CookieKind.Service, id),
-  });
+  const serviceFlows = (instructions: Instruction[]): FlowEntry[] =>
+    (sp.fromCidrs ?? [undefined]).map((from) => ({
+      kind: 'flow',
+      table: t.service,
+      priority: from === undefined ? PRIORITY.service : PRIORITY.podsService,
+      match: serviceMatch(sp, from),
+      instructions,
+      cookie: cookie(o.cookiePrefix, CookieKind.Service, id),
+    }));
+  const ranges = sourceRangeEntries(o, sp, id);
   if (sp.mode === 'reject') {
-    return { own: [serviceFlow(toController(o))], shared: [], shape: 'reject' };
+    return { own: [...serviceFlows(toController(o)), ...ranges], shared: [], shape: 'reject' };
   }
-  if (sp.mode === 'drop') return { own: [serviceFlow([])], shared: [], shape: 'drop' };
+  if (sp.mode === 'drop') return { own: [...serviceFlows([]), ...ranges], shared: [], shape: 'drop' };
 
   const shared: FlowEntry[] = [];
+  if (sp.snat !== undefined) shared.push(unsnatEntry(o, sp.snat));
+  const external = [...ranges, ...(sp.snat === undefined ? [] : [snatEntry(o, sp, id, sp.snat)])];
   for (const ep of sp.endpoints) {
     if (o.nodeName === undefined || ep.local) shared.push(hairpinEntry(o, ep.ip));
   }
@@ -272,7 +308,7 @@ export function compilePort(o: ProxyOptions, sp: ServicePortState, id: number): 
     if (w.extra) buckets.push(bucket(w.extra, sp.endpoints[0]!));
     const groupId = groupIdOf(o, id);
     const group: GroupEntry = { kind: 'group', groupId, groupType: OFPGT_SELECT, buckets };
-    return { own: [group, serviceFlow(toGroup(groupId))], shared, shape: 'group' };
+    return { own: [group, ...serviceFlows(toGroup(groupId)), ...external], shared, shape: 'group' };
   }
 
   const affinity = sp.affinitySeconds > 0;
@@ -287,7 +323,7 @@ export function compilePort(o: ProxyOptions, sp: ServicePortState, id: number): 
     arg: 0,
     dst: { field: `reg${r.slot}`, ofs: 0, nBits: 32 },
   });
-  const own: Entry[] = [serviceFlow([...apply(actions), goto(t.slot)])];
+  const own: Entry[] = [...serviceFlows([...apply(actions), goto(t.slot)]), ...external];
   sp.endpoints.forEach((ep, slot) => {
     const slotActions: Action[] = [];
     if (affinity) slotActions.push(learnAction(o, sp, id, ep.ip, ep.port));
@@ -307,4 +343,72 @@ export function compilePort(o: ProxyOptions, sp: ServicePortState, id: number): 
     if (affinity) shared.push(dnatFromRegisters(o, sp, ep.ip, ep.port));
   });
   return { own, shared, shape: 'slots' };
+}
+
+/**
+ * The B+0 flow that un-SNATs replies to external connections SNATed to `address` (SNAT zone),
+ * before the DNAT zone restores the frontend's address. Shared by every frontend SNATing to it.
+ */
+export function unsnatEntry(o: ProxyOptions, address: string): FlowEntry {
+  const family = address.includes(':') ? 'IPv6' : 'IPv4';
+  const t = tablesOf(o);
+  return {
+    kind: 'flow',
+    table: t.conntrack,
+    priority: PRIORITY.hairpinReply,
+    match: [{ field: 'eth_type', value: ethType(family) }, { field: ipField(family, 'dst'), value: address }, { field: 'ct_state', value: 0, mask: CT_TRK }],
+    instructions: apply([{ type: 'ct', flags: 0, zone: snatZone(o, family), recircTable: t.conntrack, alg: 0, actions: [{ type: 'nat', flags: 0 }] }]),
+    cookie: cookie(o.cookiePrefix, CookieKind.Base),
+  };
+}
+
+/**
+ * The B+5 flow that SNATs an external frontend's connections (original direction, as the DNAT
+ * zone's entry names them) to the node address `address`, in the SNAT zone, then → N.
+ */
+export function snatEntry(o: ProxyOptions, sp: ServicePortState, id: number, address: string): FlowEntry {
+  const v6 = sp.family === 'IPv6';
+  return {
+    kind: 'flow',
+    table: tablesOf(o).hairpin,
+    priority: PRIORITY.snat,
+    match: [
+      { field: 'eth_type', value: ethType(sp.family) },
+      // OVS takes the ct_* tuple fields only with a valid entry: +trk-inv says so.
+      { field: 'ct_state', value: CT_TRK, mask: CT_TRK | CT_INV | CT_RPL },
+      { field: 'ct_nw_proto', value: PROTO_NUMBER[sp.protocol] },
+      { field: v6 ? 'ct_ipv6_dst' : 'ct_nw_dst', value: sp.vip },
+      { field: 'ct_tp_dst', value: sp.port },
+    ],
+    instructions: apply([
+      { type: 'ct', flags: NX_CT_F_COMMIT, zone: snatZone(o, sp.family), recircTable: o.nextTable, alg: 0, actions: [{ type: 'nat', flags: NX_NAT_F_SRC, ipMin: address }] },
+    ]),
+    cookie: cookie(o.cookiePrefix, CookieKind.External, id),
+  };
+}
+
+/**
+ * loadBalancerSourceRanges of a load-balancer frontend, in B+0: packets to its address and port
+ * from each range continue as the track flow sends them; the rest are dropped. None without ranges.
+ */
+export function sourceRangeEntries(o: ProxyOptions, sp: ServicePortState, id: number): FlowEntry[] {
+  if (sp.sourceRanges === undefined || sp.fromCidrs !== undefined) return [];
+  const t = tablesOf(o);
+  const c = cookie(o.cookiePrefix, CookieKind.External, id);
+  const to: Match = [
+    { field: ipField(sp.family, 'dst'), value: sp.vip },
+    { field: 'ip_proto', value: PROTO_NUMBER[sp.protocol] },
+    { field: L4_DST[sp.protocol], value: sp.port },
+  ];
+  const track = apply([{ type: 'ct', flags: 0, zone: dnatZone(o, sp.family), recircTable: t.service, alg: 0, actions: [{ type: 'nat', flags: 0 }] }]);
+  const out: FlowEntry[] = sp.sourceRanges.map((range) => ({
+    kind: 'flow',
+    table: t.conntrack,
+    priority: PRIORITY.sourceAllowed,
+    match: [{ field: 'eth_type', value: ethType(sp.family) }, sourceField(sp.family, range), ...to],
+    instructions: track,
+    cookie: c,
+  }));
+  out.push({ kind: 'flow', table: t.conntrack, priority: PRIORITY.sourceDenied, match: [{ field: 'eth_type', value: ethType(sp.family) }, ...to], instructions: [], cookie: c });
+  return out;
 }

@@ -15,6 +15,8 @@ export const CookieKind = {
   Learned: 4,
   /** Hairpin SNAT flows, table B+5. */
   Hairpin: 5,
+  /** SNAT of an external frontend's connections (table B+5) and its source ranges (table B+0); id = service-port id. */
+  External: 6,
 } as const;
 export type CookieKind = (typeof CookieKind)[keyof typeof CookieKind];
 

@@ -5,6 +5,7 @@
  */
 import { isProxyableService, objectKey, sliceServiceKey } from '../sources/model.js';
 import type { EndpointSlice, IPFamily, Protocol, Service, SourceChange } from '../sources/types.js';
+import { categorizeEndpoints } from './topology.js';
 
 /** Longest learn timeout OpenFlow can carry (16 bits); longer affinity timeouts are capped. */
 export const MAX_AFFINITY_SECONDS = 65535;
@@ -24,8 +25,17 @@ export type PortMode =
   /** internalTrafficPolicy Local and no local endpoint: drop, as kube-proxy does. */
   | 'drop';
 
+/**
+ * Where a service port is reached: its cluster IP, a node address with the node port, an external
+ * IP or a load-balancer ingress IP (the last three are its external frontends).
+ */
+export type Frontend = 'clusterIP' | 'nodePort' | 'externalIP' | 'loadBalancer';
+
 export interface ServicePortState {
-  /** `IPv4|TCP|10.96.0.10|80`: what the switch's flows identify a service port by. */
+  /**
+   * `IPv4|TCP|10.96.0.10|80`: what the switch's flows identify a service port by; with `|pods`
+   * for the pods' way into an external frontend of an externalTrafficPolicy Local service.
+   */
   key: string;
   service: string;
   portName: string;
@@ -38,16 +48,50 @@ export interface ServicePortState {
   endpoints: EndpointTarget[];
   /** ClientIP affinity timeout in seconds (capped at 65535), 0 without affinity. */
   affinitySeconds: number;
+  /** Absent = clusterIP. */
+  frontend?: Frontend;
+  /** externalTrafficPolicy Cluster: new connections leave with this source address (a node address). */
+  snat?: string;
+  /** Only connections from these CIDRs (the cluster's pods) take this service port. */
+  fromCidrs?: string[];
+  /** loadBalancerSourceRanges of a load-balancer IP: clients outside them are dropped. */
+  sourceRanges?: string[];
 }
 
-export interface ModelOptions {
+/** The key of the pods' way into an external frontend (see `ServicePortState.fromCidrs`). */
+export function podsPortKey(key: string): string {
+  return `${key}|pods`;
+}
+
+/** What the proxy knows of its node: addresses and zone (from flags or the Node object). */
+export interface NodeInfo {
+  /** The node's primary address per family: source of SNATed external connections. */
+  nodeIPs?: string[];
+  /** Addresses that accept NodePort connections (`--nodeport-addresses`). */
+  nodePortAddresses?: string[];
+  /** `topology.kubernetes.io/zone` of this node. */
+  zone?: string;
+}
+
+/** What a health-check server answers for a service (externalTrafficPolicy Local load balancers). */
+export interface HealthCheck {
+  port: number;
+  namespace: string;
+  name: string;
+  /** Ready endpoints on this node (distinct addresses). */
+  localEndpoints: number;
+}
+
+export interface ModelOptions extends NodeInfo {
   nodeName?: string;
   proxyName?: string;
+  /** The cluster's pod CIDRs: pods reaching an external frontend of a Local service use every endpoint. */
+  clusterCidrs?: string[];
   /** Called once per service whose settings cannot be honoured exactly (the reason in one line). */
   warn?: (service: string, message: string) => void;
 }
 
-function familyOf(ip: string): IPFamily {
+export function familyOf(ip: string): IPFamily {
   return ip.includes(':') ? 'IPv6' : 'IPv4';
 }
 
@@ -63,6 +107,28 @@ export class ServiceModel {
   private readonly warned = new Set<string>();
 
   constructor(private readonly opts: ModelOptions = {}) {}
+
+  /** Changes what the model knows of the node; every service must be recomputed after it. */
+  setNode(node: NodeInfo): void {
+    for (const k of ['nodeIPs', 'nodePortAddresses', 'zone'] as const) {
+      if (node[k] === undefined) delete this.opts[k];
+      else (this.opts as Record<string, unknown>)[k] = node[k];
+    }
+  }
+
+  /** The health check a Service needs (LoadBalancer, externalTrafficPolicy Local), or undefined. */
+  healthCheckOf(serviceKey: string): HealthCheck | undefined {
+    const svc = this.services.get(serviceKey);
+    if (!svc?.healthCheckNodePort || svc.externalTrafficPolicy !== 'Local' || svc.type !== 'LoadBalancer') return undefined;
+    if (!isProxyableService(svc, this.opts.proxyName === undefined ? {} : { proxyName: this.opts.proxyName })) return undefined;
+    const local = new Set<string>();
+    for (const k of this.slicesOf.get(serviceKey) ?? []) {
+      for (const e of this.slices.get(k)!.endpoints) {
+        if (e.ready && this.opts.nodeName !== undefined && e.nodeName === this.opts.nodeName) local.add(e.addresses[0]!);
+      }
+    }
+    return { port: svc.healthCheckNodePort, namespace: svc.namespace, name: svc.name, localEndpoints: local.size };
+  }
 
   /** Replaces everything; returns every service key known before or after. */
   reset(services: Iterable<Service>, slices: Iterable<EndpointSlice>): Set<string> {
@@ -129,45 +195,100 @@ export class ServiceModel {
         this.warnOnce(serviceKey, 'affinity', `sessionAffinity timeout ${svc.affinityTimeoutSeconds}s capped at ${MAX_AFFINITY_SECONDS}s (OpenFlow learn timeouts are 16-bit)`);
       }
     }
-    let local = svc.internalTrafficPolicy === 'Local';
-    if (local && this.opts.nodeName === undefined) {
+    let internalLocal = svc.internalTrafficPolicy === 'Local';
+    if (internalLocal && this.opts.nodeName === undefined) {
       this.warnOnce(serviceKey, 'local', 'internalTrafficPolicy Local needs the node name; serving it as Cluster');
-      local = false;
+      internalLocal = false;
     }
+    let externalLocal = svc.externalTrafficPolicy === 'Local';
+    const external = this.externalAddresses(svc);
+    if (externalLocal && external.length && this.opts.nodeName === undefined) {
+      this.warnOnce(serviceKey, 'external-local', 'externalTrafficPolicy Local needs the node name; serving it as Cluster');
+      externalLocal = false;
+    }
+    const push = (sp: Service['ports'][number], family: IPFamily, vip: string, port: number, state: Partial<ServicePortState>, endpoints: EndpointTarget[], mode: PortMode) => {
+      out.push({
+        key: portKey(family, sp.protocol, vip, port),
+        service: serviceKey,
+        portName: sp.name,
+        family,
+        protocol: sp.protocol,
+        vip,
+        port,
+        mode,
+        endpoints: mode === 'serve' ? endpoints : [],
+        affinitySeconds,
+        ...state,
+      });
+    };
     for (const vip of svc.clusterIPs) {
       if (!vip || vip === 'None') continue;
       const family = familyOf(vip);
       for (const sp of svc.ports) {
         const all = this.endpointsFor(sliceList, family, sp.name, sp.protocol);
-        const usable = pickUsable(all);
-        let endpoints = usable.map((e) => ({ ip: e.ip, port: e.port, local: e.local }));
-        let mode: PortMode = endpoints.length ? 'serve' : 'reject';
-        if (local && endpoints.length) {
-          const mine = pickUsable(all.filter((e) => e.local));
-          endpoints = mine.map((e) => ({ ip: e.ip, port: e.port, local: true }));
-          if (!endpoints.length) mode = 'drop';
-        }
-        if (sp.protocol === 'SCTP' && endpoints.some((e) => e.port !== sp.port)) {
+        const c = categorizeEndpoints(all, {
+          ...topologyOf(svc),
+          usesCluster: !internalLocal || (external.length > 0 && !externalLocal),
+          usesLocal: internalLocal || (external.length > 0 && externalLocal),
+        }, this.opts.zone);
+        const cluster = c.cluster.map(target);
+        const local = c.local.map(target);
+        if (internalLocal) push(sp, family, vip, sp.port, {}, local, !c.hasAny ? 'reject' : local.length ? 'serve' : 'drop');
+        else push(sp, family, vip, sp.port, {}, cluster, cluster.length ? 'serve' : 'reject');
+        if (sp.protocol === 'SCTP' && [...cluster, ...local].some((e) => e.port !== sp.port)) {
           this.warnOnce(
             serviceKey,
             `sctp-${sp.port}`,
             `SCTP port ${sp.port}: Open vSwitch's userspace conntrack cannot translate SCTP ports; traffic reaches the endpoints on port ${sp.port}`,
           );
         }
-        out.push({
-          key: portKey(family, sp.protocol, vip, sp.port),
-          service: serviceKey,
-          portName: sp.name,
-          family,
-          protocol: sp.protocol,
-          vip,
-          port: sp.port,
-          mode,
-          endpoints: mode === 'serve' ? endpoints : [],
-          affinitySeconds,
-        });
+        for (const ext of external) {
+          if (familyOf(ext.ip) !== family) continue;
+          const port = ext.frontend === 'nodePort' ? sp.nodePort : sp.port;
+          if (port === undefined) continue;
+          const state: Partial<ServicePortState> = { frontend: ext.frontend };
+          if (ext.frontend === 'loadBalancer' && svc.loadBalancerSourceRanges?.length) {
+            const ranges = svc.loadBalancerSourceRanges.filter((r) => familyOf(r) === family);
+            // Ranges of the other family only: no client of this family is allowed.
+            state.sourceRanges = ranges.length ? ranges : [];
+          }
+          if (externalLocal) {
+            push(sp, family, ext.ip, port, state, local, !c.hasAny ? 'reject' : local.length ? 'serve' : 'drop');
+            const pods = (this.opts.clusterCidrs ?? []).filter((r) => familyOf(r) === family);
+            if (pods.length) {
+              push(sp, family, ext.ip, port, { ...state, fromCidrs: pods }, cluster, cluster.length ? 'serve' : 'reject');
+              const last = out[out.length - 1]!;
+              last.key = podsPortKey(last.key);
+            }
+            continue;
+          }
+          const snat = ext.frontend === 'nodePort' ? ext.ip : this.primaryIP(family);
+          if (snat === undefined) {
+            this.warnOnce(serviceKey, `snat-${family}`, `no ${family} node address to SNAT external connections to (--node-ip); its external ${family} addresses are not served`);
+            continue;
+          }
+          push(sp, family, ext.ip, port, { ...state, snat }, cluster, cluster.length ? 'serve' : 'reject');
+        }
       }
     }
+    return out;
+  }
+
+  /** The node's address of a family that SNATed external connections leave with. */
+  private primaryIP(family: IPFamily): string | undefined {
+    return (this.opts.nodeIPs ?? []).find((ip) => familyOf(ip) === family) ?? (this.opts.nodePortAddresses ?? []).find((ip) => familyOf(ip) === family);
+  }
+
+  /** The external frontends' addresses of a Service: node addresses (node ports), external and load-balancer IPs. */
+  private externalAddresses(svc: Service): { frontend: Frontend; ip: string }[] {
+    const out: { frontend: Frontend; ip: string }[] = [];
+    if ((svc.type === 'NodePort' || svc.type === 'LoadBalancer') && svc.ports.some((p) => p.nodePort !== undefined)) {
+      const addresses = this.opts.nodePortAddresses ?? [];
+      if (!addresses.length) this.warnOnce('', 'no-node-address', 'no node address (--node-ip, --nodeport-addresses or the Node object): node ports are not served');
+      for (const ip of addresses) out.push({ frontend: 'nodePort', ip });
+    }
+    for (const ip of svc.externalIPs ?? []) out.push({ frontend: 'externalIP', ip });
+    if (svc.type === 'LoadBalancer') for (const ip of svc.loadBalancerIPs ?? []) out.push({ frontend: 'loadBalancer', ip });
     return out;
   }
 
@@ -189,6 +310,7 @@ export class ServiceModel {
           terminating: e.terminating,
           local: this.opts.nodeName !== undefined && e.nodeName === this.opts.nodeName,
         };
+        if (e.zoneHints) c.zoneHints = e.zoneHints;
         const prev = seen.get(key);
         // The same address in two slices (during a move): the more usable entry wins.
         if (!prev || rank(c) > rank(prev)) seen.set(key, c);
@@ -212,17 +334,22 @@ interface Candidate {
   serving: boolean;
   terminating: boolean;
   local: boolean;
+  zoneHints?: string[];
+}
+
+function target(c: Candidate): EndpointTarget {
+  return { ip: c.ip, port: c.port, local: c.local };
+}
+
+function topologyOf(svc: Service): { trafficDistribution?: string; topologyMode?: string } {
+  const t: { trafficDistribution?: string; topologyMode?: string } = {};
+  if (svc.trafficDistribution !== undefined) t.trafficDistribution = svc.trafficDistribution;
+  if (svc.topologyMode !== undefined) t.topologyMode = svc.topologyMode;
+  return t;
 }
 
 function rank(c: Candidate): number {
   return c.ready ? 2 : c.serving && c.terminating ? 1 : 0;
-}
-
-/** Ready endpoints; when there are none, the serving-but-terminating ones (kube-proxy's rule). */
-function pickUsable(all: Candidate[]): Candidate[] {
-  const ready = all.filter((e) => e.ready);
-  if (ready.length) return ready;
-  return all.filter((e) => e.serving && e.terminating);
 }
 
 function compareEndpoints(a: { ip: string; port: number }, b: { ip: string; port: number }): number {

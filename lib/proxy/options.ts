@@ -1,5 +1,6 @@
 /** The proxy's configuration: its tables, zones, registers, cookies and group ids. */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIP, isIPv4, isIPv6 } from 'node:net';
+import { parseCidr } from './cidr.js';
 
 export interface ProxyRegisters {
   /** Service-port id (32 bits). */
@@ -27,12 +28,24 @@ export interface ProxyOptions {
   hairpinZone: number;
   /** Conntrack zone for IPv6 hairpin SNAT. Default 65523. */
   hairpinZone6: number;
+  /** Conntrack zone for the IPv4 SNAT of external connections (externalTrafficPolicy Cluster). Default 65524. */
+  snatZone: number;
+  /** Conntrack zone for the IPv6 SNAT of external connections. Default 65525. */
+  snatZone6: number;
   /** Source address of hairpinned IPv4 connections. Default 169.254.0.253. */
   hairpinIp: string;
   /** Source address of hairpinned IPv6 connections. Default fd00:ffff::253. */
   hairpinIp6: string;
   /** This node's name: needed for internalTrafficPolicy Local; limits hairpin flows to local pods. */
   nodeName?: string;
+  /** The node's primary address per family (`--node-ip`): source of SNATed external connections. */
+  nodeIPs?: string[];
+  /** Addresses that accept NodePort connections (resolved `--nodeport-addresses`). */
+  nodePortAddresses?: string[];
+  /** The cluster's pod CIDRs: pods reaching an external address of an externalTrafficPolicy Local service use every endpoint. */
+  clusterCidrs?: string[];
+  /** This node's zone, for topology-aware routing. */
+  zone?: string;
   /** Serve only services labelled service.kubernetes.io/service-proxy-name=<proxyName> (kube-proxy rule). */
   proxyName?: string;
   /** High 16 bits of every cookie the proxy writes. Default 0x0f77. */
@@ -57,6 +70,8 @@ export const DEFAULT_OPTIONS: ProxyOptions = {
   ctZone6: 65521,
   hairpinZone: 65522,
   hairpinZone6: 65523,
+  snatZone: 65524,
+  snatZone6: 65525,
   hairpinIp: '169.254.0.253',
   hairpinIp6: 'fd00:ffff::253',
   cookiePrefix: 0x0f77,
@@ -88,9 +103,16 @@ export function resolveOptions(partial: Partial<ProxyOptions> = {}): ProxyOption
   if (o.nextTable <= o.tableBase + 5) {
     throw new ProxyConfigError(`nextTable: ${o.nextTable} must be above the proxy's tables ${o.tableBase}..${o.tableBase + 5}`);
   }
-  for (const k of ['ctZone', 'ctZone6', 'hairpinZone', 'hairpinZone6'] as const) int(k, o[k], 0, 65535);
-  if (new Set([o.ctZone, o.ctZone6, o.hairpinZone, o.hairpinZone6]).size !== 4) {
-    throw new ProxyConfigError('ctZone, ctZone6, hairpinZone and hairpinZone6 must all differ');
+  const zones = ['ctZone', 'ctZone6', 'hairpinZone', 'hairpinZone6', 'snatZone', 'snatZone6'] as const;
+  for (const k of zones) int(k, o[k], 0, 65535);
+  if (new Set(zones.map((k) => o[k])).size !== zones.length) {
+    throw new ProxyConfigError(`${zones.join(', ')} must all differ`);
+  }
+  for (const k of ['nodeIPs', 'nodePortAddresses'] as const) {
+    for (const ip of o[k] ?? []) if (!isIP(ip)) throw new ProxyConfigError(`${k}: "${ip}" is not an IP address`);
+  }
+  for (const cidr of o.clusterCidrs ?? []) {
+    if (!parseCidr(cidr)) throw new ProxyConfigError(`clusterCidrs: "${cidr}" is not a CIDR (e.g. 10.244.0.0/16)`);
   }
   if (!isIPv4(o.hairpinIp)) throw new ProxyConfigError(`hairpinIp: "${o.hairpinIp}" is not an IPv4 address`);
   if (!isIPv6(o.hairpinIp6)) throw new ProxyConfigError(`hairpinIp6: "${o.hairpinIp6}" is not an IPv6 address`);

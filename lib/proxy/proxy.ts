@@ -14,7 +14,7 @@ import { DesiredState } from './desired.js';
 import { dumpedFlows, dumpedGroups, type DumpedFlow } from './entries.js';
 import { ServicePortIds, keyOfServiceFlow } from './ids.js';
 import { ProxyMetrics } from './metrics.js';
-import { ServiceModel, type ServicePortState } from './model.js';
+import { ServiceModel, type HealthCheck, type NodeInfo, type ServicePortState } from './model.js';
 import { resolveOptions, tablesOf, type ProxyOptions } from './options.js';
 import { Reconciler } from './reconcile.js';
 import { rejectFrame } from './reject.js';
@@ -54,6 +54,8 @@ export interface ProxyEvents {
   serviceError: [service: string, error: Error];
   /** A service's settings cannot be honoured exactly (e.g. affinity timeout capped). */
   warning: [service: string, message: string];
+  /** The health check a service needs changed (undefined: none any more); see HealthCheckServer. */
+  healthCheck: [service: string, check: HealthCheck | undefined];
   error: [error: Error];
 }
 
@@ -76,6 +78,8 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private readonly portOwner = new Map<string, string>();
   /** service-port key → other Services claiming it, recomputed when the owner lets go */
   private readonly waitingFor = new Map<string, Set<string>>();
+  /** service key → the health check last reported for it */
+  private readonly healthChecks = new Map<string, HealthCheck>();
   /**
    * Services still to compile after reading the switch or the source's full state: compiled in
    * batches while the sync that carries them is sent (see Reconciler.sync).
@@ -129,8 +133,9 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         this.emit('warning', service, message);
       },
     };
-    if (this.options.nodeName !== undefined) modelOpts.nodeName = this.options.nodeName;
-    if (this.options.proxyName !== undefined) modelOpts.proxyName = this.options.proxyName;
+    for (const k of ['nodeName', 'proxyName', 'nodeIPs', 'nodePortAddresses', 'clusterCidrs', 'zone'] as const) {
+      if (this.options[k] !== undefined) (modelOpts as Record<string, unknown>)[k] = this.options[k];
+    }
     this.model = new ServiceModel(modelOpts);
     const base = this.options.groupBase;
     this.reconciler = new Reconciler(this.desired, (g) => g >= base && g < base + 0x1000000);
@@ -272,12 +277,38 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     }
     if (after.size) this.portsOfService.set(serviceKey, after);
     else this.portsOfService.delete(serviceKey);
+    this.updateHealthCheck(serviceKey);
     for (const key of before.keys()) {
       const waiting = this.waitingFor.get(key);
       if (!waiting) continue;
       this.waitingFor.delete(key);
       for (const other of waiting) this.recompute(other);
     }
+  }
+
+  private updateHealthCheck(serviceKey: string): void {
+    const hc = this.model.healthCheckOf(serviceKey);
+    const before = this.healthChecks.get(serviceKey);
+    if (hc === undefined ? before === undefined : before !== undefined && before.port === hc.port && before.localEndpoints === hc.localEndpoints) return;
+    if (hc) this.healthChecks.set(serviceKey, hc);
+    else this.healthChecks.delete(serviceKey);
+    this.emit('healthCheck', serviceKey, hc);
+  }
+
+  /** The health checks services need now (externalTrafficPolicy Local load balancers). */
+  currentHealthChecks(): Map<string, HealthCheck> {
+    return new Map(this.healthChecks);
+  }
+
+  /**
+   * What the proxy knows of its node changed (addresses, zone: from the Node object): every
+   * service is recompiled and synced.
+   */
+  setNode(node: NodeInfo): void {
+    this.model.setNode(node);
+    if (!this.loaded || !this.sourceReady) return;
+    this.queueCompile(new Set([...this.model.serviceKeys(), ...this.portsOfService.keys()]));
+    this.scheduleSync();
   }
 
   /** Queues what must follow the removal of endpoints: UDP conntrack flushes, learned affinity flows. */

@@ -211,7 +211,8 @@ export function hairpinKeyed(o: ProxyOptions, ip: string): Keyed {
  * as `compilePort(o, sp, id).own/shared.map(keyed)`, in the same order.
  */
 export function compilePortKeyed(o: ProxyOptions, sp: ServicePortState, id: number): KeyedPort {
-  if (sp.mode === 'serve' && !usesGroup(o, sp)) {
+  // External frontends (SNAT, source ranges, pods' CIDRs) are compiled as objects, as multipath shapes are.
+  if ((sp.mode === 'serve' && !usesGroup(o, sp)) || (sp.frontend !== undefined && sp.frontend !== 'clusterIP')) {
     const c = compilePort(o, sp, id);
     return { own: c.own.map(keyed), shared: c.shared.map(keyed), shape: c.shape };
   }

@@ -117,6 +117,7 @@ interface ObjectMeta {
   namespace: string;
   name: string;
   labels: Record<string, string>;
+  annotations: Record<string, string>;
   resourceVersion?: string;
 }
 
@@ -135,6 +136,7 @@ function readEnvelope(kind: ObjectKind, obj: unknown): { meta: ObjectMeta; read:
     namespace,
     name,
     labels: read.labels(metadata.labels, ['metadata', 'labels']),
+    annotations: read.labels(metadata.annotations, ['metadata', 'annotations']),
   };
   const resourceVersion = read.optString(metadata.resourceVersion, ['metadata', 'resourceVersion']);
   if (resourceVersion) meta.resourceVersion = resourceVersion;
@@ -148,6 +150,8 @@ function readServicePort(read: FieldReader, value: unknown, path: FieldPath): Se
     protocol: read.oneOf(port.protocol, [...path, 'protocol'], PROTOCOLS, 'TCP'),
     port: read.port(port.port, [...path, 'port']),
   };
+  const nodePort = port.nodePort;
+  if (nodePort !== undefined && nodePort !== null && nodePort !== 0) out.nodePort = read.port(nodePort, [...path, 'nodePort']);
   const target = port.targetPort;
   if (typeof target === 'number') {
     out.targetPort = read.port(target, [...path, 'targetPort']);
@@ -204,6 +208,59 @@ function readAffinityTimeout(read: FieldReader, spec: Json): number {
   return timeout;
 }
 
+/** Annotations that turn topology-aware routing on (the older name is still honoured by kube-proxy). */
+export const TOPOLOGY_MODE_ANNOTATION = 'service.kubernetes.io/topology-mode';
+export const TOPOLOGY_HINTS_ANNOTATION = 'service.kubernetes.io/topology-aware-hints';
+
+function readAddresses(read: FieldReader, value: unknown, path: FieldPath): string[] {
+  return read.list(value, path).map((ip, i) => {
+    if (typeof ip !== 'string' || (!isIPv4(ip) && !isIPv6(ip))) read.fail([...path, i], 'must be an IP address');
+    return ip;
+  });
+}
+
+function isCidr(text: string): boolean {
+  const slash = text.indexOf('/');
+  const ip = slash < 0 ? text : text.slice(0, slash);
+  const bits = slash < 0 ? undefined : text.slice(slash + 1);
+  const max = isIPv4(ip) ? 32 : isIPv6(ip) ? 128 : -1;
+  if (max < 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+}
+
+/** The north-south fields: node ports' companions, external and load-balancer addresses, policies. */
+function readExternal(read: FieldReader, spec: Json, status: Json | undefined, service: Service, annotations: Record<string, string>): void {
+  const externalIPs = readAddresses(read, spec.externalIPs, ['spec', 'externalIPs']);
+  if (externalIPs.length) service.externalIPs = externalIPs;
+  const lb = read.record(status?.loadBalancer, ['status', 'loadBalancer']);
+  const ingress: string[] = [];
+  read.list(lb?.ingress, ['status', 'loadBalancer', 'ingress']).forEach((value, i) => {
+    const path: FieldPath = ['status', 'loadBalancer', 'ingress', i];
+    const entry = read.object(value, path);
+    const ip = read.optString(entry.ip, [...path, 'ip']);
+    if (!ip) return;
+    if (!isIPv4(ip) && !isIPv6(ip)) read.fail([...path, 'ip'], 'must be an IP address');
+    // ipMode Proxy: the load balancer delivers to the nodes itself; the address must not be captured.
+    if (read.oneOf(entry.ipMode, [...path, 'ipMode'], ['VIP', 'Proxy'] as const, 'VIP') === 'Proxy') return;
+    ingress.push(ip);
+  });
+  if (ingress.length && service.type === 'LoadBalancer') service.loadBalancerIPs = ingress;
+  const etp = read.oneOf(spec.externalTrafficPolicy, ['spec', 'externalTrafficPolicy'], ['Cluster', 'Local'] as const, 'Cluster');
+  if (etp === 'Local') service.externalTrafficPolicy = 'Local';
+  const hc = spec.healthCheckNodePort;
+  if (hc !== undefined && hc !== null && hc !== 0) service.healthCheckNodePort = read.port(hc, ['spec', 'healthCheckNodePort']);
+  const ranges = read.list(spec.loadBalancerSourceRanges, ['spec', 'loadBalancerSourceRanges']).map((r, i) => {
+    const text = typeof r === 'string' ? r.trim() : r;
+    if (typeof text !== 'string' || !isCidr(text)) read.fail(['spec', 'loadBalancerSourceRanges', i], 'must be a CIDR, e.g. 203.0.113.0/24');
+    return text;
+  });
+  if (ranges.length) service.loadBalancerSourceRanges = ranges;
+  const distribution = read.optString(spec.trafficDistribution, ['spec', 'trafficDistribution']);
+  if (distribution) service.trafficDistribution = distribution;
+  const mode = annotations[TOPOLOGY_MODE_ANNOTATION] ?? annotations[TOPOLOGY_HINTS_ANNOTATION];
+  if (mode) service.topologyMode = mode;
+}
+
 /**
  * Converts a v1 Service as the API returns it (`kubectl get svc -o json`) to the model.
  * Throws an ObjectError naming the object and field, e.g.
@@ -230,6 +287,7 @@ export function serviceFromObject(obj: unknown): Service {
     ),
     labels: meta.labels,
   };
+  readExternal(read, spec, read.record(body.status, ['status']), service, meta.annotations);
   if (meta.resourceVersion) service.resourceVersion = meta.resourceVersion;
   return service;
 }
@@ -270,6 +328,13 @@ function readEndpoint(read: FieldReader, addressType: EndpointSlice['addressType
   if (nodeName) out.nodeName = nodeName;
   const zone = read.optString(endpoint.zone, [...path, 'zone']);
   if (zone) out.zone = zone;
+  const hints = read.record(endpoint.hints, [...path, 'hints']);
+  const zoneHints = read.list(hints?.forZones, [...path, 'hints', 'forZones']).map((z, i) => {
+    const name = read.optString(read.object(z, [...path, 'hints', 'forZones', i]).name, [...path, 'hints', 'forZones', i, 'name']);
+    if (!name) read.fail([...path, 'hints', 'forZones', i, 'name'], 'required');
+    return name;
+  });
+  if (zoneHints.length) out.zoneHints = zoneHints;
   return out;
 }
 

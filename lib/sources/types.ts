@@ -2,7 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 
 /**
  * The model every source produces: Kubernetes Services and EndpointSlices reduced to what a
- * ClusterIP proxy needs. Sources convert from the Kubernetes objects (see ./model.ts); the proxy
+ * service proxy needs. Sources convert from the Kubernetes objects (see ./model.ts); the proxy
  * consumes only these types.
  */
 
@@ -16,6 +16,8 @@ export interface ServicePort {
   port: number;
   /** As given in the Service (number or named port); slices carry the resolved numbers. */
   targetPort?: number | string;
+  /** `nodePort` of NodePort and LoadBalancer services; absent when none is allocated. */
+  nodePort?: number;
 }
 
 export interface Service {
@@ -33,6 +35,20 @@ export interface Service {
   internalTrafficPolicy: 'Cluster' | 'Local';
   labels: Record<string, string>;
   resourceVersion?: string;
+  /** `spec.externalIPs`. Absent = none. */
+  externalIPs?: string[];
+  /** `status.loadBalancer.ingress[].ip`, without the `ipMode: Proxy` entries. Absent = none. */
+  loadBalancerIPs?: string[];
+  /** `spec.externalTrafficPolicy`; absent = Cluster. */
+  externalTrafficPolicy?: 'Cluster' | 'Local';
+  /** `spec.healthCheckNodePort` (LoadBalancer services with externalTrafficPolicy Local). */
+  healthCheckNodePort?: number;
+  /** `spec.loadBalancerSourceRanges` as CIDRs. Absent = every client. */
+  loadBalancerSourceRanges?: string[];
+  /** `spec.trafficDistribution` (e.g. `PreferClose`). */
+  trafficDistribution?: string;
+  /** The `service.kubernetes.io/topology-mode` annotation (or the older `topology-aware-hints`). */
+  topologyMode?: string;
 }
 
 export interface EndpointPort {
@@ -52,6 +68,8 @@ export interface Endpoint {
   terminating: boolean;
   nodeName?: string;
   zone?: string;
+  /** `hints.forZones[].name`: the zones this endpoint should serve (topology-aware routing). */
+  zoneHints?: string[];
 }
 
 export interface EndpointSlice {
