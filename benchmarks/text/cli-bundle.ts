@@ -8,7 +8,9 @@
  *
  * --cli (repeatable) names extra builds of the command to time beside the current one (e.g. a
  * copy of an earlier dist/bin/main.js kept under node_modules, so its packages resolve): the
- * same-run baseline for a change. Figures: wall seconds spawn to exit, medians; needs root.
+ * same-run baseline for a change. Figures: wall seconds spawn to exit and the commands' own CPU
+ * seconds (user + system, from /usr/bin/time: steadier than wall time on a busy machine), medians;
+ * needs root.
  */
 import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,10 +34,22 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-async function timed(file: string, argv: readonly string[]): Promise<number> {
-  const r = await timedSpawn(file, argv);
-  if (r.code !== 0) throw new Error(`${file} ${argv.join(' ')} failed (${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  return r.seconds;
+/** Wall and CPU seconds of one command. */
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+async function timed(file: string, argv: readonly string[]): Promise<Timing> {
+  const r = await timedSpawn('/usr/bin/time', ['-f', 'cpu %U %S', file, ...argv]);
+  const lines = r.stderr.trim().split('\n');
+  if (r.code !== 0) throw new Error(`${file} ${argv.join(' ')} failed (${r.code}): ${lines.slice(-3).join(' | ')}`);
+  const [, user, sys] = lines.at(-1)!.split(' ');
+  return { wall: r.seconds, cpu: Number(user) + Number(sys) };
+}
+
+function sum(a: Timing, b: Timing): Timing {
+  return { wall: a.wall + b.wall, cpu: a.cpu + b.cpu };
 }
 
 const work = mkdtempSync(join(tmpdir(), 'ofwire-cli-bundle-'));
@@ -47,39 +61,48 @@ try {
   writeFileSync(groupsFile, `${compiled.groups.map(groupText).join('\n')}\n`);
   writeFileSync(flowsFile, `${compiled.flows.map(flowText).join('\n')}\n`);
   const clis = [buildCli(), ...args('cli')];
-  type Contender = { name: string; bundle: () => Promise<number>; help?: () => Promise<number> };
+  type Contender = { name: string; bundle: () => Promise<Timing>; help: () => Promise<Timing> };
   const contenders: Contender[] = [
     ...clis.map((cli, i) => ({
       name: i === 0 ? 'ofwire' : `ofwire[${cli}]`,
       bundle: async () =>
-        (await timed(process.execPath, [cli, '--bundle', 'add-groups', vs.target, groupsFile])) +
-        (await timed(process.execPath, [cli, '--bundle', 'add-flows', vs.target, flowsFile])),
+        sum(
+          await timed(process.execPath, [cli, '--bundle', 'add-groups', vs.target, groupsFile]),
+          await timed(process.execPath, [cli, '--bundle', 'add-flows', vs.target, flowsFile]),
+        ),
       help: () => timed(process.execPath, [cli, '--help']),
     })),
     {
       name: 'ovs-ofctl',
       bundle: async () =>
-        (await timed('ovs-ofctl', ['-O', 'OpenFlow13', '--bundle', 'add-groups', vs.target, groupsFile])) +
-        (await timed('ovs-ofctl', ['-O', 'OpenFlow13', '--bundle', 'add-flows', vs.target, flowsFile])),
+        sum(
+          await timed('ovs-ofctl', ['-O', 'OpenFlow13', '--bundle', 'add-groups', vs.target, groupsFile]),
+          await timed('ovs-ofctl', ['-O', 'OpenFlow13', '--bundle', 'add-flows', vs.target, flowsFile]),
+        ),
       help: () => timed(process.execPath, ['-e', '']),
     },
   ];
-  const bundle = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
-  const help = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  const bundle = new Map<string, Timing[]>(contenders.map((c) => [c.name, []]));
+  const help = new Map<string, Timing[]>(contenders.map((c) => [c.name, []]));
+  const loadBefore = readFileSync('/proc/loadavg', 'utf8').trim();
   for (let r = 0; r < runs; r++) {
     for (const c of contenders) {
       await vs.fresh();
       bundle.get(c.name)!.push(await c.bundle());
-      for (let h = 0; h < 3; h++) help.get(c.name)!.push(await c.help!());
+      for (let h = 0; h < 3; h++) help.get(c.name)!.push(await c.help());
     }
   }
-  const base = median(bundle.get('ovs-ofctl')!);
-  console.log(`${compiled.groups.length} groups, ${compiled.flows.length} flows; load ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
+  const med = (xs: Timing[], k: keyof Timing) => median(xs.map((x) => x[k]));
+  const base = bundle.get('ovs-ofctl')!;
+  console.log(`${compiled.groups.length} groups, ${compiled.flows.length} flows; ${runs} runs; load at start ${loadBefore}, at end ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
   for (const c of contenders) {
-    const b = median(bundle.get(c.name)!);
-    const h = median(help.get(c.name)!);
+    const b = bundle.get(c.name)!;
+    const h = help.get(c.name)!;
     const helpName = c.name === 'ovs-ofctl' ? "node -e ''" : '--help';
-    console.log(`${c.name}: add-groups+add-flows ${b.toFixed(3)} s (${(b / base).toFixed(2)}× ovs-ofctl); ${helpName} ${(h * 1000).toFixed(0)} ms`);
+    console.log(
+      `${c.name}: add-groups+add-flows wall ${med(b, 'wall').toFixed(3)} s (${(med(b, 'wall') / med(base, 'wall')).toFixed(2)}× ovs-ofctl), ` +
+        `cpu ${med(b, 'cpu').toFixed(2)} s; ${helpName} wall ${(med(h, 'wall') * 1000).toFixed(0)} ms, cpu ${(med(h, 'cpu') * 1000).toFixed(0)} ms`,
+    );
   }
 } finally {
   await vs.close();
