@@ -55,8 +55,8 @@ export function messageCodec(type: MessageType): MessageCodec | undefined {
  * Buffer pool does for small buffers): no copy per message. A slab with less than SLAB_ROOM bytes
  * left is replaced by a new one; a message that outgrows its slab gets a buffer of its own.
  */
-const SLAB_BYTES = 16 * 1024;
-const SLAB_ROOM = 2 * 1024;
+const SLAB_BYTES = 8 * 1024;
+const SLAB_ROOM = 1024;
 let slab = new Writer(SLAB_BYTES);
 
 /** Appends one encoded message to `w`; `path` prefixes error paths (for nested messages). */

@@ -53,7 +53,7 @@ function oxmFrom(hex: string): OxmField {
 
 t.test('encodeMessage: each message its own bytes, intact after later ones', async (t) => {
   const kept: Buffer[] = [];
-  // About 14 slabs' worth of messages.
+  // About 28 slabs' worth of messages.
   for (let xid = 0; xid < 2000; xid++) kept.push(encodeMessage({ ...serviceFlowMod(), xid }));
   const want = Buffer.from(FLOW_MOD_HEX, 'hex');
   let wrong = 0;
@@ -140,6 +140,7 @@ t.test('OXMs read in place: the same objects as the general path', async (t) => 
   const malformed: [string, string][] = [
     ['800018050a60000a00', 'length 5 is wrong for OXM_OF_IPV4_DST: expected 4'],
     ['800018040a6000', 'OXM length 4 runs past the end (3 bytes left)'],
+    ['800017080a000000ff', 'OXM length 8 runs past the end (5 bytes left)'],
     ['800015020006ff', 'OXM_OF_IP_PROTO cannot be masked'],
   ];
   for (const [hex, reason] of malformed) {
