@@ -145,7 +145,7 @@ function codecTable(rows: Result[]): string {
 }
 
 export function machineLine(m: Machine): string {
-  return `${m.cpu}, ${m.cores} cores, ${m.ram_gb} GB RAM, Linux ${m.kernel} (${m.os}), Node ${m.node}, ${m.ovs}, os-ken ${m.os_ken} (Python ${m.python}), ${m.iptables}; ofwire ${m.ofwire}; ${m.date.slice(0, 16).replace('T', ' ')} UTC`;
+  return `${m.cpu}, ${m.cores} cores, ${m.ram_gb} GB RAM, Linux ${m.kernel} (${m.os}), Node ${m.node}, ${m.ovs}, ${m.os_ken === 'not' ? 'os-ken not run' : `os-ken ${m.os_ken} (Python ${m.python})`}, ${m.iptables === 'not run' ? 'iptables not run' : m.iptables}; ofwire ${m.ofwire}; ${m.date.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function loadLine(m: Machine): string {

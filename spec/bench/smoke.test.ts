@@ -47,5 +47,11 @@ t.test('npm run bench at 40 services produces every workload, checked like for l
   for (const c of ['ofwire', 'ovs-ofctl-bundle']) t.equal(has('cli-add', c)?.verified, true, `cli-add ${c} measured, same flows & groups`);
   for (const f of ['latest.md', 'cold-sync.svg', 'README-fragment.md']) t.ok(existsSync(join(out, f)), `${f} written`);
   t.match(r.stdout, /## Cold sync/, 'the Markdown report goes to stdout');
+  for (const w of ['cold-sync', 'restart', 'churn']) {
+    const split = (has(w, 'ofwire') as { extra?: { split?: Record<string, number> } } | undefined)?.extra?.split;
+    t.ok(split && split.total_s! > 0 && split.compile_s! >= 0 && split.wait_s !== undefined && split.gc_s! >= 0, `${w}: where ofwire's time goes`);
+  }
+  t.match(r.stdout, /## Where ofwire's time goes/, 'reported as a table');
+  t.match(r.stdout, /restart with nothing changed, 40 services \(10k not run\): ofwire ÷ floor's read-back \| ≤ 3×/, 'the goals table holds the current goals');
   t.end();
 });
