@@ -132,6 +132,8 @@ class StreamedOps extends EncodedOps {
     first: Iterable<string>,
     private readonly nextKeys: () => Iterable<string> | undefined,
     private readonly plan: (keys: Iterable<string>) => Op[],
+    /** Whether a key has a desired entry (one without would be a delete, planned at the end). */
+    private readonly wanted: (key: string) => boolean,
   ) {
     super(list);
     this.take(first);
@@ -166,6 +168,7 @@ class StreamedOps extends EncodedOps {
     const fresh: string[] = [];
     for (const k of keys) {
       if (this.sent.has(k)) this.again.push(k);
+      else if (!this.wanted(k)) this.deferred.add(k);
       else {
         this.deferred.delete(k);
         fresh.push(k);
@@ -276,7 +279,7 @@ export class Reconciler {
     let ops: Op[] = [];
     let stream: StreamedOps | undefined;
     if (more && sw.bundleEncoded) {
-      stream = new StreamedOps(ops, keys, more, (k) => this.plan(k));
+      stream = new StreamedOps(ops, keys, more, (k) => this.plan(k), (k) => this.desired.get(k) !== undefined);
       if (!stream.prime(2)) {
         // Everything is planned already: one transaction in the usual order.
         ops = ops.sort((a, b) => rank(a) - rank(b));
