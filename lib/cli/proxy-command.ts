@@ -3,13 +3,17 @@
  *
  *   ofwire proxy --bridge TARGET --source SOURCE [--kubeconfig FILE] [--node-name N]
  *                [--table-base N] [--next-table N] [--ct-zone N] [--ct-zone6 N] [--hairpin-ip IP]
- *                [--proxy-name NAME] [--once [--timeout S]] [--metrics HOST:PORT]
+ *                [--proxy-name NAME] [--node-ip IP[,IP]] [--nodeport-addresses CIDR,…|primary]
+ *                [--cluster-cidr CIDR[,CIDR]] [--zone Z] [--health-check-address IP[,IP]]
+ *                [--once [--timeout S]] [--metrics HOST:PORT]
  *                [--healthz HOST:PORT] [--healthz-grace S] [--log-level LEVEL]
  */
 import type { Server } from 'node:http';
 import type { Command } from 'commander';
 import { pino, type Logger } from 'pino';
 import { Switch } from '../controller/switch.js';
+import { HealthCheckServer } from '../proxy/health-check-server.js';
+import { hostAddresses, nodePortAddresses, parseNodePortAddresses, primaryPerFamily } from '../proxy/node-addresses.js';
 import { resolveOptions } from '../proxy/options.js';
 import { ServiceProxy } from '../proxy/proxy.js';
 import { FileSource } from '../sources/file.js';
@@ -29,6 +33,11 @@ interface ProxyCliOptions {
   ctZone?: string;
   ctZone6?: string;
   hairpinIp?: string;
+  nodeIp?: string;
+  nodeportAddresses: string;
+  clusterCidr?: string;
+  zone?: string;
+  healthCheckAddress: string;
   once?: boolean;
   timeout: string;
   metrics?: string;
@@ -52,7 +61,7 @@ async function openSource(spec: string, o: ProxyCliOptions, log: Logger): Promis
   if (spec === 'kube') {
     // Loaded only when used: the Kubernetes client is large.
     const { KubeSource } = await import('../sources/kube.js');
-    return new KubeSource({ kubeconfig: o.kubeconfig, namespace: o.namespace, logger: log });
+    return new KubeSource({ kubeconfig: o.kubeconfig, namespace: o.namespace, logger: log, ...(o.nodeName ? { nodeName: o.nodeName } : {}) });
   }
   throw new CliError(`--source "${spec}": use kube or file:PATH`);
 }
@@ -106,9 +115,30 @@ function within<T>(promise: Promise<T>, ms: number, reason: () => string): Promi
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
+function list(v: string | undefined): string[] | undefined {
+  return v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+
 async function runProxy(o: ProxyCliOptions): Promise<void> {
   const log = processLogger(o.logLevel);
+  let nodePortSpec: ReturnType<typeof parseNodePortAddresses>;
+  try {
+    nodePortSpec = parseNodePortAddresses(o.nodeportAddresses);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  const flagIPs = list(o.nodeIp);
+  /** Node addresses from the flags and, when it is known, the Node object. */
+  const nodeInfo = (internalIPs: string[] = []) => {
+    const nodeIPs = primaryPerFamily(flagIPs ?? internalIPs);
+    return { nodeIPs, nodePortAddresses: nodePortAddresses(nodePortSpec, nodeIPs, [...internalIPs, ...hostAddresses()]) };
+  };
+  const initialNode = nodeInfo();
   const options = {
+    nodeIPs: initialNode.nodeIPs,
+    nodePortAddresses: initialNode.nodePortAddresses,
+    clusterCidrs: list(o.clusterCidr),
+    zone: o.zone,
     tableBase: integer('table-base', o.tableBase),
     nextTable: integer('next-table', o.nextTable),
     ctZone: integer('ct-zone', o.ctZone),
@@ -161,6 +191,24 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
   });
   proxy.on('synced', () => health.synced(false));
   proxy.on('serviceError', () => failures++);
+  let nodeAddressesWarned = false;
+  const noteNodeAddresses = (addresses: string[]) => {
+    if (addresses.length) log.info({ addresses }, 'node port addresses');
+    else if (!nodeAddressesWarned) log.warn('no node address (--node-ip, or the Node object with --node-name and --source kube): node ports are not served');
+    nodeAddressesWarned = !addresses.length;
+  };
+  if (flagIPs || o.source !== 'kube' || !o.nodeName) noteNodeAddresses(initialNode.nodePortAddresses);
+  source.on('node', (node) => {
+    const info = nodeInfo(node.internalIPs);
+    noteNodeAddresses(info.nodePortAddresses);
+    proxy.setNode({ ...info, ...(o.zone ?? node.zone ? { zone: o.zone ?? node.zone } : {}) });
+  });
+  const healthChecks = new HealthCheckServer({
+    hosts: list(o.healthCheckAddress) ?? ['0.0.0.0'],
+    proxyHealthy: () => health.healthy,
+    onError: (port, err) => log.warn({ port, err: err.message }, 'health-check port not opened'),
+  });
+  if (!o.once) proxy.on('healthCheck', (service, hc) => void healthChecks.update(service, hc));
 
   const servers: Server[] = [];
   try {
@@ -202,6 +250,7 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
     setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
   } finally {
     await proxy.stop().catch(() => undefined);
+    await healthChecks.close();
     await sw.close().catch(() => undefined);
     for (const server of servers) {
       server.close();
@@ -225,6 +274,11 @@ export function registerProxyCommand(program: Command): void {
     .option('--ct-zone <n>', 'conntrack zone for IPv4', '65520')
     .option('--ct-zone6 <n>', 'conntrack zone for IPv6', '65521')
     .option('--hairpin-ip <ip>', 'source address of a pod reaching itself through a service', '169.254.0.253')
+    .option('--node-ip <ip[,ip]>', "this node's primary address per family (default: the Node object's InternalIP)")
+    .option('--nodeport-addresses <cidrs|primary>', 'addresses that accept NodePort connections: CIDRs, or primary (the node IP per family)', 'primary')
+    .option('--cluster-cidr <cidr[,cidr]>', "the pods' CIDRs: pods reaching an external address of an externalTrafficPolicy Local service use every endpoint")
+    .option('--zone <zone>', "this node's zone for topology-aware routing (default: the Node object's topology.kubernetes.io/zone)")
+    .option('--health-check-address <ip[,ip]>', 'where health-check node ports of Local load balancers listen', '0.0.0.0')
     .option('--once', 'sync once, wait for the switch to acknowledge, exit')
     .option('--timeout <seconds>', 'with --once: give up (exit 1) if not synced by then', '30')
     .option('--metrics <host:port>', 'serve Prometheus metrics on http://HOST:PORT/metrics')

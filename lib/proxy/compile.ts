@@ -376,8 +376,9 @@ export function snatEntry(o: ProxyOptions, sp: ServicePortState, id: number, add
       { field: 'eth_type', value: ethType(sp.family) },
       // OVS takes the ct_* tuple fields only with a valid entry: +trk-inv says so.
       { field: 'ct_state', value: CT_TRK, mask: CT_TRK | CT_INV | CT_RPL },
-      { field: 'ct_nw_proto', value: PROTO_NUMBER[sp.protocol] },
+      // In the order OVS reads them back.
       { field: v6 ? 'ct_ipv6_dst' : 'ct_nw_dst', value: sp.vip },
+      { field: 'ct_nw_proto', value: PROTO_NUMBER[sp.protocol] },
       { field: 'ct_tp_dst', value: sp.port },
     ],
     instructions: apply([

@@ -11,7 +11,7 @@ export function formatFieldPath(path: FieldPath): string {
   return out;
 }
 
-export type ObjectKind = 'Service' | 'EndpointSlice';
+export type ObjectKind = 'Service' | 'EndpointSlice' | 'Node';
 
 /** A Kubernetes object that cannot be converted to the model. */
 export class ObjectError extends Error {

@@ -4,7 +4,7 @@ import { KubeClient } from './kube-client.js';
 import { loadKubeConfig } from './kube-config.js';
 import { RestartingInformer, type BackoffOptions, type InformerHandlers, type KubeObject } from './kube-informer.js';
 import { silentLogger, type SourceLogger } from './logger.js';
-import { serviceFromObject, sliceFromObject } from './model.js';
+import { nodeFromObject, serviceFromObject, sliceFromObject } from './model.js';
 
 export interface KubeSourceOptions {
   /** Path of a kubeconfig file; default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account. */
@@ -18,6 +18,8 @@ export interface KubeSourceOptions {
   backoff?: BackoffOptions;
   /** Where the pod's service-account token and CA are (for the in-cluster config). */
   serviceAccountDir?: string;
+  /** Also watch this Node (addresses, zone), reported by `node` events. */
+  nodeName?: string;
 }
 
 type Resource = 'services' | 'endpointslices';
@@ -73,6 +75,30 @@ export class KubeSource extends BaseSource {
       }),
     });
     this.informers = [services, slices];
+    const nodeName = this.options.nodeName;
+    if (nodeName !== undefined) this.informers.push(this.nodeInformer(common, nodeName));
+  }
+
+  /** Watches the Node objects (the agent's account may list nodes, not get one by a selector) for this node's. */
+  private nodeInformer(common: Omit<ConstructorParameters<typeof RestartingInformer>[0], 'resource' | 'path' | 'handlers'>, nodeName: string): RestartingInformer {
+    return new RestartingInformer({
+      ...common,
+      resource: 'nodes',
+      path: '/api/v1/nodes',
+      handlers: {
+        upsert: (obj) => {
+          if (obj.metadata?.name !== nodeName) return;
+          try {
+            this.emit('node', nodeFromObject(obj));
+          } catch (err) {
+            this.report(new SourceError(`kube: ${(err as Error).message}`, { cause: err }));
+          }
+        },
+        remove: () => undefined,
+        listed: () => undefined,
+        error: (err) => this.report(err),
+      },
+    });
   }
 
   async stop(): Promise<void> {

@@ -5,6 +5,7 @@ import type {
   EndpointPort,
   EndpointSlice,
   IPFamily,
+  NodeObject,
   Protocol,
   Service,
   ServicePort,
@@ -360,6 +361,30 @@ export function sliceFromObject(obj: unknown): EndpointSlice {
   };
   if (meta.resourceVersion) slice.resourceVersion = meta.resourceVersion;
   return slice;
+}
+
+/** Label that names a node's zone (topology-aware routing). */
+export const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+/** Converts a v1 Node to what the proxy reads of it; throws an ObjectError naming the field. */
+export function nodeFromObject(obj: unknown): NodeObject {
+  const anonymous: FieldReader = new FieldReader('Node', '(unnamed)');
+  if (!isRecord(obj)) anonymous.fail([], 'must be an object');
+  const metadata = anonymous.record(obj.metadata, ['metadata']);
+  const name = anonymous.optString(metadata?.name, ['metadata', 'name']);
+  if (!name) anonymous.fail(['metadata', 'name'], 'required');
+  const read: FieldReader = new FieldReader('Node', name);
+  const labels = read.labels(metadata!.labels, ['metadata', 'labels']);
+  const status = read.record(obj.status, ['status']);
+  const internalIPs: string[] = [];
+  read.list(status?.addresses, ['status', 'addresses']).forEach((value, i) => {
+    const a = read.object(value, ['status', 'addresses', i]);
+    const address = read.optString(a.address, ['status', 'addresses', i, 'address']);
+    if (a.type === 'InternalIP' && address && (isIPv4(address) || isIPv6(address))) internalIPs.push(address);
+  });
+  const node: NodeObject = { name, internalIPs };
+  if (labels[ZONE_LABEL]) node.zone = labels[ZONE_LABEL];
+  return node;
 }
 
 export interface ProxyableOptions {

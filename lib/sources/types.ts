@@ -99,6 +99,17 @@ export interface SourceEvents {
   synced: () => void;
   /** A problem the source survived (it keeps its last good state and retries). */
   error: (err: Error) => void;
+  /** This node's Node object changed (sources that watch it: Kubernetes with a node name). */
+  node: (node: NodeObject) => void;
+}
+
+/** What the proxy reads of its Node object. */
+export interface NodeObject {
+  name: string;
+  /** `status.addresses` of type InternalIP, in order. */
+  internalIPs: string[];
+  /** `topology.kubernetes.io/zone` label. */
+  zone?: string;
 }
 
 export interface Snapshot {

@@ -41,6 +41,7 @@ t.test('RBAC grants exactly what the agent uses', async (t) => {
   t.same(role.rules, [
     { apiGroups: [''], resources: ['services'], verbs: ['list', 'watch'] },
     { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+    { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
   ]);
   const [binding] = byKind('ClusterRoleBinding');
   const [account] = byKind('ServiceAccount');
