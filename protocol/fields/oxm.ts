@@ -59,7 +59,11 @@ function portToWire16(v: FieldValue, path: string): number {
 /** Writes one OXM TLV (header, optional experimenter id, value, optional mask). */
 export function writeOxm(w: Writer, entry: OxmField, path: string): void {
   if (entry.field === 'unknown') return writeUnknownOxm(w, entry, path);
-  const found = encodingFor(entry, path);
+  writeFoundOxm(w, entry, encodingFor(entry, path), path);
+}
+
+/** writeOxm, the entry's encoding looked up. */
+function writeFoundOxm(w: Writer, entry: OxmField, found: FieldLookup, path: string): void {
   const def = found.def;
   const enc = found.enc;
   const value = entry.value;
@@ -258,6 +262,11 @@ function readOxmBefore(r: Reader, limit: number, structure: string): OxmField {
   return out;
 }
 
+/** Positions of a match whose last field name writeMatch keeps, with that field's encoding. */
+const RECENT = 16;
+const recentFields: string[] = new Array<string>(RECENT).fill('');
+const recentEncodings: (FieldLookup | undefined)[] = new Array<FieldLookup | undefined>(RECENT).fill(undefined);
+
 /** Writes struct ofp_match with OXM fields, padded to 8 bytes. */
 export function writeMatch(w: Writer, match: Match, path = 'match'): void {
   const start = w.pos;
@@ -265,7 +274,25 @@ export function writeMatch(w: Writer, match: Match, path = 'match'): void {
   w.u16(0);
   let i = 0;
   try {
-    for (; i < match.length; i++) writeOxm(w, match[i]!, path);
+    for (; i < match.length; i++) {
+      const entry = match[i]!;
+      const field = entry.field;
+      // Matches written one after another mostly list the same fields in the same order: the
+      // field named at each position last time is compared first (a pointer compare for names
+      // written as literals), before the lookup by name.
+      if (i < RECENT && field === recentFields[i] && entry.header === undefined) {
+        writeFoundOxm(w, entry, recentEncodings[i]!, path);
+      } else if (field !== 'unknown' && entry.header === undefined) {
+        const found = encodingFor(entry, path);
+        if (i < RECENT) {
+          recentFields[i] = field;
+          recentEncodings[i] = found;
+        }
+        writeFoundOxm(w, entry, found, path);
+      } else {
+        writeOxm(w, entry, path);
+      }
+    }
   } catch (err) {
     // Paths are built only on failure: the per-entry `match[3]` string would cost more than the entry.
     if (err instanceof EncodeError) throw new EncodeError(err.reason, `${path}[${i}]${err.path.slice(path.length)}`);

@@ -13,6 +13,7 @@ import {
   decodeMessage,
   encodeMessage,
   readOxm,
+  writeMatch,
   writeMessage,
   writeOxm,
   type FlowMod,
@@ -148,6 +149,38 @@ t.test('OXMs read in place: the same objects as the general path', async (t) => 
     t.ok(err instanceof ProtocolError, reason);
     t.match(err, { reason }, reason);
   }
+});
+
+t.test('matches written one after another: each field looked up anew when the names change', async (t) => {
+  const each = (m: OxmField[]): string => {
+    const w = new Writer(64);
+    w.u16(1);
+    w.u16(4 + m.reduce((n, e) => n + oxmBytes(e).length, 0));
+    for (const e of m) writeOxm(w, e, 'match');
+    w.padFrom(0, 8);
+    return w.copyFrom(0).toString('hex');
+  };
+  const whole = (m: OxmField[]): string => {
+    const w = new Writer(64);
+    writeMatch(w, m, 'match');
+    return w.copyFrom(0).toString('hex');
+  };
+  const a: OxmField[] = [
+    { field: 'eth_type', value: 0x800 },
+    { field: 'ipv4_dst', value: '10.96.0.10' },
+  ];
+  const b: OxmField[] = [
+    { field: 'eth_type', value: 0x86dd },
+    { field: 'ipv6_dst', value: 'fd00::1' },
+  ];
+  const nxm: OxmField[] = [
+    { field: 'eth_type', value: 0x800 },
+    { field: 'ipv4_dst', value: '10.96.0.10', header: oxmHeader(0, 8) },
+  ];
+  const unknown: OxmField[] = [{ field: 'unknown', header: oxmHeader(0x8000, 127), value: Buffer.from([1]) }];
+  for (const m of [a, b, a, nxm, a, unknown, a, b]) t.equal(whole(m), each(m));
+  const err = thrown(() => whole([{ field: 'eth_type', value: 0x800 }, { field: 'no_such_field', value: 1 }]));
+  t.match(err, { path: 'match[1]', reason: 'unknown field "no_such_field"' });
 });
 
 t.test('header table: every class by number', async (t) => {
