@@ -8,7 +8,7 @@ import { CookieKind, cookieId, cookieKind } from './cookies.js';
 import { encodingFor } from '../../protocol/fields/oxm.js';
 import { formatIpv4, formatIpv6 } from '../../protocol/fields/values.js';
 import type { DumpedFlow } from './entries.js';
-import { portKey } from './model.js';
+import { podsPortKey, portKey } from './model.js';
 import type { Protocol } from '../sources/types.js';
 
 /** Service-port ids live in 24 bits (they are part of group ids and learned-flow cookies). */
@@ -82,8 +82,13 @@ export function keyOfServiceMatch(match: Match): string | undefined {
   let vip: string | undefined;
   let proto: Protocol | undefined;
   let port: number | undefined;
+  let fromPods = false;
   for (const m of match) {
     switch (m.field) {
+      case 'ipv4_src':
+      case 'ipv6_src':
+        fromPods = true;
+        break;
       case 'eth_type':
         family = m.value === 0x0800 ? 'IPv4' : m.value === 0x86dd ? 'IPv6' : undefined;
         break;
@@ -101,7 +106,9 @@ export function keyOfServiceMatch(match: Match): string | undefined {
         break;
     }
   }
-  return family && vip && proto && port !== undefined ? portKey(family, proto, vip, port) : undefined;
+  if (!family || !vip || !proto || port === undefined) return undefined;
+  // Only the pods' way into an external frontend matches a source address in this table.
+  return fromPods ? podsPortKey(portKey(family, proto, vip, port)) : portKey(family, proto, vip, port);
 }
 
 /** The service-port key of a dumped service flow (from its key's match bytes), or undefined. */
@@ -111,7 +118,7 @@ export function keyOfServiceFlow(f: DumpedFlow): string | undefined {
 
 /** OXM class and field (the header without its mask bit and length) of the fields a service match has. */
 const classField = (field: string): number => encodingFor({ field }, field).enc.header >>> 9;
-let fields: { ethType: number; ipv4Dst: number; ipv6Dst: number; ipProto: number; l4Dst: Set<number> } | undefined;
+let fields: { ethType: number; ipv4Dst: number; ipv6Dst: number; ipProto: number; l4Dst: Set<number>; src: Set<number> } | undefined;
 /** Looked up on first use: the field table is filled in as the codec's modules load. */
 function serviceFields(): NonNullable<typeof fields> {
   fields ??= {
@@ -120,6 +127,7 @@ function serviceFields(): NonNullable<typeof fields> {
     ipv6Dst: classField('ipv6_dst'),
     ipProto: classField('ip_proto'),
     l4Dst: new Set(['tcp_dst', 'udp_dst', 'sctp_dst'].map(classField)),
+    src: new Set(['ipv4_src', 'ipv6_src'].map(classField)),
   };
   return fields;
 }
@@ -141,6 +149,7 @@ export function keyOfServiceMatchBytes(m: string, from = 0): string | undefined 
   let vip: string | undefined;
   let proto: Protocol | undefined;
   let port: number | undefined;
+  let fromPods = false;
   for (let at = from + 4; at + 4 <= end; ) {
     const header = (u16(at) << 16) | (u8(at + 2) << 8) | u8(at + 3);
     const cf = header >>> 9;
@@ -152,6 +161,7 @@ export function keyOfServiceMatchBytes(m: string, from = 0): string | undefined 
       const t = u16(v);
       family = t === ETH_TYPE_IPV4 ? 'IPv4' : t === ETH_TYPE_IPV6 ? 'IPv6' : undefined;
     } else if (cf === f.ipProto) proto = PROTOCOLS[u8(v)];
+    else if (f.src.has(cf)) fromPods = true;
     else if (masked) {
       // A masked address or port is not a service's.
     } else if (cf === f.ipv4Dst) vip = formatIpv4(((u16(v) << 16) | u16(v + 2)) >>> 0);
@@ -159,5 +169,7 @@ export function keyOfServiceMatchBytes(m: string, from = 0): string | undefined 
     else if (f.l4Dst.has(cf)) port = u16(v);
     at = next;
   }
-  return family && vip && proto && port !== undefined ? portKey(family, proto, vip, port) : undefined;
+  if (!family || !vip || !proto || port === undefined) return undefined;
+  // Only the pods' way into an external frontend matches a source address in this table.
+  return fromPods ? podsPortKey(portKey(family, proto, vip, port)) : portKey(family, proto, vip, port);
 }

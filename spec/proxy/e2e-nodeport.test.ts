@@ -29,12 +29,13 @@ t.test('NodePort, external and load-balancer addresses', async (t) => {
   await installForwarding(sb, [client, ...backends, outside, stranger]);
 
   const source = new MemorySource();
-  const { proxy } = await startProxy(t, sb, source, {
+  const running = await startProxy(t, sb, source, {
     nodeName: NODE,
     nodeIPs: [NODE_IP],
     nodePortAddresses: [NODE_IP],
     clusterCidrs: ['10.244.0.0/16'],
   });
+  const { proxy } = running;
   const health = new HealthCheckServer({ hosts: ['127.0.0.1'] });
   t.teardown(() => health.close());
   const healthUpdates: Promise<void>[] = [];
@@ -151,5 +152,38 @@ t.test('NodePort, external and load-balancer addresses', async (t) => {
     t.same([...fromOutside], [['pod11 192.168.50.2', 10]], 'from outside: the local endpoint, client address kept');
     const fromPod = await who(client, 'http://192.168.60.40/', 20);
     t.same([...fromPod.keys()].sort(), ['pod11 10.244.0.2', 'pod12 10.244.0.2'], 'from a pod: every endpoint, no SNAT');
+  });
+
+  await t.test('PreferClose with hints: only the zone\'s endpoints; a hint missing on one endpoint: all', async (t) => {
+    proxy.setNode({ nodeIPs: [NODE_IP], nodePortAddresses: [NODE_IP], zone: 'zone-a' });
+    const hinted = (hints: (string | undefined)[]) =>
+      source.upsertEndpointSlice({
+        ...(slice('near', 'near-1', [{ name: 'http', port: 8081 }], []) as object),
+        endpoints: backends.map((b, i) => ({
+          addresses: [b.ip],
+          nodeName: NODE,
+          ...(hints[i] ? { hints: { forZones: [{ name: hints[i] }] } } : {}),
+        })),
+      });
+    source.upsertService(service('near', { type: 'NodePort', clusterIP: '10.96.1.14', trafficDistribution: 'PreferClose', ports: [ports(30120)[0]] }));
+    hinted(['zone-a', 'zone-b', 'zone-a']);
+    await settle();
+    const near = await who(outside, `http://${NODE_IP}:30120/`, 20);
+    t.same([...near.keys()].sort(), [`pod11 ${NODE_IP}`, `pod13 ${NODE_IP}`], 'node port: the endpoints hinted for zone-a');
+    const nearFromPod = await who(client, 'http://10.96.1.14/', 20);
+    t.same([...nearFromPod.keys()].map((k) => k.split(' ')[0]).sort(), ['pod11', 'pod13'], 'cluster IP: the same');
+    hinted(['zone-a', 'zone-b', undefined]);
+    await settle();
+    const all = await who(client, 'http://10.96.1.14/', 30);
+    t.same([...all.keys()].map((k) => k.split(' ')[0]).sort(), ['pod11', 'pod12', 'pod13'], 'one endpoint without a hint: every endpoint');
+  });
+
+  await t.test('a restarted proxy reads the north-south flows back and sends nothing', async (t) => {
+    await running.stop();
+    const again = await startProxy(t, sb, source, { nodeName: NODE, nodeIPs: [NODE_IP], nodePortAddresses: [NODE_IP], clusterCidrs: ['10.244.0.0/16'], zone: 'zone-a' });
+    t.comment(JSON.stringify(again.syncs));
+    t.equal(again.syncs.reduce((n, s) => n + s.messages, 0), 0, 'no flow or group rewritten');
+    const counts = await who(outside, `http://${NODE_IP}:30080/`, 6);
+    t.ok([...counts.keys()].every((k) => k.endsWith(NODE_IP)), 'and node ports still serve');
   });
 });
