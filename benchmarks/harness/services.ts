@@ -26,7 +26,18 @@ export const LOCAL_EVERY = 100;
 export interface ServiceSet {
   services: number;
   endpointsPerService: number;
+  /**
+   * North-south mix: every `externalEvery`-th service (i % externalEvery === 0) is a NodePort
+   * (even i) or a LoadBalancer with one ingress IP (odd i): 3 makes a third of them external.
+   * Their node ports need the node address NODE_IP (see proxyOptions). Unset: ClusterIP only.
+   */
+  externalEvery?: number;
 }
+
+/** The node address of the north-south mix (its NodePorts, and the SNAT source). */
+export const NODE_IP = '192.168.0.1';
+const NODE_PORT_BASE = 30000;
+const LB_IP_BASE = (198 << 24) | (18 << 16); // 198.18.0.0/15: load-balancer ingress IPs
 
 function ipv4(base: number, offset: number): string {
   const v = (base + offset) >>> 0;
@@ -63,17 +74,26 @@ function nodeOf(set: ServiceSet, i: number, k: number): string {
   return j % LOCAL_EVERY === 0 ? NODE_NAME : `node-${j % 97}`;
 }
 
-export function serviceObject(i: number): Record<string, unknown> {
+export function serviceObject(i: number, set?: Pick<ServiceSet, 'externalEvery'>): Record<string, unknown> {
+  const every = set?.externalEvery;
+  const external = every !== undefined && i % every === 0;
+  const loadBalancer = external && Math.floor(i / every) % 2 === 1;
+  const port: Record<string, unknown> = { name: 'http', port: SERVICE_PORT, protocol: 'TCP', targetPort: TARGET_PORT };
+  // Load balancers without node ports (allocateLoadBalancerNodePorts: false), so that the node
+  // ports of 10k services fit the API server's default range 30000-32767.
+  if (external && !loadBalancer) port.nodePort = NODE_PORT_BASE + (Math.floor(i / every / 2) % 2768);
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: serviceName(i), namespace: NAMESPACE },
     spec: {
-      type: 'ClusterIP',
+      type: loadBalancer ? 'LoadBalancer' : external ? 'NodePort' : 'ClusterIP',
       clusterIP: clusterIp(i),
       clusterIPs: [clusterIp(i)],
-      ports: [{ name: 'http', port: SERVICE_PORT, protocol: 'TCP', targetPort: TARGET_PORT }],
+      ports: [port],
+      ...(loadBalancer ? { allocateLoadBalancerNodePorts: false } : {}),
     },
+    ...(loadBalancer ? { status: { loadBalancer: { ingress: [{ ip: ipv4(LB_IP_BASE, i + 1) }] } } } : {}),
   };
 }
 
@@ -104,14 +124,15 @@ export function sliceObject(set: ServiceSet, i: number, overrides?: Overrides): 
 export function manifestJson(set: ServiceSet): string {
   const parts: string[] = [];
   for (let i = 0; i < set.services; i++) {
-    parts.push(JSON.stringify(serviceObject(i)), JSON.stringify(sliceObject(set, i)));
+    parts.push(JSON.stringify(serviceObject(i, set)), JSON.stringify(sliceObject(set, i)));
   }
   return `{"apiVersion":"v1","kind":"List","items":[\n${parts.join(',\n')}\n]}\n`;
 }
 
-/** The proxy options every ofwire contender uses (defaults, plus this node's name). */
-export function proxyOptions(): ProxyOptions {
-  return resolveOptions({ nodeName: NODE_NAME });
+/** The proxy options every ofwire contender uses (defaults, plus this node's name; its address for the north-south mix). */
+export function proxyOptions(set?: Pick<ServiceSet, 'externalEvery'>): ProxyOptions {
+  if (set?.externalEvery === undefined) return resolveOptions({ nodeName: NODE_NAME });
+  return resolveOptions({ nodeName: NODE_NAME, nodeIPs: [NODE_IP], nodePortAddresses: [NODE_IP] });
 }
 
 export interface CompiledSet {

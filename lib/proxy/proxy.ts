@@ -295,11 +295,6 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     this.emit('healthCheck', serviceKey, hc);
   }
 
-  /** The health checks services need now (externalTrafficPolicy Local load balancers). */
-  currentHealthChecks(): Map<string, HealthCheck> {
-    return new Map(this.healthChecks);
-  }
-
   /**
    * What the proxy knows of its node changed (addresses, zone: from the Node object): every
    * service is recompiled and synced.

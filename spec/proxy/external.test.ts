@@ -49,6 +49,23 @@ t.test('NodePort, externalTrafficPolicy Cluster: every node address, every endpo
   t.same(multi.map((p) => p.snat), [undefined, NODE_IP, '192.168.51.1'], 'each node address SNATs to itself');
 });
 
+t.test('dual-stack NodePort: one frontend per family and node address, SNAT within the family', async (t) => {
+  const spec = { ...np, clusterIPs: ['10.96.0.10', 'fd00:96::10'], ipFamilies: ['IPv4', 'IPv6'] };
+  const v6 = sliceFromObject(slice('web', 'web-6', [{ port: 8080 }], [{ ip: 'fd00:10:244::11', nodeName: NODE }], 'IPv6'));
+  t.same(ports([svc('web', spec)], [eps('web', two), v6], { nodeIPs: [NODE_IP, 'fd00:50::1'], nodePortAddresses: [NODE_IP, 'fd00:50::1'] }).map(summary), [
+    'clusterIP IPv4|TCP|10.96.0.10|80 serve [10.244.0.11 10.244.0.12]',
+    'nodePort IPv4|TCP|192.168.50.1|30080 serve [10.244.0.11 10.244.0.12] snat=192.168.50.1',
+    'clusterIP IPv6|TCP|fd00:96::10|80 serve [fd00:10:244::11]',
+    'nodePort IPv6|TCP|fd00:50::1|30080 serve [fd00:10:244::11] snat=fd00:50::1',
+  ]);
+  const p6 = ports([svc('web', spec)], [v6], { nodeIPs: ['fd00:50::1'], nodePortAddresses: ['fd00:50::1'] }).find((p) => p.frontend === 'nodePort')!;
+  const c = compilePort(O, p6, 3);
+  sameAsOvs(t, c.own.filter((e) => e.kind === 'flow' && e.table === 15), [
+    'cookie=0x0f77600000000003,table=15,priority=150,ct_state=-rpl-inv+trk,ct_ipv6_dst=fd00:50::1,ct_nw_proto=6,ct_tp_dst=30080,ipv6,actions=ct(commit,table=20,zone=65525,nat(src=fd00:50::1))',
+  ]);
+  sameAsOvs(t, c.shared.filter((e) => e.table === 10), ['cookie=0x0f77000000000000,table=10,priority=110,ct_state=-trk,ipv6,ipv6_dst=fd00:50::1,actions=ct(table=10,zone=65525,nat)']);
+});
+
 t.test('externalTrafficPolicy Local: local endpoints; drop without one; reject without any; pods use every endpoint', async (t) => {
   const spec = {
     ...np,
