@@ -194,7 +194,8 @@ export async function udpRequests(pod: Pod, host: string, port: number, opts: Ud
 /**
  * UDP sockets bound to the given source ports (one conntrack entry each), each sending a datagram
  * every `intervalMs` until stopped. Each stdout line is `<source port> <seq> <answer>`, answer =
- * the answering pod's name or `timeout`. Fixed source ports make the endpoint each socket lands on
+ * the answering pod's name, or `timeout` for a datagram unanswered after `lossMs` (a late answer on
+ * a busy machine is not a lost one). Fixed source ports make the endpoint each socket lands on
  * reproducible (the proxy hashes addresses and ports). Resolves once every socket is bound.
  */
 export async function udpStreams(
@@ -204,6 +205,7 @@ export async function udpStreams(
   port: number,
   sourcePorts: number[],
   intervalMs = 100,
+  lossMs = 2000,
 ): Promise<PodProcess> {
   const src = `
     const dgram = require('dgram');
@@ -212,15 +214,17 @@ export async function udpStreams(
     for (const sport of ${JSON.stringify(sourcePorts)}) {
       const s = dgram.createSocket(type);
       let seq = 0;
-      let waiting = -1;
-      s.on('message', (m) => { if (waiting >= 0) { console.log(sport + ' ' + waiting + ' ' + m.toString()); waiting = -1; } });
-      s.on('error', (e) => { console.log(sport + ' ' + seq + ' ' + (e.code || e.message)); waiting = -1; });
+      // Requests in flight, oldest first: [seq, sent at]. An answer settles the oldest one.
+      const pending = [];
+      s.on('message', (m) => { const p = pending.shift(); if (p) console.log(sport + ' ' + p[0] + ' ' + m.toString()); });
+      s.on('error', (e) => { const p = pending.shift(); console.log(sport + ' ' + (p ? p[0] : seq) + ' ' + (e.code || e.message)); });
       s.bind(sport, () => s.connect(${port}, ${JSON.stringify(host)}, () => {
         if (++bound === ${sourcePorts.length}) console.log('bound');
         setInterval(() => {
-          if (waiting >= 0) console.log(sport + ' ' + waiting + ' timeout');
-          waiting = seq++;
-          s.send('req' + waiting);
+          const now = Date.now();
+          while (pending.length && now - pending[0][1] >= ${lossMs}) console.log(sport + ' ' + pending.shift()[0] + ' timeout');
+          pending.push([seq, now]);
+          s.send('req' + seq++);
         }, ${intervalMs});
       }));
     }`;

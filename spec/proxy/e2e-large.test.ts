@@ -63,16 +63,18 @@ t.test('5000 endpoints all receive new connections', async (t) => {
     if (seen >= SYNS) break;
     t.comment(`pass ${passes}: ${seen} of ${SYNS} SYNs reached the service flow`);
   }
-  t.equal(seen, SYNS, `every distinct SYN was a new connection (${passes} pass(es))`);
+  // On a busy machine a repeated pass can come after conntrack expired the first pass's SYN_SENT
+  // entries (30 s), so those SYNs are new again: the service flow may count more than SYNS.
+  t.ok(seen >= SYNS, `every distinct SYN was a new connection (${seen} counted in ${passes} pass(es))`);
 
   const counts = await waitFor('the slot counters to add up', async () => {
     const c = (await sw.dumpFlows(slotFilter)).map((f) => Number(f.packetCount));
-    return c.reduce((a, b) => a + b, 0) >= SYNS ? c : undefined;
+    return c.reduce((a, b) => a + b, 0) >= seen ? c : undefined;
   }, 30_000);
   const min = Math.min(...counts);
   const max = Math.max(...counts);
   const zero = counts.filter((n) => n === 0).length;
-  t.comment(`${SYNS} connections over ${ENDPOINTS} endpoints: min ${min}, max ${max}, mean ${(SYNS / ENDPOINTS).toFixed(1)}, endpoints without any: ${zero}`);
-  t.equal(counts.reduce((a, b) => a + b, 0), SYNS, 'each connection counted by exactly one slot flow');
+  t.comment(`${seen} connections over ${ENDPOINTS} endpoints: min ${min}, max ${max}, mean ${(seen / ENDPOINTS).toFixed(1)}, endpoints without any: ${zero}`);
+  t.equal(counts.reduce((a, b) => a + b, 0), seen, 'each connection counted by exactly one slot flow');
   t.ok(min >= 1, 'every endpoint received new connections');
 });
