@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs the demo: installs what is missing, builds, then a ClusterIP service on a sandboxed Open vSwitch.
+# Runs the demo: installs what is missing, builds, then a NodePort service on a sandboxed Open vSwitch, reached from a pod and from outside the cluster.
 set -e
 cd "$(dirname "$0")/.."
 sh scripts/ensure-deps.sh

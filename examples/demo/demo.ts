@@ -1,11 +1,13 @@
 /**
- * `npm run demo`: a Kubernetes-style ClusterIP service on a real Open vSwitch, programmed by
+ * `npm run demo`: a Kubernetes-style NodePort service on a real Open vSwitch, programmed by
  * `ofwire proxy` from a manifest file.
  *
  * It starts a private ovs-vswitchd (userspace datapath, its own network namespace), a client pod and
  * three backend pods (network namespaces with HTTP servers), a minimal CNI forwarding table, and the
  * proxy; sends 300 requests to the ClusterIP and prints where they went; then edits the manifest
- * (one pod gone, later back) and shows the traffic move. Everything is removed at the end.
+ * (one pod gone, later back) and shows the traffic move; finally a client outside the cluster (a
+ * namespace on the node's uplink) reaches the node port on the node address. Everything is removed
+ * at the end.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,8 +17,10 @@ import { stringify } from 'yaml';
 import { createSandbox, waitFor, resources } from '../../spec/helpers/ovs-sandbox.js';
 import { createPod, type Pod } from '../../spec/helpers/netns.js';
 import { installForwarding, service, slice } from '../../spec/helpers/cluster.js';
+import { NODE_IP, createOutsideClient } from '../../spec/helpers/outside.js';
 
 const VIP = '10.96.0.10';
+const NODE_PORT = 30080;
 const REQUESTS = 300;
 const cli = join(import.meta.dirname, '../../dist/bin/main.js');
 
@@ -26,14 +30,14 @@ function say(text = ''): void {
 
 function manifest(pods: Pod[]): string {
   const objects = [
-    service('web', { clusterIP: VIP, clusterIPs: [VIP], ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }] }),
+    service('web', { type: 'NodePort', clusterIP: VIP, clusterIPs: [VIP], ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080, nodePort: NODE_PORT }] }),
     slice('web', 'web-abc12', [{ name: 'http', port: 8080 }], pods.map((p) => ({ ip: p.ip, nodeName: 'demo-node' }))),
   ];
   return objects.map((o) => stringify(o)).join('---\n');
 }
 
-async function distribution(client: Pod, pods: Pod[]): Promise<void> {
-  const results = await client.httpGet(`http://${VIP}/`, REQUESTS, 3000);
+async function distribution(client: Pod, pods: Pod[], url = `http://${VIP}/`): Promise<void> {
+  const results = await client.httpGet(url, REQUESTS, 3000);
   const counts = new Map<string, number>(pods.map((p) => [p.name, 0]));
   let failed = 0;
   for (const r of results) {
@@ -55,16 +59,18 @@ async function main(): Promise<void> {
     const pods = await Promise.all(['web-a', 'web-b', 'web-c'].map((n, i) => createPod(sb, { name: n.replace('-', ''), index: 11 + i })));
     for (const p of pods) await p.serveHttp(8080);
     say(`• pods: client ${client.ip}; ${pods.map((p) => `${p.name} ${p.ip}`).join(', ')} (HTTP on 8080)`);
-    await installForwarding(sb, [client, ...pods]);
-    say('• CNI flows: table 0 → proxy tables 10–15 → table 20 delivers to pods');
+    const outside = await createOutsideClient(sb, { name: 'outside', index: 30, ip: '192.168.50.2' });
+    say(`• outside the cluster: ${outside.ip} on the node's uplink; the node address is ${NODE_IP}`);
+    await installForwarding(sb, [client, ...pods, outside]);
+    say('• CNI flows: table 0 → proxy tables 10–15 → table 20 delivers by destination (pods, the uplink)');
 
     const file = join(dir, 'services.yaml');
     writeFileSync(file, manifest(pods));
-    const proxy = spawn(process.execPath, [cli, 'proxy', '--bridge', sb.mgmt, '--source', `file:${file}`, '--node-name', 'demo-node', '--log-level', 'warn'], {
+    const proxy = spawn(process.execPath, [cli, 'proxy', '--bridge', sb.mgmt, '--source', `file:${file}`, '--node-name', 'demo-node', '--node-ip', NODE_IP, '--healthz', '', '--log-level', 'warn'], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     resources.add(() => proxy.kill('SIGKILL'));
-    say(`• ofwire proxy --bridge ${sb.mgmt} --source file:${file}\n`);
+    say(`• ofwire proxy --bridge ${sb.mgmt} --source file:${file} --node-ip ${NODE_IP}\n`);
 
     const groupHas = (n: number) =>
       waitFor(`the group to have ${n} endpoints`, async () => (await sb.ofctl('dump-groups', sb.bridge)).split('bucket=').length - 1 >= n && true, 30_000);
@@ -83,6 +89,10 @@ async function main(): Promise<void> {
     writeFileSync(file, manifest(pods));
     await waitFor('the group to regain the endpoint', async () => (await sb.ofctl('dump-groups', sb.bridge)).includes(pods[2]!.ip), 30_000);
     await distribution(client, pods);
+
+    say(`\nFrom outside the cluster: ${REQUESTS} requests to the node port http://${NODE_IP}:${NODE_PORT}/`);
+    say('(externalTrafficPolicy Cluster: any pod serves, the connection SNATed to the node address)');
+    await distribution(outside, pods, `http://${NODE_IP}:${NODE_PORT}/`);
 
     proxy.kill('SIGTERM');
     say('\nDone; removing the pods, the switch and its namespace.');
