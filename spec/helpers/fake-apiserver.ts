@@ -19,7 +19,7 @@ import type { TLSSocket } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 
-export type Resource = 'services' | 'endpointslices';
+export type Resource = 'services' | 'endpointslices' | 'nodes';
 
 export interface KubeObject {
   apiVersion?: string;
@@ -47,6 +47,13 @@ const RESOURCES: Record<Resource, ResourceInfo> = {
     apiVersion: 'discovery.k8s.io/v1',
     listKind: 'EndpointSliceList',
     route: /^\/apis\/discovery\.k8s\.io\/v1(?:\/namespaces\/([^/]+))?\/endpointslices$/,
+  },
+  // Cluster-scoped: stored under the namespace "default" like the others, listed whole.
+  nodes: {
+    kind: 'Node',
+    apiVersion: 'v1',
+    listKind: 'NodeList',
+    route: /^\/api\/v1\/nodes()$/,
   },
 };
 
@@ -77,6 +84,7 @@ export interface RequestRecord {
 function resourceOfKind(kind: string | undefined): Resource {
   if (kind === 'Service') return 'services';
   if (kind === 'EndpointSlice') return 'endpointslices';
+  if (kind === 'Node') return 'nodes';
   throw new Error(`fake apiserver: unsupported kind ${String(kind)}`);
 }
 
@@ -103,7 +111,7 @@ export class FakeApiServer extends EventEmitter {
   token = `token-${randomUUID()}`;
   /** Every list and watch request, in order. */
   readonly requests: RequestRecord[] = [];
-  private readonly stores: Record<Resource, Map<string, KubeObject>> = { services: new Map(), endpointslices: new Map() };
+  private readonly stores: Record<Resource, Map<string, KubeObject>> = { services: new Map(), endpointslices: new Map(), nodes: new Map() };
   private history: StoredEvent[] = [];
   private revision = 100;
   private compactedRevision = 0;
@@ -152,7 +160,7 @@ export class FakeApiServer extends EventEmitter {
   }
 
   /** Deletes an object; returns false when it did not exist. */
-  delete(kind: 'Service' | 'EndpointSlice', namespace: string, name: string): boolean {
+  delete(kind: 'Service' | 'EndpointSlice' | 'Node', namespace: string, name: string): boolean {
     const resource = resourceOfKind(kind);
     const store = this.stores[resource];
     const obj = store.get(`${namespace}/${name}`);
