@@ -191,11 +191,9 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
   });
   proxy.on('synced', () => health.synced(false));
   proxy.on('serviceError', () => failures++);
-  let nodeAddressesWarned = false;
+  // Without any address, the proxy warns once when a service has node ports.
   const noteNodeAddresses = (addresses: string[]) => {
     if (addresses.length) log.info({ addresses }, 'node port addresses');
-    else if (!nodeAddressesWarned) log.warn('no node address (--node-ip, or the Node object with --node-name and --source kube): node ports are not served');
-    nodeAddressesWarned = !addresses.length;
   };
   if (flagIPs || o.source !== 'kube' || !o.nodeName) noteNodeAddresses(initialNode.nodePortAddresses);
   source.on('node', (node) => {
