@@ -17,7 +17,11 @@ export { MemorySource, type MemorySourceOptions } from './memory.js';
 export {
   SERVICE_NAME_LABEL,
   SERVICE_PROXY_NAME_LABEL,
+  TOPOLOGY_HINTS_ANNOTATION,
+  TOPOLOGY_MODE_ANNOTATION,
+  ZONE_LABEL,
   isProxyableService,
+  nodeFromObject,
   objectKey,
   sameModel,
   serviceFromObject,
