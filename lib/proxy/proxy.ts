@@ -570,8 +570,14 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   }
 }
 
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 function samePort(a: ServicePortState, b: ServicePortState): boolean {
   if (a.mode !== b.mode || a.affinitySeconds !== b.affinitySeconds || a.endpoints.length !== b.endpoints.length) return false;
+  if (a.snat !== b.snat || !sameList(a.sourceRanges, b.sourceRanges) || !sameList(a.fromCidrs, b.fromCidrs)) return false;
   for (let i = 0; i < a.endpoints.length; i++) {
     const x = a.endpoints[i]!;
     const y = b.endpoints[i]!;

@@ -178,6 +178,24 @@ t.test('NodePort, external and load-balancer addresses', async (t) => {
     t.same([...all.keys()].map((k) => k.split(' ')[0]).sort(), ['pod11', 'pod12', 'pod13'], 'one endpoint without a hint: every endpoint');
   });
 
+  await t.test('edited source ranges and traffic policy are applied though the endpoints stay the same', async (t) => {
+    source.upsertService({
+      ...(service('lb', { type: 'LoadBalancer', clusterIP: '10.96.1.12', externalIPs: ['192.168.60.10'], loadBalancerSourceRanges: ['192.168.50.3/32'], ports: ports(30100) }) as object),
+      status: { loadBalancer: { ingress: [{ ip: '192.168.60.20' }] } },
+    });
+    await settle();
+    t.same(await who(outside, 'http://192.168.60.20/', 1, 1500), new Map([['error:timed out', 1]]), 'the client no longer in the ranges gets no answer');
+    t.ok([...(await who(stranger, 'http://192.168.60.20/', 4)).keys()].every((k) => k.startsWith('pod1')), 'the one now in them is served');
+    const spec = (policy: string) => service('all-here', { type: 'NodePort', clusterIP: '10.96.1.15', externalTrafficPolicy: policy, ports: ports(30130) });
+    source.upsertService(spec('Cluster'));
+    source.upsertEndpointSlice(endpoints('all-here', [{ pod: p11!, node: NODE }, { pod: p12!, node: NODE }]));
+    await settle();
+    t.ok([...(await who(outside, `http://${NODE_IP}:30130/`, 4)).keys()].every((k) => k.endsWith(NODE_IP)), 'Cluster: SNATed');
+    source.upsertService(spec('Local'));
+    await settle();
+    t.ok([...(await who(outside, `http://${NODE_IP}:30130/`, 4)).keys()].every((k) => k.endsWith('192.168.50.2')), 'Local, same endpoints: the client address kept');
+  });
+
   await t.test('a restarted proxy reads the north-south flows back and sends nothing', async (t) => {
     await running.stop();
     const again = await startProxy(t, sb, source, { nodeName: NODE, nodeIPs: [NODE_IP], nodePortAddresses: [NODE_IP], clusterCidrs: ['10.244.0.0/16'], zone: 'zone-a' });
