@@ -1,7 +1,7 @@
 /**
  * Health checks of externalTrafficPolicy Local load balancers: one HTTP listener per
  * `healthCheckNodePort`, answering as kube-proxy does — 200 while this node has an endpoint of the
- * service, 503 otherwise, with `{"service":{"namespace","name"},"localEndpoints":N,"serviceProxyHealthy":B}`.
+ * service and the proxy itself is healthy, 503 otherwise, with `{"service":{"namespace","name"},"localEndpoints":N,"serviceProxyHealthy":B}`.
  * Cloud load balancers probe it to send traffic only to nodes that can serve it. Listeners open and
  * close as services come and go.
  */
@@ -88,10 +88,12 @@ export class HealthCheckServer {
             res.writeHead(503).end();
             return;
           }
+          const proxyHealthy = this.proxyHealthy();
           res.setHeader('Content-Type', 'application/json');
           res.setHeader('X-Content-Type-Options', 'nosniff');
-          res.writeHead(current.localEndpoints > 0 ? 200 : 503);
-          res.end(healthCheckBody(current, this.proxyHealthy()));
+          // An unhealthy proxy fails every check, as kube-proxy's does: its flows may be stale.
+          res.writeHead(current.localEndpoints > 0 && proxyHealthy ? 200 : 503);
+          res.end(healthCheckBody(current, proxyHealthy));
         });
         try {
           await new Promise<void>((resolve, reject) => {

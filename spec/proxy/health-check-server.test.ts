@@ -32,8 +32,11 @@ t.test('one listener per port; two services on one port; moved; closed', async (
   t.same(await get(a), { status: 503, type: 'application/json', body: { service: { namespace: 'ns', name: 'web' }, localEndpoints: 0, serviceProxyHealthy: true } });
   await hc.update('ns/web', { port: a, namespace: 'ns', name: 'web', localEndpoints: 3 });
   healthy = false;
-  t.same((await get(a)).status, 200, 'the count changes in place');
+  t.same((await get(a)).status, 503, 'an unhealthy proxy fails the check, endpoints or not');
   t.equal((await get(a)).body.serviceProxyHealthy, false, "the proxy's own health");
+  t.equal((await get(a)).body.localEndpoints, 3, 'the count changes in place');
+  healthy = true;
+  t.same((await get(a)).status, 200, 'healthy again, with local endpoints');
   await hc.update('ns/other', { port: a, namespace: 'ns', name: 'other', localEndpoints: 0 });
   t.equal((await get(a)).body.localEndpoints, 3, 'a second service on the same port: the first answers');
   await hc.update('ns/web', undefined);
@@ -57,4 +60,26 @@ t.test('one listener per port; two services on one port; moved; closed', async (
   t.same(hc.ports, []);
   await hc.update('ns/late', { port: a, namespace: 'ns', name: 'late', localEndpoints: 1 });
   t.same(hc.ports, [], 'nothing opens once closed');
+});
+
+t.test('closed while a port is being opened: the new listener is closed too', async (t) => {
+  const hc = new HealthCheckServer({ hosts: ['127.0.0.1'] });
+  const port = await freePort();
+  const opening = hc.update('ns/web', { port, namespace: 'ns', name: 'web', localEndpoints: 1 });
+  await hc.close();
+  await opening;
+  t.same(hc.ports, []);
+  await t.rejects(fetch(`http://127.0.0.1:${port}/`), 'nothing listens');
+});
+
+t.test('moved while its first port is being opened: the first port is closed once open', async (t) => {
+  const hc = new HealthCheckServer({ hosts: ['127.0.0.1'] });
+  t.teardown(() => hc.close());
+  const [a, b] = [await freePort(), await freePort()];
+  const first = hc.update('ns/web', { port: a, namespace: 'ns', name: 'web', localEndpoints: 1 });
+  const second = hc.update('ns/web', { port: b, namespace: 'ns', name: 'web', localEndpoints: 1 });
+  await Promise.all([first, second]);
+  t.same(hc.ports, [b]);
+  await t.rejects(fetch(`http://127.0.0.1:${a}/`), 'the first port is closed');
+  t.equal((await fetch(`http://127.0.0.1:${b}/`)).status, 200);
 });
