@@ -14,10 +14,18 @@
  *   recovery         ovs-vswitchd killed and restarted empty → full state again
  *   codec-*          benchmarks/codec (when present)
  *
+ * North-south mix: with --external-every K, every size is also measured with every K-th service a
+ * NodePort or a LoadBalancer with an ingress IP (harness/services.ts; 3 = a third of them), the
+ * proxy given the node address NODE_IP: its rows are the same workloads with the suffix
+ * `-north-south` (cold-sync-north-south, churn-north-south, …), next to the ClusterIP-only rows of
+ * the same run, with the same ratio goals. os-ken and iptables-restore are not run on that mix
+ * (kube-proxy's rules here cover cluster IPs only).
+ *
  * Options: --quick (1k and 10k), --json FILE (default benchmarks/results/latest.json),
  * --out-dir DIR (default benchmarks/results), --sizes 1000,10000, --endpoints 5, --runs N,
  * --churn N (changes per churn run), --sustained-seconds S, --only cold-sync,churn,…,
- * --no-codec, --no-osken, --no-iptables, --no-kube, --cpu-prof DIR (V8 CPU profiles of the ofwire
+ * --external-every K (also the north-south mix, see above), --no-codec, --no-osken, --no-iptables,
+ * --no-kube, --cpu-prof DIR (V8 CPU profiles of the ofwire
  * agent's timed sections, for finding where its time goes; profiling slows it down: not for the report).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
@@ -28,21 +36,22 @@ import { parseArgs } from 'node:util';
 import { Agent } from './harness/agent-client.js';
 import { buildAgent, buildCli } from './harness/build-agent.js';
 import { ofwireCommand, ofwireProxyOnce } from './harness/cli-process.js';
-import { RawConnection, encodeBundle, encodeStateDump, encodeWithBarrier, timedExchange } from './harness/floor.js';
+import { RawConnection, encodeAllWithBarrier, encodeBundle, encodeStateDump, timedExchange } from './harness/floor.js';
 import { ThrowawayNetns, expectedNatRules, iptablesVersion, kubeProxyRules, natRuleCount, timedRestore, type IptablesBackend } from './harness/iptables.js';
 import { machineInfo, type Machine } from './harness/machine.js';
 import { bundleFile, flowText, groupText, ofctl, ofctlBundle, ofctlModGroup, timedSpawn } from './harness/ofctl.js';
 import { OskenController } from './harness/osken.js';
 import { Progress } from './harness/progress.js';
 import { coldSyncSvg, markdown, readmeFragment, seconds, type Goal } from './harness/report.js';
-import { computeRatios, latencyResult, timedResult, type Result, type RunSample } from './harness/results.js';
+import { NORTH_SOUTH, computeRatios, latencyResult, timedResult, type Result, type RunSample } from './harness/results.js';
 import {
   Churn,
-  changedGroup,
+  changedGroups,
   compileSet,
   flowMod,
   groupMod,
   manifestJson,
+  NODE_IP,
   serviceObject,
   sliceObject,
   type CompiledSet,
@@ -72,6 +81,7 @@ const { values: args } = parseArgs({
     'no-iptables': { type: 'boolean', default: false },
     'no-kube': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    'external-every': { type: 'string' },
   },
 });
 
@@ -90,6 +100,9 @@ const churnChanges = positiveInt('churn', args.churn) ?? 1000;
 const spawnChanges = positiveInt('spawn-changes', args['spawn-changes']) ?? Math.min(100, churnChanges);
 const sustainedSeconds = positiveInt('sustained-seconds', args['sustained-seconds']) ?? (quick ? 5 : 10);
 const sustainedRate = positiveInt('sustained-rate', args['sustained-rate'])!;
+const externalEvery = positiveInt('external-every', args['external-every']);
+/** The service mixes measured at every size: ClusterIP only, then the north-south mix when asked for. */
+const mixes: (number | undefined)[] = externalEvery === undefined ? [undefined] : [undefined, externalEvery];
 const outDir = resolve(args['out-dir'] ?? join(REPO, 'benchmarks', 'results'));
 const jsonFile = resolve(args.json ?? join(outDir, 'latest.json'));
 const WORKLOADS = ['cold-sync', 'churn', 'restart', 'recovery', 'cli', 'codec'] as const;
@@ -161,6 +174,8 @@ function sameDump(what: string, reference: string[], actual: string[]): boolean 
 
 interface SizeFiles {
   set: ServiceSet;
+  /** Appended to every workload name: '' for the ClusterIP mix, NORTH_SOUTH for the north-south mix. */
+  suffix: string;
   compiled: CompiledSet;
   floor: { bytes: Buffer; barrierXid: number };
   bundleFile: string;
@@ -170,23 +185,33 @@ interface SizeFiles {
   iptablesRules: string;
 }
 
-function prepareSize(services: number): SizeFiles {
-  const set = { services, endpointsPerService: E };
+function prepareSize(services: number, every: number | undefined): SizeFiles {
+  const set: ServiceSet = { services, endpointsPerService: E, ...(every === undefined ? {} : { externalEvery: every }) };
+  const suffix = every === undefined ? '' : NORTH_SOUTH;
   const compiled = compileSet(set);
   const floor = encodeBundle([...compiled.groups.map((g) => groupMod(g)), ...compiled.flows.map((f) => flowMod(f))]);
   const files = {
-    bundleFile: join(tmp, `bundle-${services}.txt`),
-    groupsFile: join(tmp, `groups-${services}.txt`),
-    flowsFile: join(tmp, `flows-${services}.txt`),
-    manifest: join(tmp, `services-${services}.json`),
-    iptablesRules: join(tmp, `kube-proxy-${services}.rules`),
+    bundleFile: join(tmp, `bundle-${services}${suffix}.txt`),
+    groupsFile: join(tmp, `groups-${services}${suffix}.txt`),
+    flowsFile: join(tmp, `flows-${services}${suffix}.txt`),
+    manifest: join(tmp, `services-${services}${suffix}.json`),
+    iptablesRules: join(tmp, `kube-proxy-${services}${suffix}.rules`),
   };
   writeFileSync(files.bundleFile, bundleFile(compiled.groups, compiled.flows));
   writeFileSync(files.groupsFile, `${compiled.groups.map(groupText).join('\n')}\n`);
   writeFileSync(files.flowsFile, `${compiled.flows.map(flowText).join('\n')}\n`);
   writeFileSync(files.manifest, manifestJson(set));
-  if (withIptables) writeFileSync(files.iptablesRules, kubeProxyRules(set));
-  return { set, compiled, floor, ...files };
+  if (iptablesFor(set)) writeFileSync(files.iptablesRules, kubeProxyRules(set));
+  return { set, suffix, compiled, floor, ...files };
+}
+
+/** os-ken and iptables-restore run on the ClusterIP mix only. */
+const oskenFor = (set: ServiceSet) => withOsken && set.externalEvery === undefined;
+const iptablesFor = (set: ServiceSet) => withIptables && set.externalEvery === undefined;
+
+/** The agent's setup for this set (its size and mix). */
+function agentSetup(f: SizeFiles) {
+  return { op: 'setup' as const, target: sw!.target, services: f.set.services, endpointsPerService: E, ...(f.set.externalEvery === undefined ? {} : { externalEvery: f.set.externalEvery }) };
 }
 
 async function coldSync(f: SizeFiles): Promise<void> {
@@ -194,7 +219,7 @@ async function coldSync(f: SizeFiles): Promise<void> {
   const N = f.set.services;
   const n = runs(N);
   const nSlow = runs(N, true);
-  const base = (workload: string, contender: string) => ({ workload, services: N, endpoints: E, contender });
+  const base = (workload: string, contender: string) => ({ workload: workload + f.suffix, services: N, endpoints: E, contender });
   const samples: Record<string, RunSample[]> = {};
   const verified: Record<string, boolean | null> = {};
   const add = (key: string, s: RunSample) => (samples[key] ??= []).push(s);
@@ -217,18 +242,19 @@ async function coldSync(f: SizeFiles): Promise<void> {
     verified[key] = sameDump(`${what} at ${N} services`, reference, dump);
   };
 
-  if (withOsken) {
-    progress.task(`cold sync ${N}: starting os-ken`);
+  const mix = f.suffix ? ' north-south' : '';
+  if (oskenFor(f.set)) {
+    progress.task(`cold sync ${N}${mix}: starting os-ken`);
     osken = await OskenController.start(vs, join(tmp, `osken-${N}.json`), f.compiled.groups, f.compiled.flows);
   }
   const maxRuns = Math.max(n, nSlow);
   for (let r = 0; r < maxRuns; r++) {
     // Contenders take turns within each round, so that the machine's load drifts over all of them alike.
     if (r < n) {
-      progress.task(`cold sync ${N}: ofwire in-process, run ${r + 1}/${n}`);
+      progress.task(`cold sync ${N}${mix}: ofwire in-process, run ${r + 1}/${n}`);
       await vs.fresh();
       const a = await spawnAgent();
-      await a.call({ op: 'setup', target: vs.target, services: N, endpointsPerService: E, source: 'memory' });
+      await a.call({ ...agentSetup(f), source: 'memory' });
       await a.call({ op: 'connect' });
       const cpu0 = vs.cpuSeconds();
       const res = await a.call<{ seconds: number; messages: number; syncSeconds: number } & TimeSplit>({ op: 'startProxy' });
@@ -236,22 +262,22 @@ async function coldSync(f: SizeFiles): Promise<void> {
       add('ofwire', { seconds: res.seconds, vswitchdCpu: vs.cpuSeconds() - cpu0, peakRssMb: a.peakRssMb() });
       (syncShare.ofwire ??= []).push(res.syncSeconds);
       (gcShare.ofwire ??= []).push(res.gcSeconds);
-      await verify('ofwire', 'ofwire in-process');
+      await verify('ofwire', `ofwire in-process${mix}`);
       await exitAgent(a);
       progress.step();
 
-      progress.task(`cold sync ${N}: ofwire proxy --once, run ${r + 1}/${n}`);
+      progress.task(`cold sync ${N}${mix}: ofwire proxy --once, run ${r + 1}/${n}`);
       await vs.fresh();
       let cpu = vs.cpuSeconds();
-      const p = await ofwireProxyOnce(vs.target, f.manifest, join(tmp, 'usage.json'));
+      const p = await ofwireProxyOnce(vs.target, f.manifest, join(tmp, 'usage.json'), f.set);
       add('process', { seconds: p.seconds, vswitchdCpu: vs.cpuSeconds() - cpu, peakRssMb: p.peakRssMb, processCpu: p.cpuSeconds });
       await verify('process', 'ofwire proxy --once');
       progress.step();
 
-      progress.task(`cold sync ${N}: ofwire Switch.bundle(), run ${r + 1}/${n}`);
+      progress.task(`cold sync ${N}${mix}: ofwire Switch.bundle(), run ${r + 1}/${n}`);
       await vs.fresh();
       const lib = await spawnAgent();
-      await lib.call({ op: 'setup', target: vs.target, services: N, endpointsPerService: E, source: 'memory', library: true });
+      await lib.call({ ...agentSetup(f), source: 'memory', library: true });
       await lib.call({ op: 'connect' });
       lib.resetPeak();
       cpu = vs.cpuSeconds();
@@ -261,7 +287,7 @@ async function coldSync(f: SizeFiles): Promise<void> {
       await exitAgent(lib);
       progress.step();
 
-      progress.task(`cold sync ${N}: floor, run ${r + 1}/${n}`);
+      progress.task(`cold sync ${N}${mix}: floor, run ${r + 1}/${n}`);
       await vs.fresh();
       const conn = await RawConnection.open(vs.socketPath);
       cpu = vs.cpuSeconds();
@@ -272,7 +298,7 @@ async function coldSync(f: SizeFiles): Promise<void> {
       await verify('floor', 'floor');
       progress.step();
 
-      progress.task(`cold sync ${N}: ovs-ofctl bundle, run ${r + 1}/${n}`);
+      progress.task(`cold sync ${N}${mix}: ovs-ofctl bundle, run ${r + 1}/${n}`);
       await vs.fresh();
       cpu = vs.cpuSeconds();
       const ofctlSeconds = await ofctlBundle(vs.target, f.bundleFile);
@@ -281,7 +307,7 @@ async function coldSync(f: SizeFiles): Promise<void> {
       progress.step();
     }
     if (r < nSlow && osken) {
-      progress.task(`cold sync ${N}: os-ken, run ${r + 1}/${nSlow}`);
+      progress.task(`cold sync ${N}${mix}: os-ken, run ${r + 1}/${nSlow}`);
       await vs.fresh();
       const cpu = vs.cpuSeconds();
       let cpuEnd = 0;
@@ -294,8 +320,8 @@ async function coldSync(f: SizeFiles): Promise<void> {
       if (o.padded) note(`os-ken: os-ken 2.5 leaves out the padding of a Nicira NAT action that ends a message, so every GROUP_MOD whose last bucket DNATs is short and OVS refuses it (OFPBRC_BAD_LEN) — with nat(dst=IP:PORT) and also with address-only nat(dst=IP). The os-ken contender appends the missing bytes after os-ken serializes each GROUP_MOD (${o.padded} of them at ${N} services) and keeps nat(dst=IP:PORT), so it installs exactly the same groups as ofwire (checked).`);
       progress.step();
     }
-    if (r < nSlow && withIptables) {
-      progress.task(`cold sync ${N}: iptables-restore, run ${r + 1}/${nSlow}`);
+    if (r < nSlow && iptablesFor(f.set)) {
+      progress.task(`cold sync ${N}${mix}: iptables-restore, run ${r + 1}/${nSlow}`);
       const first = !('iptables' in verified);
       const s = await timedRestore(ipt, f.iptablesRules, 'legacy', first ? async (ns) => {
         const got = await natRuleCount(ns, 'legacy');
@@ -308,10 +334,10 @@ async function coldSync(f: SizeFiles): Promise<void> {
   }
   osken?.stop();
   osken = undefined;
-  if (withIptables && nftSize(N)) {
+  if (iptablesFor(f.set) && nftSize(N)) {
     const nftRuns = Math.min(3, runsArg ?? 3);
     for (let r = 0; r < nftRuns; r++) {
-      progress.task(`cold sync ${N}: iptables-nft-restore, run ${r + 1}/${nftRuns}`);
+      progress.task(`cold sync ${N}${mix}: iptables-nft-restore, run ${r + 1}/${nftRuns}`);
       add('iptables-nft', { seconds: await timedRestore(ipt, f.iptablesRules, 'nft') });
       progress.step();
     }
@@ -367,10 +393,10 @@ function splitOf(runs: TimeSplit[], per = 1): Record<string, number> | undefined
 /** A fresh, empty switch and a new agent that programs it from scratch (a cold-started agent). */
 async function programmedAgent(f: SizeFiles, purpose: string): Promise<Agent> {
   const vs = sw!;
-  progress.task(`${f.set.services}: programming the switch for ${purpose}`);
+  progress.task(`${f.set.services}${f.suffix ? ' north-south' : ''}: programming the switch for ${purpose}`);
   await vs.fresh();
   const a = await spawnAgent();
-  await a.call({ op: 'setup', target: vs.target, services: f.set.services, endpointsPerService: E, source: 'memory' });
+  await a.call({ ...agentSetup(f), source: 'memory' });
   await a.call({ op: 'connect' });
   await a.call({ op: 'startProxy' });
   return a;
@@ -380,7 +406,7 @@ async function programmedAgent(f: SizeFiles, purpose: string): Promise<Agent> {
 async function restart(f: SizeFiles): Promise<void> {
   const vs = sw!;
   const N = f.set.services;
-  const base = (workload: string, contender: string) => ({ workload, services: N, endpoints: E, contender });
+  const base = (workload: string, contender: string) => ({ workload: workload + f.suffix, services: N, endpoints: E, contender });
   const a = await programmedAgent(f, 'restart');
   try {
     {
@@ -411,7 +437,7 @@ async function restart(f: SizeFiles): Promise<void> {
         progress.task(`restart ${N}: ofwire proxy --once, run ${r + 1}/${n}`);
         before = r === 0 ? await vs.flowDurations() : undefined;
         cpu = vs.cpuSeconds();
-        const p = await ofwireProxyOnce(vs.target, f.manifest, join(tmp, 'usage.json'));
+        const p = await ofwireProxyOnce(vs.target, f.manifest, join(tmp, 'usage.json'), f.set);
         processRuns.push({ seconds: p.seconds, vswitchdCpu: vs.cpuSeconds() - cpu, peakRssMb: p.peakRssMb, processCpu: p.cpuSeconds });
         if (before) {
           const d = readdedFlows(before, await vs.flowDurations());
@@ -455,13 +481,20 @@ async function restart(f: SizeFiles): Promise<void> {
 async function churnAndRecovery(f: SizeFiles): Promise<void> {
   const vs = sw!;
   const N = f.set.services;
-  const base = (workload: string, contender: string) => ({ workload, services: N, endpoints: E, contender });
+  const base = (workload: string, contender: string) => ({ workload: workload + f.suffix, services: N, endpoints: E, contender });
   const expectedFlows = f.compiled.flows.length;
   const expectedGroups = f.compiled.groups.length;
   const a = await programmedAgent(f, 'churn and recovery');
   try {
     if (only.has('churn')) {
-      const options = f.compiled.options;
+      const compiled = f.compiled;
+      /** GROUP_MODs a churn stream's changes need (one per service port of the changed service). */
+      const groupModsOf = (stream: number) => {
+        const c = new Churn(f.set, stream);
+        let n = 0;
+        for (let k = 0; k < churnChanges; k++) n += compiled.ids[c.next().service]!.length;
+        return n;
+      };
       // ofwire: MemorySource → synced, one change at a time.
       const samples: number[] = [];
       const cpuRuns: number[] = [];
@@ -478,7 +511,8 @@ async function churnAndRecovery(f: SizeFiles): Promise<void> {
         gcSeconds += res.gcSeconds;
         cpuRuns.push(vs.cpuSeconds() - cpu);
         samples.push(...res.latenciesMs);
-        if (res.messages !== churnChanges) note(`churn at ${N}: ${res.messages} messages for ${churnChanges} changes (expected one GROUP_MOD each)`);
+        const expected = groupModsOf(1 + r);
+        if (res.messages !== expected) note(`churn${f.suffix} at ${N}: ${res.messages} messages for ${churnChanges} changes (expected ${expected}: one GROUP_MOD per service port)`);
         progress.step();
       }
       // Where the time goes, from a run of its own: counting adds a little to each change.
@@ -534,7 +568,7 @@ async function churnAndRecovery(f: SizeFiles): Promise<void> {
         const msgs = [];
         for (let k = 0; k < churnChanges; k++) {
           const ch = c.next();
-          msgs.push(encodeWithBarrier(groupMod(changedGroup(f.set, options, ch.service, ch.overrides), 1), 1000 + 2 * k));
+          msgs.push(encodeAllWithBarrier(changedGroups(f.set, compiled, ch.service, ch.overrides).map((g) => groupMod(g, 1)), 1000 + 4 * k));
         }
         const conn = await RawConnection.open(vs.socketPath);
         const cpu = vs.cpuSeconds();
@@ -552,7 +586,10 @@ async function churnAndRecovery(f: SizeFiles): Promise<void> {
       const cpu = vs.cpuSeconds();
       for (let k = 0; k < spawnChanges; k++) {
         const ch = c.next();
-        spawn.push((await ofctlModGroup(vs.target, changedGroup(f.set, options, ch.service, ch.overrides))) * 1000);
+        // One process per group: a change of an external service is two `mod-group`s.
+        let seconds = 0;
+        for (const g of changedGroups(f.set, compiled, ch.service, ch.overrides)) seconds += await ofctlModGroup(vs.target, g);
+        spawn.push(seconds * 1000);
       }
       results.push(latencyResult(base('churn', 'ovs-ofctl-spawn'), spawn, 1, { vswitchd_cpu_s: vs.cpuSeconds() - cpu }));
       if (spawnChanges < churnChanges) note(`ovs-ofctl-spawn: ${spawnChanges} changes per size, not ${churnChanges} (one process per change, ~25 ms apiece here).`);
@@ -650,13 +687,13 @@ async function kubeChurn(f: SizeFiles): Promise<void> {
   let a: Agent | undefined;
   try {
     for (let i = 0; i < N; i++) {
-      api.upsert(serviceObject(i) as never);
+      api.upsert(serviceObject(i, f.set) as never);
       api.upsert(sliceObject(f.set, i) as never);
     }
     const kubeconfig = api.writeKubeconfig(tmp, `kubeconfig-${N}`);
     await vs.fresh();
     a = await spawnAgent();
-    await a.call({ op: 'setup', target: vs.target, services: N, endpointsPerService: E, source: 'kube', kubeconfig });
+    await a.call({ ...agentSetup(f), source: 'kube', kubeconfig });
     await a.call({ op: 'connect' });
     await a.call({ op: 'startProxy' });
     await a.call({ op: 'forwardSynced', on: true });
@@ -679,7 +716,7 @@ async function kubeChurn(f: SizeFiles): Promise<void> {
       progress.step();
     }
     results.push(
-      latencyResult({ workload: 'churn-kube', services: N, endpoints: E, contender: 'ofwire' }, samples, churnRuns, {
+      latencyResult({ workload: `churn-kube${f.suffix}`, services: N, endpoints: E, contender: 'ofwire' }, samples, churnRuns, {
         vswitchd_cpu_s: cpu,
         peak_rss_mb: a.peakRssMb(),
         rss_mb: a.rssMb(),
@@ -720,7 +757,7 @@ async function cliAdd(f: SizeFiles): Promise<void> {
     progress.step();
   }
   const entries = f.compiled.groups.length + f.compiled.flows.length;
-  const base = (contender: string) => ({ workload: 'cli-add', services: N, endpoints: E, contender });
+  const base = (contender: string) => ({ workload: `cli-add${f.suffix}`, services: N, endpoints: E, contender });
   results.push(timedResult(base('ofwire'), samples.ofwire, { verified, extra: { groups_and_flows: entries } }));
   results.push(timedResult(base('ovs-ofctl-bundle'), samples.ofctl, { verified, extra: { groups_and_flows: entries } }));
 }
@@ -823,8 +860,7 @@ function goals(): Goal[] {
   const restart = at('restart', 'ofwire', sizeFor);
   ratioGoal(`restart with nothing changed, ${where}: ofwire ÷ floor's read-back`, restart, at('restart', 'floor', sizeFor), 3);
   if (restart) out.push({ goal: `restart with nothing changed, ${where}: messages sent`, target: '0', measured: String(restart.flows_readded ?? 0), met: (restart.flows_readded ?? 0) === 0 });
-  const floorChurn = at('churn', 'floor', sizeFor);
-  const latencyGoal = (goal: string, r: Result | undefined, p50PlusUs: number, p99Times?: number) => {
+  const latencyGoal = (goal: string, r: Result | undefined, p50PlusUs: number, p99Times?: number, floorChurn = at('churn', 'floor', sizeFor)) => {
     const target = `p50 ≤ floor p50 + ${p50PlusUs} µs${p99Times ? `, p99 ≤ ${p99Times}× floor p99` : ''}`;
     if (!r || !floorChurn) return out.push({ goal, target, measured: 'not measured', met: null });
     const p50Ok = r.median_s <= floorChurn.median_s + p50PlusUs / 1e6;
@@ -839,6 +875,12 @@ function goals(): Goal[] {
   latencyGoal(`endpoint change → barrier ack, ${where} installed (MemorySource)`, at('churn', 'ofwire', sizeFor), 50, 2);
   latencyGoal(`endpoint change → barrier ack, ${where} installed (Kubernetes watch event)`, at('churn-kube', 'ofwire', sizeFor), 150);
   latencyGoal(`Switch.request(GROUP_MOD) → barrier ack, ${where} installed`, at('churn-library', 'ofwire', sizeFor), 20);
+  if (externalEvery !== undefined) {
+    // The north-south mix: the same ratio goals as the ClusterIP-only mix, against the floor on the same mix.
+    const ns = `${where}, 1 in ${externalEvery} services NodePort/LoadBalancer`;
+    floorRatioGoal(`cold sync, ${ns}: ofwire (in-process) ÷ floor`, sizeFor, `cold-sync${NORTH_SOUTH}`, 1.5);
+    latencyGoal(`endpoint change → barrier ack, ${ns} (MemorySource)`, at(`churn${NORTH_SOUTH}`, 'ofwire', sizeFor), 50, 2, at(`churn${NORTH_SOUTH}`, 'floor', sizeFor));
+  }
   const rssRows = results.filter((r) => r.contender === 'ofwire' && r.services === sizeFor && ['cold-sync', 'churn'].includes(r.workload));
   if (rssRows.length) {
     const peak = Math.max(...rssRows.map((r) => r.peak_rss_mb ?? 0));
@@ -875,11 +917,12 @@ async function main(): Promise<void> {
     note(`The machine was busy: load average ${machine.load_start[0]} on ${machine.cores} cores when the run started (${machine.busy_at_start.join(', ')}). Wall-clock times include waiting for a CPU; contenders take turns within each round so the load falls on all of them, and every ratio is between measurements of this run.`);
   }
 
-  const perSize = (N: number) => {
+  const perMix = (N: number, every: number | undefined) => {
     let steps = 0;
+    const clusterOnly = every === undefined;
     if (only.has('cold-sync')) {
-      steps += runs(N) * 5 + (withOsken ? runs(N, true) : 0) + (withIptables ? runs(N, true) : 0);
-      if (withIptables && nftSize(N)) steps += Math.min(3, runsArg ?? 3);
+      steps += runs(N) * 5 + (withOsken && clusterOnly ? runs(N, true) : 0) + (withIptables && clusterOnly ? runs(N, true) : 0);
+      if (withIptables && clusterOnly && nftSize(N)) steps += Math.min(3, runsArg ?? 3);
     }
     if (only.has('restart')) steps += runs(N) * 3;
     if (only.has('churn')) steps += churnRuns * 3 + 2 + (withKube && kubeSizes.includes(N) ? churnRuns : 0);
@@ -887,17 +930,20 @@ async function main(): Promise<void> {
     if (only.has('cli')) steps += runs(N, true) * 2;
     return steps;
   };
+  const perSize = (N: number) => mixes.reduce((s: number, every) => s + perMix(N, every), 0);
   progress.start(sizes.reduce((s, N) => s + perSize(N), 0) + (withCodec ? 1 : 0) + (only.has('cold-sync') ? 5 : 0));
 
   if (only.has('cold-sync')) await startUp();
   for (const N of sizes) {
-    progress.task(`${N} services: compiling the set, writing the baselines' files`);
-    const f = prepareSize(N);
-    if (only.has('cold-sync')) await coldSync(f);
-    if (only.has('restart')) await restart(f);
-    if (only.has('churn') || only.has('recovery')) await churnAndRecovery(f);
-    if (only.has('churn') && withKube && kubeSizes.includes(N)) await kubeChurn(f);
-    if (only.has('cli')) await cliAdd(f);
+    for (const every of mixes) {
+      progress.task(`${N} services${every === undefined ? '' : ' (north-south mix)'}: compiling the set, writing the baselines' files`);
+      const f = prepareSize(N, every);
+      if (only.has('cold-sync')) await coldSync(f);
+      if (only.has('restart')) await restart(f);
+      if (only.has('churn') || only.has('recovery')) await churnAndRecovery(f);
+      if (only.has('churn') && withKube && kubeSizes.includes(N)) await kubeChurn(f);
+      if (only.has('cli')) await cliAdd(f);
+    }
   }
   if (withCodec) await codec();
   progress.stop();
@@ -905,6 +951,9 @@ async function main(): Promise<void> {
   machine.load_end = os.loadavg().map((x) => Math.round(x * 100) / 100);
   computeRatios(results);
   note(`Service mix: each service is ClusterIP, one TCP port 80 → 8080, ${E} ready endpoints with distinct pod IPs in one EndpointSlice; 1 endpoint in 100 is on this node (hairpin flows); proxy options are the defaults plus nodeName. TCP with ${E} endpoints compiles to one select group (${E} buckets plus one weight-1 bucket that evens OVS's hash split) and one service flow per service, plus the hairpin flows and 11 fixed flows.`);
+  if (externalEvery !== undefined) {
+    note(`North-south mix (rows \`…${NORTH_SOUTH}\`): the same services, except that every ${externalEvery}${externalEvery === 2 ? 'nd' : externalEvery === 3 ? 'rd' : 'th'} service (i mod ${externalEvery} = 0) is a NodePort (TCP node port on ${NODE_IP}) or, alternately, a LoadBalancer with one ingress IP and no node port; externalTrafficPolicy Cluster, so their external frontends SNAT to the node address. The proxy is given the node address (nodeIPs and nodePortAddresses ${NODE_IP}; \`--node-ip ${NODE_IP} --nodeport-addresses primary\` for \`ofwire proxy --once\`). An external service has two service ports (its cluster IP and its external frontend), each one select group and service flow, plus a SNAT flow; a churn step on it is two GROUP_MODs (the floor writes both and one barrier; ovs-ofctl-spawn runs \`mod-group\` twice, the row's latency is their sum). os-ken and iptables-restore are not run on this mix.`);
+  }
   note('Every contender programs the same groups and flows: generated once per size with ofwire\'s compiler; the floor sends them pre-encoded, ovs-ofctl gets them as text printed by ofwire\'s formatter, os-ken builds them with its own parser. After the first run of each, `ovs-ofctl dump-flows --no-stats` and `dump-groups` of the bridge are compared with ofwire\'s ("check" column).');
   note('Each cold-sync run starts on a freshly restarted ovs-vswitchd (empty bridge). ofwire in-process: a new agent process (ServiceProxy + MemorySource, loaded before the clock), timed from proxy.start() to whenSynced() (reading the empty switch, compiling, one bundle, acknowledged). `ofwire proxy --once`: spawn to exit, Node start-up and the JSON manifest included. Floor: OPEN, every ADD, CLOSE, COMMIT and a BARRIER written at once, to the barrier reply. ovs-ofctl: `ovs-ofctl -O OpenFlow13 bundle BR FILE`, spawn to exit. os-ken: from its features event (building the messages included) to its barrier reply, over TCP on 127.0.0.1 (the others use the unix socket).');
   note('The ofwire processes (agent and CLI) run the current sources transpiled to JavaScript (node_modules/.cache/ofwire-bench), without a TypeScript loader, so RSS and start-up are the product\'s. The agent\'s RSS includes Node itself (about 60 MB idle here) and the MemorySource\'s copy of the services.');

@@ -5,6 +5,8 @@ export type AgentRequest = { id: number } & (
       target: string;
       services: number;
       endpointsPerService: number;
+      /** The north-south mix (ServiceSet.externalEvery). */
+      externalEvery?: number;
       source: 'memory' | 'kube';
       kubeconfig?: string;
       /** Also compile the whole set into ready-made messages (for the library-level bundle). */

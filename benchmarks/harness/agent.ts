@@ -18,11 +18,11 @@ import type { Outgoing } from '../../lib/session/session.js';
 import type { ServiceSource } from '../../lib/sources/types.js';
 import {
   Churn,
-  NODE_NAME,
-  changedGroup,
+  changedGroups,
   compileSet,
   flowMod,
   groupMod,
+  proxyConfig,
   proxyOptions,
   serviceObject,
   sliceObject,
@@ -40,6 +40,12 @@ let sw: Switch | undefined;
 let proxy: ServiceProxy | undefined;
 let forwardSynced = false;
 let libraryMessages: Outgoing[] | undefined;
+/** Service-port ids of each service (compileSet), for the library's churn. */
+let ids: number[][] | undefined;
+
+function compiledIds(): number[][] {
+  return (ids ??= compileSet(set!).ids);
+}
 
 const syncedListeners = new Set<(info: SyncInfo, at: number) => void>();
 
@@ -122,7 +128,7 @@ async function startProxy(): Promise<{ seconds: number; messages: number; syncs:
     syncs++;
   };
   syncedListeners.add(count);
-  proxy = new ServiceProxy(sw!, source!, { nodeName: NODE_NAME });
+  proxy = new ServiceProxy(sw!, source!, proxyConfig(set));
   attachProxy(proxy);
   const p = proxy;
   const before = phaseSeconds();
@@ -260,21 +266,22 @@ async function libraryBundle(): Promise<{ seconds: number; members: number }> {
   return { seconds, members: msgs.length };
 }
 
-/** The library alone: one GROUP_MOD per change, each confirmed by its barrier. */
+/** The library alone: the GROUP_MODs of each change (one per service port), confirmed by a barrier. */
 async function libraryChurn(count: number, stream: number): Promise<{ latenciesMs: number[] }> {
-  const options = proxyOptions();
+  const compiled = { options: proxyOptions(set), ids: compiledIds() };
   const c = new Churn(set!, stream);
-  const msgs: Outgoing[] = [];
+  const changes: Outgoing[][] = [];
   for (let k = 0; k < count; k++) {
     const ch = c.next();
-    msgs.push(groupMod(changedGroup(set!, options, ch.service, ch.overrides), 1) as Outgoing);
+    changes.push(changedGroups(set!, compiled, ch.service, ch.overrides).map((g) => groupMod(g, 1) as Outgoing));
   }
   const s = await Switch.connect(target, { reconnect: false });
   try {
     const latencies: number[] = [];
-    for (const m of msgs) {
+    for (const msgs of changes) {
       const t0 = performance.now();
-      await s.request(m);
+      if (msgs.length === 1) await s.request(msgs[0]!);
+      else await Promise.all(msgs.map((m) => s.request(m)));
       latencies.push(performance.now() - t0);
     }
     return { latenciesMs: latencies };
@@ -286,7 +293,8 @@ async function libraryChurn(count: number, stream: number): Promise<{ latenciesM
 async function handle(req: AgentRequest): Promise<unknown> {
   switch (req.op) {
     case 'setup': {
-      set = { services: req.services, endpointsPerService: req.endpointsPerService };
+      set = { services: req.services, endpointsPerService: req.endpointsPerService, ...(req.externalEvery === undefined ? {} : { externalEvery: req.externalEvery }) };
+      ids = undefined;
       target = req.target;
       if (req.source === 'kube') {
         const { KubeSource } = await import('../../lib/sources/kube.js');
@@ -294,13 +302,14 @@ async function handle(req: AgentRequest): Promise<unknown> {
       } else {
         const m = new MemorySource();
         for (let i = 0; i < set.services; i++) {
-          m.upsertService(serviceObject(i));
+          m.upsertService(serviceObject(i, set));
           m.upsertEndpointSlice(sliceObject(set, i));
         }
         source = m;
       }
       if (req.library) {
         const c = compileSet(set);
+        ids = c.ids;
         libraryMessages = [...c.groups.map((g) => groupMod(g)), ...c.flows.map((f) => flowMod(f))] as Outgoing[];
       }
       return { ok: true };

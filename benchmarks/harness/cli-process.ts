@@ -6,7 +6,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AGENT_BUILD_DIR, buildCli } from './build-agent.js';
-import { NODE_NAME } from './services.js';
+import { proxyFlags, type ServiceSet } from './services.js';
 import { timedSpawn } from './ofctl.js';
 
 export interface ProcessRun {
@@ -15,13 +15,13 @@ export interface ProcessRun {
   cpuSeconds: number;
 }
 
-export async function ofwireProxyOnce(target: string, manifest: string, usageFile: string): Promise<ProcessRun> {
+export async function ofwireProxyOnce(target: string, manifest: string, usageFile: string, set?: Pick<ServiceSet, 'externalEvery'>): Promise<ProcessRun> {
   const main = buildCli();
   const preload = join(AGENT_BUILD_DIR, 'benchmarks', 'harness', 'hwm-preload.js');
   rmSync(usageFile, { force: true });
   const r = await timedSpawn(
     process.execPath,
-    ['--import', preload, main, 'proxy', '--once', '--bridge', target, '--source', `file:${manifest}`, '--node-name', NODE_NAME, '--log-level', 'warn'],
+    ['--import', preload, main, 'proxy', '--once', '--bridge', target, '--source', `file:${manifest}`, ...proxyFlags(set), '--log-level', 'warn'],
     { env: { ...process.env, OFWIRE_BENCH_USAGE_FILE: usageFile } },
   );
   if (r.code !== 0) throw new Error(`ofwire proxy --once failed (${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);

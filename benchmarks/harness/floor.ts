@@ -151,6 +151,12 @@ export function encodeWithBarrier(message: OfpMessage, xid: number): { bytes: Bu
   return { bytes: Buffer.concat([encodeMessage({ ...message, xid }), header(OFPT_BARRIER_REQUEST, xid + 1)]), barrierXid: xid + 1 };
 }
 
+/** Several messages (xids from `xid` on) and one BARRIER after them, as one write. */
+export function encodeAllWithBarrier(messages: readonly OfpMessage[], xid: number): { bytes: Buffer; barrierXid: number } {
+  const barrierXid = xid + messages.length;
+  return { bytes: Buffer.concat([...messages.map((m, k) => encodeMessage({ ...m, xid: xid + k })), header(OFPT_BARRIER_REQUEST, barrierXid)]), barrierXid };
+}
+
 /** Writes pre-encoded bytes and waits for the barrier reply; seconds from the write to the reply. */
 export async function timedExchange(conn: RawConnection, bytes: Buffer, barrierXid: number): Promise<number> {
   const t0 = performance.now();

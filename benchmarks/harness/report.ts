@@ -1,6 +1,6 @@
 /** The report: Markdown tables, the goals with their ratios, the cold-sync chart (SVG) and the README fragment. */
 import type { Machine } from './machine.js';
-import type { Result } from './results.js';
+import { NORTH_SOUTH, type Result } from './results.js';
 
 export interface Goal {
   goal: string;
@@ -68,12 +68,16 @@ const LABEL: Record<string, string> = {
 };
 
 function label(r: Result): string {
-  return LABEL[`${r.workload}/${r.contender}`] ?? String(r.extra?.label ?? r.contender);
+  const northSouth = r.workload.endsWith(NORTH_SOUTH);
+  const workload = northSouth ? r.workload.slice(0, -NORTH_SOUTH.length) : r.workload;
+  return `${LABEL[`${workload}/${r.contender}`] ?? String(r.extra?.label ?? r.contender)}${northSouth ? ' — north-south mix' : ''}`;
 }
 
-function byWorkload(results: readonly Result[], workloads: string[]): Result[] {
-  const order = (r: Result) => workloads.indexOf(r.workload);
-  return results.filter((r) => workloads.includes(r.workload)).sort((a, b) => a.services - b.services || order(a) - order(b));
+/** The rows of these workloads by size; at each size the north-south mix's rows after the ClusterIP-only ones (unless `clusterOnly`). */
+function byWorkload(results: readonly Result[], workloads: string[], clusterOnly = false): Result[] {
+  const all = clusterOnly ? workloads : [...workloads, ...workloads.map((w) => w + NORTH_SOUTH)];
+  const order = (r: Result) => all.indexOf(r.workload);
+  return results.filter((r) => all.includes(r.workload)).sort((a, b) => a.services - b.services || order(a) - order(b));
 }
 
 function timeTable(rows: Result[], opts: { vsFloor?: boolean; vsOfctl?: boolean; readded?: boolean; extra?: (r: Result) => string; extraHead?: string }): string {
@@ -128,7 +132,7 @@ function sustainedTable(rows: Result[]): string {
   for (const r of rows) {
     const e = r.extra as { offered: number; issued: number; achieved: number; syncs: number };
     lines.push(
-      `| ${[size(r.services), `${e.offered}/s (issued ${e.issued.toFixed(0)}/s)`, `${e.achieved.toFixed(0)}/s`, String(r.samples), `${e.syncs} (${((r.samples ?? 0) / (e.syncs || 1)).toFixed(1)})`, seconds(r.median_s), seconds(r.p99_s), seconds(r.max_s)].join(' | ')} |`,
+      `| ${[`${size(r.services)}${r.workload.endsWith(NORTH_SOUTH) ? ' (north-south mix)' : ''}`, `${e.offered}/s (issued ${e.issued.toFixed(0)}/s)`, `${e.achieved.toFixed(0)}/s`, String(r.samples), `${e.syncs} (${((r.samples ?? 0) / (e.syncs || 1)).toFixed(1)})`, seconds(r.median_s), seconds(r.p99_s), seconds(r.max_s)].join(' | ')} |`,
     );
   }
   return lines.join('\n');
@@ -276,7 +280,7 @@ export function goalsTable(goals: Goal[]): string {
 /** The fragment for README.md: the machine, the goals, the cold-sync summary and the chart. */
 export function readmeFragment(input: ReportInput): string {
   const { machine, results, goals } = input;
-  const cold = byWorkload(results, ['cold-sync', 'cold-sync-process']);
+  const cold = byWorkload(results, ['cold-sync', 'cold-sync-process'], true);
   const sizes = [...new Set(cold.map((r) => r.services))];
   const contenders = [...new Set(cold.map((r) => `${r.workload}/${r.contender}`))];
   const head = ['cold sync (median)', ...sizes.map(size)];

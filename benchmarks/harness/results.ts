@@ -102,6 +102,9 @@ export function latencyResult(
   };
 }
 
+/** Suffix of the workloads measured on the north-south mix (cold-sync-north-south, churn-north-south, …). */
+export const NORTH_SOUTH = '-north-south';
+
 function find(results: readonly Result[], workload: string, services: number, contender: string): Result | undefined {
   return results.find((r) => r.workload === workload && r.services === services && r.contender === contender);
 }
@@ -125,9 +128,12 @@ export function computeRatios(results: Result[]): void {
     'cli-add': 'cli-add',
   };
   for (const r of results) {
-    const base = baseOf[r.workload];
-    if (!base) continue;
-    const latencyWorkload = base === 'churn';
+    const mix = r.workload.endsWith(NORTH_SOUTH) ? NORTH_SOUTH : '';
+    const plain = baseOf[r.workload.slice(0, r.workload.length - mix.length)];
+    if (!plain) continue;
+    // Against the baselines measured on the same mix.
+    const base = plain + mix;
+    const latencyWorkload = plain === 'churn';
     const value = (x: Result) => (latencyWorkload ? x.p99_s! : x.median_s);
     const ratios: Record<string, number> = {};
     for (const b of ['floor', 'ovs-ofctl-bundle', 'ovs-ofctl-spawn', 'os-ken', 'iptables-restore'] as const) {

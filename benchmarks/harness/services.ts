@@ -129,10 +129,33 @@ export function manifestJson(set: ServiceSet): string {
   return `{"apiVersion":"v1","kind":"List","items":[\n${parts.join(',\n')}\n]}\n`;
 }
 
-/** The proxy options every ofwire contender uses (defaults, plus this node's name; its address for the north-south mix). */
+/**
+ * What every ofwire contender is configured with: this node's name and, for the north-south mix,
+ * its address (the node ports' address and the SNAT source). `ofwire proxy` gets the same as
+ * flags (proxyFlags).
+ */
+export function proxyConfig(set?: Pick<ServiceSet, 'externalEvery'>): { nodeName: string; nodeIPs?: string[]; nodePortAddresses?: string[] } {
+  if (set?.externalEvery === undefined) return { nodeName: NODE_NAME };
+  return { nodeName: NODE_NAME, nodeIPs: [NODE_IP], nodePortAddresses: [NODE_IP] };
+}
+
+/** proxyConfig as `ofwire proxy` flags. */
+export function proxyFlags(set?: Pick<ServiceSet, 'externalEvery'>): string[] {
+  const c = proxyConfig(set);
+  const flags = ['--node-name', c.nodeName];
+  if (c.nodeIPs) flags.push('--node-ip', c.nodeIPs.join(','), '--nodeport-addresses', 'primary');
+  return flags;
+}
+
+/** The proxy options every ofwire contender uses (proxyConfig resolved: the defaults for the rest). */
 export function proxyOptions(set?: Pick<ServiceSet, 'externalEvery'>): ProxyOptions {
-  if (set?.externalEvery === undefined) return resolveOptions({ nodeName: NODE_NAME });
-  return resolveOptions({ nodeName: NODE_NAME, nodeIPs: [NODE_IP], nodePortAddresses: [NODE_IP] });
+  return resolveOptions(proxyConfig(set));
+}
+
+/** The service model as a proxy configured with proxyConfig(set) builds it. */
+function modelOf(set: Pick<ServiceSet, 'externalEvery'>): ServiceModel {
+  const { nodeName, nodeIPs, nodePortAddresses } = proxyConfig(set);
+  return new ServiceModel({ nodeName, ...(nodeIPs ? { nodeIPs, nodePortAddresses } : {}) });
 }
 
 export interface CompiledSet {
@@ -140,8 +163,11 @@ export interface CompiledSet {
   groups: GroupEntry[];
   /** Base flows first, then per service its service flow and hairpin flows (shared ones once). */
   flows: FlowEntry[];
-  /** Service-port id of service i (as the proxy allocates them on an empty switch). */
-  ids: number[];
+  /**
+   * Service-port ids of service i (as the proxy allocates them on an empty switch): one for a
+   * ClusterIP service, two for an external one (its cluster IP and its node port or load-balancer IP).
+   */
+  ids: number[][];
   states: ServicePortState[];
 }
 
@@ -150,26 +176,31 @@ export interface CompiledSet {
  * order, service-port ids allocated from 1 in that order.
  */
 export function compileSet(set: ServiceSet): CompiledSet {
-  const options = proxyOptions();
-  const model = new ServiceModel({ nodeName: NODE_NAME });
+  const options = proxyOptions(set);
+  const model = modelOf(set);
   const services = [];
   const slices = [];
+  const indexOf = new Map<string, number>();
   for (let i = 0; i < set.services; i++) {
-    services.push(serviceFromObject(serviceObject(i)));
+    services.push(serviceFromObject(serviceObject(i, set)));
     slices.push(sliceFromObject(sliceObject(set, i)));
+    indexOf.set(`${NAMESPACE}/${serviceName(i)}`, i);
   }
   model.reset(services, slices);
   const ids = new ServicePortIds();
   const groups: GroupEntry[] = [];
   const flows: FlowEntry[] = [...baseEntries(options)];
   const sharedSeen = new Set<string>();
-  const idList: number[] = [];
+  const idLists: number[][] = [];
   const states: ServicePortState[] = [];
+  let next = 1;
   for (const key of model.serviceKeys()) {
+    const own: number[] = (idLists[indexOf.get(key)!] = []);
     for (const state of model.portsOf(key)) {
       const id = ids.acquire(state.key);
-      if (id !== idList.length + 1) throw new Error(`service port ${state.key} got id ${id}, expected ${idList.length + 1}`);
-      idList.push(id);
+      if (id !== next) throw new Error(`service port ${state.key} got id ${id}, expected ${next}`);
+      next++;
+      own.push(id);
       states.push(state);
       const c = compilePort(options, state, id);
       if (c.shape !== 'group') throw new Error(`service port ${state.key} compiled to ${c.shape}, expected a select group`);
@@ -182,26 +213,28 @@ export function compileSet(set: ServiceSet): CompiledSet {
       }
     }
   }
-  return { options, groups, flows, ids: idList, states };
+  return { options, groups, flows, ids: idLists, states };
 }
 
 /**
- * The group of service i with these endpoint slots replaced (service i has service-port id i + 1
- * on a switch the proxy programmed from empty; compileSet checks that).
+ * The groups of service i with these endpoint slots replaced, one per service port, with the ids
+ * the proxy gave them on a switch it programmed from empty (compiled.ids).
  */
-export function changedGroup(set: ServiceSet, options: ProxyOptions, i: number, overrides: Overrides): GroupEntry {
-  const model = new ServiceModel({ nodeName: NODE_NAME });
-  model.reset([serviceFromObject(serviceObject(i))], [sliceFromObject(sliceObject(set, i, overrides))]);
-  const [state] = model.portsOf(`${NAMESPACE}/${serviceName(i)}`);
-  const c = compilePort(options, state!, i + 1);
-  return c.own.find((e): e is GroupEntry => e.kind === 'group')!;
+export function changedGroups(set: ServiceSet, compiled: Pick<CompiledSet, 'options' | 'ids'>, i: number, overrides: Overrides): GroupEntry[] {
+  const model = modelOf(set);
+  model.reset([serviceFromObject(serviceObject(i, set))], [sliceFromObject(sliceObject(set, i, overrides))]);
+  const ids = compiled.ids[i]!;
+  return model.portsOf(`${NAMESPACE}/${serviceName(i)}`).map((state, p) => {
+    const c = compilePort(compiled.options, state, ids[p]!);
+    return c.own.find((e): e is GroupEntry => e.kind === 'group')!;
+  });
 }
 
 /**
  * Endpoint churn: each step replaces the address of one endpoint of one service (every other
  * endpoint keeps its current address). Services are visited in a scattered order; slots whose
- * endpoint is on this node are never picked, so every step is exactly one group modification (no
- * hairpin flow comes or goes). `stream` separates the address pools of independent runs.
+ * endpoint is on this node are never picked, so every step is exactly one group modification per
+ * service port (no hairpin flow comes or goes): one for a ClusterIP service, two for an external one. `stream` separates the address pools of independent runs.
  */
 export class Churn {
   private readonly current = new Map<number, Map<number, string>>();
