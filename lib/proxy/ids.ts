@@ -1,78 +1,16 @@
 /**
- * Service-port ids: the number that names a service port on the switch (its cookies, its group id,
- * its register value). They must survive an agent restart, or every flow would change: on start the
- * proxy reads them back from the service flows it finds installed.
+ * The service-port key a service flow on the switch stands for (read from its match), by which ids
+ * are recovered after an agent restart (service-ports.ts).
  */
-import type { FlowStats, Match } from '../../protocol/index.js';
-import { CookieKind, cookieId, cookieKind } from './cookies.js';
+import type { Match } from '../../protocol/index.js';
 import { encodingFor } from '../../protocol/fields/oxm.js';
 import { formatIpv4, formatIpv6 } from '../../protocol/fields/values.js';
 import type { DumpedFlow } from './entries.js';
 import { podsPortKey, portKey } from './model.js';
 import type { Protocol } from '../sources/types.js';
 
-/** Service-port ids live in 24 bits (they are part of group ids and learned-flow cookies). */
-export const MAX_SERVICE_PORT_ID = 0xffffff;
-
-export class ServicePortIds {
-  private readonly byKey = new Map<string, number>();
-  private readonly used = new Set<number>();
-  private next = 1;
-
-  get(key: string): number | undefined {
-    return this.byKey.get(key);
-  }
-
-  /** The id of `key`, allocating one if needed. */
-  acquire(key: string): number {
-    const have = this.byKey.get(key);
-    if (have !== undefined) return have;
-    let id = this.next;
-    for (let tries = 0; this.used.has(id); tries++) {
-      if (tries > MAX_SERVICE_PORT_ID) throw new Error('no free service-port id (16M service ports in use)');
-      id = id >= MAX_SERVICE_PORT_ID ? 1 : id + 1;
-    }
-    this.next = id >= MAX_SERVICE_PORT_ID ? 1 : id + 1;
-    this.byKey.set(key, id);
-    this.used.add(id);
-    return id;
-  }
-
-  release(key: string): void {
-    const id = this.byKey.get(key);
-    if (id === undefined) return;
-    this.byKey.delete(key);
-    this.used.delete(id);
-  }
-
-  /** Re-binds keys to the ids found on the switch; returns how many were recovered. */
-  recover(flows: Iterable<FlowStats>, serviceTable: number): number {
-    let n = 0;
-    for (const f of flows) {
-      if (f.tableId !== serviceTable || cookieKind(f.cookie) !== CookieKind.Service) continue;
-      if (this.bind(keyOfServiceMatch(f.match), cookieId(f.cookie))) n++;
-    }
-    return n;
-  }
-
-  /** recover() for flows read from a raw dump: the service-port key is read from the match bytes. */
-  recoverDumped(flows: Iterable<DumpedFlow>, serviceTable: number): number {
-    let n = 0;
-    for (const f of flows) {
-      if (f.tableId !== serviceTable || cookieKind(f.cookie) !== CookieKind.Service) continue;
-      if (this.bind(keyOfServiceFlow(f), cookieId(f.cookie))) n++;
-    }
-    return n;
-  }
-
-  private bind(key: string | undefined, id: number): boolean {
-    if (!key || id < 1 || id > MAX_SERVICE_PORT_ID || this.used.has(id) || this.byKey.has(key)) return false;
-    this.byKey.set(key, id);
-    this.used.add(id);
-    if (id >= this.next) this.next = id + 1 > MAX_SERVICE_PORT_ID ? 1 : id + 1;
-    return true;
-  }
-}
+/** The id side of the service-port table, under the name the id allocator has always had. */
+export { MAX_SERVICE_PORT_ID, ServicePortTable as ServicePortIds } from './service-ports.js';
 
 const PROTOCOLS: Record<number, Protocol> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
 

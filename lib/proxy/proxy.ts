@@ -12,10 +12,11 @@ import { COOKIE_PREFIX_MASK, CookieKind, cookie, cookieId, cookieKind, learnedCo
 import { baseEntries } from './compile.js';
 import { DesiredState } from './desired.js';
 import { dumpedFlows, dumpedGroups, type DumpedFlow } from './entries.js';
-import { ServicePortIds, keyOfServiceFlow } from './ids.js';
+import { keyOfServiceFlow } from './ids.js';
 import { ProxyMetrics } from './metrics.js';
 import { ServiceModel, type HealthCheck, type NodeInfo, type ServicePortState } from './model.js';
 import { resolveOptions, tablesOf, type ProxyOptions } from './options.js';
+import { ServicePortTable, type ServicePort } from './service-ports.js';
 import { Reconciler } from './reconcile.js';
 import { rejectFrame } from './reject.js';
 import { compilePortKeyed } from './wire.js';
@@ -59,11 +60,6 @@ export interface ProxyEvents {
   error: [error: Error];
 }
 
-interface PortRecord {
-  state: ServicePortState;
-  id: number;
-}
-
 export class ServiceProxy extends EventEmitter<ProxyEvents> {
   readonly options: ProxyOptions;
   readonly metrics: ProxyMetrics;
@@ -71,13 +67,12 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private readonly model: ServiceModel;
   private readonly desired = new DesiredState();
   private readonly reconciler: Reconciler;
-  private readonly ids = new ServicePortIds();
-  /** service key → its ports as last compiled */
-  private readonly portsOfService = new Map<string, Map<string, PortRecord>>();
-  /** service-port key → the Service whose flows it has (the first to claim it) */
-  private readonly portOwner = new Map<string, string>();
-  /** service-port key → other Services claiming it, recomputed when the owner lets go */
-  private readonly waitingFor = new Map<string, Set<string>>();
+  /** Every service port: id, owner, waiting claimants, compiled state. */
+  private readonly ports = new ServicePortTable();
+  /** service key → the service ports it owns */
+  private readonly portsOfService = new Map<string, ServicePort[]>();
+  /** Counts calls of recompute(): a port claimed in the current one has `round` set to it. */
+  private round = 0;
   /** service key → the health check last reported for it */
   private readonly healthChecks = new Map<string, HealthCheck>();
   /**
@@ -186,7 +181,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   /** Service ports currently programmed. */
   get servicePortCount(): number {
     let n = 0;
-    for (const m of this.portsOfService.values()) n += m.size;
+    for (const sp of this.ports.values()) if (sp.compiled) n++;
     return n;
   }
 
@@ -237,52 +232,57 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
 
   /** Recompiles one Service's ports into the desired state. */
   private recompute(serviceKey: string): void {
-    const before = this.portsOfService.get(serviceKey) ?? new Map<string, PortRecord>();
-    const after = new Map<string, PortRecord>();
+    const before = this.portsOfService.get(serviceKey);
+    const round = ++this.round;
+    const after: ServicePort[] = [];
     for (const state of this.model.portsOf(serviceKey)) {
-      if (after.has(state.key)) continue;
-      const owner = this.portOwner.get(state.key);
-      if (owner !== undefined && owner !== serviceKey) {
-        let w = this.waitingFor.get(state.key);
-        if (!w) this.waitingFor.set(state.key, (w = new Set()));
-        w.add(serviceKey);
-        this.reportServiceError(serviceKey, new Error(`${state.vip} port ${state.port}/${state.protocol} is already served for ${owner}`));
+      const have = this.ports.port(state.key);
+      if (have?.owner === serviceKey && have.round === round) continue;
+      if (have?.owner !== undefined && have.owner !== serviceKey) {
+        (have.waiting ??= new Set()).add(serviceKey);
+        this.reportServiceError(serviceKey, new Error(`${state.vip} port ${state.port}/${state.protocol} is already served for ${have.owner}`));
         continue;
       }
-      this.portOwner.set(state.key, serviceKey);
-      const id = this.ids.acquire(state.key);
-      const prev = before.get(state.key);
-      before.delete(state.key);
-      after.set(state.key, { state, id });
-      if (prev && samePort(prev.state, state)) continue;
+      const sp = have ?? this.ports.acquirePort(state.key);
+      sp.owner = serviceKey;
+      sp.round = round;
+      after.push(sp);
+      const prev = sp.compiled;
+      if (prev && samePort(prev, state)) continue;
       try {
-        const compiled = compilePortKeyed(this.options, state, id);
+        const compiled = compilePortKeyed(this.options, state, sp.id);
         this.desired.setKeyed(state.key, compiled.own, compiled.shared);
       } catch (err) {
-        after.delete(state.key);
+        // Compiled again on the next change; its entries as they were stay meanwhile.
+        sp.compiled = undefined;
         this.reportServiceError(serviceKey, err as Error);
         continue;
       }
-      if (prev) this.cleanupRemovedEndpoints(prev, state);
-      if (prev && prev.state.affinitySeconds > 0 && state.affinitySeconds === 0) {
+      sp.compiled = state;
+      if (prev) this.cleanupRemovedEndpoints(sp.id, prev, state);
+      if (prev && prev.affinitySeconds > 0 && state.affinitySeconds === 0) {
         // Affinity switched off: its learned flows must not come back to life when it is switched on again.
-        this.afterSync.push(deleteLearned(this.options, cookie(this.options.cookiePrefix, CookieKind.Learned, id * 0x100000), 0xfffffffffff00000n));
+        this.afterSync.push(deleteLearned(this.options, cookie(this.options.cookiePrefix, CookieKind.Learned, sp.id * 0x100000), 0xfffffffffff00000n));
       }
     }
-    for (const [key, prev] of before) {
-      this.desired.remove(key);
-      this.cleanupRemovedEndpoints(prev, undefined);
-      this.ids.release(key);
-      this.portOwner.delete(key);
+    let letGo: ServicePort[] | undefined;
+    if (before) {
+      for (const sp of before) {
+        if (sp.round === round) continue;
+        this.desired.remove(sp.key);
+        if (sp.compiled) this.cleanupRemovedEndpoints(sp.id, sp.compiled, undefined);
+        this.ports.release(sp.key);
+        (letGo ??= []).push(sp);
+      }
     }
-    if (after.size) this.portsOfService.set(serviceKey, after);
+    if (after.length) this.portsOfService.set(serviceKey, after);
     else this.portsOfService.delete(serviceKey);
     this.updateHealthCheck(serviceKey);
-    for (const key of before.keys()) {
-      const waiting = this.waitingFor.get(key);
-      if (!waiting) continue;
-      this.waitingFor.delete(key);
-      for (const other of waiting) this.recompute(other);
+    if (letGo) {
+      for (const sp of letGo) {
+        if (!sp.waiting) continue;
+        for (const other of sp.waiting) this.recompute(other);
+      }
     }
   }
 
@@ -307,10 +307,9 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   }
 
   /** Queues what must follow the removal of endpoints: UDP conntrack flushes, learned affinity flows. */
-  private cleanupRemovedEndpoints(prev: PortRecord, next: ServicePortState | undefined): void {
-    const gone = prev.state.endpoints.filter((e) => !next?.endpoints.some((n) => n.ip === e.ip && n.port === e.port));
+  private cleanupRemovedEndpoints(id: number, sp: ServicePortState, next: ServicePortState | undefined): void {
+    const gone = sp.endpoints.filter((e) => !next?.endpoints.some((n) => n.ip === e.ip && n.port === e.port));
     if (!gone.length) return;
-    const sp = prev.state;
     const t = tablesOf(this.options);
     for (const ep of gone) {
       if (sp.protocol === 'UDP') {
@@ -324,7 +323,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         });
       }
       if (sp.affinitySeconds > 0) {
-        this.afterSync.push(deleteLearned(this.options, learnedCookie(this.options.cookiePrefix, prev.id, ep.ip, ep.port), ALL_ONES));
+        this.afterSync.push(deleteLearned(this.options, learnedCookie(this.options.cookiePrefix, id, ep.ip, ep.port), ALL_ONES));
       }
     }
   }
@@ -353,7 +352,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     ]);
     const flows = dumpedFlows(flowBodies);
     const groups = dumpedGroups(groupBodies);
-    const recovered = this.ids.recoverDumped(flows, tablesOf(this.options).service);
+    const recovered = this.ports.recoverDumped(flows, tablesOf(this.options).service);
     this.reconciler.loadDumped(flows, groups);
     this.log?.info({ flows: flows.length, groups: groups.length, recovered }, 'read the switch');
     const first = !this.loaded;
@@ -416,15 +415,14 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
    */
   private cleanupStale(flows: DumpedFlow[]): void {
     const t = tablesOf(this.options);
-    const byId = new Map<number, ServicePortState>();
-    for (const ports of this.portsOfService.values()) for (const r of ports.values()) byId.set(r.id, r.state);
     // The cookies learned flows may keep: those of the endpoints of services with affinity now.
     let learned: Set<bigint> | undefined;
     const keepLearned = (cookie: bigint) => {
       if (!learned) {
         learned = new Set<bigint>();
-        for (const [id, state] of byId) {
-          if (state.affinitySeconds > 0) for (const e of state.endpoints) learned.add(learnedCookie(this.options.cookiePrefix, id, e.ip, e.port));
+        for (const sp of this.ports.values()) {
+          const state = sp.compiled;
+          if (state && state.affinitySeconds > 0) for (const e of state.endpoints) learned.add(learnedCookie(this.options.cookiePrefix, sp.id, e.ip, e.port));
         }
       }
       return learned.has(cookie);
@@ -443,7 +441,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       const nat = ct?.type === 'ct' ? ct.actions.find((a) => a.type === 'nat') : undefined;
       if (nat?.type !== 'nat' || nat.ipMin === undefined || nat.portMin === undefined) continue;
       const id = cookieId(f.cookie);
-      const state = byId.get(id);
+      const state = this.ports.at(id)?.compiled;
       if (state?.endpoints.some((e) => e.ip === nat.ipMin && e.port === nat.portMin)) continue;
       const key = state?.key ?? serviceKeyOfId.get(id);
       if (!key) continue;
@@ -559,8 +557,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   }
 
   private serviceOf(owner: string): string {
-    for (const [svc, ports] of this.portsOfService) if (ports.has(owner)) return svc;
-    return owner;
+    return this.ports.port(owner)?.owner ?? owner;
   }
 
   private reportServiceError(service: string, err: Error): void {
