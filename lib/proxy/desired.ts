@@ -61,17 +61,20 @@ export class DesiredState {
       if (current !== undefined && current !== 'shared') throw new Error(`${describe(k)} is already installed for ${current}`);
     }
     // Own entries. An entry already present passed the check above, so it is this owner's.
+    // The same keys as before (an endpoint change): nothing to drop, the owner's list is kept.
     const previous = this.own.get(owner);
-    const before = previous?.length ? new Set(previous) : undefined;
-    const after: string[] = [];
+    const same = previous !== undefined && sameKeys(previous, ownKeyed);
+    const before = !same && previous?.length ? new Set(previous) : undefined;
+    const after: string[] = same ? previous : [];
     for (const k of ownKeyed) {
-      after.push(k.key);
+      if (!same) after.push(k.key);
       before?.delete(k.key);
       const prev = this.entries.get(k.key);
       if (prev === undefined) {
         this.dirty.add(k.key);
         this.ownerOfKey.set(k.key, owner);
       } else if (prev.body !== k.body) this.dirty.add(k.key);
+      else continue;
       this.entries.set(k.key, k);
     }
     if (before) for (const key of before) this.drop(key);
@@ -79,6 +82,7 @@ export class DesiredState {
     else this.own.delete(owner);
     // Shared entries: reference the new ones before releasing the old ones.
     const oldShared = this.sharedOf.get(owner) ?? NONE;
+    if (sameKeys(oldShared, sharedKeyed)) return;
     const newShared: string[] = [];
     for (const k of sharedKeyed) {
       newShared.push(k.key);
@@ -127,6 +131,12 @@ export class DesiredState {
 }
 
 const NONE: readonly string[] = [];
+
+function sameKeys(keys: readonly string[], list: readonly Keyed[]): boolean {
+  if (keys.length !== list.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== list[i]!.key) return false;
+  return true;
+}
 
 function dedupe(list: readonly Keyed[]): readonly Keyed[] {
   if (list.length < 2) return list;
