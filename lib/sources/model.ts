@@ -47,72 +47,103 @@ export function sliceServiceKey(slice: Pick<EndpointSlice, 'namespace' | 'servic
   return objectKey(slice.namespace, slice.serviceName);
 }
 
-/** Reads fields of one object, failing with errors that name the object and the field. */
+/** The path of a field: `at` followed by `key` when there is one. Built only to report a problem. */
+function fieldPath(at: FieldPath, key: string | number | undefined): FieldPath {
+  return key === undefined ? at : [...at, key];
+}
+
+/**
+ * Reads fields of one object, failing with errors that name the object and the field. A field is
+ * named by its parent's path and its own key, so that reading a valid object builds no paths.
+ */
 class FieldReader {
   constructor(
     private readonly kind: ObjectKind,
     private readonly ref: string,
   ) {}
 
-  fail(path: FieldPath, problem: string): never {
-    throw new ObjectError(this.kind, this.ref, path, problem);
+  fail(at: FieldPath, problem: string, key?: string | number): never {
+    throw new ObjectError(this.kind, this.ref, fieldPath(at, key), problem);
   }
 
   /** An optional object: absent or null reads as undefined. */
-  record(value: unknown, path: FieldPath): Json | undefined {
+  record(value: unknown, at: FieldPath, key?: string | number): Json | undefined {
     if (value === undefined || value === null) return undefined;
-    return this.object(value, path);
+    return this.object(value, at, key);
   }
 
-  object(value: unknown, path: FieldPath): Json {
-    if (!isRecord(value)) this.fail(path, 'must be an object');
+  object(value: unknown, at: FieldPath, key?: string | number): Json {
+    if (!isRecord(value)) this.fail(at, 'must be an object', key);
     return value;
   }
 
   /** An absent or null list reads as empty. */
-  list(value: unknown, path: FieldPath): unknown[] {
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) this.fail(path, 'must be a list');
+  list(value: unknown, at: FieldPath, key?: string | number): unknown[] {
+    if (value === undefined || value === null) return NO_ITEMS as unknown[];
+    if (!Array.isArray(value)) this.fail(at, 'must be a list', key);
     return value;
   }
 
-  optString(value: unknown, path: FieldPath): string | undefined {
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string') this.fail(path, 'must be a string');
-    return value;
+  optString(value: unknown, at: FieldPath, key?: string | number): string | undefined {
+    if (typeof value === 'string' || value === undefined || value === null) return value ?? undefined;
+    this.fail(at, 'must be a string', key);
   }
 
-  optBoolean(value: unknown, path: FieldPath): boolean | undefined {
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'boolean') this.fail(path, 'must be true or false');
-    return value;
+  optBoolean(value: unknown, at: FieldPath, key?: string | number): boolean | undefined {
+    if (typeof value === 'boolean' || value === undefined || value === null) return value ?? undefined;
+    this.fail(at, 'must be true or false', key);
   }
 
-  oneOf<T extends string>(value: unknown, path: FieldPath, allowed: readonly T[], fallback?: T): T {
+  oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T | undefined, at: FieldPath, key?: string | number): T {
     if ((value === undefined || value === null || value === '') && fallback !== undefined) return fallback;
     if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-      this.fail(path, `must be one of ${allowed.join(', ')}`);
+      this.fail(at, `must be one of ${allowed.join(', ')}`, key);
     }
     return value as T;
   }
 
-  port(value: unknown, path: FieldPath): number {
+  port(value: unknown, at: FieldPath, key?: string | number): number {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65535) {
-      this.fail(path, 'must be 1-65535');
+      this.fail(at, 'must be 1-65535', key);
     }
     return value;
   }
 
-  labels(value: unknown, path: FieldPath): Record<string, string> {
-    const labels = this.record(value, path) ?? {};
+  labels(value: unknown, at: FieldPath): Record<string, string> {
+    const labels = this.record(value, at);
     const out: Record<string, string> = {};
-    for (const [name, text] of Object.entries(labels)) {
-      if (typeof text !== 'string') this.fail([...path, name], 'must be a string');
+    if (labels === undefined) return out;
+    for (const name in labels) {
+      if (!Object.hasOwn(labels, name)) continue;
+      const text = labels[name];
+      if (typeof text !== 'string') this.fail(at, 'must be a string', name);
       out[name] = text;
     }
     return out;
   }
 }
+
+/** The list an absent list reads as (never written to: conversions copy what they keep). */
+const NO_ITEMS: readonly unknown[] = Object.freeze([]) as readonly unknown[];
+
+const ROOT: FieldPath = [];
+const METADATA: FieldPath = ['metadata'];
+const SPEC: FieldPath = ['spec'];
+const SPEC_PORTS: FieldPath = ['spec', 'ports'];
+const SPEC_CLUSTER_IPS: FieldPath = ['spec', 'clusterIPs'];
+const SPEC_IP_FAMILIES: FieldPath = ['spec', 'ipFamilies'];
+const SPEC_EXTERNAL_IPS: FieldPath = ['spec', 'externalIPs'];
+const SPEC_SOURCE_RANGES: FieldPath = ['spec', 'loadBalancerSourceRanges'];
+const AFFINITY_CONFIG: FieldPath = ['spec', 'sessionAffinityConfig'];
+const AFFINITY_CLIENT_IP: FieldPath = ['spec', 'sessionAffinityConfig', 'clientIP'];
+const STATUS: FieldPath = ['status'];
+const LOAD_BALANCER: FieldPath = ['status', 'loadBalancer'];
+const LB_INGRESS: FieldPath = ['status', 'loadBalancer', 'ingress'];
+const LABELS: FieldPath = ['metadata', 'labels'];
+const ANNOTATIONS: FieldPath = ['metadata', 'annotations'];
+const PORTS: FieldPath = ['ports'];
+const ENDPOINTS: FieldPath = ['endpoints'];
+const NODE_ADDRESSES: FieldPath = ['status', 'addresses'];
 
 interface ObjectMeta {
   namespace: string;
@@ -125,86 +156,99 @@ interface ObjectMeta {
 /** Checks the envelope (`kind`, `metadata`) and returns a reader that names the object. */
 function readEnvelope(kind: ObjectKind, obj: unknown): { meta: ObjectMeta; read: FieldReader; body: Json } {
   const anonymous: FieldReader = new FieldReader(kind, '(unnamed)');
-  if (!isRecord(obj)) anonymous.fail([], 'must be an object');
-  if (obj.kind !== undefined && obj.kind !== kind) anonymous.fail(['kind'], `must be ${kind}`);
-  const metadata = anonymous.record(obj.metadata, ['metadata']);
-  if (!metadata) anonymous.fail(['metadata'], 'required');
-  const name = anonymous.optString(metadata.name, ['metadata', 'name']);
-  if (!name) anonymous.fail(['metadata', 'name'], 'required');
-  const namespace = anonymous.optString(metadata.namespace, ['metadata', 'namespace']) || 'default';
+  if (!isRecord(obj)) anonymous.fail(ROOT, 'must be an object');
+  if (obj.kind !== undefined && obj.kind !== kind) anonymous.fail(ROOT, `must be ${kind}`, 'kind');
+  const metadata = anonymous.record(obj.metadata, METADATA);
+  if (!metadata) anonymous.fail(METADATA, 'required');
+  const name = anonymous.optString(metadata.name, METADATA, 'name');
+  if (!name) anonymous.fail(METADATA, 'required', 'name');
+  const namespace = anonymous.optString(metadata.namespace, METADATA, 'namespace') || 'default';
   const read: FieldReader = new FieldReader(kind, objectKey(namespace, name));
   const meta: ObjectMeta = {
     namespace,
     name,
-    labels: read.labels(metadata.labels, ['metadata', 'labels']),
-    annotations: read.labels(metadata.annotations, ['metadata', 'annotations']),
+    labels: read.labels(metadata.labels, LABELS),
+    annotations: read.labels(metadata.annotations, ANNOTATIONS),
   };
-  const resourceVersion = read.optString(metadata.resourceVersion, ['metadata', 'resourceVersion']);
+  const resourceVersion = read.optString(metadata.resourceVersion, METADATA, 'resourceVersion');
   if (resourceVersion) meta.resourceVersion = resourceVersion;
   return { meta, read, body: obj };
 }
 
-function readServicePort(read: FieldReader, value: unknown, path: FieldPath): ServicePort {
-  const port = read.object(value, path);
+function readServicePort(read: FieldReader, value: unknown, i: number): ServicePort {
+  const port = isRecord(value) ? value : read.object(value, SPEC_PORTS, i);
   const out: ServicePort = {
-    name: read.optString(port.name, [...path, 'name']) ?? '',
-    protocol: read.oneOf(port.protocol, [...path, 'protocol'], PROTOCOLS, 'TCP'),
-    port: read.port(port.port, [...path, 'port']),
+    name: (typeof port.name === 'string' ? port.name : read.optString(port.name, [...SPEC_PORTS, i], 'name')) ?? '',
+    protocol: port.protocol === 'TCP' ? 'TCP' : read.oneOf(port.protocol, PROTOCOLS, 'TCP', [...SPEC_PORTS, i], 'protocol'),
+    port: read.port(port.port, [...SPEC_PORTS, i], 'port'),
   };
   const nodePort = port.nodePort;
-  if (nodePort !== undefined && nodePort !== null && nodePort !== 0) out.nodePort = read.port(nodePort, [...path, 'nodePort']);
+  if (nodePort !== undefined && nodePort !== null && nodePort !== 0) out.nodePort = read.port(nodePort, [...SPEC_PORTS, i], 'nodePort');
   const target = port.targetPort;
   if (typeof target === 'number') {
-    out.targetPort = read.port(target, [...path, 'targetPort']);
+    out.targetPort = read.port(target, [...SPEC_PORTS, i], 'targetPort');
   } else if (typeof target === 'string' && target !== '') {
     out.targetPort = target;
   } else if (target !== undefined && target !== null) {
-    read.fail([...path, 'targetPort'], 'must be a port number or a port name');
+    read.fail([...SPEC_PORTS, i], 'must be a port number or a port name', 'targetPort');
   }
   return out;
 }
 
 function readServicePorts(read: FieldReader, value: unknown): ServicePort[] {
-  const ports = read.list(value, ['spec', 'ports']).map((port, i) => readServicePort(read, port, ['spec', 'ports', i]));
+  const listed = read.list(value, SPEC_PORTS);
+  const ports: ServicePort[] = new Array<ServicePort>(listed.length);
+  for (let i = 0; i < listed.length; i++) ports[i] = readServicePort(read, listed[i], i);
+  if (ports.length === 1) return ports;
   const seen = new Set<string>();
   ports.forEach((port, i) => {
-    if (ports.length > 1 && port.name === '') {
-      read.fail(['spec', 'ports', i, 'name'], 'required when a Service has more than one port');
-    }
-    if (seen.has(port.name)) read.fail(['spec', 'ports', i, 'name'], `duplicate port name "${port.name}"`);
+    if (port.name === '') read.fail([...SPEC_PORTS, i], 'required when a Service has more than one port', 'name');
+    if (seen.has(port.name)) read.fail([...SPEC_PORTS, i], `duplicate port name "${port.name}"`, 'name');
     seen.add(port.name);
   });
   return ports;
 }
 
+function isClusterIP(ip: unknown): ip is string {
+  return typeof ip === 'string' && (ip === 'None' || isIPv4(ip) || isIPv6(ip));
+}
+
 function readClusterIPs(read: FieldReader, spec: Json): string[] {
-  const listed = read.list(spec.clusterIPs, ['spec', 'clusterIPs']);
-  const single = read.optString(spec.clusterIP, ['spec', 'clusterIP']);
-  const ips = listed.length > 0 ? listed : single ? [single] : [];
-  const path = listed.length > 0 ? (i: number): FieldPath => ['spec', 'clusterIPs', i] : (): FieldPath => ['spec', 'clusterIP'];
-  return ips.map((ip, i) => {
-    if (typeof ip !== 'string' || (ip !== 'None' && !isIPv4(ip) && !isIPv6(ip))) {
-      read.fail(path(i), 'must be an IP address or None');
-    }
-    return ip;
-  });
+  const listed = read.list(spec.clusterIPs, SPEC_CLUSTER_IPS);
+  const single = read.optString(spec.clusterIP, SPEC, 'clusterIP');
+  if (listed.length === 0) {
+    if (!single) return [];
+    if (!isClusterIP(single)) read.fail(SPEC, 'must be an IP address or None', 'clusterIP');
+    return [single];
+  }
+  const ips: string[] = new Array<string>(listed.length);
+  for (let i = 0; i < listed.length; i++) {
+    const ip = listed[i];
+    if (!isClusterIP(ip)) read.fail(SPEC_CLUSTER_IPS, 'must be an IP address or None', i);
+    ips[i] = ip;
+  }
+  return ips;
 }
 
 function readIPFamilies(read: FieldReader, spec: Json, clusterIPs: string[]): IPFamily[] {
-  const listed = read.list(spec.ipFamilies, ['spec', 'ipFamilies']);
+  const listed = read.list(spec.ipFamilies, SPEC_IP_FAMILIES);
+  const families: IPFamily[] = [];
   if (listed.length > 0) {
-    return listed.map((family, i) => read.oneOf(family, ['spec', 'ipFamilies', i], IP_FAMILIES));
+    for (let i = 0; i < listed.length; i++) families.push(read.oneOf(listed[i], IP_FAMILIES, undefined, SPEC_IP_FAMILIES, i));
+    return families;
   }
-  return clusterIPs.filter((ip) => ip !== 'None').map((ip): IPFamily => (isIPv4(ip) ? 'IPv4' : 'IPv6'));
+  for (const ip of clusterIPs) if (ip !== 'None') families.push(isIPv4(ip) ? 'IPv4' : 'IPv6');
+  return families;
 }
 
 function readAffinityTimeout(read: FieldReader, spec: Json): number {
-  const config = read.record(spec.sessionAffinityConfig, ['spec', 'sessionAffinityConfig']);
-  const clientIP = read.record(config?.clientIP, ['spec', 'sessionAffinityConfig', 'clientIP']);
+  if (spec.sessionAffinityConfig === undefined || spec.sessionAffinityConfig === null) return DEFAULT_AFFINITY_TIMEOUT;
+  const config = read.record(spec.sessionAffinityConfig, AFFINITY_CONFIG);
+  const clientIP = read.record(config?.clientIP, AFFINITY_CONFIG, 'clientIP');
   const timeout = clientIP?.timeoutSeconds;
   if (timeout === undefined || timeout === null) return DEFAULT_AFFINITY_TIMEOUT;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1 || timeout > MAX_AFFINITY_TIMEOUT) {
-    read.fail(['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'], `must be 1-${MAX_AFFINITY_TIMEOUT}`);
+    read.fail(AFFINITY_CLIENT_IP, `must be 1-${MAX_AFFINITY_TIMEOUT}`, 'timeoutSeconds');
   }
   return timeout;
 }
@@ -213,9 +257,9 @@ function readAffinityTimeout(read: FieldReader, spec: Json): number {
 export const TOPOLOGY_MODE_ANNOTATION = 'service.kubernetes.io/topology-mode';
 export const TOPOLOGY_HINTS_ANNOTATION = 'service.kubernetes.io/topology-aware-hints';
 
-function readAddresses(read: FieldReader, value: unknown, path: FieldPath): string[] {
-  return read.list(value, path).map((ip, i) => {
-    if (typeof ip !== 'string' || (!isIPv4(ip) && !isIPv6(ip))) read.fail([...path, i], 'must be an IP address');
+function readAddresses(read: FieldReader, value: unknown, at: FieldPath): string[] {
+  return read.list(value, at).map((ip, i) => {
+    if (typeof ip !== 'string' || (!isIPv4(ip) && !isIPv6(ip))) read.fail(at, 'must be an IP address', i);
     return ip;
   });
 }
@@ -231,32 +275,32 @@ function isCidr(text: string): boolean {
 
 /** The north-south fields: node ports' companions, external and load-balancer addresses, policies. */
 function readExternal(read: FieldReader, spec: Json, status: Json | undefined, service: Service, annotations: Record<string, string>): void {
-  const externalIPs = readAddresses(read, spec.externalIPs, ['spec', 'externalIPs']);
+  const externalIPs = readAddresses(read, spec.externalIPs, SPEC_EXTERNAL_IPS);
   if (externalIPs.length) service.externalIPs = externalIPs;
-  const lb = read.record(status?.loadBalancer, ['status', 'loadBalancer']);
+  const lb = read.record(status?.loadBalancer, LOAD_BALANCER);
   const ingress: string[] = [];
-  read.list(lb?.ingress, ['status', 'loadBalancer', 'ingress']).forEach((value, i) => {
-    const path: FieldPath = ['status', 'loadBalancer', 'ingress', i];
-    const entry = read.object(value, path);
-    const ip = read.optString(entry.ip, [...path, 'ip']);
+  read.list(lb?.ingress, LB_INGRESS).forEach((value, i) => {
+    const path: FieldPath = [...LB_INGRESS, i];
+    const entry = read.object(value, LB_INGRESS, i);
+    const ip = read.optString(entry.ip, path, 'ip');
     if (!ip) return;
-    if (!isIPv4(ip) && !isIPv6(ip)) read.fail([...path, 'ip'], 'must be an IP address');
+    if (!isIPv4(ip) && !isIPv6(ip)) read.fail(path, 'must be an IP address', 'ip');
     // ipMode Proxy: the load balancer delivers to the nodes itself; the address must not be captured.
-    if (read.oneOf(entry.ipMode, [...path, 'ipMode'], ['VIP', 'Proxy'] as const, 'VIP') === 'Proxy') return;
+    if (read.oneOf(entry.ipMode, ['VIP', 'Proxy'] as const, 'VIP', path, 'ipMode') === 'Proxy') return;
     ingress.push(ip);
   });
   if (ingress.length && service.type === 'LoadBalancer') service.loadBalancerIPs = ingress;
-  const etp = read.oneOf(spec.externalTrafficPolicy, ['spec', 'externalTrafficPolicy'], ['Cluster', 'Local'] as const, 'Cluster');
+  const etp = read.oneOf(spec.externalTrafficPolicy, ['Cluster', 'Local'] as const, 'Cluster', SPEC, 'externalTrafficPolicy');
   if (etp === 'Local') service.externalTrafficPolicy = 'Local';
   const hc = spec.healthCheckNodePort;
-  if (hc !== undefined && hc !== null && hc !== 0) service.healthCheckNodePort = read.port(hc, ['spec', 'healthCheckNodePort']);
-  const ranges = read.list(spec.loadBalancerSourceRanges, ['spec', 'loadBalancerSourceRanges']).map((r, i) => {
+  if (hc !== undefined && hc !== null && hc !== 0) service.healthCheckNodePort = read.port(hc, SPEC, 'healthCheckNodePort');
+  const ranges = read.list(spec.loadBalancerSourceRanges, SPEC_SOURCE_RANGES).map((r, i) => {
     const text = typeof r === 'string' ? r.trim() : r;
-    if (typeof text !== 'string' || !isCidr(text)) read.fail(['spec', 'loadBalancerSourceRanges', i], 'must be a CIDR, e.g. 203.0.113.0/24');
+    if (typeof text !== 'string' || !isCidr(text)) read.fail(SPEC_SOURCE_RANGES, 'must be a CIDR, e.g. 203.0.113.0/24', i);
     return text;
   });
   if (ranges.length) service.loadBalancerSourceRanges = ranges;
-  const distribution = read.optString(spec.trafficDistribution, ['spec', 'trafficDistribution']);
+  const distribution = read.optString(spec.trafficDistribution, SPEC, 'trafficDistribution');
   if (distribution) service.trafficDistribution = distribution;
   const mode = annotations[TOPOLOGY_MODE_ANNOTATION] ?? annotations[TOPOLOGY_HINTS_ANNOTATION];
   if (mode) service.topologyMode = mode;
@@ -269,73 +313,90 @@ function readExternal(read: FieldReader, spec: Json, status: Json | undefined, s
  */
 export function serviceFromObject(obj: unknown): Service {
   const { meta, read, body } = readEnvelope('Service', obj);
-  const spec = read.record(body.spec, ['spec']) ?? {};
+  const spec = read.record(body.spec, SPEC) ?? {};
   const clusterIPs = readClusterIPs(read, spec);
   const service: Service = {
     namespace: meta.namespace,
     name: meta.name,
-    type: read.oneOf(spec.type, ['spec', 'type'], SERVICE_TYPES, 'ClusterIP'),
+    type: read.oneOf(spec.type, SERVICE_TYPES, 'ClusterIP', SPEC, 'type'),
     clusterIPs,
     ipFamilies: readIPFamilies(read, spec, clusterIPs),
     ports: readServicePorts(read, spec.ports),
-    sessionAffinity: read.oneOf(spec.sessionAffinity, ['spec', 'sessionAffinity'], ['None', 'ClientIP'] as const, 'None'),
+    sessionAffinity: read.oneOf(spec.sessionAffinity, ['None', 'ClientIP'] as const, 'None', SPEC, 'sessionAffinity'),
     affinityTimeoutSeconds: readAffinityTimeout(read, spec),
-    internalTrafficPolicy: read.oneOf(
-      spec.internalTrafficPolicy,
-      ['spec', 'internalTrafficPolicy'],
-      ['Cluster', 'Local'] as const,
-      'Cluster',
-    ),
+    internalTrafficPolicy: read.oneOf(spec.internalTrafficPolicy, ['Cluster', 'Local'] as const, 'Cluster', SPEC, 'internalTrafficPolicy'),
     labels: meta.labels,
   };
-  readExternal(read, spec, read.record(body.status, ['status']), service, meta.annotations);
+  readExternal(read, spec, read.record(body.status, STATUS), service, meta.annotations);
   if (meta.resourceVersion) service.resourceVersion = meta.resourceVersion;
   return service;
 }
 
 /** A port without a number means "all ports", which a ClusterIP proxy cannot program: it is left out. */
-function readEndpointPort(read: FieldReader, value: unknown, path: FieldPath): EndpointPort | undefined {
-  const port = read.object(value, path);
+function readEndpointPort(read: FieldReader, value: unknown, i: number): EndpointPort | undefined {
+  const port = isRecord(value) ? value : read.object(value, PORTS, i);
   if (port.port === undefined || port.port === null) return undefined;
   return {
-    name: read.optString(port.name, [...path, 'name']) ?? '',
-    protocol: read.oneOf(port.protocol, [...path, 'protocol'], PROTOCOLS, 'TCP'),
-    port: read.port(port.port, [...path, 'port']),
+    name: (typeof port.name === 'string' ? port.name : read.optString(port.name, [...PORTS, i], 'name')) ?? '',
+    protocol: port.protocol === 'TCP' ? 'TCP' : read.oneOf(port.protocol, PROTOCOLS, 'TCP', [...PORTS, i], 'protocol'),
+    port: read.port(port.port, [...PORTS, i], 'port'),
   };
 }
 
-function checkAddress(read: FieldReader, addressType: EndpointSlice['addressType'], address: unknown, path: FieldPath): string {
-  if (typeof address !== 'string' || address === '') read.fail(path, 'must be a non-empty string');
-  if (addressType === 'IPv4' && !isIPv4(address)) read.fail(path, 'must be an IPv4 address');
-  if (addressType === 'IPv6' && !isIPv6(address)) read.fail(path, 'must be an IPv6 address');
-  return address;
+function readAddressList(read: FieldReader, addressType: EndpointSlice['addressType'], value: unknown, i: number): string[] {
+  const listed = read.list(value, [...ENDPOINTS, i], 'addresses');
+  const addresses: string[] = new Array<string>(listed.length);
+  for (let k = 0; k < listed.length; k++) {
+    const address = listed[k];
+    if (typeof address !== 'string' || address === '') read.fail([...ENDPOINTS, i, 'addresses'], 'must be a non-empty string', k);
+    if (addressType === 'IPv4' ? !isIPv4(address) : addressType === 'IPv6' && !isIPv6(address)) {
+      read.fail([...ENDPOINTS, i, 'addresses'], `must be an ${addressType} address`, k);
+    }
+    addresses[k] = address;
+  }
+  if (addresses.length === 0) read.fail([...ENDPOINTS, i], 'must list at least one address', 'addresses');
+  return addresses;
 }
 
-function readEndpoint(read: FieldReader, addressType: EndpointSlice['addressType'], value: unknown, path: FieldPath): Endpoint {
-  const endpoint = read.object(value, path);
-  const addresses = read
-    .list(endpoint.addresses, [...path, 'addresses'])
-    .map((address, i) => checkAddress(read, addressType, address, [...path, 'addresses', i]));
-  if (addresses.length === 0) read.fail([...path, 'addresses'], 'must list at least one address');
-  const conditions = read.record(endpoint.conditions, [...path, 'conditions']) ?? {};
-  const ready = read.optBoolean(conditions.ready, [...path, 'conditions', 'ready']) ?? true;
-  const out: Endpoint = {
-    addresses,
-    ready,
-    serving: read.optBoolean(conditions.serving, [...path, 'conditions', 'serving']) ?? ready,
-    terminating: read.optBoolean(conditions.terminating, [...path, 'conditions', 'terminating']) ?? false,
-  };
-  const nodeName = read.optString(endpoint.nodeName, [...path, 'nodeName']);
-  if (nodeName) out.nodeName = nodeName;
-  const zone = read.optString(endpoint.zone, [...path, 'zone']);
-  if (zone) out.zone = zone;
-  const hints = read.record(endpoint.hints, [...path, 'hints']);
-  const zoneHints = read.list(hints?.forZones, [...path, 'hints', 'forZones']).map((z, i) => {
-    const name = read.optString(read.object(z, [...path, 'hints', 'forZones', i]).name, [...path, 'hints', 'forZones', i, 'name']);
-    if (!name) read.fail([...path, 'hints', 'forZones', i, 'name'], 'required');
-    return name;
-  });
-  if (zoneHints.length) out.zoneHints = zoneHints;
+function readEndpoint(read: FieldReader, addressType: EndpointSlice['addressType'], value: unknown, i: number): Endpoint {
+  const endpoint = isRecord(value) ? value : read.object(value, ENDPOINTS, i);
+  const addresses = readAddressList(read, addressType, endpoint.addresses, i);
+  let ready = true;
+  let serving: boolean | undefined;
+  let terminating = false;
+  if (endpoint.conditions !== undefined && endpoint.conditions !== null) {
+    const conditions = isRecord(endpoint.conditions) ? endpoint.conditions : read.object(endpoint.conditions, [...ENDPOINTS, i], 'conditions');
+    const { ready: r, serving: s, terminating: t } = conditions;
+    if (typeof r === 'boolean') ready = r;
+    else if (r !== undefined && r !== null) read.optBoolean(r, [...ENDPOINTS, i, 'conditions'], 'ready');
+    if (typeof s === 'boolean') serving = s;
+    else if (s !== undefined && s !== null) read.optBoolean(s, [...ENDPOINTS, i, 'conditions'], 'serving');
+    if (typeof t === 'boolean') terminating = t;
+    else if (t !== undefined && t !== null) read.optBoolean(t, [...ENDPOINTS, i, 'conditions'], 'terminating');
+  }
+  const out: Endpoint = { addresses, ready, serving: serving ?? ready, terminating };
+  const nodeName = endpoint.nodeName;
+  if (typeof nodeName === 'string') {
+    if (nodeName) out.nodeName = nodeName;
+  } else {
+    read.optString(nodeName, [...ENDPOINTS, i], 'nodeName');
+  }
+  const zone = endpoint.zone;
+  if (typeof zone === 'string') {
+    if (zone) out.zone = zone;
+  } else {
+    read.optString(zone, [...ENDPOINTS, i], 'zone');
+  }
+  if (endpoint.hints !== undefined && endpoint.hints !== null) {
+    const at: FieldPath = [...ENDPOINTS, i, 'hints'];
+    const hints = read.object(endpoint.hints, [...ENDPOINTS, i], 'hints');
+    const zoneHints = read.list(hints.forZones, at, 'forZones').map((z, k) => {
+      const name = read.optString(read.object(z, [...at, 'forZones'], k).name, [...at, 'forZones', k], 'name');
+      if (!name) read.fail([...at, 'forZones', k], 'required', 'name');
+      return name;
+    });
+    if (zoneHints.length) out.zoneHints = zoneHints;
+  }
   return out;
 }
 
@@ -345,19 +406,23 @@ function readEndpoint(read: FieldReader, addressType: EndpointSlice['addressType
  */
 export function sliceFromObject(obj: unknown): EndpointSlice {
   const { meta, read, body } = readEnvelope('EndpointSlice', obj);
-  const addressType = read.oneOf(body.addressType, ['addressType'], ADDRESS_TYPES);
+  const addressType = read.oneOf(body.addressType, ADDRESS_TYPES, undefined, ROOT, 'addressType');
   const ports: EndpointPort[] = [];
-  read.list(body.ports, ['ports']).forEach((port, i) => {
-    const converted = readEndpointPort(read, port, ['ports', i]);
+  const listedPorts = read.list(body.ports, PORTS);
+  for (let i = 0; i < listedPorts.length; i++) {
+    const converted = readEndpointPort(read, listedPorts[i], i);
     if (converted) ports.push(converted);
-  });
+  }
+  const listedEndpoints = read.list(body.endpoints, ENDPOINTS);
+  const endpoints: Endpoint[] = new Array<Endpoint>(listedEndpoints.length);
+  for (let i = 0; i < listedEndpoints.length; i++) endpoints[i] = readEndpoint(read, addressType, listedEndpoints[i], i);
   const slice: EndpointSlice = {
     namespace: meta.namespace,
     name: meta.name,
     serviceName: meta.labels[SERVICE_NAME_LABEL] ?? '',
     addressType,
     ports,
-    endpoints: read.list(body.endpoints, ['endpoints']).map((ep, i) => readEndpoint(read, addressType, ep, ['endpoints', i])),
+    endpoints,
   };
   if (meta.resourceVersion) slice.resourceVersion = meta.resourceVersion;
   return slice;
@@ -369,17 +434,17 @@ export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 /** Converts a v1 Node to what the proxy reads of it; throws an ObjectError naming the field. */
 export function nodeFromObject(obj: unknown): NodeObject {
   const anonymous: FieldReader = new FieldReader('Node', '(unnamed)');
-  if (!isRecord(obj)) anonymous.fail([], 'must be an object');
-  const metadata = anonymous.record(obj.metadata, ['metadata']);
-  const name = anonymous.optString(metadata?.name, ['metadata', 'name']);
-  if (!name) anonymous.fail(['metadata', 'name'], 'required');
+  if (!isRecord(obj)) anonymous.fail(ROOT, 'must be an object');
+  const metadata = anonymous.record(obj.metadata, METADATA);
+  const name = anonymous.optString(metadata?.name, METADATA, 'name');
+  if (!name) anonymous.fail(METADATA, 'required', 'name');
   const read: FieldReader = new FieldReader('Node', name);
-  const labels = read.labels(metadata!.labels, ['metadata', 'labels']);
-  const status = read.record(obj.status, ['status']);
+  const labels = read.labels(metadata!.labels, LABELS);
+  const status = read.record(obj.status, STATUS);
   const internalIPs: string[] = [];
-  read.list(status?.addresses, ['status', 'addresses']).forEach((value, i) => {
-    const a = read.object(value, ['status', 'addresses', i]);
-    const address = read.optString(a.address, ['status', 'addresses', i, 'address']);
+  read.list(status?.addresses, STATUS, 'addresses').forEach((value, i) => {
+    const a = read.object(value, NODE_ADDRESSES, i);
+    const address = read.optString(a.address, [...NODE_ADDRESSES, i], 'address');
     if (a.type === 'InternalIP' && address && (isIPv4(address) || isIPv6(address))) internalIPs.push(address);
   });
   const node: NodeObject = { name, internalIPs };
