@@ -31,8 +31,19 @@ function mtime(p: string): number {
   }
 }
 
-/** Brings the compiled agent up to date; returns the path of its entry point. */
+let agentEntry: string | undefined;
+let cliEntry: string | undefined;
+
+/**
+ * Brings the compiled agent up to date, once per benchmark process (every later call returns the
+ * same build: one run measures one version of the sources, even while they are being edited);
+ * returns the path of its entry point.
+ */
 export function buildAgent(): string {
+  return (agentEntry ??= transpileSources());
+}
+
+function transpileSources(): string {
   mkdirSync(AGENT_BUILD_DIR, { recursive: true });
   writeFileSync(join(AGENT_BUILD_DIR, 'package.json'), '{ "type": "module" }\n');
   const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, sourceMap: false };
@@ -49,9 +60,14 @@ export function buildAgent(): string {
 }
 
 /**
- * The `ofwire` command as users get it (`dist/bin`, bundled by scripts/bundle-cli.mjs), built from the compiled sources above; returns its entry point.
+ * The `ofwire` command as users get it (`dist/bin`, bundled by scripts/bundle-cli.mjs), built once
+ * per benchmark process from the compiled sources above; returns its entry point.
  */
 export function buildCli(): string {
+  return (cliEntry ??= bundleCli());
+}
+
+function bundleCli(): string {
   buildAgent();
   const outdir = join(AGENT_BUILD_DIR, 'bin');
   const entry = join(outdir, 'main.js');
