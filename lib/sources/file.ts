@@ -5,7 +5,8 @@ import { basename, dirname, resolve } from 'node:path';
 import { BaseSource } from './base.js';
 import { SourceError, firstLine } from './errors.js';
 import { silentLogger, type SourceLogger } from './logger.js';
-import { parseManifest } from './manifest.js';
+import { readJsonManifest } from './json-manifest.js';
+import type { Manifest } from './manifest-reader.js';
 
 export interface FileSourceOptions {
   logger?: SourceLogger;
@@ -109,14 +110,16 @@ export class FileSource extends BaseSource {
     if (!this.watcher) return;
     const digest = createHash('sha256').update(text).digest('base64');
     if (digest === this.lastDigest) return;
-    let manifest;
+    let manifest: Manifest;
     try {
-      manifest = parseManifest(text, this.file);
+      // The YAML parser is loaded only for a file that is not JSON.
+      manifest = readJsonManifest(text, this.file) ?? (await import('./manifest.js')).parseYamlManifest(text, this.file);
     } catch (err) {
-      // parseManifest reports every problem as a SourceError.
+      // The manifest readers report every problem as a SourceError.
       this.report(err as SourceError);
       return;
     }
+    if (!this.watcher) return;
     this.lastDigest = digest;
     this.logger.debug(
       { file: this.file, services: manifest.services.size, slices: manifest.slices.size, skipped: manifest.skipped },
