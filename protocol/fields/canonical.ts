@@ -22,11 +22,12 @@ class Emitter {
   put(name: string, v: bigint, m: bigint): void {
     if (m === 0n) return;
     const d = def(name);
-    const width = fieldBytes(d) * 8;
-    m &= ones(width);
+    const full = ones(fieldBytes(d) * 8);
+    // Every BigInt operation allocates: mask only what needs masking (comparisons allocate nothing).
+    if (m < 0n || m > full) m &= full;
     if (m === 0n) return;
-    const entry: OxmField = { field: d.name, value: fromBig(d, v & m) };
-    if (m !== ones(width)) entry.mask = fromBig(d, m);
+    const entry: OxmField = { field: d.name, value: fromBig(d, m === full && v >= 0n && v <= full ? v : v & m) };
+    if (m !== full) entry.mask = fromBig(d, m);
     this.out.push(entry);
     if (d.prereq) this.impliedEthernet = true;
   }
@@ -77,12 +78,42 @@ function putIp(e: Emitter, f: FlowMatch): void {
   }
 }
 
+const METADATA_SLOTS = ['recirc_id', 'conj_id', 'in_port', 'actset_output'];
+const TUNNEL_SLOTS = ['tun_id', 'tun_flags', 'tun_src', 'tun_dst', 'tun_ipv6_src', 'tun_ipv6_dst', 'tun_gbp_id', 'tun_gbp_flags'];
+const TUNNEL_SLOTS_AFTER_METADATA = ['tun_erspan_idx', 'tun_erspan_ver', 'tun_erspan_dir', 'tun_erspan_hwid', 'tun_gtpu_flags', 'tun_gtpu_msgtype'];
+const NSH_SLOTS = ['nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np'];
+const NSH_SLOTS_AFTER_SPI = ['nsh_si', 'nsh_c1', 'nsh_c2', 'nsh_c3', 'nsh_c4'];
+const REG_SLOTS = Array.from({ length: 16 }, (_, i) => `reg${i}`);
+const CONNTRACK_SLOTS = ['pkt_mark', 'ct_state', 'ct_zone', 'ct_mark', 'ct_label', 'ct_nw_src', 'ct_ipv6_src', 'ct_nw_dst', 'ct_ipv6_dst'];
+const CONNTRACK_L4_SLOTS = ['ct_nw_proto', 'ct_tp_src', 'ct_tp_dst'];
+
+/** Slot families emitOf13 can skip whole when the flow sets none of their slots. */
+const TUNNEL = 1;
+const NSH = 2;
+const REGS = 4;
+const FAMILY = new Map<string, number>([
+  ...[...TUNNEL_SLOTS, ...TUNNEL_SLOTS_AFTER_METADATA].map((n) => [n, TUNNEL] as const),
+  ...[...NSH_SLOTS, 'nsh_spi', ...NSH_SLOTS_AFTER_SPI].map((n) => [n, NSH] as const),
+  ...REG_SLOTS.map((n) => [n, REGS] as const),
+]);
+
+function familiesOf(f: FlowMatch): number {
+  let families = 0;
+  for (const slot of f.slots.keys()) families |= FAMILY.get(slot) ?? 0;
+  return families;
+}
+
+function putEach(e: Emitter, f: FlowMatch, slots: readonly string[]): void {
+  for (let i = 0; i < slots.length; i++) e.slot(slots[i]!, f, slots[i]!);
+}
+
 /** The entries OVS 3.1 writes for this flow model in OpenFlow 1.3, in its order. */
 export function emitOf13(f: FlowMatch): Match {
   const e = new Emitter();
+  const families = familiesOf(f);
   if (f.mask('packet_type') && !f.hasDefaultPacketType()) e.slot('packet_type', f, 'packet_type');
   e.slot('dp_hash', f, 'dp_hash');
-  for (const n of ['recirc_id', 'conj_id', 'in_port', 'actset_output']) if (f.mask(n)) e.exact(n, f.val(n));
+  for (const n of METADATA_SLOTS) if (f.mask(n)) e.exact(n, f.val(n));
   e.slot('eth_src', f, 'dl_src');
   e.slot('eth_dst', f, 'dl_dst');
   e.slot('eth_type', f, 'dl_type');
@@ -112,23 +143,19 @@ export function emitOf13(f: FlowMatch): Match {
     e.slot('arp_tha', f, 'arp_tha');
   }
 
-  for (const n of ['tun_id', 'tun_flags', 'tun_src', 'tun_dst', 'tun_ipv6_src', 'tun_ipv6_dst', 'tun_gbp_id', 'tun_gbp_flags']) {
-    e.slot(n, f, n);
+  if (families & TUNNEL) {
+    putEach(e, f, TUNNEL_SLOTS);
+    putEach(e, f, TUNNEL_SLOTS_AFTER_METADATA);
   }
-  for (const n of ['tun_erspan_idx', 'tun_erspan_ver', 'tun_erspan_dir', 'tun_erspan_hwid', 'tun_gtpu_flags', 'tun_gtpu_msgtype']) {
-    e.slot(n, f, n);
+  if (families & NSH) {
+    putEach(e, f, NSH_SLOTS);
+    const spi = f.get('nsh_spi');
+    e.put('nsh_spi', spi.v, spi.m === 0xffffffn ? 0xffffffffn : spi.m);
+    putEach(e, f, NSH_SLOTS_AFTER_SPI);
   }
-  for (const n of ['nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np']) e.slot(n, f, n);
-  const spi = f.get('nsh_spi');
-  e.put('nsh_spi', spi.v, spi.m === 0xffffffn ? 0xffffffffn : spi.m);
-  for (const n of ['nsh_si', 'nsh_c1', 'nsh_c2', 'nsh_c3', 'nsh_c4']) e.slot(n, f, n);
-  for (let i = 0; i < 16; i++) e.slot(`reg${i}`, f, `reg${i}`);
-  for (const n of ['pkt_mark', 'ct_state', 'ct_zone', 'ct_mark', 'ct_label', 'ct_nw_src', 'ct_ipv6_src', 'ct_nw_dst', 'ct_ipv6_dst']) {
-    e.slot(n, f, n);
-  }
-  if (f.val('ct_nw_proto')) {
-    for (const n of ['ct_nw_proto', 'ct_tp_src', 'ct_tp_dst']) e.slot(n, f, n);
-  }
+  if (families & REGS) putEach(e, f, REG_SLOTS);
+  putEach(e, f, CONNTRACK_SLOTS);
+  if (f.val('ct_nw_proto')) putEach(e, f, CONNTRACK_L4_SLOTS);
   e.slot('metadata', f, 'metadata');
   if (f.hasDefaultPacketType() && !e.impliedEthernet) e.out.unshift({ field: 'packet_type', value: 0 });
   return e.out;

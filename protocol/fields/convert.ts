@@ -26,12 +26,19 @@ export function ones(bits: number): bigint {
   return (ONES[bits] ??= (1n << BigInt(bits)) - 1n);
 }
 
+const SMALL: bigint[] = [];
+
+/** BigInt(v), without a new allocation for the small values fields hold again and again (ports, protocols, flags). */
+export function smallBig(v: number): bigint {
+  return v >= 0 && v < 0x10000 ? (SMALL[v] ??= BigInt(v)) : BigInt(v);
+}
+
 /** The value (or mask) of `def` as an unsigned integer; throws a one-line Error when it is not one. */
 export function toBig(def: FieldDef, v: FieldValue): bigint {
   const bytes = fieldBytes(def);
   let out: bigint | null = null;
   if (typeof v === 'bigint') out = v;
-  else if (typeof v === 'number' && Number.isInteger(v)) out = BigInt(v);
+  else if (typeof v === 'number' && Number.isInteger(v)) out = smallBig(v);
   else if (typeof v === 'string') {
     if (def.kind === 'ipv4') {
       const n = parseIpv4(v);
@@ -44,7 +51,7 @@ export function toBig(def: FieldDef, v: FieldValue): bigint {
       if (b) out = bytesToBig(b);
     }
   } else if (Buffer.isBuffer(v) && v.length === bytes) out = bytesToBig(v);
-  if (out === null || out < 0n || out >> BigInt(bytes * 8) !== 0n) {
+  if (out === null || out < 0n || out > ones(bytes * 8)) {
     throw new Error(`${String(v)} is not a valid ${def.name} value`);
   }
   return out;

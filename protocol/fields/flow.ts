@@ -46,10 +46,11 @@ export class FlowMatch {
     return this.get(slot).m;
   }
   put(slot: string, v: bigint, m: bigint): void {
-    const bits = SLOT_BITS[slot]!;
-    m &= ones(bits);
+    // Every BigInt operation allocates: mask only what needs masking (comparisons allocate nothing).
+    const full = ones(SLOT_BITS[slot]!);
+    if (m < 0n || m > full) m &= full;
     if (m === 0n) this.slots.delete(slot);
-    else this.slots.set(slot, { v: v & m, m });
+    else this.slots.set(slot, { v: m === full && v >= 0n && v <= full ? v : v & m, m });
   }
   /** Sets some bits of a slot, leaving the others as they are (OVS's partial setters). */
   putBits(slot: string, v: bigint, bits: bigint): void {
@@ -303,7 +304,7 @@ export function applyField(f: FlowMatch, entry: OxmField): FieldDef {
   const v = toBig(def, entry.value);
   let m = entry.mask === undefined ? ones(width) : toBig(def, entry.mask);
   if (def.name === 'in_port' || def.name === 'actset_output') checkPort(def, v);
-  if (def.kind === 'uint' && v >> BigInt(def.bits) && !MASK_IS_VALUE_FIELDS.has(def.name)) {
+  if (def.kind === 'uint' && v > ones(def.bits) && !MASK_IS_VALUE_FIELDS.has(def.name)) {
     throw new Error(`${entry.field}: 0x${v.toString(16)} does not fit the field's ${def.bits} bits`);
   }
   if (def.name === 'nw_tos' && v & 3n) throw new Error(`${entry.field}: ${v} has ECN bits set (nw_tos holds the DSCP bits in place)`);
@@ -311,7 +312,7 @@ export function applyField(f: FlowMatch, entry: OxmField): FieldDef {
   else if (m === 0n) s.clear(f);
   else if (!def.maskable) throw new Error(`${entry.field} cannot be masked`);
   else {
-    m &= ones(width);
+    if (m > ones(width)) m &= ones(width);
     s.masked(f, v & m, m);
   }
   for (const slot of s.slots) f.note(slot, entry.field);

@@ -11,6 +11,8 @@ const U64 = (1n << 64n) - 1n;
  * allowed); null when it is not a number.
  */
 export function parseCInteger(s: string, base: 0 | 10 = 0): bigint | null {
+  const fast = plainInteger(s, base);
+  if (fast !== null) return fast;
   const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|[0-9]+)$/.exec(s);
   if (!m) return null;
   const neg = m[1] === '-';
@@ -28,6 +30,39 @@ export function parseCInteger(s: string, base: 0 | 10 = 0): bigint | null {
     v = BigInt(digits);
   }
   return neg ? -v : v;
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+/**
+ * The common spellings (`0x` and hex digits, or decimal without a leading zero), read without a
+ * regular expression; null for anything else, left to parseCInteger's general reading.
+ */
+function plainInteger(s: string, base: 0 | 10): bigint | null {
+  const n = s.length;
+  if (n === 0) return null;
+  if (base === 0 && n > 2 && s.charCodeAt(0) === 0x30 && (s.charCodeAt(1) | 0x20) === 0x78) {
+    let v = 0;
+    for (let i = 2; i < n; i++) {
+      const d = hexValue(s.charCodeAt(i));
+      if (d < 0) return null;
+      v = v * 16 + d;
+    }
+    // Up to 13 digits (52 bits) the number is exact; longer ones BigInt reads from the text.
+    return n - 2 <= 13 ? BigInt(v) : BigInt(s);
+  }
+  if (n > 1 && s.charCodeAt(0) === 0x30) return null;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  return n <= 15 ? BigInt(v) : BigInt(s);
 }
 
 /**
