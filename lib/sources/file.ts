@@ -99,17 +99,19 @@ export class FileSource extends BaseSource {
   }
 
   private async readOnce(): Promise<void> {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await readFile(this.fullPath, 'utf8');
+      bytes = await readFile(this.fullPath);
     } catch (err) {
       const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : firstLine(err);
       this.report(new SourceError(`${this.file}: ${reason}; keeping the last good state`, { file: this.file, cause: err }));
       return;
     }
     if (!this.watcher) return;
-    const digest = createHash('sha256').update(text).digest('base64');
+    // The bytes are hashed as they are (hashing the decoded text would encode it back first).
+    const digest = createHash('sha256').update(bytes).digest('base64');
     if (digest === this.lastDigest) return;
+    const text = bytes.toString('utf8');
     let manifest: Manifest;
     try {
       // The YAML parser is loaded only for a file that is not JSON.
@@ -119,6 +121,7 @@ export class FileSource extends BaseSource {
       this.report(err as SourceError);
       return;
     }
+    /* c8 ignore next: stopped while the YAML parser loaded */
     if (!this.watcher) return;
     this.lastDigest = digest;
     this.logger.debug(
