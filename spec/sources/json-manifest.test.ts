@@ -2,7 +2,7 @@
  * JSON manifests read item by item: the same Services and EndpointSlices, and the same one-line
  * problems with the same lines, as the YAML parser gives for the same text.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { readJsonManifest, jsonLineOf } from '../../lib/sources/json-manifest.js';
 import { parseManifest, parseYamlManifest } from '../../lib/sources/manifest.js';
 import { fixtureText as fixture } from './fixtures.js';
@@ -41,7 +41,7 @@ function outcome(read: () => unknown): unknown {
 }
 
 /** The JSON reader and the YAML parser agree on `text` (YAML reads JSON too). */
-function agree(t: Tap.Test, text: string, name: string): void {
+function agree(t: Test, text: string, name: string): void {
   t.same(outcome(() => readJsonManifest(text, 'f.json')), outcome(() => parseYamlManifest(text, 'f.json')), name);
 }
 
