@@ -15,7 +15,7 @@ export interface ProcessRun {
   cpuSeconds: number;
 }
 
-export async function ofwireProxyOnce(target: string, manifest: string, usageFile: string, set?: Pick<ServiceSet, 'externalEvery'>): Promise<ProcessRun> {
+export async function ofwireProxyOnce(target: string, manifest: string, usageFile: string, set?: Partial<ServiceSet>): Promise<ProcessRun> {
   const main = buildCli();
   const preload = join(AGENT_BUILD_DIR, 'benchmarks', 'harness', 'hwm-preload.js');
   rmSync(usageFile, { force: true });

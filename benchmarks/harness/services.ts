@@ -74,7 +74,7 @@ function nodeOf(set: ServiceSet, i: number, k: number): string {
   return j % LOCAL_EVERY === 0 ? NODE_NAME : `node-${j % 97}`;
 }
 
-export function serviceObject(i: number, set?: Pick<ServiceSet, 'externalEvery'>): Record<string, unknown> {
+export function serviceObject(i: number, set?: Partial<ServiceSet>): Record<string, unknown> {
   const every = set?.externalEvery;
   const external = every !== undefined && i % every === 0;
   const loadBalancer = external && Math.floor(i / every) % 2 === 1;
@@ -134,13 +134,13 @@ export function manifestJson(set: ServiceSet): string {
  * its address (the node ports' address and the SNAT source). `ofwire proxy` gets the same as
  * flags (proxyFlags).
  */
-export function proxyConfig(set?: Pick<ServiceSet, 'externalEvery'>): { nodeName: string; nodeIPs?: string[]; nodePortAddresses?: string[] } {
+export function proxyConfig(set?: Partial<ServiceSet>): { nodeName: string; nodeIPs?: string[]; nodePortAddresses?: string[] } {
   if (set?.externalEvery === undefined) return { nodeName: NODE_NAME };
   return { nodeName: NODE_NAME, nodeIPs: [NODE_IP], nodePortAddresses: [NODE_IP] };
 }
 
 /** proxyConfig as `ofwire proxy` flags. */
-export function proxyFlags(set?: Pick<ServiceSet, 'externalEvery'>): string[] {
+export function proxyFlags(set?: Partial<ServiceSet>): string[] {
   const c = proxyConfig(set);
   const flags = ['--node-name', c.nodeName];
   if (c.nodeIPs) flags.push('--node-ip', c.nodeIPs.join(','), '--nodeport-addresses', 'primary');
@@ -148,12 +148,12 @@ export function proxyFlags(set?: Pick<ServiceSet, 'externalEvery'>): string[] {
 }
 
 /** The proxy options every ofwire contender uses (proxyConfig resolved: the defaults for the rest). */
-export function proxyOptions(set?: Pick<ServiceSet, 'externalEvery'>): ProxyOptions {
+export function proxyOptions(set?: Partial<ServiceSet>): ProxyOptions {
   return resolveOptions(proxyConfig(set));
 }
 
 /** The service model as a proxy configured with proxyConfig(set) builds it. */
-function modelOf(set: Pick<ServiceSet, 'externalEvery'>): ServiceModel {
+function modelOf(set: Partial<ServiceSet>): ServiceModel {
   const { nodeName, nodeIPs, nodePortAddresses } = proxyConfig(set);
   return new ServiceModel({ nodeName, ...(nodeIPs ? { nodeIPs, nodePortAddresses } : {}) });
 }
