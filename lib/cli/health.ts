@@ -3,7 +3,7 @@
  * is connected and no change has waited for it longer than a grace period (200 with
  * `{"lastUpdated", "currentTime"}`, else 503); ready once the first full sync is acknowledged.
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { CliError } from './errors.js';
 
 /** What the health endpoints report, fed by the proxy's and the switch's events. */
@@ -58,13 +58,15 @@ export function parseListenAddress(option: string, where: string, defaultHost: s
 }
 
 /** Serves `routes` (path → status and body) on `where`; resolves with the server and its port. */
-export function serveHttp(
+export async function serveHttp(
   option: string,
   where: string,
   defaultHost: string,
   routes: Record<string, () => Promise<{ status: number; type: string; body: string }>>,
 ): Promise<{ server: Server; port: number; host: string }> {
   const { host, port } = parseListenAddress(option, where, defaultHost);
+  // Loaded only by an agent that serves: `ofwire proxy --once` does without.
+  const { createServer } = await import('node:http');
   const server = createServer((req, res) => {
     const route = routes[new URL(req.url ?? '/', 'http://x').pathname];
     if (!route) {

@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import type { Command } from 'commander';
 import { pino, type Logger } from 'pino';
 import { Switch } from '../controller/switch.js';
-import { HealthCheckServer } from '../proxy/health-check-server.js';
+import type { HealthCheckServer } from '../proxy/health-check-server.js';
 import { hostAddresses, nodePortAddresses, parseNodePortAddresses, primaryPerFamily } from '../proxy/node-addresses.js';
 import { resolveOptions } from '../proxy/options.js';
 import { ServiceProxy } from '../proxy/proxy.js';
@@ -201,12 +201,18 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
     noteNodeAddresses(info.nodePortAddresses);
     proxy.setNode({ ...info, ...(o.zone ?? node.zone ? { zone: o.zone ?? node.zone } : {}) });
   });
-  const healthChecks = new HealthCheckServer({
-    hosts: list(o.healthCheckAddress) ?? ['0.0.0.0'],
-    proxyHealthy: () => health.healthy,
-    onError: (port, err) => log.warn({ port, err: err.message }, 'health-check port not opened'),
-  });
-  if (!o.once) proxy.on('healthCheck', (service, hc) => void healthChecks.update(service, hc));
+  // A single sync opens no health-check ports: the server is loaded only by a running agent.
+  let healthChecks: HealthCheckServer | undefined;
+  if (!o.once) {
+    const { HealthCheckServer } = await import('../proxy/health-check-server.js');
+    const server = new HealthCheckServer({
+      hosts: list(o.healthCheckAddress) ?? ['0.0.0.0'],
+      proxyHealthy: () => health.healthy,
+      onError: (port, err) => log.warn({ port, err: err.message }, 'health-check port not opened'),
+    });
+    healthChecks = server;
+    proxy.on('healthCheck', (service, hc) => void server.update(service, hc));
+  }
 
   const servers: Server[] = [];
   try {
@@ -248,7 +254,7 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
     setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
   } finally {
     await proxy.stop().catch(() => undefined);
-    await healthChecks.close();
+    await healthChecks?.close();
     await sw.close().catch(() => undefined);
     for (const server of servers) {
       server.close();

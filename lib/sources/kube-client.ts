@@ -104,12 +104,14 @@ export class KubeClient {
         reject(err);
       };
       res.on('data', (chunk: string) => {
-        pending += chunk;
+        // Most chunks hold whole events: parsed straight from the chunk, only a partial line is kept.
+        const text = pending ? pending + chunk : chunk;
+        let start = 0;
         let nl: number;
-        while ((nl = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, nl).trim();
-          pending = pending.slice(nl + 1);
-          if (!line) continue;
+        while ((nl = text.indexOf('\n', start)) >= 0) {
+          const line = text.slice(start, nl);
+          start = nl + 1;
+          if (!line.trim()) continue;
           try {
             onEvent(JSON.parse(line) as WatchEvent);
           } catch (err) {
@@ -117,6 +119,7 @@ export class KubeClient {
             return;
           }
         }
+        pending = start < text.length ? text.slice(start) : '';
       });
       res.on('end', () => (failed ? undefined : resolve()));
       res.on('aborted', () => fail(new WatchLostError('watch connection lost')));
