@@ -4,7 +4,7 @@
  * what OpenFlow 1.3 carries (xreg → regs, nw_tos → ip_dscp, dl_vlan → vlan_vid, tp_dst → tcp_dst…).
  */
 import { EncodeError } from '../errors.js';
-import { fromBig, ones } from './convert.js';
+import { fromBig, ones, smallBig } from './convert.js';
 import { FlowMatch, applyField, flowOf, hasSlot } from './flow.js';
 import { prereqMet, prereqText } from './prereq.js';
 import { fieldByName, fieldBytes, type FieldDef } from './registry.js';
@@ -17,6 +17,8 @@ function def(name: string): FieldDef {
 class Emitter {
   readonly out: OxmField[] = [];
   impliedEthernet = false;
+  /** When given, each entry's value and mask (null when exact) as integers, alongside `out`. */
+  constructor(readonly integers?: EntryIntegers[]) {}
 
   /** Adds `name` with value/mask: nothing when the mask is 0, unmasked when it is all ones. */
   put(name: string, v: bigint, m: bigint): void {
@@ -26,9 +28,11 @@ class Emitter {
     // Every BigInt operation allocates: mask only what needs masking (comparisons allocate nothing).
     if (m < 0n || m > full) m &= full;
     if (m === 0n) return;
-    const entry: OxmField = { field: d.name, value: fromBig(d, m === full && v >= 0n && v <= full ? v : v & m) };
+    const value = m === full && v >= 0n && v <= full ? v : v & m;
+    const entry: OxmField = { field: d.name, value: fromBig(d, value) };
     if (m !== full) entry.mask = fromBig(d, m);
     this.out.push(entry);
+    this.integers?.push({ v: value, m: m === full ? null : m });
     if (d.prereq) this.impliedEthernet = true;
   }
   exact(name: string, v: bigint): void {
@@ -58,7 +62,7 @@ function putIp(e: Emitter, f: FlowMatch): void {
   e.slot('ipv6_label', f, 'ipv6_label');
   if (!f.mask('nw_proto')) return;
   const proto = f.nwProto();
-  e.exact('ip_proto', BigInt(proto));
+  e.exact('ip_proto', smallBig(proto));
   const l4 = proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 132 ? 'sctp' : null;
   if (l4) {
     e.slot(`${l4}_src`, f, 'tp_src');
@@ -107,9 +111,19 @@ function putEach(e: Emitter, f: FlowMatch, slots: readonly string[]): void {
   for (let i = 0; i < slots.length; i++) e.slot(slots[i]!, f, slots[i]!);
 }
 
-/** The entries OVS 3.1 writes for this flow model in OpenFlow 1.3, in its order. */
-export function emitOf13(f: FlowMatch): Match {
-  const e = new Emitter();
+/** An emitted entry's value and mask (null when exact) as unsigned integers. */
+export interface EntryIntegers {
+  v: bigint;
+  m: bigint | null;
+}
+
+/**
+ * The entries OVS 3.1 writes for this flow model in OpenFlow 1.3, in its order; with `integers`,
+ * their values and masks as integers too, in the same order (what checkPrerequisitesInto can apply
+ * without reading the entries' values again).
+ */
+export function emitOf13(f: FlowMatch, integers?: EntryIntegers[]): Match {
+  const e = new Emitter(integers);
   const families = familiesOf(f);
   if (f.mask('packet_type') && !f.hasDefaultPacketType()) e.slot('packet_type', f, 'packet_type');
   e.slot('dp_hash', f, 'dp_hash');
@@ -157,7 +171,10 @@ export function emitOf13(f: FlowMatch): Match {
   putEach(e, f, CONNTRACK_SLOTS);
   if (f.val('ct_nw_proto')) putEach(e, f, CONNTRACK_L4_SLOTS);
   e.slot('metadata', f, 'metadata');
-  if (f.hasDefaultPacketType() && !e.impliedEthernet) e.out.unshift({ field: 'packet_type', value: 0 });
+  if (f.hasDefaultPacketType() && !e.impliedEthernet) {
+    e.out.unshift({ field: 'packet_type', value: 0 });
+    integers?.unshift({ v: 0n, m: null });
+  }
   return e.out;
 }
 

@@ -298,25 +298,34 @@ export function hasSlot(def: FieldDef): boolean {
 export function applyField(f: FlowMatch, entry: OxmField): FieldDef {
   const def = fieldByName(entry.field);
   if (!def) throw new Error(`unknown field "${entry.field}"`);
+  const v = toBig(def, entry.value);
+  applyValue(f, def, v, entry.mask === undefined ? null : toBig(def, entry.mask), entry.field);
+  return def;
+}
+
+/**
+ * applyField for a value (and mask, null when exact) already an unsigned integer of the field's
+ * width; `name` is the spelling the entry used.
+ */
+export function applyValue(f: FlowMatch, def: FieldDef, v: bigint, mask: bigint | null, name: string): void {
   const s = SETTERS.get(def.name);
   if (!s) throw new Error(`${def.name} is not supported in a match built by ofwire (it needs the switch's TLV map)`);
-  const width = fieldBytes(def) * 8;
-  const v = toBig(def, entry.value);
-  let m = entry.mask === undefined ? ones(width) : toBig(def, entry.mask);
+  const full = ones(fieldBytes(def) * 8);
+  let m = mask ?? full;
   if (def.name === 'in_port' || def.name === 'actset_output') checkPort(def, v);
   if (def.kind === 'uint' && v > ones(def.bits) && !MASK_IS_VALUE_FIELDS.has(def.name)) {
-    throw new Error(`${entry.field}: 0x${v.toString(16)} does not fit the field's ${def.bits} bits`);
+    throw new Error(`${name}: 0x${v.toString(16)} does not fit the field's ${def.bits} bits`);
   }
-  if (def.name === 'nw_tos' && v & 3n) throw new Error(`${entry.field}: ${v} has ECN bits set (nw_tos holds the DSCP bits in place)`);
-  if (m === ones(width)) s.exact(f, v);
+  if (def.name === 'nw_tos' && v & 3n) throw new Error(`${name}: ${v} has ECN bits set (nw_tos holds the DSCP bits in place)`);
+  if (m === full) s.exact(f, v);
   else if (m === 0n) s.clear(f);
-  else if (!def.maskable) throw new Error(`${entry.field} cannot be masked`);
+  else if (!def.maskable) throw new Error(`${name} cannot be masked`);
   else {
-    if (m > ones(width)) m &= ones(width);
+    if (m > full) m &= full;
     s.masked(f, v & m, m);
   }
-  for (const slot of s.slots) f.note(slot, entry.field);
-  return def;
+  const slots = s.slots;
+  for (let i = 0; i < slots.length; i++) f.note(slots[i]!, name);
 }
 
 function checkPort(def: FieldDef, v: bigint): void {

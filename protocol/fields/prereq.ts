@@ -2,7 +2,8 @@
  * Field prerequisites, as Open vSwitch checks them (mf_are_match_prereqs_ok): tcp_dst needs
  * ip_proto=6 and an IP eth_type, nd_target needs an ICMPv6 neighbor discovery type, and so on.
  */
-import { FlowMatch, applyField, hasSlot } from './flow.js';
+import type { EntryIntegers } from './canonical.js';
+import { FlowMatch, applyField, applyValue, hasSlot } from './flow.js';
 import { fieldByName, type Prerequisite } from './registry.js';
 import type { Match } from './types.js';
 
@@ -124,8 +125,9 @@ export function checkPrerequisites(match: Match): string | null {
 /**
  * checkPrerequisites, applying the entries to `before` as it goes: when it returns null and every
  * entry has a slot, `before` is the FlowMatch of the whole match (flowOf's result, built once).
+ * `integers` (from emitOf13) are the entries' values and masks, applied as they are.
  */
-export function checkPrerequisitesInto(match: Match, before: FlowMatch): string | null {
+export function checkPrerequisitesInto(match: Match, before: FlowMatch, integers?: readonly EntryIntegers[]): string | null {
   for (let i = 0; i < match.length; i++) {
     const e = match[i]!;
     if (e.field === 'unknown') continue;
@@ -148,7 +150,9 @@ export function checkPrerequisitesInto(match: Match, before: FlowMatch): string 
     }
     if (!hasSlot(def)) continue;
     try {
-      applyField(before, e);
+      const n = integers?.[i];
+      if (n) applyValue(before, def, n.v, n.m, e.field);
+      else applyField(before, e);
     } catch (err) {
       return (err as Error).message;
     }

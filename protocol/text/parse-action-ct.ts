@@ -32,7 +32,8 @@ interface NatRange {
   portMax?: number;
 }
 
-function ipv4At(s: string, at: number): { value: number; text: string; end: number } | null {
+/** The dotted quad at `at` and where it ends; value -1 when a part is over 255. */
+function ipv4At(s: string, at: number): { value: number; end: number } | null {
   // /^(\d+)\.(\d+)\.(\d+)\.(\d+)/ at `at`, by hand: this runs for every nat of a proxy's groups.
   let n = at;
   let value = 0;
@@ -49,9 +50,7 @@ function ipv4At(s: string, at: number): { value: number; text: string; end: numb
     if (p > 255) over = true;
     value = (value << 8) | (p & 0xff);
   }
-  if (over) return { value: -1, text: s.slice(at, n), end: n };
-  value >>>= 0;
-  return { value, text: ipText(value), end: n };
+  return { value: over ? -1 : value >>> 0, end: n };
 }
 
 function ipv6At(s: string, at: number): { bytes: Uint8Array; end: number } | null {
@@ -80,7 +79,7 @@ function parseNatRange(s: string, loc: Located): NatRange {
   let n = 0;
   const v4 = ipv4At(s, 0);
   if (v4) {
-    if (v4.value < 0) throw failAt(loc, `invalid nat range "${s}": ${v4.text} is not an IPv4 address (ovs-ofctl would truncate it)`);
+    if (v4.value < 0) throw failAt(loc, `invalid nat range "${s}": ${s.slice(0, v4.end)} is not an IPv4 address (ovs-ofctl would truncate it)`);
     r.family = 4;
     n = v4.end;
     if (v4.value) r.ipMin = ipText(v4.value);

@@ -5,13 +5,14 @@
  * ip_dscp), and the result comes out in OVS's order. Fields the OpenFlow 1.3 encoding leaves out
  * because their prerequisites are missing are dropped, as ovs-ofctl drops them, with a warning.
  */
-import { emitOf13 } from '../fields/canonical.js';
-import { fromBig, ones } from '../fields/convert.js';
-import { FlowMatch, applyField, flowOf, hasSlot, slotsOf } from '../fields/flow.js';
+import { emitOf13, type EntryIntegers } from '../fields/canonical.js';
+import { fromBig, ones, smallBig } from '../fields/convert.js';
+import { FlowMatch, applyField, applyValue, flowOf, hasSlot, slotsOf } from '../fields/flow.js';
 import { fieldByName, type FieldDef } from '../fields/registry.js';
 import { checkPrerequisitesInto } from '../fields/prereq.js';
 import { parseFieldValue } from '../fields/text.js';
 import type { Match, OxmField } from '../fields/types.js';
+import { parseIpv4 } from '../fields/values.js';
 import { OfpSyntaxError, type ParseWarning } from './errors.js';
 import type { KeyValue } from './lexer.js';
 import { parseSubfield, type OvsField } from './parse-fields.js';
@@ -52,8 +53,8 @@ export class MatchBuilder {
   shorthand(name: string): boolean {
     const p = SHORTHANDS[name];
     if (!p) return false;
-    this.flow.put('dl_type', BigInt(p[0]), 0xffffn);
-    if (p[1]) this.flow.put('nw_proto', BigInt(p[1]), 0xffn);
+    this.flow.put('dl_type', smallBig(p[0]), 0xffffn);
+    if (p[1]) this.flow.put('nw_proto', smallBig(p[1]), 0xffn);
     this.setDefaultPacketType();
     return true;
   }
@@ -71,6 +72,16 @@ export class MatchBuilder {
   field(def: FieldDef, kv: KeyValue, f: Fail, ports?: ReadonlyMap<string, number>): void {
     const text = kv.value === '' ? '0/0' : kv.value;
     if (def.variable) return this.tunField(def, text, kv, f);
+    const plain = plainValue(def, text);
+    if (plain !== null) {
+      try {
+        applyValue(this.flow, def, plain, null, def.name);
+      } catch (err) {
+        throw f(kv.raw, kv.rawAt, (err as Error).message);
+      }
+      if (def.prereq) this.setDefaultPacketType();
+      return;
+    }
     let entry: OxmField;
     try {
       const parsed = parseFieldValue(def, text, ports ? { ports } : {});
@@ -167,11 +178,12 @@ export class MatchBuilder {
    * prerequisite) are left out with a warning, as ovs-ofctl leaves them out.
    */
   finish(warnings: ParseWarning[] | undefined, text: string, at = 0): Match {
-    const out = emitOf13(this.flow);
+    const integers: EntryIntegers[] = [];
+    const out = emitOf13(this.flow, integers);
     // What OVS would send but a switch refuses (ct_nw_src without a ct_state that implies a
     // connection, for one) is refused here.
     const checked = new FlowMatch();
-    const problem = checkPrerequisitesInto(out, checked);
+    const problem = checkPrerequisitesInto(out, checked, integers);
     if (problem) throw new OfpSyntaxError(`${problem} (ovs-ofctl sends this match but the switch refuses it)`, text.trim(), at);
     if (warnings) {
       const back = out.every((e) => e.field !== 'unknown' && hasSlot(fieldByName(e.field)!)) ? checked : flowOf(out);
@@ -200,6 +212,28 @@ export class MatchBuilder {
     if (pos < 0) pos = out.length;
     return [...out.slice(0, pos), ...tun, ...out.slice(pos)];
   }
+}
+
+/**
+ * The value of the two most common spellings, read straight into an integer: an IPv4 address
+ * without a mask, and a plain decimal that fits the field. null for anything else (masks, hex,
+ * names, values out of range), which parseFieldValue reads and explains.
+ */
+function plainValue(def: FieldDef, text: string): bigint | null {
+  if (def.format === 'ipv4') {
+    const v = parseIpv4(text);
+    return v < 0 ? null : BigInt(v);
+  }
+  if ((def.format !== 'decimal' && def.format !== 'hex') || def.kind !== 'uint' || def.name === 'nw_tos') return null;
+  const n = text.length;
+  if (n === 0 || n > 9 || (n > 1 && text.charCodeAt(0) === 0x30)) return null;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  return def.bits < 31 && v >= 1 << def.bits ? null : smallBig(v);
 }
 
 function untagged(s: { v: bigint; m: bigint }): boolean {
