@@ -2,7 +2,7 @@
  * `tsx benchmarks/harness/proxy-once-ab.ts A_MAIN [B_MAIN …] [--services N] [--runs N]`: the
  * whole `ofwire proxy --once` process of one or more builds of the command (paths of their
  * main.js) against `ovs-ofctl bundle` of the same groups and flows, interleaved on one sandboxed
- * ovs-vswitchd emptied before every run: medians of wall time and peak RSS, and each build's
+ * ovs-vswitchd emptied before every run: medians of wall time, CPU time and peak RSS, and each build's
  * ratio to ovs-ofctl bundle of the same run.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +34,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const vs = await Vswitchd.start();
 const times: number[][] = positionals.map(() => []);
 const rss: number[][] = positionals.map(() => []);
+const cpu: number[][] = positionals.map(() => []);
 const ofctlTimes: number[] = [];
 try {
   for (let r = 0; r < runs; r++) {
@@ -47,7 +48,9 @@ try {
       );
       if (p.code !== 0) throw new Error(`${positionals[c]} failed: ${p.stderr}`);
       times[c]!.push(p.seconds);
-      rss[c]!.push((JSON.parse(readFileSync(usage, 'utf8')) as { hwmKb: number }).hwmKb / 1024);
+      const used = JSON.parse(readFileSync(usage, 'utf8')) as { hwmKb: number; cpuSeconds: number };
+      rss[c]!.push(used.hwmKb / 1024);
+      cpu[c]!.push(used.cpuSeconds);
     }
     await vs.fresh();
     ofctlTimes.push(await ofctlBundle(vs.target, bundle));
@@ -61,5 +64,5 @@ console.log(`load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${set.serv
 console.log(`ovs-ofctl bundle: ${base.toFixed(3)} s`);
 positionals.forEach((main, c) => {
   const t = median(times[c]!);
-  console.log(`${main}: ${t.toFixed(3)} s (${(t / base).toFixed(2)}× ovs-ofctl bundle), peak RSS ${median(rss[c]!).toFixed(0)} MB; runs ${times[c]!.map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`${main}: ${t.toFixed(3)} s (${(t / base).toFixed(2)}× ovs-ofctl bundle), peak RSS ${median(rss[c]!).toFixed(0)} MB, CPU ${median(cpu[c]!).toFixed(2)} s; runs ${times[c]!.map((x) => x.toFixed(2)).join(' ')}`);
 });
