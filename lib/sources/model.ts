@@ -471,18 +471,22 @@ export function isProxyableService(service: Service, options: ProxyableOptions =
   return label === options.proxyName;
 }
 
-/** Deep equality of two values of the same model type (plain data, no nulls). */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a !== 'object') return a === b;
+/** Deep equality of two values of the same model type (plain data, no nulls, optional fields left out), skipping `skip` at the top. */
+function sameValue(a: unknown, b: unknown, skip?: string): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
   const objectA = a as Json;
   const objectB = b as Json;
-  const keys = Object.keys(objectA);
-  return keys.length === Object.keys(objectB).length && keys.every((key) => sameValue(objectA[key], objectB[key]));
+  let count = 0;
+  for (const key in objectA) {
+    if (key === skip) continue;
+    if (!sameValue(objectA[key], objectB[key])) return false;
+    count++;
+  }
+  for (const key in objectB) if (key !== skip) count--;
+  return count === 0;
 }
 
 /** Whether two model objects describe the same thing, ignoring `resourceVersion`. */
 export function sameModel<T extends Service | EndpointSlice>(a: T, b: T): boolean {
-  const { resourceVersion: _a, ...restA } = a;
-  const { resourceVersion: _b, ...restB } = b;
-  return sameValue(restA, restB);
+  return sameValue(a, b, 'resourceVersion');
 }

@@ -186,6 +186,12 @@ t.test('sameModel ignores resourceVersion only', async (t) => {
   const changed = serviceObject('default', 'web');
   changed.spec.ports[0].port = 81;
   t.notOk(sameModel(a, serviceFromObject(changed)));
+  const external = serviceFromObject({ ...serviceObject('default', 'web'), spec: { ...serviceObject('default', 'web').spec, externalIPs: ['192.0.2.1'] } });
+  const ranged = serviceFromObject({ ...serviceObject('default', 'web'), spec: { ...serviceObject('default', 'web').spec, loadBalancerSourceRanges: ['192.0.2.0/24'] } });
+  t.notOk(sameModel(external, ranged), 'one optional field for another');
+  t.notOk(sameModel(a, external), 'an optional field added');
+  t.notOk(sameModel(external, a), 'an optional field removed');
+  t.ok(sameModel(external, serviceFromObject({ ...serviceObject('default', 'web'), spec: { ...serviceObject('default', 'web').spec, externalIPs: ['192.0.2.1'] } })));
 });
 
 t.test('envelope and optional fields', async (t) => {
