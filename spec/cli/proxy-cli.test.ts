@@ -1,11 +1,11 @@
 /** `ofwire proxy` as a process: a manifest file in, the switch programmed, metrics served, bad options refused. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { createSandbox, resources, run, waitFor } from '../helpers/ovs-sandbox.js';
+import { createSandbox, run, waitFor } from '../helpers/ovs-sandbox.js';
 import { service, slice } from '../helpers/cluster.js';
+import { startCli } from '../helpers/cli.js';
 
 const cli = join(import.meta.dirname, '../../dist/bin/main.js');
 
@@ -40,18 +40,9 @@ t.test('ofwire proxy serves Prometheus metrics and follows the manifest', async 
   const sb = await createSandbox({ t });
   const dir = mkdtempSync(join(tmpdir(), 'ofwire-cli-'));
   const file = manifest(dir, ['10.244.0.11']);
-  const child = spawn(process.execPath, [cli, 'proxy', '--bridge', sb.mgmt, '--source', `file:${file}`, '--metrics', '127.0.0.1:0'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const release = resources.add(() => child.kill('SIGKILL'));
-  t.teardown(() => {
-    child.kill('SIGTERM');
-    release();
-  });
-  let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const agent = startCli(t, ['proxy', '--bridge', sb.mgmt, '--source', `file:${file}`, '--metrics', '127.0.0.1:0']);
   const port = await waitFor('the metrics port in the log', async () => {
-    const m = /"port":(\d+)[^\n]*serving metrics/.exec(log);
+    const m = /"port":(\d+)[^\n]*serving metrics/.exec(agent.log());
     return m ? Number(m[1]) : undefined;
   });
   await waitFor('the service on the switch', async () => (await sb.ofctl('dump-groups', sb.bridge)).includes('10.244.0.11'));

@@ -2,24 +2,17 @@
  * `ofwire proxy` with north-south options as a process: node ports on `--node-ip`, the health-check
  * port of a Local load balancer opened and answering, and bad options refused in one line.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { createSandbox, resources, run, waitFor } from '../helpers/ovs-sandbox.js';
+import { createSandbox, run, waitFor } from '../helpers/ovs-sandbox.js';
 import { service, slice } from '../helpers/cluster.js';
+import { freePort, startCli } from '../helpers/cli.js';
 
 const cli = join(import.meta.dirname, '../../dist/bin/main.js');
 
-const freePort = async (): Promise<number> => {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-};
 
 t.test('node ports and a health-check port from a manifest', async (t) => {
   const sb = await createSandbox({ t });
@@ -46,16 +39,9 @@ t.test('node ports and a health-check port from a manifest', async (t) => {
     );
   write(['node-a', 'node-b']);
   const args = ['proxy', '--bridge', sb.mgmt, '--source', `file:${file}`, '--node-name', 'node-a', '--node-ip', '192.168.50.1', '--cluster-cidr', '10.244.0.0/16'];
-  const child = spawn(process.execPath, [cli, ...args, '--healthz', '', '--health-check-address', '127.0.0.1', '--zone', 'zone-a'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const release = resources.add(() => child.kill('SIGKILL'));
-  t.teardown(() => {
-    child.kill('SIGTERM');
-    release();
-  });
-  let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const agent = startCli(t, [...args, '--healthz', '', '--health-check-address', '127.0.0.1', '--zone', 'zone-a']);
   await waitFor('the node port on the switch', async () => (await sb.ofctl('dump-flows', sb.bridge, 'table=11')).includes('nw_dst=192.168.50.1,tp_dst=30080'));
-  t.match(log, /"addresses":\["192\.168\.50\.1"\][^\n]*node port addresses/, 'the node port addresses are logged');
+  t.match(agent.log(), /"addresses":\["192\.168\.50\.1"\][^\n]*node port addresses/, 'the node port addresses are logged');
   const flows = await sb.ofctl('dump-flows', sb.bridge, 'table=11');
   t.match(flows, /priority=110,ct_state=\+new\+trk,tcp,nw_src=10\.244\.0\.0\/16,nw_dst=192\.168\.50\.1,tp_dst=30080/, "the pods' way in");
   const answer = await waitFor('the health-check port', async () => fetch(`http://127.0.0.1:${hcPort}/`).catch(() => undefined));

@@ -5,11 +5,9 @@
  * match must already be in the canonical form OVS reports, so the reconciler sees no difference
  * between what it wants and what the switch says it has.
  */
-import t, { type Test } from 'tap';
-import { canonicalMatch } from '../../protocol/index.js';
-import { formatInstructions, formatMatch, parseFlow, parseGroup } from '../../protocol/text/index.js';
+import t from 'tap';
 import { baseEntries, compilePort, dnatAction, groupIdOf, hairpinEntry, usesGroup, type CompiledPort } from '../../lib/proxy/compile.js';
-import { keyed, type Entry } from '../../lib/proxy/entries.js';
+import { sameAsOvs } from '../helpers/compiled-entries.js';
 import type { EndpointTarget, ServicePortState } from '../../lib/proxy/model.js';
 import { resolveOptions, tablesOf, type ProxyOptions } from '../../lib/proxy/options.js';
 
@@ -29,38 +27,6 @@ function sp(over: Partial<ServicePortState> & Pick<ServicePortState, 'vip' | 'po
     affinitySeconds: 0,
     ...over,
   };
-}
-
-const hex = (latin1: string) => Buffer.from(latin1, 'latin1').toString('hex');
-
-/** The entry that ovs-ofctl text stands for. */
-function fromText(text: string): Entry {
-  if (text.startsWith('group_id=')) {
-    const g = parseGroup(text);
-    return { kind: 'group', groupId: g.groupId, groupType: g.groupType, buckets: g.buckets };
-  }
-  const f = parseFlow(text);
-  return { kind: 'flow', table: f.tableId, priority: f.priority, match: f.match, instructions: f.instructions, cookie: f.cookie };
-}
-
-function describeEntry(e: Entry): string {
-  if (e.kind === 'group') return `group ${e.groupId}`;
-  return `table=${e.table},priority=${e.priority},${formatMatch(e.match)} actions=${formatInstructions(e.instructions)}`;
-}
-
-/** Compiled entries equal the ovs-ofctl lines, in order, byte for byte; matches are canonical. */
-function sameAsOvs(t: Test, entries: readonly Entry[], lines: string[]): void {
-  t.equal(entries.length, lines.length, `${lines.length} entries`);
-  entries.forEach((e, i) => {
-    const line = lines[i];
-    if (line === undefined) return t.fail(`unexpected ${describeEntry(e)}`);
-    const want = keyed(fromText(line));
-    const got = keyed(e);
-    const ok = hex(got.key) === hex(want.key) && hex(got.body) === hex(want.body);
-    t.ok(ok, line);
-    if (!ok) t.comment(`compiled: ${describeEntry(e)}`);
-    if (e.kind === 'flow') t.same(canonicalMatch(e.match), e.match, `canonical match: ${line}`);
-  });
 }
 
 const own = (c: CompiledPort) => c.own;

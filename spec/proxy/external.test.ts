@@ -3,12 +3,11 @@
  * load-balancer IPs (by traffic policy), their compiled flows as ovs-ofctl prints them, the CIDR
  * and node-address helpers, and the health checks the model reports.
  */
-import t, { type Test } from 'tap';
-import { canonicalMatch } from '../../protocol/index.js';
-import { formatInstructions, formatMatch, parseFlow, parseGroup } from '../../protocol/text/index.js';
+import t from 'tap';
 import { serviceFromObject, sliceFromObject, type EndpointSlice, type Service } from '../../lib/sources/index.js';
 import { compilePort } from '../../lib/proxy/compile.js';
-import { keyed, type Entry } from '../../lib/proxy/entries.js';
+import { keyed } from '../../lib/proxy/entries.js';
+import { hex, sameAsOvs } from '../helpers/compiled-entries.js';
 import { ServiceModel, type ModelOptions, type ServicePortState } from '../../lib/proxy/model.js';
 import { resolveOptions } from '../../lib/proxy/options.js';
 import { compilePortKeyed } from '../../lib/proxy/wire.js';
@@ -150,30 +149,6 @@ t.test('health checks: Local load balancers with a health-check node port', asyn
   labelled.reset([svc('web', spec)], []);
   t.equal(labelled.healthCheckOf('default/web'), undefined, 'a service another proxy serves: none');
 });
-
-/** The entry that ovs-ofctl text stands for. */
-function fromText(text: string): Entry {
-  if (text.startsWith('group_id=')) {
-    const g = parseGroup(text);
-    return { kind: 'group', groupId: g.groupId, groupType: g.groupType, buckets: g.buckets };
-  }
-  const f = parseFlow(text);
-  return { kind: 'flow', table: f.tableId, priority: f.priority, match: f.match, instructions: f.instructions, cookie: f.cookie };
-}
-
-const hex = (latin1: string) => Buffer.from(latin1, 'latin1').toString('hex');
-
-function sameAsOvs(t: Test, entries: readonly Entry[], lines: string[]): void {
-  t.equal(entries.length, lines.length, `${lines.length} entries`);
-  entries.forEach((e, i) => {
-    const want = keyed(fromText(lines[i]!));
-    const got = keyed(e);
-    const ok = hex(got.key) === hex(want.key) && hex(got.body) === hex(want.body);
-    t.ok(ok, lines[i]);
-    if (!ok && e.kind === 'flow') t.comment(`compiled: table=${e.table},priority=${e.priority},${formatMatch(e.match)} actions=${formatInstructions(e.instructions)}`);
-    if (e.kind === 'flow') t.same(canonicalMatch(e.match), e.match, `canonical match: ${lines[i]}`);
-  });
-}
 
 t.test('compiled flows of external frontends, as ovs-vswitchd prints them back', async (t) => {
   const spec = { ...np, type: 'LoadBalancer', loadBalancerSourceRanges: ['192.168.50.2/32', '10.244.0.0/16'], externalTrafficPolicy: 'Local' };

@@ -2,14 +2,7 @@
 import t from 'tap';
 import { createServer } from 'node:net';
 import { HealthCheckServer, healthCheckBody } from '../../lib/proxy/health-check-server.js';
-
-const freePort = async (): Promise<number> => {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-};
+import { freePort } from '../helpers/cli.js';
 
 t.test("kube-proxy's body, indented as kube-proxy writes it", async (t) => {
   t.equal(

@@ -20,6 +20,20 @@ import { compilePort } from '../../lib/proxy/compile.js';
 import { resolveOptions } from '../../lib/proxy/options.js';
 import type { ServicePortState } from '../../lib/proxy/model.js';
 
+/**
+ * The flows of `ports` (ids from 100 on) as a switch would report them, with noise: a foreign flow
+ * in the service table, a proxy flow with a bad id.
+ */
+function installedFlows(o: ReturnType<typeof resolveOptions>, ports: ServicePortState[]): FlowStats[] {
+  const dumped: FlowStats[] = [];
+  ports.forEach((sp, i) => {
+    for (const e of compilePort(o, sp, 100 + i).own) if (e.kind === 'flow') dumped.push(flowStats(e));
+  });
+  dumped.push({ ...serviceFlow(compilePort(o, ports[0]!, 7)), cookie: 0xbeefn });
+  dumped.push(serviceFlow(compilePort(o, state('IPv4', 'TCP', '10.96.0.99', 80), 0)));
+  return dumped;
+}
+
 t.test('cookies', async (t) => {
   const c = cookie(0x0f77, CookieKind.Slot, 0x123);
   t.equal(c, 0x0f77_2000_0000_0123n, 'prefix | kind | id');
@@ -80,13 +94,7 @@ t.test('ids are recovered from the service flows a switch reports', async (t) =>
     { ...state('IPv4', 'TCP', '10.96.0.13', 80), mode: 'drop' as const, endpoints: [] },
     { ...state('IPv6', 'UDP', 'fd00:10:96::b', 53), affinitySeconds: 30 },
   ];
-  const dumped: FlowStats[] = [];
-  ports.forEach((sp, i) => {
-    for (const e of compilePort(o, sp, 100 + i).own) if (e.kind === 'flow') dumped.push(flowStats(e));
-  });
-  // Noise: a foreign flow in the service table, a proxy flow in another table, a bad id.
-  dumped.push({ ...serviceFlow(compilePort(o, ports[0]!, 7)), cookie: 0xbeefn });
-  dumped.push(serviceFlow(compilePort(o, state('IPv4', 'TCP', '10.96.0.99', 80), 0)));
+  const dumped = installedFlows(o, ports);
   const ids = new ServicePortIds();
   t.equal(ids.recover(dumped, o.tableBase + 1), ports.length, 'one id per service flow');
   ports.forEach((sp, i) => t.equal(ids.get(sp.key), 100 + i, sp.key));
@@ -108,12 +116,7 @@ t.test('ids are recovered from a raw flow dump, as from the decoded one', async 
     state('IPv4', 'SCTP', '10.96.0.11', 9),
     { ...state('IPv6', 'UDP', 'fd00:10:96::b', 53), affinitySeconds: 30 },
   ];
-  const dumped: FlowStats[] = [];
-  ports.forEach((sp, i) => {
-    for (const e of compilePort(o, sp, 100 + i).own) if (e.kind === 'flow') dumped.push(flowStats(e));
-  });
-  dumped.push({ ...serviceFlow(compilePort(o, ports[0]!, 7)), cookie: 0xbeefn });
-  dumped.push(serviceFlow(compilePort(o, state('IPv4', 'TCP', '10.96.0.99', 80), 0)));
+  const dumped = installedFlows(o, ports);
   const body = encodeMessage({ type: 'multipart_reply', xid: 1, flags: 0, body: { kind: 'flow', flows: dumped } }).subarray(16);
   const raw = new ServicePortIds();
   const typed = new ServicePortIds();
