@@ -94,7 +94,9 @@ async function main(): Promise<void> {
     say('(externalTrafficPolicy Cluster: any pod serves, the connection SNATed to the node address)');
     await distribution(outside, pods, `http://${NODE_IP}:${NODE_PORT}/`);
 
-    proxy.kill('SIGTERM');
+    // The agent stops first (leaving its flows), so the switch going away is not news to it.
+    const exited = new Promise((resolve) => proxy.once('exit', resolve));
+    if (proxy.exitCode === null && proxy.signalCode === null && proxy.kill('SIGTERM')) await exited;
     say('\nDone; removing the pods, the switch and its namespace.');
   } finally {
     await sb.close();

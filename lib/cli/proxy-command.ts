@@ -1,5 +1,5 @@
 /**
- * `ofwire proxy`: the ClusterIP service proxy as a process.
+ * `ofwire proxy`: the service proxy as a process.
  *
  *   ofwire proxy --bridge TARGET --source SOURCE [--kubeconfig FILE] [--node-name N]
  *                [--table-base N] [--next-table N] [--ct-zone N] [--ct-zone6 N] [--hairpin-ip IP]
@@ -174,8 +174,11 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
     if (switchProblem !== undefined) log.info('switch connected');
     switchProblem = undefined;
   });
+  /** Set once a signal asked the agent to stop: closing the switch connection then is no problem. */
+  let stopping = false;
   sw.on('disconnected', (err) => {
     health.switchConnected(false);
+    if (stopping) return;
     switchProblem = err?.message ?? 'connection closed';
     log.warn({ err: switchProblem }, 'switch disconnected; reconnecting');
   });
@@ -250,6 +253,7 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
       process.once('SIGTERM', resolve);
     });
     // Flows and groups stay on the switch: the next agent reads them back and changes only what differs.
+    stopping = true;
     log.info('stopping; flows and groups stay installed');
     setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
   } finally {
@@ -266,7 +270,7 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
 export function registerProxyCommand(program: Command): void {
   program
     .command('proxy')
-    .description('run the Kubernetes ClusterIP service proxy on an Open vSwitch bridge')
+    .description('run the Kubernetes service proxy on an Open vSwitch bridge')
     .requiredOption('--bridge <target>', 'the bridge: unix:/run/openvswitch/br-int.mgmt, tcp:HOST:PORT …')
     .requiredOption('--source <source>', 'kube (the Kubernetes API) or file:PATH (Service and EndpointSlice manifests)')
     .option('--kubeconfig <file>', 'kubeconfig for --source kube (default $KUBECONFIG, then in-cluster)')

@@ -1,5 +1,5 @@
 /**
- * The ClusterIP service proxy: a source of Services and EndpointSlices in, the switch kept in the
+ * The service proxy: a source of Services and EndpointSlices in, the switch kept in the
  * state compile.ts describes. Changes are applied as they come: a lone change is synced at once;
  * changes arriving during a sync go out together in the next one.
  */

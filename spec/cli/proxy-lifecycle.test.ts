@@ -179,6 +179,8 @@ t.test('SIGTERM leaves every flow and group; the next agent adopts them without 
   first.child.kill('SIGTERM');
   const { code } = await first.exited;
   t.equal(code, 0, 'SIGTERM: exit 0');
+  t.notMatch(first.log(), /reconnecting/, 'closing the switch on the way out is not warned about');
+  t.match(first.log(), /stopping; flows and groups stay installed/);
   t.equal((await sb.ofctl('dump-flows', sb.bridge, '--no-stats')).trim(), flows, 'every flow left in place');
   t.equal((await sb.ofctl('dump-groups', sb.bridge)).trim(), groups, 'every group left in place');
   const before = await durations(sb.ofctl.bind(sb), sb.bridge);
