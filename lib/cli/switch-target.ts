@@ -7,7 +7,6 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PortDesc } from '../../protocol/index.js';
 import { Session } from '../session/session.js';
 import { connect } from '../transport/connect.js';
 import { CliError } from './errors.js';
@@ -52,8 +51,6 @@ export async function openSession(target: string, options: SwitchOptions): Promi
 export async function portNames(session: Session): Promise<Map<string, number>> {
   const names = new Map<string, number>();
   const parts = await session.multipart({ kind: 'port_desc' });
-  for (const part of parts) {
-    if (part.kind === 'port_desc') for (const p of part.ports as PortDesc[]) names.set(p.name, p.portNo);
-  }
+  for (const part of parts) for (const p of part.ports) names.set(p.name, p.portNo);
   return names;
 }

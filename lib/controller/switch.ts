@@ -6,7 +6,7 @@
  * replay their state.
  */
 import { EventEmitter } from 'eventemitter3';
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import type {
   Action,
   AggregateStats,
@@ -16,7 +16,6 @@ import type {
   FlowStats,
   GroupDesc,
   GroupStats,
-  MultipartReplyBody,
   MultipartRequestBody,
   PacketIn,
   PortDesc,
@@ -26,7 +25,7 @@ import type {
 } from '../../protocol/index.js';
 import { connect, type ConnectOptions } from '../transport/connect.js';
 import { formatTarget, parseTarget, TargetError, type Target } from '../transport/target.js';
-import { Session, type EncodedMessages, type Outgoing, type ReplyOf, type RequestOptions, type SessionOptions } from '../session/session.js';
+import { Session, type EncodedMessages, type MultipartReplyOf, type Outgoing, type ReplyOf, type RequestOptions, type SessionOptions } from '../session/session.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { BundleBuilder, runBundle, type BundleOptions } from './bundle.js';
 import { NotConnectedError, SwitchClosedError } from './errors.js';
@@ -298,7 +297,7 @@ export class Switch extends EventEmitter<SwitchEvents> {
   async dumpFlows(filter: FlowFilter = {}, opts?: RequestOptions): Promise<FlowStats[]> {
     const out: FlowStats[] = [];
     for (const part of await this.multipart({ kind: 'flow', ...toFlowStatsRequest(filter) }, opts)) {
-      if (part.kind === 'flow') for (const f of part.flows) out.push(f);
+      for (const f of part.flows) out.push(f);
     }
     return out;
   }
@@ -310,9 +309,7 @@ export class Switch extends EventEmitter<SwitchEvents> {
   async *flows(filter: FlowFilter = {}, opts?: RequestOptions): AsyncGenerator<FlowStats, void, undefined> {
     const stream = this.session.multipartStream({ kind: 'flow', ...toFlowStatsRequest(filter) }, opts);
     try {
-      for await (const part of stream) {
-        if (part.kind === 'flow') yield* part.flows;
-      }
+      for await (const part of stream) yield* part.flows;
     } finally {
       await stream.return?.();
     }
@@ -320,35 +317,35 @@ export class Switch extends EventEmitter<SwitchEvents> {
 
   async aggregate(filter: FlowFilter = {}, opts?: RequestOptions): Promise<AggregateStats> {
     const [part] = await this.multipart({ kind: 'aggregate', ...toFlowStatsRequest(filter) }, opts);
-    if (part?.kind !== 'aggregate') throw new TypeError(`${this.target}: aggregate reply missing`);
+    if (!part) throw new TypeError(`${this.target}: aggregate reply missing`);
     return { packetCount: part.packetCount, byteCount: part.byteCount, flowCount: part.flowCount };
   }
 
   /** Group descriptions (type and buckets) of every group. */
   async dumpGroups(opts?: RequestOptions): Promise<GroupDesc[]> {
-    return this.collect({ kind: 'group_desc' }, 'group_desc', (p) => p.groups, opts);
+    return this.collect({ kind: 'group_desc' }, (p) => p.groups, opts);
   }
 
   /** Counters of one group or of all. */
   async groupStats(groupId: number | 'all' = 'all', opts?: RequestOptions): Promise<GroupStats[]> {
-    return this.collect({ kind: 'group', groupId: groupId === 'all' ? OFPG_ALL : groupId }, 'group', (p) => p.groups, opts);
+    return this.collect({ kind: 'group', groupId: groupId === 'all' ? OFPG_ALL : groupId }, (p) => p.groups, opts);
   }
 
   async portDesc(opts?: RequestOptions): Promise<PortDesc[]> {
-    return this.collect({ kind: 'port_desc' }, 'port_desc', (p) => p.ports, opts);
+    return this.collect({ kind: 'port_desc' }, (p) => p.ports, opts);
   }
 
   async portStats(portNo: number | 'all' = 'all', opts?: RequestOptions): Promise<PortStats[]> {
-    return this.collect({ kind: 'port_stats', portNo: portNo === 'all' ? OFPP_ANY : portNo }, 'port_stats', (p) => p.ports, opts);
+    return this.collect({ kind: 'port_stats', portNo: portNo === 'all' ? OFPP_ANY : portNo }, (p) => p.ports, opts);
   }
 
   async tableStats(opts?: RequestOptions): Promise<TableStats[]> {
-    return this.collect({ kind: 'table' }, 'table', (p) => p.tables, opts);
+    return this.collect({ kind: 'table' }, (p) => p.tables, opts);
   }
 
   async desc(opts?: RequestOptions): Promise<DescStats> {
     const [part] = await this.multipart({ kind: 'desc' }, opts);
-    if (part?.kind !== 'desc') throw new TypeError(`${this.target}: desc reply missing`);
+    if (!part) throw new TypeError(`${this.target}: desc reply missing`);
     const { kind: _kind, ...desc } = part;
     return desc;
   }
@@ -374,7 +371,7 @@ export class Switch extends EventEmitter<SwitchEvents> {
   }
 
   /** All parts of any multipart request. */
-  multipart(body: MultipartRequestBody, opts?: RequestOptions): Promise<MultipartReplyBody[]> {
+  multipart<B extends MultipartRequestBody>(body: B, opts?: RequestOptions): Promise<MultipartReplyOf<B>[]> {
     try {
       return this.session.multipart(body, opts);
     } catch (err) {
@@ -457,16 +454,13 @@ export class Switch extends EventEmitter<SwitchEvents> {
     this.attach(session);
   }
 
-  private async collect<K extends MultipartReplyBody['kind'], T>(
-    body: MultipartRequestBody,
-    kind: K,
-    pick: (part: Extract<MultipartReplyBody, { kind: K }>) => T[],
+  private async collect<B extends MultipartRequestBody, T>(
+    body: B,
+    pick: (part: MultipartReplyOf<B>) => T[],
     opts?: RequestOptions,
   ): Promise<T[]> {
     const out: T[] = [];
-    for (const part of await this.multipart(body, opts)) {
-      if (part.kind === kind) for (const x of pick(part as Extract<MultipartReplyBody, { kind: K }>)) out.push(x);
-    }
+    for (const part of await this.multipart(body, opts)) for (const x of pick(part)) out.push(x);
     return out;
   }
 }

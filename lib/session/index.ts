@@ -5,6 +5,7 @@ export {
   Session,
   type EncodedMessages,
   type EncodedSettle,
+  type MultipartReplyOf,
   type Outgoing,
   type ReplyOf,
   type RequestOptions,

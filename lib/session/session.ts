@@ -9,7 +9,7 @@
  * earlier message always precedes the barrier reply).
  */
 import { EventEmitter } from 'eventemitter3';
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import {
   ProtocolError,
   Writer,
@@ -49,6 +49,9 @@ import {
   versionName,
 } from './errors.js';
 import { PartQueue } from './part-queue.js';
+import { REPLY_TYPE, type MultipartReplyOf, type Outgoing, type ReplyOf } from './replies.js';
+
+export type { MultipartReplyOf, Outgoing, ReplyOf } from './replies.js';
 
 export const OFP13 = 0x04;
 /** OFPMPF_REQ_MORE / OFPMPF_REPLY_MORE */
@@ -60,40 +63,6 @@ const MULTIPART_HEADER_LEN = 16;
 const OFPT_LAST = 29;
 /** OFPCML_NO_BUFFER: send whole packets, never buffer them in the switch. */
 export const MISS_SEND_LEN_NO_BUFFER = 0xffff;
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-/** A message to send: the session assigns the xid. */
-export type Outgoing = DistributiveOmit<OfpMessage, 'xid'> & { xid?: number };
-
-interface ReplyTypes {
-  echo_request: EchoReply;
-  features_request: FeaturesReply;
-  get_config_request: GetConfigReply;
-  barrier_request: BarrierReply;
-  role_request: RoleReply;
-  get_async_request: GetAsyncReply;
-  queue_get_config_request: QueueGetConfigReply;
-  bundle_control: BundleControl;
-  multipart_request: MultipartReply[];
-}
-
-/** What `request()` resolves with: the reply, all multipart parts, or nothing for commands. */
-export type ReplyOf<M extends { type: MessageType }> = M['type'] extends keyof ReplyTypes
-  ? ReplyTypes[M['type']]
-  : void;
-
-const REPLY_TYPE: Partial<Record<MessageType, MessageType>> = {
-  echo_request: 'echo_reply',
-  features_request: 'features_reply',
-  get_config_request: 'get_config_reply',
-  barrier_request: 'barrier_reply',
-  role_request: 'role_reply',
-  get_async_request: 'get_async_reply',
-  queue_get_config_request: 'queue_get_config_reply',
-  bundle_control: 'bundle_control',
-  multipart_request: 'multipart_reply',
-};
 
 export interface SessionOptions {
   /** pino logger (or anything with its methods); nothing is logged without one. */
@@ -407,9 +376,9 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /** All parts of a multipart reply, in order. */
-  async multipart(body: MultipartRequestBody, opts: RequestOptions = {}): Promise<MultipartReplyBody[]> {
+  async multipart<B extends MultipartRequestBody>(body: B, opts: RequestOptions = {}): Promise<MultipartReplyOf<B>[]> {
     const replies = await this.request({ type: 'multipart_request', flags: 0, body }, opts);
-    return replies.map((r) => r.body);
+    return replies.map((r) => r.body as MultipartReplyOf<B>);
   }
 
   /**
@@ -417,9 +386,9 @@ export class Session extends EventEmitter<SessionEvents> {
    * stops reading the socket, so a huge dump is never held in memory; breaking out of the loop
    * discards the rest of the reply.
    */
-  multipartStream(body: MultipartRequestBody, opts: RequestOptions = {}): AsyncIterableIterator<MultipartReplyBody> {
+  multipartStream<B extends MultipartRequestBody>(body: B, opts: RequestOptions = {}): AsyncIterableIterator<MultipartReplyOf<B>> {
     let cancelled = false;
-    const queue = new PartQueue<MultipartReplyBody>(
+    const queue = new PartQueue<MultipartReplyOf<B>>(
       {
         pause: () => this.pauseReading(),
         resume: () => this.resumeReading(),
@@ -434,7 +403,7 @@ export class Session extends EventEmitter<SessionEvents> {
         (err) => (err ? queue.fail(err) : queue.end()),
         opts,
         (part) => {
-          if (!cancelled) queue.push(part.body);
+          if (!cancelled) queue.push(part.body as MultipartReplyOf<B>);
         },
       );
     } catch (err) {

@@ -238,7 +238,7 @@ t.test('multipart replies are reassembled in order', async (t) => {
   const parts = await session.multipart(flowRequest);
   t.equal(parts.length, 3);
   t.same(
-    parts.flatMap((p) => (p.kind === 'flow' ? p.flows.map((f) => f.priority) : [])),
+    parts.flatMap((p) => p.flows.map((f) => f.priority)),
     [1, 2, 3, 4, 5],
   );
 });
@@ -287,7 +287,7 @@ t.test('multipart streaming: parts as they come; breaking out discards the rest'
   });
   const seen: number[] = [];
   for await (const part of session.multipartStream(flowRequest)) {
-    if (part.kind === 'flow') seen.push(...part.flows.map((f) => f.priority));
+    seen.push(...part.flows.map((f) => f.priority));
   }
   t.same(seen, Array.from({ length: 100 }, (_, i) => i));
 
@@ -324,7 +324,7 @@ t.test('fault: a peer that closes mid-multipart', async (t) => {
   });
   const got: number[] = [];
   const streamErr = await (async () => {
-    for await (const part of s2.multipartStream(flowRequest)) if (part.kind === 'flow') got.push(part.flows[0]!.priority);
+    for await (const part of s2.multipartStream(flowRequest)) got.push(part.flows[0]!.priority);
   })().catch((e: unknown) => e);
   t.same(got, [1], 'parts before the close are delivered');
   t.type(streamErr, SessionClosedError, 'then the stream fails');
