@@ -4,10 +4,10 @@
  * changes arriving during a sync go out together in the next one.
  */
 import { EventEmitter } from 'eventemitter3';
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import type { Outgoing } from '../session/session.js';
-import type { Switch } from '../controller/switch.js';
 import type { ServiceSource, SourceChange } from '../sources/types.js';
+import type { ProxySwitch } from './proxy-switch.js';
 import { COOKIE_PREFIX_MASK, CookieKind, cookie, cookieId, cookieKind, learnedCookie, prefixCookie } from './cookies.js';
 import { baseEntries } from './compile.js';
 import { DesiredState } from './desired.js';
@@ -105,7 +105,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private readonly idleWaiters: { allowFailures: boolean; resolve: () => void }[] = [];
 
   constructor(
-    private readonly sw: Switch,
+    private readonly sw: ProxySwitch,
     private readonly source: ServiceSource,
     opts: ServiceProxyOptions = {},
   ) {

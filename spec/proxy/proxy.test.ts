@@ -6,7 +6,7 @@
 import t, { type Test } from 'tap';
 import { EventEmitter } from 'eventemitter3';
 import { encodeMessage, type FlowStats, type GroupDesc, type MultipartReplyBody, type OfpMessage } from '../../protocol/index.js';
-import { BundleError, type Switch } from '../../lib/controller/index.js';
+import { BundleError } from '../../lib/controller/index.js';
 import { OpenFlowError } from '../../lib/session/errors.js';
 import type { Outgoing } from '../../lib/session/session.js';
 import { MemorySource } from '../../lib/sources/index.js';
@@ -132,7 +132,7 @@ async function settle(proxy: ServiceProxy): Promise<void> {
 }
 
 async function start(t: Test, source: MemorySource, opts: ServiceProxyOptions = {}, sw = new MemorySwitch()) {
-  const proxy = new ServiceProxy(sw as unknown as Switch, source, opts);
+  const proxy = new ServiceProxy(sw, source, opts);
   const errors: string[] = [];
   proxy.on('error', (e) => errors.push(e.message));
   proxy.on('serviceError', (s, e) => errors.push(`${s}: ${e.message}`));
