@@ -1,7 +1,7 @@
 // Bundles the `ofwire` command into dist/bin (or `--from DIR --out DIR`: the compiled sources' root
 // and the output directory). Two module graphs instead of ~100 files:
 //  - main.js: the entry and the commander verbs (print, encode, proxy, help), split so that each
-//    verb loads only its own chunks and packages (the proxy's pino, prom-client and sources stay out
+//    verb loads only its own chunks and packages (the proxy and its sources stay out
 //    of print and encode);
 //  - switch-commands.js: the ovs-ofctl verbs, one file with everything they use inlined
 //    (eventemitter3 too), so that a switch verb loads two files and resolves no package.
@@ -32,5 +32,5 @@ await build({
   outfile: join(outdir, SWITCH_ENTRY),
   // What only the commander verbs use; a switch verb importing one of these would load it from
   // node_modules as before.
-  external: ['commander', 'pino', 'prom-client', 'yaml', 'ipaddr.js'],
+  external: ['commander', 'yaml', 'ipaddr.js'],
 });

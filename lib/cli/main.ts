@@ -21,7 +21,7 @@ async function runCommander(argv: string[], verb: string | undefined): Promise<v
   registerCodecCommands(program);
   registerTextPrintFormat();
   registerEncodeTextCommands(program);
-  // The proxy brings pino, prom-client and the sources; print and encode do without.
+  // The proxy brings the sources and the proxy itself; print and encode do without.
   if (verb !== 'print' && verb !== 'encode') {
     const { registerProxyCommand } = await import('./proxy-command.js');
     registerProxyCommand(program);

@@ -10,8 +10,8 @@
  */
 import type { Server } from 'node:http';
 import type { Command } from 'commander';
-import { pino, type Logger } from 'pino';
 import { Switch } from '../controller/switch.js';
+import { LOG_LEVELS, isLogLevelName, jsonLinesLogger, type Logger } from '../logger.js';
 import type { HealthCheckServer } from '../proxy/health-check-server.js';
 import { hostAddresses, nodePortAddresses, parseNodePortAddresses, primaryPerFamily } from '../proxy/node-addresses.js';
 import { resolveOptions } from '../proxy/options.js';
@@ -81,29 +81,22 @@ function seconds(name: string, v: string): number {
  * is logged: one line per change of state.
  */
 function processLogger(level: string): Logger {
+  if (!isLogLevelName(level)) throw new CliError(`--log-level: unknown level ${JSON.stringify(level)} (fatal, error, warn, info, debug)`);
   let lastWarning: string | undefined;
-  return pino(
-    {
-      level,
-      base: undefined,
-      serializers: { err: (e: unknown) => (e instanceof Error ? e.message : e) },
-      hooks: {
-        logMethod(args, method, levelNumber) {
-          if (levelNumber === 40) {
-            const first: unknown = args[0];
-            const err = typeof first === 'object' && first !== null ? (first as { err?: unknown }).err : undefined;
-            const key = String(err instanceof Error ? err.message : (err ?? args.at(-1)));
-            if (key === lastWarning) return;
-            lastWarning = key;
-          } else if (levelNumber > 20) {
-            lastWarning = undefined;
-          }
-          method.apply(this, args);
-        },
-      },
+  return jsonLinesLogger({
+    level,
+    filter(levelNumber, fields, msg) {
+      if (levelNumber === LOG_LEVELS.warn) {
+        const err = fields.err;
+        const key = String(err instanceof Error ? err.message : (err ?? msg));
+        if (key === lastWarning) return false;
+        lastWarning = key;
+      } else if (levelNumber > LOG_LEVELS.debug) {
+        lastWarning = undefined;
+      }
+      return true;
     },
-    pino.destination(2),
-  );
+  });
 }
 
 /** Rejects with `reason()` if `promise` has not settled within `ms`. */
@@ -237,7 +230,7 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
     }
     if (o.metrics) {
       const m = await serveHttp('metrics', o.metrics, '127.0.0.1', {
-        '/metrics': async () => ({ status: 200, type: proxy.metrics.registry.contentType, body: await proxy.metrics.registry.metrics() }),
+        '/metrics': async () => ({ status: 200, type: proxy.metrics.contentType, body: proxy.metrics.text() }),
       });
       servers.push(m.server);
       log.info({ host: m.host, port: m.port }, 'serving metrics');

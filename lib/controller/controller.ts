@@ -4,7 +4,7 @@
  * switches; each is a Switch keyed by datapath id, kept across reconnections.
  */
 import { EventEmitter } from 'eventemitter3';
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import type { Channel } from '../transport/channel.js';
 import { listen, type Listener, type ListenOptions } from '../transport/listen.js';
 import { Session } from '../session/session.js';

@@ -4,7 +4,7 @@
  * changes arriving during a sync go out together in the next one.
  */
 import { EventEmitter } from 'eventemitter3';
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import type { Outgoing } from '../session/session.js';
 import type { ServiceSource, SourceChange } from '../sources/types.js';
 import type { ProxySwitch } from './proxy-switch.js';

@@ -1,11 +1,6 @@
-/** The subset of a pino logger the sources use; any pino logger fits. */
-export interface SourceLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { Logger } from '../logger.js';
 
-const ignore = (): void => {};
+/** The part of a logger the sources use (they log without child loggers). */
+export type SourceLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
-export const silentLogger: SourceLogger = { debug: ignore, info: ignore, warn: ignore, error: ignore };
+export { silentLogger } from '../logger.js';
