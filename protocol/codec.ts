@@ -7,10 +7,7 @@ import type { MessageType, OfpMessage } from './message.js';
 import { Reader } from './wire/reader.js';
 import { Writer } from './wire/writer.js';
 import { put32, put8 } from './messages/put.js';
-
-export const OFP13_VERSION = 0x04;
-export const OFP_HEADER_LEN = 8;
-export const OFPT_EXPERIMENTER = 4;
+import { OFP13_VERSION, OFPT_EXPERIMENTER, OFP_HEADER_LEN } from './constants/openflow13.js';
 
 export interface MessageHeader {
   version: number;

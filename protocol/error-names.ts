@@ -3,8 +3,9 @@
  * they read the same as `ovs-ofctl` output), keyed by experimenter id (0 for standard errors), type
  * (the exp_type of an experimenter error) and code (0 for those).
  */
-const NX = 0x00002320;
-const ONF = 0x4f4e4600;
+import { OFPET_EXPERIMENTER } from './constants/openflow13.js';
+import { NX_VENDOR_ID } from './constants/nicira.js';
+import { ONF_VENDOR_ID } from './constants/onf.js';
 
 const ERRORS: ReadonlyArray<readonly [number, number, number, string]> = [
   [0, 0, 0, 'OFPHFC_INCOMPATIBLE'],
@@ -118,66 +119,66 @@ const ERRORS: ReadonlyArray<readonly [number, number, number, string]> = [
   [0, 13, 3, 'OFPBPC_BAD_LEN'],
   [0, 13, 4, 'OFPBPC_BAD_VALUE'],
   [0, 13, 5, 'OFPTFFC_EPERM'],
-  [NX, 2, 0, 'NXBRC_NXM_INVALID'],
-  [NX, 3, 0, 'NXBRC_NXM_BAD_TYPE'],
-  [NX, 4, 0, 'NXBRC_MUST_BE_ZERO'],
-  [NX, 5, 0, 'NXBRC_BAD_REASON'],
-  [NX, 6, 0, 'OFPMOFC_MONITOR_EXISTS'],
-  [NX, 7, 0, 'OFPMOFC_BAD_FLAGS'],
-  [NX, 8, 0, 'OFPMOFC_UNKNOWN_MONITOR'],
-  [NX, 9, 0, 'NXBRC_FM_BAD_EVENT'],
-  [NX, 10, 0, 'NXBRC_UNENCODABLE_ERROR'],
-  [NX, 11, 0, 'NXBAC_MUST_BE_ZERO'],
-  [NX, 12, 0, 'NXFMFC_HARDWARE'],
-  [NX, 13, 0, 'NXFMFC_BAD_TABLE_ID'],
-  [NX, 15, 0, 'NXBAC_BAD_CONJUNCTION'],
-  [NX, 16, 0, 'NXTTMFC_BAD_COMMAND'],
-  [NX, 17, 0, 'NXTTMFC_BAD_OPT_LEN'],
-  [NX, 18, 0, 'NXTTMFC_BAD_FIELD_IDX'],
-  [NX, 19, 0, 'NXTTMFC_TABLE_FULL'],
-  [NX, 20, 0, 'NXTTMFC_ALREADY_MAPPED'],
-  [NX, 21, 0, 'NXTTMFC_DUP_ENTRY'],
-  [NX, 34, 0, 'NXR_NOT_SUPPORTED'],
-  [NX, 35, 0, 'NXR_STALE'],
-  [NX, 36, 0, 'NXST_NOT_CONFIGURED'],
-  [NX, 37, 0, 'NXFMFC_INVALID_TLV_FIELD'],
-  [NX, 38, 0, 'NXTTMFC_INVALID_TLV_DEL'],
-  [NX, 39, 0, 'NXBAC_BAD_HEADER_TYPE'],
-  [NX, 40, 0, 'NXBAC_UNKNOWN_ED_PROP'],
-  [NX, 41, 0, 'NXBAC_BAD_ED_PROP'],
-  [NX, 42, 0, 'NXBAC_CT_DATAPATH_SUPPORT'],
-  [NX, 43, 0, 'NXBMC_CT_DATAPATH_SUPPORT'],
-  [NX, 44, 0, 'NXTFFC_DUP_TABLE'],
-  [ONF, 2300, 0, 'OFPBFC_UNKNOWN'],
-  [ONF, 2301, 0, 'OFPBFC_EPERM'],
-  [ONF, 2302, 0, 'OFPBFC_BAD_ID'],
-  [ONF, 2303, 0, 'OFPBFC_BUNDLE_EXIST'],
-  [ONF, 2304, 0, 'OFPBFC_BUNDLE_CLOSED'],
-  [ONF, 2305, 0, 'OFPBFC_OUT_OF_BUNDLES'],
-  [ONF, 2306, 0, 'OFPBFC_BAD_TYPE'],
-  [ONF, 2307, 0, 'OFPBFC_BAD_FLAGS'],
-  [ONF, 2308, 0, 'OFPBFC_MSG_BAD_LEN'],
-  [ONF, 2309, 0, 'OFPBFC_MSG_BAD_XID'],
-  [ONF, 2310, 0, 'OFPBFC_MSG_UNSUP'],
-  [ONF, 2311, 0, 'OFPBFC_MSG_CONFLICT'],
-  [ONF, 2312, 0, 'OFPBFC_MSG_TOO_MANY'],
-  [ONF, 2313, 0, 'OFPBFC_MSG_FAILED'],
-  [ONF, 2314, 0, 'OFPBFC_TIMEOUT'],
-  [ONF, 2315, 0, 'OFPBFC_BUNDLE_IN_PROGRESS'],
-  [ONF, 2360, 0, 'OFPFMFC_BAD_PRIORITY'],
-  [ONF, 2370, 0, 'OFPACFC_INVALID'],
-  [ONF, 2371, 0, 'OFPACFC_UNSUPPORTED'],
-  [ONF, 2372, 0, 'OFPACFC_EPERM'],
-  [ONF, 2600, 0, 'OFPBIC_DUP_INST'],
-  [ONF, 2640, 0, 'OFPBRC_MULTIPART_REQUEST_TIMEOUT'],
-  [ONF, 2641, 0, 'OFPBRC_MULTIPART_REPLY_TIMEOUT'],
-  [ONF, 4250, 0, 'OFPBAC_BAD_SET_MASK'],
-  [ONF, 4443, 0, 'OFPBPC_TOO_MANY'],
-  [ONF, 4444, 0, 'OFPBPC_DUP_TYPE'],
-  [ONF, 4445, 0, 'OFPBPC_BAD_EXPERIMENTER'],
-  [ONF, 4446, 0, 'OFPBPC_BAD_EXP_TYPE'],
-  [ONF, 4447, 0, 'OFPBPC_BAD_EXP_VALUE'],
-  [ONF, 4448, 0, 'OFPBPC_EPERM'],
+  [NX_VENDOR_ID, 2, 0, 'NXBRC_NXM_INVALID'],
+  [NX_VENDOR_ID, 3, 0, 'NXBRC_NXM_BAD_TYPE'],
+  [NX_VENDOR_ID, 4, 0, 'NXBRC_MUST_BE_ZERO'],
+  [NX_VENDOR_ID, 5, 0, 'NXBRC_BAD_REASON'],
+  [NX_VENDOR_ID, 6, 0, 'OFPMOFC_MONITOR_EXISTS'],
+  [NX_VENDOR_ID, 7, 0, 'OFPMOFC_BAD_FLAGS'],
+  [NX_VENDOR_ID, 8, 0, 'OFPMOFC_UNKNOWN_MONITOR'],
+  [NX_VENDOR_ID, 9, 0, 'NXBRC_FM_BAD_EVENT'],
+  [NX_VENDOR_ID, 10, 0, 'NXBRC_UNENCODABLE_ERROR'],
+  [NX_VENDOR_ID, 11, 0, 'NXBAC_MUST_BE_ZERO'],
+  [NX_VENDOR_ID, 12, 0, 'NXFMFC_HARDWARE'],
+  [NX_VENDOR_ID, 13, 0, 'NXFMFC_BAD_TABLE_ID'],
+  [NX_VENDOR_ID, 15, 0, 'NXBAC_BAD_CONJUNCTION'],
+  [NX_VENDOR_ID, 16, 0, 'NXTTMFC_BAD_COMMAND'],
+  [NX_VENDOR_ID, 17, 0, 'NXTTMFC_BAD_OPT_LEN'],
+  [NX_VENDOR_ID, 18, 0, 'NXTTMFC_BAD_FIELD_IDX'],
+  [NX_VENDOR_ID, 19, 0, 'NXTTMFC_TABLE_FULL'],
+  [NX_VENDOR_ID, 20, 0, 'NXTTMFC_ALREADY_MAPPED'],
+  [NX_VENDOR_ID, 21, 0, 'NXTTMFC_DUP_ENTRY'],
+  [NX_VENDOR_ID, 34, 0, 'NXR_NOT_SUPPORTED'],
+  [NX_VENDOR_ID, 35, 0, 'NXR_STALE'],
+  [NX_VENDOR_ID, 36, 0, 'NXST_NOT_CONFIGURED'],
+  [NX_VENDOR_ID, 37, 0, 'NXFMFC_INVALID_TLV_FIELD'],
+  [NX_VENDOR_ID, 38, 0, 'NXTTMFC_INVALID_TLV_DEL'],
+  [NX_VENDOR_ID, 39, 0, 'NXBAC_BAD_HEADER_TYPE'],
+  [NX_VENDOR_ID, 40, 0, 'NXBAC_UNKNOWN_ED_PROP'],
+  [NX_VENDOR_ID, 41, 0, 'NXBAC_BAD_ED_PROP'],
+  [NX_VENDOR_ID, 42, 0, 'NXBAC_CT_DATAPATH_SUPPORT'],
+  [NX_VENDOR_ID, 43, 0, 'NXBMC_CT_DATAPATH_SUPPORT'],
+  [NX_VENDOR_ID, 44, 0, 'NXTFFC_DUP_TABLE'],
+  [ONF_VENDOR_ID, 2300, 0, 'OFPBFC_UNKNOWN'],
+  [ONF_VENDOR_ID, 2301, 0, 'OFPBFC_EPERM'],
+  [ONF_VENDOR_ID, 2302, 0, 'OFPBFC_BAD_ID'],
+  [ONF_VENDOR_ID, 2303, 0, 'OFPBFC_BUNDLE_EXIST'],
+  [ONF_VENDOR_ID, 2304, 0, 'OFPBFC_BUNDLE_CLOSED'],
+  [ONF_VENDOR_ID, 2305, 0, 'OFPBFC_OUT_OF_BUNDLES'],
+  [ONF_VENDOR_ID, 2306, 0, 'OFPBFC_BAD_TYPE'],
+  [ONF_VENDOR_ID, 2307, 0, 'OFPBFC_BAD_FLAGS'],
+  [ONF_VENDOR_ID, 2308, 0, 'OFPBFC_MSG_BAD_LEN'],
+  [ONF_VENDOR_ID, 2309, 0, 'OFPBFC_MSG_BAD_XID'],
+  [ONF_VENDOR_ID, 2310, 0, 'OFPBFC_MSG_UNSUP'],
+  [ONF_VENDOR_ID, 2311, 0, 'OFPBFC_MSG_CONFLICT'],
+  [ONF_VENDOR_ID, 2312, 0, 'OFPBFC_MSG_TOO_MANY'],
+  [ONF_VENDOR_ID, 2313, 0, 'OFPBFC_MSG_FAILED'],
+  [ONF_VENDOR_ID, 2314, 0, 'OFPBFC_TIMEOUT'],
+  [ONF_VENDOR_ID, 2315, 0, 'OFPBFC_BUNDLE_IN_PROGRESS'],
+  [ONF_VENDOR_ID, 2360, 0, 'OFPFMFC_BAD_PRIORITY'],
+  [ONF_VENDOR_ID, 2370, 0, 'OFPACFC_INVALID'],
+  [ONF_VENDOR_ID, 2371, 0, 'OFPACFC_UNSUPPORTED'],
+  [ONF_VENDOR_ID, 2372, 0, 'OFPACFC_EPERM'],
+  [ONF_VENDOR_ID, 2600, 0, 'OFPBIC_DUP_INST'],
+  [ONF_VENDOR_ID, 2640, 0, 'OFPBRC_MULTIPART_REQUEST_TIMEOUT'],
+  [ONF_VENDOR_ID, 2641, 0, 'OFPBRC_MULTIPART_REPLY_TIMEOUT'],
+  [ONF_VENDOR_ID, 4250, 0, 'OFPBAC_BAD_SET_MASK'],
+  [ONF_VENDOR_ID, 4443, 0, 'OFPBPC_TOO_MANY'],
+  [ONF_VENDOR_ID, 4444, 0, 'OFPBPC_DUP_TYPE'],
+  [ONF_VENDOR_ID, 4445, 0, 'OFPBPC_BAD_EXPERIMENTER'],
+  [ONF_VENDOR_ID, 4446, 0, 'OFPBPC_BAD_EXP_TYPE'],
+  [ONF_VENDOR_ID, 4447, 0, 'OFPBPC_BAD_EXP_VALUE'],
+  [ONF_VENDOR_ID, 4448, 0, 'OFPBPC_EPERM'],
 ];
 
 const byKey = new Map<string, string>(ERRORS.map(([v, t, c, n]) => [`${v}:${t}:${c}`, n]));
@@ -208,10 +209,8 @@ const TYPE_NAMES: Record<number, string> = {
   13: 'OFPET_TABLE_FEATURES_FAILED',
 };
 
-const OFPET_EXPERIMENTER = 0xffff;
-
 export interface ErrorNames {
-  /** `OFPET_BAD_ACTION`, or `OFPET_EXPERIMENTER(ONF)` for an experimenter error. */
+  /** `OFPET_BAD_ACTION`, or `OFPET_EXPERIMENTER(ONF_VENDOR_ID)` for an experimenter error. */
   type: string;
   /** `OFPBAC_BAD_OUT_PORT`; the number when Open vSwitch does not name it. */
   code: string;
@@ -220,7 +219,7 @@ export interface ErrorNames {
 /** Type and code names of an OFPT_ERROR (as decoded: for experimenter errors `code` is the exp_type). */
 export function errorNames(errType: number, code: number, experimenter?: number): ErrorNames {
   if (errType === OFPET_EXPERIMENTER) {
-    const vendor = experimenter === ONF ? 'ONF' : experimenter === NX ? 'NX' : `0x${(experimenter ?? 0).toString(16)}`;
+    const vendor = experimenter === ONF_VENDOR_ID ? 'ONF' : experimenter === NX_VENDOR_ID ? 'NX' : `0x${(experimenter ?? 0).toString(16)}`;
     return { type: `OFPET_EXPERIMENTER(${vendor})`, code: errorName(code, 0, experimenter ?? 0) ?? String(code) };
   }
   return { type: TYPE_NAMES[errType] ?? String(errType), code: errorName(errType, code) ?? String(code) };

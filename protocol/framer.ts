@@ -5,7 +5,7 @@
  * large message fed in small pieces costs time linear in its size.
  */
 import { ProtocolError } from './errors.js';
-import { OFP_HEADER_LEN } from './codec.js';
+import { OFP_HEADER_LEN } from './constants/openflow13.js';
 
 export class Framer {
   /** Pieces of an incomplete message, in order (views of the chunks they came from). */

@@ -47,7 +47,6 @@ export { Writer } from './wire/writer.js';
 export { Reader } from './wire/reader.js';
 export { Framer } from './framer.js';
 export {
-  OFP13_VERSION,
   decodeMessage,
   decodeMessages,
   encodeMessage,
@@ -59,5 +58,8 @@ export {
 } from './codec.js';
 export { messageFromJSON, messageToJSON, type JsonValue } from './json.js';
 export { helloVersions, versionBitmaps } from './messages/hello.js';
-export { ONF_EXPERIMENTER, NX_EXPERIMENTER } from './messages/onf.js';
+export * from './constants/openflow13.js';
+export * from './constants/nicira.js';
+export * from './constants/onf.js';
+export * from './constants/packet.js';
 export * from './fields/index.js';

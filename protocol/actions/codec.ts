@@ -7,10 +7,12 @@
 import { EncodeError } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { NX_VENDOR_ID, OFPAT_EXPERIMENTER, ONF_VENDOR_ID } from './constants.js';
 import type { Action, ActionOf, ActionType, UnknownAction } from './types.js';
 import { OVS_CHECK_ABOVE, checkOvsAction } from './ovs-limits.js';
 import { putZeros } from './put.js';
+import { OFPAT_EXPERIMENTER } from '../constants/openflow13.js';
+import { NX_VENDOR_ID } from '../constants/nicira.js';
+import { ONF_VENDOR_ID } from '../constants/onf.js';
 
 export interface ActionCodec<T extends Action = Action> {
   /** The `type` of the Action variant this codec handles. */

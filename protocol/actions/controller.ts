@@ -8,6 +8,7 @@ import type { Writer } from '../wire/writer.js';
 import { MAX_ACTION_LEN, nxCodec as nx, registerAction, type ActionCodec } from './codec.js';
 import { put16, put32, put8, putBuffer, putZeros } from './put.js';
 import type { Controller2Action, Controller2PropertyName } from './types.js';
+import { NX_CTLR_NO_METER } from '../constants/nicira.js';
 
 const controller = nx(
   'controller',
@@ -27,9 +28,6 @@ const controller = nx(
 );
 
 /** NXAC2PT_* in wire order; the index is the property type. */
-/** The meter_id that asks for no meter (OVS omits the property for it). */
-export const NX_CTLR_NO_METER = 0;
-
 const PROPERTY_NAMES: readonly Controller2PropertyName[] = ['max_len', 'controller_id', 'reason', 'userdata', 'pause', 'meter_id'];
 const STRUCT = 'nx_action_controller2';
 const PROP = 'nx_action_controller2.property';

@@ -13,10 +13,11 @@
  * encoding's); a known field read under such a header is kept as `unknown`, so it re-encodes as is.
  */
 import { EncodeError } from '../errors.js';
-import { OXM_CLASS_EXPERIMENTER, fieldByHeader, fieldByName, type FieldDef, type FieldEncoding } from '../fields/registry.js';
+import { fieldByHeader, fieldByName, type FieldDef, type FieldEncoding } from '../fields/registry.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import type { FieldRef, SubField } from './types.js';
+import { OFPXMC_EXPERIMENTER } from '../constants/openflow13.js';
 
 export type HeaderContext = 'nxm' | 'oxm';
 
@@ -42,7 +43,7 @@ function canonicalHeader(enc: FieldEncoding): number {
 export function readFieldRef(r: Reader, wide: boolean, ctx: HeaderContext, structure: string): FieldRef {
   const header = r.u32(structure);
   let experimenter: number | undefined;
-  if (wide && header >>> 16 === OXM_CLASS_EXPERIMENTER) experimenter = r.u32(structure);
+  if (wide && header >>> 16 === OFPXMC_EXPERIMENTER) experimenter = r.u32(structure);
   const found = fieldByHeader(header, experimenter);
   // A known field under a header with no length bits is kept as unknown: written back verbatim,
   // while a FieldRef with such a header only selects an encoding (see writeRawHeader).
@@ -102,7 +103,7 @@ function writeRawHeader(w: Writer, ref: FieldRef, wide: boolean, path: string): 
     throw new EncodeError(`${String(given)} is not a 32-bit header`, `${path}.header`);
   }
   const header = given >>> 0;
-  const isExperimenter = header >>> 16 === OXM_CLASS_EXPERIMENTER;
+  const isExperimenter = header >>> 16 === OFPXMC_EXPERIMENTER;
   const exp = ref.experimenter;
   if (exp !== undefined && !(isExperimenter && wide)) {
     throw new EncodeError('an experimenter id goes only with an experimenter-class header in an OXM header slot', `${path}.experimenter`);

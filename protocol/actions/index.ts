@@ -1,6 +1,6 @@
 /**
  * ofwire/protocol actions and instructions: the list codecs used by flow_mod, group_mod (buckets)
- * and packet_out, the wire constants, and the Action / Instruction types.
+ * and packet_out, and the Action / Instruction types.
  */
 import './standard.js';
 import './nicira.js';
@@ -18,5 +18,4 @@ export {
 export type { ActionCodec } from './codec.js';
 export { OVS_OFPACT_MAX_LEN, ovsActionSize, ovsActionListSize } from './ovs-limits.js';
 export { readInstruction, readInstructions, writeInstruction, writeInstructions } from './instructions.js';
-export * from './constants.js';
 export type * from './types.js';

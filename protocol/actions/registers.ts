@@ -7,10 +7,10 @@ import { fieldByName } from '../fields/registry.js';
 import { readOxm, writeOxm } from '../fields/oxm.js';
 import type { OxmField } from '../fields/types.js';
 import { MAX_ACTION_LEN, nxCodec as nx, registerAction, type ActionCodec } from './codec.js';
-import { ONF_VENDOR_ID } from './constants.js';
 import { contextEncoding, nBitsOf, ofsOf, putOfsNbits, readFieldRef, readSubField, writeFieldRef } from './field-ref.js';
 import { checkArray, put16, put32, put64, putZeros } from './put.js';
 import type { ActionOf, SubField } from './types.js';
+import { ONF_VENDOR_ID } from '../constants/onf.js';
 
 function sameWidth(src: SubField, dst: SubField, path: string): number {
   if (src === null || typeof src !== 'object') throw new EncodeError('src must be a subfield', `${path}.src`);

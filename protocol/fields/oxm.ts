@@ -3,7 +3,6 @@ import { EncodeError } from '../errors.js';
 import { renameStructure, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import {
-  OXM_CLASS_EXPERIMENTER,
   defaultEncodingByName,
   fieldByHeader,
   fieldByName,
@@ -12,11 +11,7 @@ import {
 } from './registry.js';
 import type { FieldValue, Match, OxmField } from './types.js';
 import { parseIpv4, u32At, valueAt, writeValue } from './values.js';
-
-const OFPMT_OXM = 1;
-/** OpenFlow 1.0 ports from OFPP_MAX (0xff00) up are the top of the 32-bit space in OpenFlow 1.1+. */
-const OFPP_MAX = 0xff00;
-const OFPP11_OFFSET = 0xffff0000;
+import { OFPMT_OXM, OFPP11_OFFSET, OFPP16_MAX, OFPXMC_EXPERIMENTER } from '../constants/openflow13.js';
 
 /** Refuses a header or experimenter id given with an entry that is not a 32-bit value. */
 function checkRawHeader(entry: { header?: number; experimenter?: number }, path: string): void {
@@ -50,7 +45,7 @@ export function encodingFor(entry: { field: string; header?: number; experimente
 
 function portToWire16(v: FieldValue, path: string): number {
   if (typeof v === 'number' && Number.isInteger(v)) {
-    if (v >= 0 && v < OFPP_MAX) return v;
+    if (v >= 0 && v < OFPP16_MAX) return v;
     if (v >= 0xffffff00 && v <= 0xffffffff) return v - OFPP11_OFFSET;
   }
   throw new EncodeError(`port ${String(v)} has no OpenFlow 1.0 (16-bit) form`, path);
@@ -161,7 +156,7 @@ function writeUnknownOxm(w: Writer, entry: OxmField, path: string): void {
   if (mask !== undefined && (!Buffer.isBuffer(mask) || mask.length !== entry.value.length)) {
     throw new EncodeError('an unknown field mask must be a Buffer as long as the value', path);
   }
-  const isExp = entry.header >>> 16 === OXM_CLASS_EXPERIMENTER;
+  const isExp = entry.header >>> 16 === OFPXMC_EXPERIMENTER;
   if (isExp !== (entry.experimenter !== undefined)) {
     throw new EncodeError('an experimenter-class (0xffff) header needs an experimenter id, and only it', path);
   }
@@ -185,7 +180,7 @@ function readOxmBefore(r: Reader, limit: number, structure: string): OxmField {
   const buf = r.buf;
   if (limit - start < 4) r.fail(`needs 4 bytes, only ${limit - start} left`, structure);
   const header = ((buf[start]! << 24) | (buf[start + 1]! << 16) | (buf[start + 2]! << 8) | buf[start + 3]!) >>> 0;
-  if (header >>> 16 !== OXM_CLASS_EXPERIMENTER) {
+  if (header >>> 16 !== OFPXMC_EXPERIMENTER) {
     // The common case first: a known field whose whole header (mask bit and length included) is
     // the one its table row precomputes, read in place. Anything else is checked the general way.
     const found = fieldByHeader(header);
@@ -218,7 +213,7 @@ function readOxmBefore(r: Reader, limit: number, structure: string): OxmField {
   const end = p + len;
   if (end > limit) r.fail(`OXM length ${len} runs past the end (${limit - p} bytes left)`, structure, p);
   let experimenter: number | undefined;
-  if (header >>> 16 === OXM_CLASS_EXPERIMENTER) {
+  if (header >>> 16 === OFPXMC_EXPERIMENTER) {
     if (len < 4) r.fail(`experimenter OXM length ${len} is shorter than its 4-byte experimenter id`, structure, start);
     experimenter = u32At(buf, p);
     p += 4;
@@ -250,8 +245,8 @@ function readOxmBefore(r: Reader, limit: number, structure: string): OxmField {
   let mask: FieldValue | undefined;
   if (hasMask) mask = valueAt(buf, p + bytes, def.kind, bytes);
   if (enc.port16) {
-    if ((value as number) >= OFPP_MAX) value = ((value as number) + OFPP11_OFFSET) >>> 0;
-    if (mask !== undefined && (mask as number) >= OFPP_MAX) mask = ((mask as number) + OFPP11_OFFSET) >>> 0;
+    if ((value as number) >= OFPP16_MAX) value = ((value as number) + OFPP11_OFFSET) >>> 0;
+    if (mask !== undefined && (mask as number) >= OFPP16_MAX) mask = ((mask as number) + OFPP11_OFFSET) >>> 0;
   }
   r.pos = end;
   const out: OxmField = mask === undefined ? { field: def.name, value } : { field: def.name, value, mask };
@@ -335,7 +330,7 @@ export function writeFieldHeader(w: Writer, ref: FieldHeaderRef, path: string): 
   if (ref.field === 'unknown') {
     if (ref.header === undefined) throw new EncodeError('an unknown field needs a header', path);
     checkRawHeader(ref, path);
-    if ((ref.header >>> 16 === OXM_CLASS_EXPERIMENTER) !== (ref.experimenter !== undefined)) {
+    if ((ref.header >>> 16 === OFPXMC_EXPERIMENTER) !== (ref.experimenter !== undefined)) {
       throw new EncodeError('an experimenter-class (0xffff) header needs an experimenter id, and only it', path);
     }
     w.u32(ref.header);
@@ -358,7 +353,7 @@ export function writeFieldHeader(w: Writer, ref: FieldHeaderRef, path: string): 
 export function readFieldHeader(r: Reader, structure: string): FieldHeaderRef & { bits: number } {
   const header = r.u32(structure);
   let experimenter: number | undefined;
-  if (header >>> 16 === OXM_CLASS_EXPERIMENTER) experimenter = r.u32(structure);
+  if (header >>> 16 === OFPXMC_EXPERIMENTER) experimenter = r.u32(structure);
   const expLen = experimenter === undefined ? 0 : 4;
   const found = fieldByHeader(header, experimenter);
   if (!found) {

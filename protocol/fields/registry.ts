@@ -3,6 +3,9 @@
  * the OpenFlow 1.3 canonical form (./canonical.ts) and the ovs-ofctl value syntax (./text.ts).
  * Adding a field is adding a row in ./table.ts.
  */
+import { OFPXMC_ERICSSON, OFPXMC_EXPERIMENTER, OFPXMC_NXM_0, OFPXMC_NXM_1, OFPXMC_OPENFLOW_BASIC, OFPXMC_PACKET_REGS } from '../constants/openflow13.js';
+import { NXOXM_NSH, NX_VENDOR_ID } from '../constants/nicira.js';
+import { ONF_VENDOR_ID } from '../constants/onf.js';
 
 /**
  * How a field's value is represented (see ./types.ts): `uint` → number (≤ 32 bits) or bigint,
@@ -58,17 +61,6 @@ export type Prerequisite =
   | 'l4'
   | 'in_port'
   | 'pbb';
-
-export const OXM_CLASS_NXM0 = 0x0000;
-export const OXM_CLASS_NXM1 = 0x0001;
-export const OXM_CLASS_ERICSSON = 0x1000;
-export const OXM_CLASS_OPENFLOW_BASIC = 0x8000;
-export const OXM_CLASS_PACKET_REGS = 0x8001;
-export const OXM_CLASS_EXPERIMENTER = 0xffff;
-
-export const EXPERIMENTER_NICIRA = 0x00002320;
-export const EXPERIMENTER_ONF = 0x4f4e4600;
-export const EXPERIMENTER_NSH = 0x005ad650;
 
 /** One wire encoding of a field: its header (without hasmask and length) and width. */
 export interface FieldEncoding {
@@ -148,9 +140,9 @@ const byClass = new Map<number, (FieldLookup | undefined)[]>();
 const OPENFLOW_BASIC: (FieldLookup | undefined)[] = [];
 const NXM0: (FieldLookup | undefined)[] = [];
 const NXM1: (FieldLookup | undefined)[] = [];
-byClass.set(OXM_CLASS_OPENFLOW_BASIC, OPENFLOW_BASIC);
-byClass.set(OXM_CLASS_NXM0, NXM0);
-byClass.set(OXM_CLASS_NXM1, NXM1);
+byClass.set(OFPXMC_OPENFLOW_BASIC, OPENFLOW_BASIC);
+byClass.set(OFPXMC_NXM_0, NXM0);
+byClass.set(OFPXMC_NXM_1, NXM1);
 /** Experimenter headers: header key (`header >>> 9`) → experimenter id → entry. */
 const byExperimenter = new Map<number, Map<number, FieldLookup>>();
 const defs: FieldDef[] = [];
@@ -202,7 +194,7 @@ export function fieldByHeader(header: number, experimenter?: number): FieldLooku
   if (experimenter === undefined) {
     const cls = header >>> 16;
     const table =
-      cls === OXM_CLASS_OPENFLOW_BASIC ? OPENFLOW_BASIC : cls === OXM_CLASS_NXM1 ? NXM1 : cls === OXM_CLASS_NXM0 ? NXM0 : byClass.get(cls);
+      cls === OFPXMC_OPENFLOW_BASIC ? OPENFLOW_BASIC : cls === OFPXMC_NXM_1 ? NXM1 : cls === OFPXMC_NXM_0 ? NXM0 : byClass.get(cls);
     return table === undefined ? undefined : table[(header >>> 9) & 0x7f];
   }
   return byExperimenter.get(header >>> 9)?.get(experimenter >>> 0);

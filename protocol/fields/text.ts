@@ -8,6 +8,7 @@ import { fieldBytes, type FieldDef } from './registry.js';
 import type { FieldValue } from './types.js';
 import { formatIpv4, formatIpv6, formatMac, parseIpv4, parseIpv6, parseMac } from './values.js';
 import { parseCInteger, parseDecimalU32 } from '../text/parse-numbers.js';
+import { OFPP11_OFFSET, OFPP16_MAX } from '../constants/openflow13.js';
 
 /** A parsed field value. `mask` is absent for an exact match and 0 (all bits) for `*` or `/0`. */
 export interface ParsedField {
@@ -28,9 +29,6 @@ export const PORT_NAMES = {
   ANY: 0xffff,
 } as const;
 const PORT_BY_NUMBER = new Map<number, string>(Object.entries(PORT_NAMES).map(([k, v]) => [v, k]));
-
-const OFPP_MAX = 0xff00;
-const OFPP11_OFFSET = 0xffff0000;
 
 const TCP_FLAG_NAMES = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr', 'ns', '[200]', '[400]', '[800]'];
 const CT_STATE_NAMES = ['new', 'est', 'rel', 'rpl', 'inv', 'trk', 'snat', 'dnat'];
@@ -179,7 +177,7 @@ function parsePort(def: FieldDef, text: string, ports?: ReadonlyMap<string, numb
   // ofputil_port_from_string(): a decimal (a '+' allowed, never a '-'), else a name.
   const n = text.startsWith('-') ? null : parseDecimalU32(text);
   if (n !== null) {
-    if (n < OFPP_MAX) return n;
+    if (n < OFPP16_MAX) return n;
     if (n <= 0xffff) return (n + OFPP11_OFFSET) >>> 0;
     if (n < 0xffffff00) fail(def, text, 'port is outside 0 through 65535 and 0xffffff00 through 0xffffffff');
     return n;

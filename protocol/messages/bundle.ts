@@ -4,14 +4,14 @@
  */
 import { readMessage, registerMessage, writeMessage } from '../codec.js';
 import type { BundleAdd, BundleControl } from '../message.js';
-import { ONF_EXPERIMENTER } from './onf.js';
 import { readRawProperties, writeRawProperties } from './properties.js';
 import { put16, put32 } from './put.js';
+import { ONF_VENDOR_ID } from '../constants/onf.js';
 
 registerMessage<BundleControl>({
   type: 'bundle_control',
   ofpType: 4,
-  experimenter: ONF_EXPERIMENTER,
+  experimenter: ONF_VENDOR_ID,
   expType: 2300,
   encode: (w, m, path) => {
     put32(w, m.bundleId, path, 'bundleId');
@@ -30,7 +30,7 @@ registerMessage<BundleControl>({
 registerMessage<BundleAdd>({
   type: 'bundle_add',
   ofpType: 4,
-  experimenter: ONF_EXPERIMENTER,
+  experimenter: ONF_VENDOR_ID,
   expType: 2301,
   describe: (m) => `bundle ${m.bundleId} carrying ${m.message?.type}`,
   encode: (w, m, path) => {

@@ -2,8 +2,7 @@
 import { registerMessage } from '../codec.js';
 import type { ErrorMsg } from '../message.js';
 import { put16, put32, putBytes } from './put.js';
-
-const OFPET_EXPERIMENTER = 0xffff;
+import { OFPET_EXPERIMENTER } from '../constants/openflow13.js';
 
 registerMessage<ErrorMsg>({
   type: 'error',

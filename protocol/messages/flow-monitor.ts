@@ -10,14 +10,14 @@ import { readMatch, writeMatch } from '../fields/oxm.js';
 import type { FlowMonitorCancel, FlowMonitorPaused, FlowMonitorResumed } from '../message.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { OFPMP_EXPERIMENTER, readRecords, registerMultipart } from './multipart.js';
+import { readRecords, registerMultipart } from './multipart.js';
 import type { FlowMonitorRequest, FlowUpdate } from './multipart-types.js';
-import { ONF_EXPERIMENTER } from './onf.js';
 import { put16, put32, put64, put8 } from './put.js';
 import { checkUint } from './properties.js';
 import type { Match } from '../fields/types.js';
+import { ONFST_FLOW_MONITOR, ONF_VENDOR_ID } from '../constants/onf.js';
+import { OFPMP_EXPERIMENTER } from '../constants/openflow13.js';
 
-const ONFST_FLOW_MONITOR = 1870;
 const EVENTS = ['added', 'deleted', 'modified', 'abbrev'] as const;
 
 /**
@@ -110,7 +110,7 @@ function readUpdate(r: Reader, s: string): FlowUpdate {
 registerMultipart({
   kind: 'flow_monitor',
   mpType: OFPMP_EXPERIMENTER,
-  experimenter: ONF_EXPERIMENTER,
+  experimenter: ONF_VENDOR_ID,
   expType: ONFST_FLOW_MONITOR,
   encodeRequest: (w, b, path) => b.requests.forEach((q, i) => writeRequest(w, q, `${path}.requests[${i}]`)),
   decodeRequest: (r, s) => {
@@ -125,7 +125,7 @@ registerMultipart({
 registerMessage<FlowMonitorCancel>({
   type: 'flow_monitor_cancel',
   ofpType: 4,
-  experimenter: ONF_EXPERIMENTER,
+  experimenter: ONF_VENDOR_ID,
   expType: 1870,
   encode: (w, m, path) => put32(w, m.id, path, 'id'),
   decode: (r, h, s) => ({ type: 'flow_monitor_cancel', xid: h.xid, id: r.u32(s) }),
@@ -134,7 +134,7 @@ registerMessage<FlowMonitorCancel>({
 registerMessage<FlowMonitorPaused>({
   type: 'flow_monitor_paused',
   ofpType: 4,
-  experimenter: ONF_EXPERIMENTER,
+  experimenter: ONF_VENDOR_ID,
   expType: 1871,
   encode: () => {},
   decode: (_r, h) => ({ type: 'flow_monitor_paused', xid: h.xid }),
@@ -143,7 +143,7 @@ registerMessage<FlowMonitorPaused>({
 registerMessage<FlowMonitorResumed>({
   type: 'flow_monitor_resumed',
   ofpType: 4,
-  experimenter: ONF_EXPERIMENTER,
+  experimenter: ONF_VENDOR_ID,
   expType: 1872,
   encode: () => {},
   decode: (_r, h) => ({ type: 'flow_monitor_resumed', xid: h.xid }),

@@ -2,8 +2,7 @@
 import { registerMessage } from '../codec.js';
 import type { Hello, HelloElement } from '../message.js';
 import { put16, put32, putBytes } from './put.js';
-
-const OFPHET_VERSIONBITMAP = 1;
+import { OFPHET_VERSIONBITMAP } from '../constants/openflow13.js';
 
 registerMessage<Hello>({
   type: 'hello',

@@ -4,10 +4,7 @@ import type { MeterBand } from '../message.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { put32, put8, putBytes } from './put.js';
-
-const OFPMBT_DROP = 1;
-const OFPMBT_DSCP_REMARK = 2;
-const OFPMBT_EXPERIMENTER = 0xffff;
+import { OFPMBT_DROP, OFPMBT_DSCP_REMARK, OFPMBT_EXPERIMENTER } from '../constants/openflow13.js';
 
 export function writeBands(w: Writer, bands: readonly MeterBand[], path: string): void {
   bands.forEach((b, i) => {

@@ -3,9 +3,7 @@ import { registerMessage } from '../codec.js';
 import type { MeterMod } from '../message.js';
 import { readBands, writeBands } from './meter-bands.js';
 import { put16, put32 } from './put.js';
-
-const OFPMF_KBPS = 1;
-const OFPMF_PKTPS = 2;
+import { OFPMF_KBPS, OFPMF_PKTPS } from '../constants/openflow13.js';
 
 registerMessage<MeterMod>({
   type: 'meter_mod',

@@ -2,9 +2,7 @@
 import { readName, writeName } from './names.js';
 import { emptyBody, readFixed, registerMultipart } from './multipart.js';
 import { put32, put64, put8 } from './put.js';
-
-const DESC_STR_LEN = 256;
-const SERIAL_NUM_LEN = 32;
+import { DESC_STR_LEN, SERIAL_NUM_LEN } from '../constants/openflow13.js';
 
 const desc = emptyBody('desc');
 registerMultipart({

@@ -11,8 +11,7 @@ import { renameStructure, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import type { MultipartReplyBody, MultipartRequestBody } from './multipart-types.js';
 import { put16, put32, putBytes } from './put.js';
-
-export const OFPMP_EXPERIMENTER = 0xffff;
+import { OFPMP_EXPERIMENTER } from '../constants/openflow13.js';
 
 type Kind = MultipartRequestBody['kind'];
 type ReqOf<K extends Kind> = Extract<MultipartRequestBody, { kind: K }>;

@@ -1,14 +1,14 @@
 /** Nicira connection settings: NXT_SET_PACKET_IN_FORMAT, NXT_SET_CONTROLLER_ID, NXT_SET_ASYNC_CONFIG2. */
 import { registerMessage } from '../codec.js';
 import type { AsyncConfigProperty, NxSetAsyncConfig2, NxSetControllerId, NxSetPacketInFormat } from '../message.js';
-import { NX_EXPERIMENTER } from './onf.js';
 import { propU32, readProperties, writePropU32, checkUint } from './properties.js';
 import { put16, put32 } from './put.js';
+import { NX_VENDOR_ID } from '../constants/nicira.js';
 
 registerMessage<NxSetPacketInFormat>({
   type: 'nx_set_packet_in_format',
   ofpType: 4,
-  experimenter: NX_EXPERIMENTER,
+  experimenter: NX_VENDOR_ID,
   expType: 16,
   encode: (w, m, path) => put32(w, m.format, path, 'format'),
   decode: (r, h, s) => ({ type: 'nx_set_packet_in_format', xid: h.xid, format: r.u32(s) }),
@@ -17,7 +17,7 @@ registerMessage<NxSetPacketInFormat>({
 registerMessage<NxSetControllerId>({
   type: 'nx_set_controller_id',
   ofpType: 4,
-  experimenter: NX_EXPERIMENTER,
+  experimenter: NX_VENDOR_ID,
   expType: 20,
   encode: (w, m, path) => {
     w.zeros(6);
@@ -32,7 +32,7 @@ registerMessage<NxSetControllerId>({
 registerMessage<NxSetAsyncConfig2>({
   type: 'nx_set_async_config2',
   ofpType: 4,
-  experimenter: NX_EXPERIMENTER,
+  experimenter: NX_VENDOR_ID,
   expType: 27,
   encode: (w, m, path) =>
     m.properties.forEach((p, i) => {

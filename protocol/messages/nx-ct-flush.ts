@@ -5,7 +5,6 @@ import { formatIpv6, parseIpv4, parseIpv6 } from '../fields/values.js';
 import type { CtTuple, NxCtFlush, NxCtFlushZone } from '../message.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { NX_EXPERIMENTER } from './onf.js';
 import {
   nestedBody,
   once,
@@ -20,10 +19,7 @@ import {
   type PropertyView,
 } from './properties.js';
 import { put16, put8 } from './put.js';
-
-const NXT_CT_ORIG_TUPLE = 0;
-const NXT_CT_REPLY_TUPLE = 1;
-const NXT_CT_ZONE_ID = 2;
+import { NXT_CT_ORIG_TUPLE, NXT_CT_REPLY_TUPLE, NXT_CT_ZONE_ID, NX_VENDOR_ID } from '../constants/nicira.js';
 
 /** NXT_CT_TUPLE_* numbers, in the order Open vSwitch writes them. */
 const TUPLE_MEMBERS = ['src', 'dst', 'srcPort', 'dstPort', 'icmpId', 'icmpType', 'icmpCode'] as const;
@@ -32,7 +28,7 @@ type TupleMember = (typeof TUPLE_MEMBERS)[number];
 registerMessage<NxCtFlushZone>({
   type: 'nx_ct_flush_zone',
   ofpType: 4,
-  experimenter: NX_EXPERIMENTER,
+  experimenter: NX_VENDOR_ID,
   expType: 29,
   encode: (w, m, path) => {
     w.zeros(6);
@@ -126,7 +122,7 @@ const FLUSH_MEMBERS = ['orig', 'reply', 'zoneId'] as const;
 registerMessage<NxCtFlush>({
   type: 'nx_ct_flush',
   ofpType: 4,
-  experimenter: NX_EXPERIMENTER,
+  experimenter: NX_VENDOR_ID,
   expType: 32,
   encode: (w, m, path) => {
     put8(w, m.ipProto, path, 'ipProto');

@@ -8,7 +8,6 @@ import { readOxm, writeOxm } from '../fields/oxm.js';
 import type { NxPacketIn2, NxResume, PacketIn2Fields, RawProperty } from '../message.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { NX_EXPERIMENTER } from './onf.js';
 import {
   checkUint,
   nestedBody,
@@ -25,6 +24,7 @@ import {
   writePropU8,
 } from './properties.js';
 import { putBytes } from './put.js';
+import { NX_VENDOR_ID } from '../constants/nicira.js';
 
 const PACKET = 0;
 const FULL_LEN = 1;
@@ -161,7 +161,7 @@ function readFields(r: Reader, s: string): PacketIn2Fields {
 registerMessage<NxPacketIn2>({
   type: 'nx_packet_in2',
   ofpType: 4,
-  experimenter: NX_EXPERIMENTER,
+  experimenter: NX_VENDOR_ID,
   expType: 30,
   encode: (w, m, path) => writeFields(w, m, path),
   decode: (r, h, s) => ({ type: 'nx_packet_in2', xid: h.xid, ...readFields(r, s) }),
@@ -170,7 +170,7 @@ registerMessage<NxPacketIn2>({
 registerMessage<NxResume>({
   type: 'nx_resume',
   ofpType: 4,
-  experimenter: NX_EXPERIMENTER,
+  experimenter: NX_VENDOR_ID,
   expType: 28,
   encode: (w, m, path) => writeFields(w, m, path),
   decode: (r, h, s) => ({ type: 'nx_resume', xid: h.xid, ...readFields(r, s) }),

@@ -5,9 +5,9 @@ import type { Writer } from '../wire/writer.js';
 import { readName, writeName } from './names.js';
 import type { PortDesc } from './port-types.js';
 import { put32 } from './put.js';
+import { OFP_MAX_PORT_NAME_LEN } from '../constants/openflow13.js';
 
 export const OFP_PORT_LEN = 64;
-const OFP_MAX_PORT_NAME_LEN = 16;
 
 export function writePort(w: Writer, p: PortDesc, path: string): void {
   put32(w, p.portNo, path, 'portNo');

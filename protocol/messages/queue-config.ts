@@ -5,10 +5,7 @@ import type { PacketQueue, QueueGetConfigReply, QueueGetConfigRequest, QueueProp
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { put16, put32, putBytes } from './put.js';
-
-const OFPQT_MIN_RATE = 1;
-const OFPQT_MAX_RATE = 2;
-const OFPQT_EXPERIMENTER = 0xffff;
+import { OFPQT_EXPERIMENTER, OFPQT_MAX_RATE, OFPQT_MIN_RATE } from '../constants/openflow13.js';
 
 registerMessage<QueueGetConfigRequest>({
   type: 'queue_get_config_request',

@@ -1,14 +1,14 @@
 /** ONFT_ROLE_STATUS (OpenFlow 1.3 extension 1911; struct ofp14_role_status then properties). */
 import { registerMessage } from '../codec.js';
 import type { RoleStatus } from '../message.js';
-import { ONF_EXPERIMENTER } from './onf.js';
 import { readRawProperties, writeRawProperties } from './properties.js';
 import { put32, put64, put8 } from './put.js';
+import { ONF_VENDOR_ID } from '../constants/onf.js';
 
 registerMessage<RoleStatus>({
   type: 'role_status',
   ofpType: 4,
-  experimenter: ONF_EXPERIMENTER,
+  experimenter: ONF_VENDOR_ID,
   expType: 1911,
   encode: (w, m, path) => {
     put32(w, m.role, path, 'role');

@@ -7,9 +7,8 @@ import type { FeatureId, OxmId, TableFeatureProperty, TableFeatures } from './mu
 import { readName, writeName } from './names.js';
 import { checkUint, readProperties, writeProperty } from './properties.js';
 import { put16, put32, put64, put8, putBytes } from './put.js';
+import { OFPXMC_EXPERIMENTER, OFP_MAX_TABLE_NAME_LEN } from '../constants/openflow13.js';
 
-const OFP_MAX_TABLE_NAME_LEN = 32;
-const OXM_CLASS_EXPERIMENTER = 0xffff;
 const ID_EXPERIMENTER = 0xffff;
 
 type PropType = Exclude<TableFeatureProperty['type'], 'unknown'>;
@@ -76,7 +75,7 @@ function readOxmIds(r: Reader, s: string): OxmId[] {
   while (r.remaining > 0) {
     const header = r.u32(s);
     const id: OxmId = { header };
-    if (header >>> 16 === OXM_CLASS_EXPERIMENTER) id.experimenter = r.u32(s);
+    if (header >>> 16 === OFPXMC_EXPERIMENTER) id.experimenter = r.u32(s);
     out.push(id);
   }
   return out;
@@ -86,7 +85,7 @@ function writeOxmIds(w: Writer, ids: readonly OxmId[], path: string): void {
   ids.forEach((id, i) => {
     const p = `${path}[${i}]`;
     put32(w, id.header, p, 'header');
-    const exp = id.header >>> 16 === OXM_CLASS_EXPERIMENTER;
+    const exp = id.header >>> 16 === OFPXMC_EXPERIMENTER;
     if (exp !== (id.experimenter !== undefined)) {
       throw new EncodeError('an experimenter id is required exactly for OXM class 0xffff', p);
     }

@@ -27,17 +27,10 @@ import {
   hexPad,
   packetInReason,
   port16,
-  OFPP_CONTROLLER,
-  OFPP_IN_PORT,
-  OFPP_MAX,
 } from './format-util.js';
-import { NX_CTLR_NO_METER } from '../actions/controller.js';
-
-const OFPR_ACTION = 1;
-const NX_CT_RECIRC_NONE = 255;
-const OFPP16_NONE = 0xffff;
-const OFP_DEFAULT_PRIORITY = 0x8000;
-const OFP_FLOW_PERMANENT = 0;
+import { OFPP16_CONTROLLER, OFPP16_IN_PORT, OFPP16_MAX, OFPP16_NONE, OFPR_ACTION, OFP_DEFAULT_PRIORITY, OFP_FLOW_PERMANENT } from '../constants/openflow13.js';
+import { NX_CTLR_NO_METER, NX_CT_RECIRC_NONE } from '../constants/nicira.js';
+import { PT_USE_NEXT_PROTO } from '../constants/packet.js';
 
 // ---- helpers -------------------------------------------------------------------------------------
 
@@ -61,8 +54,8 @@ function sameFieldAndOffset(a: SubField, b: SubField): boolean {
 function formatOutput(a: ActionOf<'output'>): string {
   const p = port16(a.port >>> 0);
   if (p === null) return `output:${a.port >>> 0}`;
-  const text = p < OFPP_MAX ? `output:${formatPort16(p)}` : formatPort16(p);
-  return p === OFPP_CONTROLLER ? `${text}:${a.maxLen}` : text;
+  const text = p < OFPP16_MAX ? `output:${formatPort16(p)}` : formatPort16(p);
+  return p === OFPP16_CONTROLLER ? `${text}:${a.maxLen}` : text;
 }
 
 function formatControllerFields(c: {
@@ -98,8 +91,8 @@ function formatController2(a: Controller2Action): string {
 }
 
 function formatResubmit(inPort: number, tableId: number, ct: boolean): string {
-  if (inPort !== OFPP_IN_PORT && tableId === 255) return `resubmit:${formatPort16(inPort)}`;
-  const port = inPort !== OFPP_IN_PORT ? formatPort16(inPort) : '';
+  if (inPort !== OFPP16_IN_PORT && tableId === 255) return `resubmit:${formatPort16(inPort)}`;
+  const port = inPort !== OFPP16_IN_PORT ? formatPort16(inPort) : '';
   const table = tableId !== 255 ? formatTable(tableId) : '';
   return `resubmit(${port},${table}${ct ? ',ct' : ''})`;
 }
@@ -230,7 +223,6 @@ function formatEncap(a: ActionOf<'encap'>): string {
 }
 
 function formatDecap(a: ActionOf<'decap'>): string {
-  const PT_USE_NEXT_PROTO = 0xfffe;
   if (a.packetType >>> 0 === PT_USE_NEXT_PROTO) return 'decap()';
   return `decap(packet_type(ns=${a.packetType >>> 16},type=${hexAlt(a.packetType & 0xffff)}))`;
 }

@@ -13,10 +13,9 @@ import type { FieldValue, Match, OxmField } from '../fields/types.js';
 import type { Bucket, OfpMessage } from '../message.js';
 import { lookupField, metaFlowBits, metaFlowName } from './format-field-names.js';
 import { OvsDecodeError, port16 } from './format-util.js';
-
-const NX = 0x00002320;
-const ONF = 0x4f4e4600;
-const OXM_OF_IN_PORT = 0x80000000;
+import { OFPGC_ADD_OR_MOD, OFPGC_DELETE, OFPGT_ALL, OFPGT_FF, OFPGT_INDIRECT, OFPGT_SELECT, OXM_OF_IN_PORT } from '../constants/openflow13.js';
+import { NX_VENDOR_ID } from '../constants/nicira.js';
+import { ONF_VENDOR_ID } from '../constants/onf.js';
 
 /** Fields Open vSwitch does not let actions write. */
 const READ_ONLY = new Set([
@@ -124,7 +123,7 @@ function checkDestination(sf: SubField): void {
 function checkUnknownAction(a: Extract<Action, { type: 'unknown' }>): never {
   if (a.actionType !== 0xffff) fail('OFPBAC_BAD_TYPE');
   const experimenter = a.data.length >= 4 ? a.data.readUInt32BE(0) : 0;
-  fail(experimenter === NX || experimenter === ONF ? 'OFPBAC_BAD_VENDOR_TYPE' : 'OFPBAC_BAD_VENDOR');
+  fail(experimenter === NX_VENDOR_ID || experimenter === ONF_VENDOR_ID ? 'OFPBAC_BAD_VENDOR_TYPE' : 'OFPBAC_BAD_VENDOR');
 }
 
 /** A set_field value the field cannot hold (mpls_label over 20 bits, vlan_pcp over 7…). */
@@ -302,13 +301,6 @@ function checkFlowModConsistency(tableId: number, list: readonly Instruction[]):
 }
 
 // ---- messages --------------------------------------------------------------------------------------
-
-const OFPGT_ALL = 0;
-const OFPGT_SELECT = 1;
-const OFPGT_INDIRECT = 2;
-const OFPGT_FF = 3;
-const OFPGC_DELETE = 2;
-const OFPGC_ADD_OR_MOD = 0x8000;
 
 /** One bucket as Open vSwitch decodes it: its actions, then its watch port. */
 export function checkBucket(b: Bucket): void {

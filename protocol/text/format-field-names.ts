@@ -5,8 +5,7 @@
  */
 import type { FieldRef, SubField } from '../actions/types.js';
 import { fieldByHeader, fieldByName, type FieldDef } from '../fields/registry.js';
-
-const OXM_OF_IN_PORT = 0x80000000;
+import { OXM_OF_IN_PORT } from '../constants/openflow13.js';
 
 /** ofwire's field names that Open vSwitch's meta-flow table spells differently. */
 const METAFLOW_NAMES: Readonly<Record<string, string>> = {

@@ -9,16 +9,8 @@ import { fieldByName } from '../fields/registry.js';
 import type { Match, OxmField } from '../fields/types.js';
 import { formatIpv4, formatIpv6 } from '../fields/values.js';
 import { OvsDecodeError, flagNames, flagsMasked, formatPort, hexAlt, hexOfWidth, hexPad } from './format-util.js';
-
-export const OFP_DEFAULT_PRIORITY = 0x8000;
-
-const ETH_TYPE_IP = 0x0800;
-const ETH_TYPE_IPV6 = 0x86dd;
-const ETH_TYPE_ARP = 0x0806;
-const ETH_TYPE_RARP = 0x8035;
-const ETH_TYPE_MPLS = 0x8847;
-const ETH_TYPE_MPLS_MCAST = 0x8848;
-const ETH_TYPE_NSH = 0x894f;
+import { OFP_DEFAULT_PRIORITY } from '../constants/openflow13.js';
+import { ETH_TYPE_ARP, ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_MPLS, ETH_TYPE_MPLS_MCAST, ETH_TYPE_NSH, ETH_TYPE_RARP } from '../constants/packet.js';
 
 const CT_STATE_NAMES = ['new', 'est', 'rel', 'rpl', 'inv', 'trk', 'snat', 'dnat'];
 const TCP_FLAG_NAMES = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr', 'ns', '[200]', '[400]', '[800]'];

@@ -49,6 +49,8 @@ import {
   hexDump,
   packetInReason,
 } from './format-util.js';
+import { NX_VENDOR_ID } from '../constants/nicira.js';
+import { ONF_VENDOR_ID } from '../constants/onf.js';
 
 export interface FormatOptions {
   /** ovs-ofctl's verbosity: `ofp-print` uses 2 (the default), dump commands 1. */
@@ -119,9 +121,6 @@ const MULTIPART_NAMES: Record<string, string> = {
   flow_monitor: 'ONFST_FLOW_MONITOR',
 };
 
-const NX = 0x00002320;
-const ONF = 0x4f4e4600;
-
 /** Nicira messages Open vSwitch knows in OpenFlow 1.3 that ofwire keeps as raw experimenter messages. */
 const NXT_NAMES: Record<number, string> = {
   10: 'NXT_ROLE_REQUEST',
@@ -143,8 +142,8 @@ const NXST_NAMES: Record<number, string> = { 3: 'NXST_IPFIX_BRIDGE', 4: 'NXST_IP
 /** Name, or the error Open vSwitch reports, for an experimenter message or multipart body. */
 function experimenterName(experimenter: number, expType: number, names: Record<number, string>): string | { error: string } {
   const exp = experimenter >>> 0;
-  if (exp === NX) return names[expType] ?? { error: 'OFPBRC_BAD_SUBTYPE' };
-  if (exp === ONF) return { error: 'OFPBRC_BAD_SUBTYPE' };
+  if (exp === NX_VENDOR_ID) return names[expType] ?? { error: 'OFPBRC_BAD_SUBTYPE' };
+  if (exp === ONF_VENDOR_ID) return { error: 'OFPBRC_BAD_SUBTYPE' };
   return { error: 'OFPBRC_BAD_VENDOR' };
 }
 

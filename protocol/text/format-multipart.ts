@@ -30,6 +30,7 @@ import {
   hexAlt,
   queueName,
 } from './format-util.js';
+import { OFPM_MAX } from '../constants/openflow13.js';
 
 // ---- groups ----------------------------------------------------------------------------------------
 
@@ -73,8 +74,6 @@ function formatGroupFeatures(f: GroupFeatures): string {
 }
 
 // ---- meters ----------------------------------------------------------------------------------------
-
-const OFPM_MAX = 0xffff0000;
 
 /** `meter=5`, `meter:all` (separator `=` or `:`). */
 export function formatMeterId(id: number, sep: string): string {

@@ -12,6 +12,7 @@ import { formatActions } from './format-actions.js';
 import { formatFlowMatch, formatMatch } from './format-match.js';
 import { checkAction } from './format-checks.js';
 import { OvsDecodeError, hexBytes, hexDotted, hexDump, packetInReason } from './format-util.js';
+import { NXCPT_ACTIONS, NXCPT_ACTION_SET, NXCPT_BRIDGE, NXCPT_CONNTRACKED, NXCPT_COOKIE, NXCPT_MIRRORS, NXCPT_ODP_PORT, NXCPT_STACK, NXCPT_TABLE_ID } from '../constants/nicira.js';
 
 const ALL = (bits: number) => (1n << BigInt(bits)) - 1n;
 
@@ -360,16 +361,6 @@ export function formatPacketIn2(m: NxPacketIn2 | NxResume, verbosity: number): s
 }
 
 // ---- continuation (Open vSwitch's private NXPINT_CONTINUATION properties) ---------------------------
-
-const NXCPT_BRIDGE = 0x8000;
-const NXCPT_STACK = 0x8001;
-const NXCPT_MIRRORS = 0x8002;
-const NXCPT_CONNTRACKED = 0x8003;
-const NXCPT_TABLE_ID = 0x8004;
-const NXCPT_COOKIE = 0x8005;
-const NXCPT_ACTIONS = 0x8006;
-const NXCPT_ACTION_SET = 0x8007;
-const NXCPT_ODP_PORT = 0x8008;
 
 interface Prop {
   type: number;

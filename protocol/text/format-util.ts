@@ -1,4 +1,5 @@
 /** Small printing helpers shared by the ovs-ofctl text printers (C printf conventions, ports, ids). */
+import { OFPG_ALL, OFPG_ANY, OFPP16_CONTROLLER, OFPP16_IN_PORT, OFPP16_MAX, OFPP16_NONE } from '../constants/openflow13.js';
 
 /** C's `%#x`: `0x` and lowercase hex digits, except that zero prints as `0`. */
 export function hexAlt(v: number | bigint): string {
@@ -50,17 +51,12 @@ const RESERVED_PORTS: ReadonlyMap<number, string> = new Map([
   [0xffff, 'ANY'],
 ]);
 
-export const OFPP_CONTROLLER = 0xfffd;
-export const OFPP_ANY = 0xffff;
-export const OFPP_IN_PORT = 0xfff8;
-export const OFPP_MAX = 0xff00;
-
 /**
  * The 16-bit port Open vSwitch keeps for an OpenFlow 1.1+ 32-bit port: numbers below 0xff00 stay,
  * 0xffffff00 and up move down to 0xff00 and up. Other numbers have no 16-bit form (null).
  */
 export function port16(port32: number): number | null {
-  if (port32 < OFPP_MAX) return port32;
+  if (port32 < OFPP16_MAX) return port32;
   if (port32 >= 0xffffff00) return port32 - 0xffff0000;
   return null;
 }
@@ -75,9 +71,6 @@ export function formatPort(port32: number): string {
   const p = port16(port32 >>> 0);
   return p === null ? String(port32 >>> 0) : formatPort16(p);
 }
-
-export const OFPG_ALL = 0xfffffffc;
-export const OFPG_ANY = 0xffffffff;
 
 export function formatGroupId(id: number): string {
   if (id === OFPG_ALL) return 'ALL';

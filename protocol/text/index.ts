@@ -1,6 +1,7 @@
 /** ofwire/protocol text: ovs-ofctl's syntax for flows, groups and messages. */
 export { formatMessage, messageName, formatRawMessage, type FormatOptions } from './format-message.js';
-export { formatMatch, OFP_DEFAULT_PRIORITY } from './format-match.js';
+export { formatMatch } from './format-match.js';
+export { OFP_DEFAULT_PRIORITY } from '../constants/openflow13.js';
 export { formatAction, formatActions, formatInstructions } from './format-actions.js';
 export { formatPacketSummary } from './format-packet.js';
 export {

@@ -13,16 +13,9 @@ import { KeyValueReader, valueOf, type Segment } from './lexer.js';
 import { parseU16 } from './parse-numbers.js';
 import { tableFromString } from './parse-ports.js';
 import { failAt, type Located } from './parse-util.js';
+import { NX_CT_F_COMMIT, NX_CT_F_FORCE, NX_NAT_F_DST, NX_NAT_F_PERSISTENT, NX_NAT_F_PROTO_HASH, NX_NAT_F_PROTO_RANDOM, NX_NAT_F_SRC } from '../constants/nicira.js';
 
 export type NestedParser = (seg: Segment, scope: ParseScope) => Ofpact[];
-
-const NX_CT_F_COMMIT = 1;
-const NX_CT_F_FORCE = 2;
-const NX_NAT_F_SRC = 1;
-const NX_NAT_F_DST = 2;
-const NX_NAT_F_PERSISTENT = 4;
-const NX_NAT_F_PROTO_HASH = 8;
-const NX_NAT_F_PROTO_RANDOM = 16;
 
 interface NatRange {
   family: 4 | 6 | 0;

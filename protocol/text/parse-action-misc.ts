@@ -8,10 +8,12 @@ import { outputPortError } from './parse-action-check.js';
 import { subFieldRef, subfieldOrFail } from './parse-action-fields.js';
 import { simple, type Ofpact } from './parse-action-types.js';
 import { KeyValueReader, valueOf, type Segment } from './lexer.js';
-import { NX_CTLR_NO_METER } from '../actions/controller.js';
 import { parseAtoi, parseCInteger, parseHexBytes, parseU16, parseU32, parseU8 } from './parse-numbers.js';
 import { OFPP, port32, portFromString, tableFromString } from './parse-ports.js';
 import { failAt, type Located } from './parse-util.js';
+import { OFPR_ACTION } from '../constants/openflow13.js';
+import { PT_ETH, PT_MPLS, PT_MPLS_MC, PT_NSH } from '../constants/packet.js';
+import { NX_CTLR_NO_METER } from '../constants/nicira.js';
 
 const REASONS: Readonly<Record<string, number>> = {
   no_match: 0,
@@ -21,7 +23,6 @@ const REASONS: Readonly<Record<string, number>> = {
   group: 4,
   packet_out: 5,
 };
-const OFPR_ACTION = 1;
 
 function num(v: number | string, loc: Located): number {
   if (typeof v === 'string') throw failAt(loc, v);
@@ -366,11 +367,6 @@ export function parseCheckPktLarger(arg: Segment, token: Located): Ofpact {
   const pktLen = num(parseU16(value, 'packet length'), token);
   return simple('check_pkt_larger', token, () => [{ type: 'check_pkt_larger', pktLen, dst: subFieldRef(dst) }]);
 }
-
-const PT_ETH = 0;
-const PT_NSH = 0x1894f;
-const PT_MPLS = 0x18847;
-const PT_MPLS_MC = 0x18848;
 
 /** `encap(ethernet|nsh(md_type=N,tlv(CLASS,TYPE,HEX))|mpls|mpls_mc)`. */
 export function parseEncap(arg: Segment, token: Located): Ofpact {

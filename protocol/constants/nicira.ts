@@ -1,28 +1,12 @@
-/** Wire constants of actions and instructions (values from openflow-1.3.h and nicira-ext.h). */
+/**
+ * Nicira (Open vSwitch) extension wire constants (NX*), named as in Open vSwitch's nicira-ext.h,
+ * ofp-actions.c and ofp-msgs.h. Every other module imports these instead of defining its own.
+ */
 
-export const OFPAT_EXPERIMENTER = 0xffff;
+/** The Nicira experimenter id. */
 export const NX_VENDOR_ID = 0x00002320;
-export const ONF_VENDOR_ID = 0x4f4e4600;
-
-// ---- ports, groups, tables ----
-export const OFPP_IN_PORT = 0xfffffff8;
-export const OFPP_TABLE = 0xfffffff9;
-export const OFPP_NORMAL = 0xfffffffa;
-export const OFPP_FLOOD = 0xfffffffb;
-export const OFPP_ALL = 0xfffffffc;
-export const OFPP_CONTROLLER = 0xfffffffd;
-export const OFPP_LOCAL = 0xfffffffe;
-export const OFPP_ANY = 0xffffffff;
-/** OFPCML_NO_BUFFER: send the whole packet to the controller. */
-export const OFPCML_NO_BUFFER = 0xffff;
-/** 16-bit port numbers of Nicira actions (resubmit, output_trunc, sample2). */
-export const OFPP16_IN_PORT = 0xfff8;
-export const OFPP16_NONE = 0xffff;
-
-// ---- packet-in reasons (controller, controller2) ----
-export const OFPR_NO_MATCH = 0;
-export const OFPR_ACTION = 1;
-export const OFPR_INVALID_TTL = 2;
+/** The experimenter id of the NSH OXM fields (NXOXM_NSH). */
+export const NXOXM_NSH = 0x005ad650;
 
 // ---- ct, nat ----
 export const NX_CT_F_COMMIT = 1;
@@ -81,26 +65,21 @@ export const NX_ACTION_SAMPLE_INGRESS = 1;
 export const NX_ACTION_SAMPLE_EGRESS = 2;
 
 // ---- controller2 ----
+/** The meter_id that asks for no meter (OVS omits the property for it). */
 export const NX_CTLR_NO_METER = 0;
 
-// ---- encap/decap packet types: (namespace << 16) | type ----
-export const PT_ETH = 0x00000000;
-export const PT_USE_NEXT_PROTO = 0x0000fffe;
-export const PT_IPV4 = 0x00010800;
-export const PT_IPV6 = 0x000186dd;
-export const PT_MPLS = 0x00018847;
-export const PT_MPLS_MC = 0x00018848;
-export const PT_NSH = 0x0001894f;
-/** ofp_ed_prop classes and NSH property types. */
-export const OFPPPC_NSH = 4;
-export const OFPPPT_PROP_NSH_MDTYPE = 1;
-export const OFPPPT_PROP_NSH_TLV = 2;
+// ---- conntrack flush (NXT_CT_FLUSH) TLV types ----
+export const NXT_CT_ORIG_TUPLE = 0;
+export const NXT_CT_REPLY_TUPLE = 1;
+export const NXT_CT_ZONE_ID = 2;
 
-// ---- instructions ----
-export const OFPIT_GOTO_TABLE = 1;
-export const OFPIT_WRITE_METADATA = 2;
-export const OFPIT_WRITE_ACTIONS = 3;
-export const OFPIT_APPLY_ACTIONS = 4;
-export const OFPIT_CLEAR_ACTIONS = 5;
-export const OFPIT_METER = 6;
-export const OFPIT_EXPERIMENTER = 0xffff;
+// ---- packet-in2 continuation (Open vSwitch's private NXPINT_CONTINUATION properties) ----
+export const NXCPT_BRIDGE = 0x8000;
+export const NXCPT_STACK = 0x8001;
+export const NXCPT_MIRRORS = 0x8002;
+export const NXCPT_CONNTRACKED = 0x8003;
+export const NXCPT_TABLE_ID = 0x8004;
+export const NXCPT_COOKIE = 0x8005;
+export const NXCPT_ACTIONS = 0x8006;
+export const NXCPT_ACTION_SET = 0x8007;
+export const NXCPT_ODP_PORT = 0x8008;
