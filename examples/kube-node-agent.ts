@@ -6,7 +6,8 @@
  *
  * The kubeconfig comes from $KUBECONFIG, ~/.kube/config, or the pod's service account.
  */
-import { KubeSource, ServiceProxy, Switch } from 'ofwire';
+import { ServiceProxy, Switch } from 'ofwire';
+import { KubeSource } from 'ofwire/kube';
 
 const bridge = process.env.OFWIRE_BRIDGE ?? 'unix:/var/run/openvswitch/br-int.mgmt';
 const nodeName = process.env.NODE_NAME;
