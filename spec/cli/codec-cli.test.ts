@@ -2,10 +2,9 @@
  * `ofwire print --json` and `ofwire encode --json`, run as a user would: the built command
  * (npm test builds dist/ first).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import t from 'tap';
 import { ROOT as root, runCli, type CliResult } from '../helpers/cli.js';
+import { messageVectors } from '../helpers/vectors.js';
 
 function ofwire(args: string[], input?: string): Promise<CliResult> {
   return runCli(args, input === undefined ? {} : { input });
@@ -37,12 +36,7 @@ t.test('print without --json uses the default format', async (t) => {
 });
 
 t.test('every golden vector: print --json, then encode --json, gives the same hex', async (t) => {
-  const hexes = ['ofctl.jsonl', 'live.jsonl'].flatMap((f) =>
-    readFileSync(resolve(root, 'spec/vectors/messages', f), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => (JSON.parse(l) as { hex: string }).hex),
-  );
+  const hexes = messageVectors().map((v) => v.hex);
   const printed = await ofwire(['print', '--json', '-'], hexes.join('\n') + '\n');
   t.equal(printed.code, 0, printed.stderr);
   const encoded = await ofwire(['encode', '--json'], printed.stdout);

@@ -32,6 +32,8 @@ export interface FakePeerOptions {
 
 export class FakeConnection {
   readonly received: OfpMessage[] = [];
+  /** Every frame received, decodable or not. */
+  readonly frames: Buffer[] = [];
   readonly undecodable: Buffer[] = [];
   private readonly framer = new Framer();
 
@@ -71,6 +73,8 @@ export class FakeConnection {
       return;
     }
     for (const f of frames) {
+      this.frames.push(Buffer.from(f));
+      this.peer.frames.push({ conn: this.peer.connections.indexOf(this), bytes: this.frames.at(-1)! });
       let msg: OfpMessage;
       try {
         msg = decodeMessage(f);
@@ -87,6 +91,8 @@ export class FakeConnection {
 export class FakePeer {
   readonly target: string;
   readonly connections: FakeConnection[] = [];
+  /** Every frame received on any connection, in arrival order, with the connection's index. */
+  readonly frames: { conn: number; bytes: Buffer }[] = [];
   private waiters: ((c: FakeConnection) => void)[] = [];
   private readonly release: () => void;
 

@@ -3,12 +3,10 @@
  * made by spec/vectors/actions/generate.ts): each decodes with decodeMessage and re-encodes to the
  * same bytes; a representative subset is also checked against the typed objects.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import type { Action, Instruction } from '../../protocol/actions/index.js';
 import { decodeMessage, encodeMessage, type OfpMessage } from '../../protocol/index.js';
+import { ownVectors } from '../helpers/vectors.js';
 import { show } from './actions-support.js';
 
 interface Vector {
@@ -20,11 +18,7 @@ interface Vector {
   ovs_error?: string;
 }
 
-const file = join(dirname(fileURLToPath(import.meta.url)), '../vectors/actions/ovs-ofctl-3.1.0.jsonl');
-const vectors: Vector[] = readFileSync(file, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as Vector);
+const vectors = ownVectors<Vector>('actions/ovs-ofctl-3.1.0.jsonl');
 
 /** The instructions of a flow_mod, or the bucket action lists of a group_mod. */
 function listsOf(m: OfpMessage): Instruction[] | Action[][] {

@@ -6,11 +6,9 @@
  * of range, an action not allowed in that place, a subtype OVS 3.1 does not know), ofwire decodes
  * them (unknown subtypes as `unknown` actions) and re-encodes them exactly.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import type { Action, Instruction } from '../../protocol/actions/index.js';
+import { sharedMissing, sharedVectors } from '../helpers/vectors.js';
 import { decodeActions, decodeInstructions, encodeActions, encodeInstructions, protocolErrorOf, show } from './actions-support.js';
 
 interface Record_ {
@@ -23,8 +21,7 @@ interface Record_ {
   roundtrip_exact: boolean;
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const file = join(root, '../shared/vectors/ovs-of13-actions.jsonl');
+const missing = sharedMissing('ovs-of13-actions.jsonl');
 
 const OF10 = 'OpenFlow 1.0 action translation';
 const OF10I = 'OpenFlow 1.0 "instruction" translations';
@@ -102,13 +99,10 @@ const typed: Record<string, Action[] | Instruction[]> = {
   [`${OF11I}#9`]: [{ type: 'write_metadata', metadata: 0xfedcba9876543210n, metadataMask: 0xffffffffffffffffn }],
 };
 
-if (!existsSync(file)) {
-  t.plan(0, '../shared/vectors/ovs-of13-actions.jsonl is not present');
+if (missing) {
+  t.plan(0, missing);
 } else {
-  const records = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Record_);
+  const records = sharedVectors<Record_>('ovs-of13-actions.jsonl');
 
   t.test('the expectation tables name existing records', async (t) => {
     const keys = new Set(records.map((r) => `${r.block}#${r.index}`));

@@ -4,7 +4,6 @@
  * re-encode byte for byte; parsing the same text and putting it in OpenFlow 1.3 form gives the
  * entries OVS wrote; each entry prints the way ovs-ofctl prints it; refused text is refused.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import t from 'tap';
 import {
   canonicalMatch,
@@ -16,6 +15,7 @@ import {
   type OxmField,
 } from '../../protocol/fields/index.js';
 import { decodeMessage, encodeMessage, type OfpMessage } from '../../protocol/index.js';
+import { SHARED_MESSAGE_FILES, ownVectors, sharedMissing, sharedVectors } from '../helpers/vectors.js';
 
 interface Vector {
   field: string;
@@ -30,10 +30,7 @@ interface Vector {
   set_field_name?: string;
 }
 
-const vectors: Vector[] = readFileSync(new URL('../vectors/fields/fields.jsonl', import.meta.url), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => JSON.parse(l) as Vector);
+const vectors = ownVectors<Vector>('fields/fields.jsonl');
 
 /** ovs-ofctl's protocol shorthands: eth_type and ip_proto. */
 const SHORTHANDS: Record<string, [number, number?]> = {
@@ -153,15 +150,11 @@ for (const v of vectors) {
   }
 }
 
-/** Matches in the team's shared OVS vectors (../shared, when present) are already in OVS's form. */
-const SHARED = new URL('../../../shared/vectors/', import.meta.url);
-t.test('matches in the shared OVS vectors are canonical', { skip: !existsSync(SHARED) && 'no ../shared' }, async (t) => {
+/** Matches in Open vSwitch's own vectors (../shared, when present) are already in OVS's form. */
+t.test('matches in the shared OVS vectors are canonical', { skip: sharedMissing() }, async (t) => {
   let n = 0;
-  for (const file of ['ovs-of13.jsonl', 'ovs-of13-generated.jsonl', 'ovs-of13-derived.jsonl']) {
-    const url = new URL(file, SHARED);
-    if (!existsSync(url)) continue;
-    for (const line of readFileSync(url, 'utf8').split('\n').filter(Boolean)) {
-      const v = JSON.parse(line) as { hex?: string; name?: string; input?: string };
+  for (const file of SHARED_MESSAGE_FILES) {
+    for (const v of sharedVectors<{ hex?: string; name?: string; input?: string }>(file)) {
       if (!v.hex) continue;
       let msg: OfpMessage;
       try {

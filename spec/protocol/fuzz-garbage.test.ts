@@ -3,19 +3,14 @@
  * messages never raise anything but ProtocolError, never allocate more than the input's size, and
  * whatever does decode re-encodes to exactly the input.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
 import { Framer, ProtocolError, decodeMessage, decodeMessages, encodeMessage } from '../../protocol/index.js';
+import { messageVectors } from '../helpers/vectors.js';
 
-const vectors = ['ofctl.jsonl', 'live.jsonl'].flatMap((f) =>
-  readFileSync(resolve(import.meta.dirname, '../vectors/messages', f), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => Buffer.from((JSON.parse(l) as { hex: string }).hex, 'hex'))
-    .filter((b) => b.length < 4000),
-);
+const vectors = messageVectors()
+  .map((v) => Buffer.from(v.hex, 'hex'))
+  .filter((b) => b.length < 4000);
 
 /** Largest allocation requested while `fn` runs. */
 function largestAllocation(fn: () => void): number {

@@ -1,8 +1,7 @@
 /** Test helper: a typed message ⇄ bytes ⇄ JSON, all three directions checked. */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Test } from 'tap';
 import { decodeMessage, encodeMessage, messageFromJSON, messageToJSON, type OfpMessage } from '../../protocol/index.js';
+import { messageVectors, type MessageVector } from '../helpers/vectors.js';
 
 /**
  * Checks that `msg` encodes to `hex` (when given), that the bytes decode back to `msg`, and that
@@ -26,29 +25,15 @@ export function decodeExact(t: Test, hex: string, name?: string): OfpMessage {
   return m;
 }
 
-export interface GoldenVector {
-  name: string;
-  hex: string;
-  text: string;
-}
-
-let goldenCache: GoldenVector[] | undefined;
-
 /** ofwire's committed vectors (spec/vectors/messages/{ofctl,live}.jsonl) whose name matches. */
-export function golden(match: RegExp): GoldenVector[] {
-  goldenCache ??= ['ofctl.jsonl', 'live.jsonl'].flatMap((f) =>
-    readFileSync(resolve(import.meta.dirname, '../vectors/messages', f), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as GoldenVector),
-  );
-  const found = goldenCache.filter((v) => match.test(v.name));
+export function golden(match: RegExp): MessageVector[] {
+  const found = messageVectors().filter((v) => match.test(v.name));
   if (!found.length) throw new Error(`no golden vector matches ${match}`);
   return found;
 }
 
 /** The first golden vector whose name matches and whose ofp-print text matches `text`. */
-export function goldenOne(match: RegExp, text: RegExp = /./): GoldenVector {
+export function goldenOne(match: RegExp, text: RegExp = /./): MessageVector {
   const v = golden(match).find((g) => text.test(g.text));
   if (!v) throw new Error(`no golden vector matches ${match} with text ${text}`);
   return v;

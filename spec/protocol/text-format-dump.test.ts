@@ -26,7 +26,7 @@ import {
   formatShow,
 } from '../../protocol/text/index.js';
 import { createSandbox, type Sandbox } from '../helpers/ovs-sandbox.js';
-import { VECTORS, readJsonLines } from './text-format-support.js';
+import { VECTORS, readJsonLines } from '../helpers/vectors.js';
 
 /** A bare OpenFlow 1.3 connection: send messages, wait for replies by xid. */
 class Connection {

@@ -7,14 +7,14 @@ import { resolve } from 'node:path';
 import t from 'tap';
 import { decodeMessage } from '../../protocol/index.js';
 import { formatMessage } from '../../protocol/text/index.js';
-import { VECTORS, readJsonLines } from './text-format-support.js';
+import { VECTORS, readJsonLines } from '../helpers/vectors.js';
 
 const hexes = [
   ...readJsonLines<{ hex: string }>(resolve(VECTORS, 'print/messages.jsonl')).map((r) => r.hex),
   ...readJsonLines<{ hex: string }>(resolve(VECTORS, 'messages/live.jsonl')).map((r) => r.hex),
 ];
 
-t.test('mutated messages print without throwing', { skip: hexes.length ? false : 'no vectors' }, async (t) => {
+t.test('mutated messages print without throwing', async (t) => {
   let seed = 0x5eed;
   const rand = (n: number) => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;

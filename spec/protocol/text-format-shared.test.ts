@@ -4,13 +4,12 @@
  * instruction list prints as ovs-ofctl printed it. Where ovs-ofctl printed a decode error,
  * ofwire either prints the same error or refuses the bytes with ProtocolError.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import t from 'tap';
 import { readActions, readInstructions } from '../../protocol/actions/index.js';
 import { Reader } from '../../protocol/index.js';
 import { formatActions, formatInstructions } from '../../protocol/text/index.js';
-import { SHARED, assertPrinted, readJsonLines } from './text-format-support.js';
+import { SHARED_MESSAGE_FILES, sharedMissing, sharedVectors } from '../helpers/vectors.js';
+import { assertPrinted } from './text-format-support.js';
 
 interface MessageVector {
   name?: string;
@@ -21,13 +20,14 @@ interface MessageVector {
   exit_status?: number;
 }
 
-if (!existsSync(SHARED)) {
-  t.test('shared vectors', { skip: '../shared/vectors is not present' }, async () => {});
+const missing = sharedMissing();
+if (missing) {
+  t.test('shared vectors', { skip: missing }, async () => {});
 } else {
   t.test('messages print as ovs-ofctl ofp-print printed them', async (t) => {
     const counts = { same: 0, refused: 0 };
-    for (const file of ['ovs-of13.jsonl', 'ovs-of13-derived.jsonl', 'ovs-of13-generated.jsonl']) {
-      for (const r of readJsonLines<MessageVector>(resolve(SHARED, file))) {
+    for (const file of SHARED_MESSAGE_FILES) {
+      for (const r of sharedVectors<MessageVector>(file)) {
         if (!r.hex || r.expected === undefined) continue;
         if (r.exit_status) continue; // ovs-ofctl itself failed: nothing printed to compare with
         const verbosity = r.verbosity === null || r.verbosity === undefined ? 2 : Number(r.verbosity);
@@ -37,11 +37,9 @@ if (!existsSync(SHARED)) {
     t.ok(counts.same >= 120, `${counts.same} print identically, ${counts.refused} refused by both`);
   });
 
-  t.test('action and instruction lists', async (t) => {
+  t.test('action and instruction lists', { skip: sharedMissing('ovs-of13-actions.jsonl') }, async (t) => {
     let n = 0;
-    for (const r of readJsonLines<{ mode: string; hex: string; expected_text: string | null; block: string; index: number }>(
-      resolve(SHARED, 'ovs-of13-actions.jsonl'),
-    )) {
+    for (const r of sharedVectors<{ mode: string; hex: string; expected_text: string | null; block: string; index: number }>('ovs-of13-actions.jsonl')) {
       if (!r.expected_text) continue;
       let text: string;
       try {

@@ -3,16 +3,16 @@
  * the hex printed is what ovs-ofctl sends (vectors from spec/vectors/text), warnings go to stderr,
  * bad input gives one line on stderr and a non-zero exit status.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import t from 'tap';
 import { registerCodecCommands } from '../../lib/cli/codec-commands.js';
 import { registerEncodeTextCommands } from '../../lib/cli/encode-text-commands.js';
+import { VECTORS, readJsonLines } from '../helpers/vectors.js';
 
-const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors', 'text');
+const DIR = join(VECTORS, 'text');
 
 interface Run {
   out: string[];
@@ -47,10 +47,7 @@ async function ofwire(...argv: string[]): Promise<Run> {
   return { out, err, status };
 }
 
-const commands = readFileSync(join(DIR, 'commands.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l)
-  .map((l) => JSON.parse(l) as { verb: string; options: string[]; input: string; messages: { hex: string }[] });
+const commands = readJsonLines<{ verb: string; options: string[]; input: string; messages: { hex: string }[] }>(join(DIR, 'commands.jsonl'));
 
 t.test('single-message verbs print the bytes ovs-ofctl sends', async (tt) => {
   for (const r of commands) {
@@ -63,10 +60,7 @@ t.test('single-message verbs print the bytes ovs-ofctl sends', async (tt) => {
 });
 
 t.test('add-flows and add-groups files, plain and --bundle', async (tt) => {
-  const files = readFileSync(join(DIR, 'files.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l)
-    .map((l) => JSON.parse(l) as { verb: string; options: string[]; file: string; messages: { hex: string }[] });
+  const files = readJsonLines<{ verb: string; options: string[]; file: string; messages: { hex: string }[] }>(join(DIR, 'files.jsonl'));
   for (const r of files) {
     const run = await ofwire('encode', r.verb, ...r.options, join(DIR, r.file));
     tt.equal(run.status, 0);

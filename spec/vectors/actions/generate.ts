@@ -6,12 +6,14 @@
  *
  * Record fields: name, kind ("flow" | "group"), input (the ovs-ofctl text), hex (the message),
  * ovs_text (ovs-ofctl's decode of it), ovs_error (set when ovs-ofctl cannot decode its own bytes,
- * e.g. the debug actions outside a test build), ovs_version.
+ * e.g. the debug actions outside a test build), ovs_version, message (the JSON form ofwire decodes
+ * the hex to, checked by the tests).
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeMessage, messageToJSON } from '../../../protocol/index.js';
 
 interface Case {
   name: string;
@@ -211,7 +213,8 @@ const lines: string[] = [];
 const failed: string[] = [];
 for (const c of cases) {
   try {
-    lines.push(JSON.stringify({ ...run(c), ovs_version: version }));
+    const record = run(c);
+    lines.push(JSON.stringify({ ...record, ovs_version: version, message: messageToJSON(decodeMessage(Buffer.from(record.hex!, 'hex'))) }));
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr ?? String(err);
     failed.push(`${c.name}: ${stderr.trim()}`);

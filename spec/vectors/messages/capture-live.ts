@@ -5,7 +5,8 @@
  * It connects to the bridge's management socket with ofwire's own codec, drives the switch through
  * every message it can send (features, config, packet-ins of each kind, flow-removed, port-status,
  * every multipart reply, role status, request forwarding, bundles, errors, NXT_PACKET_IN2…) and
- * records each message received as {name, hex, text} with text = `ovs-ofctl ofp-print HEX`.
+ * records each message received as {name, hex, text, message} with text = `ovs-ofctl ofp-print HEX`
+ * and message the JSON form ofwire decodes it to.
  * The sandbox is removed on every exit path. On failure the last messages received are listed
  * (SHOW=N lists N of them).
  */
@@ -18,6 +19,7 @@ import {
   Framer,
   decodeMessage,
   encodeMessage,
+  messageToJSON,
   versionBitmaps,
   type OfpMessage,
   type MultipartRequestBody,
@@ -408,7 +410,8 @@ async function main(): Promise<void> {
     await sb.close();
   }
   for (const r of records) r.text = await ofpPrint(r.hex);
-  writeFileSync(OUT, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const lines = records.map((r) => JSON.stringify({ ...r, message: messageToJSON(decodeMessage(Buffer.from(r.hex, 'hex'))) }));
+  writeFileSync(OUT, lines.join('\n') + '\n');
   process.stdout.write(`${records.length} messages → ${OUT}\n`);
 }
 

@@ -2,15 +2,16 @@
  * Regenerates ofctl.jsonl: controller-to-switch messages as the installed ovs-ofctl encodes them.
  *   npx tsx spec/vectors/messages/generate-ofctl.ts
  * Flow and group mods come from `ovs-ofctl -mmmmm parse-flow/parse-group`; everything else is
- * recorded by a fake switch (./fake-switch.ts) that ovs-ofctl commands connect to over a unix
- * socket. Each line: {name, source, hex, text} where text is `ovs-ofctl ofp-print HEX`.
+ * recorded by the in-process peer of spec/helpers/fake-peer.ts, answering as a switch would,
+ * that ovs-ofctl commands connect to over a unix socket. Each line: {name, source, hex, text} where text is `ovs-ofctl ofp-print HEX`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FakeSwitch } from './fake-switch.js';
+import { decodeMessage, messageToJSON, type MultipartReplyBody, type OfpMessage } from '../../../protocol/index.js';
+import { FakePeer } from '../../helpers/fake-peer.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, 'ofctl.jsonl');
@@ -20,6 +21,80 @@ interface Vector {
   source: string;
   hex: string;
   text: string;
+  message: unknown;
+}
+
+function replyBody(req: Extract<OfpMessage, { type: 'multipart_request' }>['body']): MultipartReplyBody {
+  switch (req.kind) {
+    case 'desc':
+      return { kind: 'desc', mfrDesc: 'ofwire', hwDesc: 'fake', swDesc: 'fake', serialNum: '1', dpDesc: 'fake switch' };
+    case 'aggregate':
+      return { kind: 'aggregate', packetCount: 0n, byteCount: 0n, flowCount: 0 };
+    case 'group_features':
+      return { kind: 'group_features', types: 15, capabilities: 0, maxGroups: [0, 0, 0, 0], actions: [0, 0, 0, 0] };
+    case 'meter_features':
+      return { kind: 'meter_features', maxMeter: 0, bandTypes: 0, capabilities: 0, maxBands: 0, maxColor: 0 };
+    case 'port_desc':
+      return {
+        kind: 'port_desc',
+        ports: [
+          { portNo: 1, hwAddr: '00:00:00:00:00:01', name: 'p1', config: 0, state: 0, curr: 0, advertised: 0, supported: 0, peer: 0, currSpeed: 0, maxSpeed: 0 },
+        ],
+      };
+    case 'flow':
+      return { kind: 'flow', flows: [] };
+    case 'table':
+      return { kind: 'table', tables: [] };
+    case 'port_stats':
+      return { kind: 'port_stats', ports: [] };
+    case 'queue':
+      return { kind: 'queue', queues: [] };
+    case 'group':
+      return { kind: 'group', groups: [] };
+    case 'group_desc':
+      return { kind: 'group_desc', groups: [] };
+    case 'meter':
+      return { kind: 'meter', meters: [] };
+    case 'meter_config':
+      return { kind: 'meter_config', meters: [] };
+    case 'table_features':
+      return {
+        kind: 'table_features',
+        tables: [{ tableId: 0, name: 'table0', metadataMatch: 0n, metadataWrite: 0n, config: 0, maxEntries: 1000, properties: [] }],
+      };
+    case 'flow_monitor':
+      return { kind: 'flow_monitor', updates: [] };
+    case 'experimenter':
+      // NXST_IPFIX_BRIDGE wants a struct nx_ipfix_stats_reply (88 bytes after the headers).
+      return { ...req, data: Buffer.alloc(req.experimenter === 0x2320 && req.expType === 3 ? 88 : 0) };
+  }
+}
+
+/** Just enough of a switch for ovs-ofctl's commands to complete: multipart replies are empty or tiny. */
+function repliesTo(m: OfpMessage): OfpMessage[] {
+  const xid = m.xid;
+  switch (m.type) {
+    case 'echo_request':
+      return [{ type: 'echo_reply', xid, data: m.data }];
+    case 'features_request':
+      return [{ type: 'features_reply', xid, datapathId: 1n, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, reserved: 0 }];
+    case 'get_config_request':
+      return [{ type: 'get_config_reply', xid, flags: 0, missSendLen: 0xffff }];
+    case 'barrier_request':
+      return [{ type: 'barrier_reply', xid }];
+    case 'role_request':
+      return [{ type: 'role_reply', xid, role: m.role, generationId: m.generationId }];
+    case 'get_async_request':
+      return [{ type: 'get_async_reply', xid, packetInMask: [0, 0], portStatusMask: [0, 0], flowRemovedMask: [0, 0] }];
+    case 'queue_get_config_request':
+      return [{ type: 'queue_get_config_reply', xid, port: m.port, queues: [] }];
+    case 'multipart_request':
+      return [{ type: 'multipart_reply', xid, flags: 0, body: replyBody(m.body) }];
+    case 'bundle_control':
+      return m.ctrlType % 2 === 0 ? [{ ...m, ctrlType: m.ctrlType + 1 }] : [];
+    default:
+      return [];
+  }
 }
 
 function ofctl(args: string[], env: NodeJS.ProcessEnv, killAfterMs?: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -129,7 +204,7 @@ async function main(): Promise<void> {
   const add = async (name: string, source: string, hex: string) => {
     if (seen.has(hex)) return;
     seen.add(hex);
-    vectors.push({ name, source, hex, text: await ofpPrint(hex, env) });
+    vectors.push({ name, source, hex, text: await ofpPrint(hex, env), message: messageToJSON(decodeMessage(Buffer.from(hex, 'hex'))) });
   };
   try {
     for (const flow of FLOWS) {
@@ -143,13 +218,17 @@ async function main(): Promise<void> {
       for (const hex of dumpToHex(r.stdout)) await add(`group_mod ${group}`, 'ovs-ofctl parse-group', hex);
     }
     for (const c of COMMANDS) {
-      const sw = new FakeSwitch(join(dir, 'switch.sock'));
-      await sw.listen();
-      const args = ['-O', 'OpenFlow13', '--no-names', ...c.args.map((a) => (a === 'SWITCH' ? `unix:${sw.path}` : a))];
+      const sw = await FakePeer.start({
+        onMessage: (m, conn) => {
+          for (const reply of repliesTo(m)) conn.send(reply);
+          return true;
+        },
+      });
+      const args = ['-O', 'OpenFlow13', '--no-names', ...c.args.map((a) => (a === 'SWITCH' ? sw.target : a))];
       const r = await ofctl(args, env, c.killAfterMs);
       await sw.close();
       if (r.code !== 0 && !c.killAfterMs) process.stderr.write(`warning: ovs-ofctl ${c.args.join(' ')}: ${r.stderr.trim()}\n`);
-      for (const m of sw.received) await add(c.name, `ovs-ofctl ${c.args.join(' ')}`, m.hex);
+      for (const f of sw.frames) await add(c.name, `ovs-ofctl ${c.args.join(' ')}`, f.bytes.toString('hex'));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
