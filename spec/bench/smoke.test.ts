@@ -88,3 +88,15 @@ t.test('npm run bench --external-every 3 at 40 services adds the north-south mix
   t.match(r.stdout, /— north-south mix \|/, 'north-south rows labelled in the tables');
   t.end();
 });
+
+t.test('npm run bench -- --help lists every workload and option, and runs nothing', (t) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'benchmarks/bench.ts', '--help'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' },
+  });
+  t.equal(r.status, 0, `exits 0: ${r.stderr.trim()}`);
+  for (const w of ['cold-sync', 'churn', 'restart', 'recovery', 'cli', 'codec']) t.match(r.stdout, new RegExp(`^  ${w} `, 'm'), `describes ${w}`);
+  for (const o of ['--quick', '--sizes', '--runs', '--churn', '--only', '--external-every', '--no-osken', '--out-dir', '--cpu-prof']) t.match(r.stdout, o, `describes ${o}`);
+  t.end();
+});
