@@ -6,8 +6,8 @@
 import { keyed, type Entry, type Keyed } from './entries.js';
 
 export class DesiredState {
-  private readonly entries = new Map<string, Keyed>();
-  private readonly ownerOfKey = new Map<string, string>();
+  /** Each entry with its owner: one map, so adding an entry costs one lookup and one insert. */
+  private readonly entries = new Map<string, Slot>();
   private readonly own = new Map<string, string[]>();
   private readonly sharedRefs = new Map<string, number>();
   private readonly sharedOf = new Map<string, string[]>();
@@ -19,12 +19,12 @@ export class DesiredState {
   }
 
   get(key: string): Keyed | undefined {
-    return this.entries.get(key);
+    return this.entries.get(key)?.keyed;
   }
 
   /** The owner of an entry (`shared` for shared entries). */
   ownerOf(key: string): string | undefined {
-    return this.ownerOfKey.get(key);
+    return this.entries.get(key)?.owner;
   }
 
   ownersKeys(owner: string): readonly string[] {
@@ -50,14 +50,14 @@ export class DesiredState {
   /** `set` with entries already keyed. */
   setKeyed(owner: string, ownKeyed: readonly Keyed[], sharedList: readonly Keyed[] = []): void {
     for (const k of ownKeyed) {
-      const current = this.ownerOfKey.get(k.key);
+      const current = this.entries.get(k.key)?.owner;
       if (current !== undefined && current !== owner) {
         throw new Error(`${describe(k)} is already installed for ${current}`);
       }
     }
     const sharedKeyed = dedupe(sharedList);
     for (const k of sharedKeyed) {
-      const current = this.ownerOfKey.get(k.key);
+      const current = this.entries.get(k.key)?.owner;
       if (current !== undefined && current !== 'shared') throw new Error(`${describe(k)} is already installed for ${current}`);
     }
     // Own entries. An entry already present passed the check above, so it is this owner's.
@@ -69,13 +69,14 @@ export class DesiredState {
     for (const k of ownKeyed) {
       if (!same) after.push(k.key);
       before?.delete(k.key);
-      const prev = this.entries.get(k.key);
-      if (prev === undefined) {
+      const slot = this.entries.get(k.key);
+      if (slot === undefined) {
+        this.entries.set(k.key, new Slot(k, owner));
         this.dirty.add(k.key);
-        this.ownerOfKey.set(k.key, owner);
-      } else if (prev.body !== k.body) this.dirty.add(k.key);
-      else continue;
-      this.entries.set(k.key, k);
+      } else if (slot.keyed.body !== k.body) {
+        slot.keyed = k;
+        this.dirty.add(k.key);
+      }
     }
     if (before) for (const key of before) this.drop(key);
     if (after.length) this.own.set(owner, after);
@@ -88,8 +89,7 @@ export class DesiredState {
       newShared.push(k.key);
       this.sharedRefs.set(k.key, (this.sharedRefs.get(k.key) ?? 0) + 1);
       if (!this.entries.has(k.key)) {
-        this.entries.set(k.key, k);
-        this.ownerOfKey.set(k.key, 'shared');
+        this.entries.set(k.key, new Slot(k, 'shared'));
         this.dirty.add(k.key);
       }
     }
@@ -111,7 +111,6 @@ export class DesiredState {
 
   private drop(key: string): void {
     if (this.entries.delete(key)) this.dirty.add(key);
-    this.ownerOfKey.delete(key);
   }
 
   /** Marks keys to be compared with the switch again (e.g. after a failed sync or a re-dump). */
@@ -128,6 +127,13 @@ export class DesiredState {
     this.dirty = new Set();
     return d;
   }
+}
+
+class Slot {
+  constructor(
+    public keyed: Keyed,
+    readonly owner: string,
+  ) {}
 }
 
 const NONE: readonly string[] = [];
