@@ -24,6 +24,7 @@ import {
 } from '../../protocol/text/index.js';
 import { registerEncodeForm } from './codec-commands.js';
 import { CliError } from './errors.js';
+import { OFPBCT_COMMIT_REQUEST, OFPBCT_OPEN_REQUEST, OFPBF_ATOMIC, OFPBF_ORDERED } from '../../protocol/constants/openflow13.js';
 
 export interface TextEncodeOptions {
   strict?: boolean;
@@ -34,9 +35,6 @@ export interface TextEncodeOptions {
   readText?: (path: string) => Promise<string>;
 }
 
-const ONF_BUNDLE_FLAGS = 3; // atomic | ordered
-const OPEN_REQUEST = 0;
-const COMMIT_REQUEST = 4;
 
 /** The first xid ovs-ofctl uses for a command after its handshake. */
 const FIRST_XID = 2;
@@ -52,14 +50,14 @@ export function sequence(mods: Mod[], bundle: boolean): OfpMessage[] {
     xid,
     bundleId: 0,
     ctrlType,
-    flags: ONF_BUNDLE_FLAGS,
+    flags: OFPBF_ATOMIC | OFPBF_ORDERED,
     properties: [],
   });
   const adds: BundleAdd[] = mods.map((m, i) => {
     const xid = FIRST_XID + i;
-    return { type: 'bundle_add', xid, bundleId: 0, flags: ONF_BUNDLE_FLAGS, message: { ...m, xid }, properties: [] };
+    return { type: 'bundle_add', xid, bundleId: 0, flags: OFPBF_ATOMIC | OFPBF_ORDERED, message: { ...m, xid }, properties: [] };
   });
-  return [control(OPEN_REQUEST, FIRST_XID + n), ...adds, control(COMMIT_REQUEST, FIRST_XID + n + 2)];
+  return [control(OFPBCT_OPEN_REQUEST, FIRST_XID + n), ...adds, control(OFPBCT_COMMIT_REQUEST, FIRST_XID + n + 2)];
 }
 
 async function readStdin(): Promise<string> {

@@ -14,13 +14,9 @@ import type { BundleControl } from '../../protocol/index.js';
 import { OpenFlowError } from '../session/errors.js';
 import type { Session } from '../session/session.js';
 import type { Mod, ParsedLine } from './switch-files.js';
+import { OFPBCT_COMMIT_REQUEST, OFPBCT_DISCARD_REQUEST, OFPBCT_OPEN_REQUEST, OFPBF_ATOMIC, OFPBF_ORDERED } from '../../protocol/constants/openflow13.js';
 
-const OFPBF_ATOMIC = 1;
-const OFPBF_ORDERED = 2;
 const FLAGS = OFPBF_ATOMIC | OFPBF_ORDERED;
-const OPEN_REQUEST = 0;
-const COMMIT_REQUEST = 4;
-const DISCARD_REQUEST = 6;
 
 /** A member as errors describe it. */
 export interface MemberInfo {
@@ -83,13 +79,13 @@ export async function streamBundle(
     if (err instanceof OpenFlowError && members.has(err.xid)) failure ??= new BundleFailed(stage, memberOf(err.xid), err);
   };
   session.on('error', onError);
-  const discard = () => session.request(control(bundleId, DISCARD_REQUEST)).then(
+  const discard = () => session.request(control(bundleId, OFPBCT_DISCARD_REQUEST)).then(
     () => undefined,
     () => undefined,
   );
 
   try {
-    const open = session.submit(control(bundleId, OPEN_REQUEST));
+    const open = session.submit(control(bundleId, OFPBCT_OPEN_REQUEST));
     open.reply.catch((err: Error) => (failure ??= new BundleFailed('open', undefined, err)));
     try {
       for await (const batch of batches) {
@@ -117,7 +113,7 @@ export async function streamBundle(
     // member's own error under the member's xid, then fails the commit.
     stage = 'commit';
     try {
-      await session.request(control(bundleId, COMMIT_REQUEST));
+      await session.request(control(bundleId, OFPBCT_COMMIT_REQUEST));
     } catch (err) {
       throw failure ?? new BundleFailed('commit', undefined, err as Error);
     }

@@ -19,11 +19,9 @@ import type { Session } from '../session/session.js';
 import { CliError } from './errors.js';
 import type { SwitchOptions } from './switch-options.js';
 import { openSession, portNames } from './switch-target.js';
+import { OFPG_ALL, OFPG_MAX } from '../../protocol/constants/openflow13.js';
 
 export type DumpVerb = 'show' | 'dump-flows' | 'dump-groups' | 'dump-group-stats';
-
-const OFPG_ALL = 0xfffffffc;
-const OFPG_MAX = 0xffffff00;
 
 /**
  * ovs-ofctl's xid for the request of a dump: its HELLO and requests share one counter, and it

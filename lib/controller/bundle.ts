@@ -22,19 +22,14 @@ import {
   type GroupSpec,
 } from './specs.js';
 import { flowFromText, groupFromText } from './text.js';
-
-export const OFPBCT = {
-  OPEN_REQUEST: 0,
-  OPEN_REPLY: 1,
-  CLOSE_REQUEST: 2,
-  CLOSE_REPLY: 3,
-  COMMIT_REQUEST: 4,
-  COMMIT_REPLY: 5,
-  DISCARD_REQUEST: 6,
-  DISCARD_REPLY: 7,
-} as const;
-export const OFPBF_ATOMIC = 1;
-export const OFPBF_ORDERED = 2;
+import {
+  OFPBCT_CLOSE_REQUEST,
+  OFPBCT_COMMIT_REQUEST,
+  OFPBCT_DISCARD_REQUEST,
+  OFPBCT_OPEN_REQUEST,
+  OFPBF_ATOMIC,
+  OFPBF_ORDERED,
+} from '../../protocol/constants/openflow13.js';
 
 /** Collects a bundle's members; given to the callback of `Switch.bundle()`. */
 export class BundleBuilder {
@@ -178,7 +173,7 @@ export async function runBundle(session: Session, bundleId: number, members: Out
     r.reply.catch(() => undefined);
     return r;
   };
-  const open = handled(session.submit(control(OFPBCT.OPEN_REQUEST), { context: `bundle ${bundleId} open` }));
+  const open = handled(session.submit(control(OFPBCT_OPEN_REQUEST), { context: `bundle ${bundleId} open` }));
   // Members are tracked with callbacks, not a promise each: a bundle can hold 100k of them.
   const xids: number[] = [];
   let failed: { index: number; reason: Error } | undefined;
@@ -216,13 +211,13 @@ export async function runBundle(session: Session, bundleId: number, members: Out
   }
   sending = false;
   if (unsettled === 0) allMembersSettled();
-  const close = handled(session.submit(control(OFPBCT.CLOSE_REQUEST), { context: `bundle ${bundleId} close` }));
+  const close = handled(session.submit(control(OFPBCT_CLOSE_REQUEST), { context: `bundle ${bundleId} close` }));
   /** The member as sent (with the xid its errors carry). */
   const memberAt = (index: number): OfpMessage => ({ ...memberMessage(index), xid: xids[index]! }) as OfpMessage;
 
   const [openResult, closeResult] = await Promise.allSettled([open.reply, close.reply, membersSettled]);
   const discard = async () => {
-    await session.request(control(OFPBCT.DISCARD_REQUEST)).catch(() => undefined);
+    await session.request(control(OFPBCT_DISCARD_REQUEST)).catch(() => undefined);
   };
   if (openResult!.status === 'rejected') {
     await discard();
@@ -247,7 +242,7 @@ export async function runBundle(session: Session, bundleId: number, members: Out
     failure ??= { index, message, error: new OpenFlowError(err, message, `bundle ${bundleId} member ${index}`) };
   });
   try {
-    await session.request(control(OFPBCT.COMMIT_REQUEST), { context: `bundle ${bundleId} commit` });
+    await session.request(control(OFPBCT_COMMIT_REQUEST), { context: `bundle ${bundleId} commit` });
   } catch (err) {
     throw new BundleError(bundleId, 'commit', failure, err as Error, size);
   } finally {

@@ -1,7 +1,7 @@
 /** The controller API: switches (active or passive), flows, groups, bundles, statistics. */
 export { Switch, ROLES, type ConnectedInfo, type Role, type SwitchEvents, type SwitchOptions } from './switch.js';
 export { Controller, type ControllerEvents, type ControllerOptions } from './controller.js';
-export { BundleBuilder, OFPBCT, OFPBF_ATOMIC, OFPBF_ORDERED, type BundleOptions } from './bundle.js';
+export { BundleBuilder, type BundleOptions } from './bundle.js';
 export { Backoff, type BackoffOptions } from './backoff.js';
 export { BundleError, NotConnectedError, SwitchClosedError, type BundleMemberFailure } from './errors.js';
 export {

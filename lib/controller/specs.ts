@@ -13,19 +13,21 @@ import type {
   Match,
   OxmField,
 } from '../../protocol/index.js';
+import {
+  OFPFC,
+  OFPGC,
+  OFPG_ALL,
+  OFPG_ANY,
+  OFPP_ANY,
+  OFPTT_ALL,
+  OFP_DEFAULT_PRIORITY,
+  OFP_NO_BUFFER,
+  type FlowCommand,
+  type GroupCommand,
+} from '../../protocol/constants/openflow13.js';
 
-export const OFP_DEFAULT_PRIORITY = 0x8000;
-export const OFP_NO_BUFFER = 0xffffffff;
-/** OFPP_ANY / OFPG_ANY: no output-port / output-group filter. */
-export const OFPP_ANY = 0xffffffff;
-export const OFPG_ANY = 0xffffffff;
-/** OFPG_ALL: every group (delete, stats). */
-export const OFPG_ALL = 0xfffffffc;
-/** OFPTT_ALL: every table (delete, dump). */
-export const OFPTT_ALL = 0xff;
+export { OFPFC, OFPGC, OFPG_ALL, OFPG_ANY, OFPP_ANY, OFPTT_ALL, OFP_DEFAULT_PRIORITY, OFP_NO_BUFFER, type FlowCommand, type GroupCommand };
 
-export const OFPFC = { add: 0, modify: 1, modify_strict: 2, delete: 3, delete_strict: 4 } as const;
-export const OFPGC = { add: 0, modify: 1, delete: 2 } as const;
 export const GROUP_TYPES = { all: 0, select: 1, indirect: 2, ff: 3 } as const;
 
 /** OFPFF_* flow-mod flags. */
@@ -37,8 +39,6 @@ export const FlowFlags = {
   noByteCounts: 16,
 } as const;
 
-export type FlowCommand = keyof typeof OFPFC;
-export type GroupCommand = keyof typeof OFPGC;
 export type GroupType = keyof typeof GROUP_TYPES;
 
 /** A match as an OXM list, or as a record `{ eth_type: 0x800, ipv4_dst: '10.0.0.1', reg0: { value: 1, mask: 0xff } }`. */

@@ -30,7 +30,6 @@ import { Backoff, type BackoffOptions } from './backoff.js';
 import { BundleBuilder, runBundle, type BundleOptions } from './bundle.js';
 import { NotConnectedError, SwitchClosedError } from './errors.js';
 import {
-  OFPG_ALL,
   toFlowMod,
   toFlowStatsRequest,
   toGroupDelete,
@@ -41,15 +40,11 @@ import {
   type GroupSpec,
 } from './specs.js';
 import { flowFromText, groupFromText } from './text.js';
+import { OFPG_ALL, OFPP_ANY, OFPP_CONTROLLER, OFP_NO_BUFFER } from '../../protocol/constants/openflow13.js';
 
 export const ROLES = { nochange: 0, equal: 1, master: 2, slave: 3 } as const;
 export type Role = keyof typeof ROLES;
 const ROLE_NAMES: Record<number, Role> = { 0: 'nochange', 1: 'equal', 2: 'master', 3: 'slave' };
-
-/** OFPP_ANY for port statistics of every port. */
-const OFPP_ANY = 0xffffffff;
-const OFPP_CONTROLLER = 0xfffffffd;
-const OFP_NO_BUFFER = 0xffffffff;
 
 export interface SwitchOptions extends SessionOptions {
   /** Socket options for active targets (TLS files for ssl:, connect timeout). */

@@ -20,25 +20,16 @@ import type { Entry, FlowEntry, GroupEntry } from './entries.js';
 import { parseCidr } from './cidr.js';
 import { tablesOf, type ProxyOptions } from './options.js';
 import { groupWeights } from './weights.js';
+import { OFPGT_SELECT, OFPG_ANY, OFPP16_IN_PORT, OFPP_ANY, OFPP_CONTROLLER } from '../../protocol/constants/openflow13.js';
+import { NX_CT_F_COMMIT, NX_HASH_FIELDS_SYMMETRIC_L3L4_UDP, NX_MP_ALG_MODULO_N, NX_NAT_F_DST, NX_NAT_F_SRC } from '../../protocol/constants/nicira.js';
+import { ETH_TYPE_IP, ETH_TYPE_IPV6 } from '../../protocol/constants/packet.js';
 
-const ETH_IP = 0x0800;
-const ETH_IPV6 = 0x86dd;
 const PROTO_NUMBER = { TCP: 6, UDP: 17, SCTP: 132 } as const;
 const L4_DST = { TCP: 'tcp_dst', UDP: 'udp_dst', SCTP: 'sctp_dst' } as const;
 const CT_NEW = 0x01;
 const CT_RPL = 0x08;
 const CT_INV = 0x10;
 const CT_TRK = 0x20;
-const OFPP_CONTROLLER = 0xfffffffd;
-const OFPP_IN_PORT_16 = 0xfff8;
-export const OFPGT_SELECT = 1;
-const OFPP_ANY = 0xffffffff;
-const OFPG_ANY = 0xffffffff;
-const NX_CT_F_COMMIT = 1;
-const NX_NAT_F_SRC = 1;
-const NX_NAT_F_DST = 2;
-const NX_HASH_FIELDS_SYMMETRIC_L3L4_UDP = 3;
-const NX_MP_ALG_MODULO_N = 0;
 const AFFINITY_HIT_BIT = 16;
 
 /** Priorities inside the proxy's tables. */
@@ -86,7 +77,7 @@ function ipField(family: ServicePortState['family'], which: 'src' | 'dst'): stri
 }
 
 function ethType(family: ServicePortState['family']): number {
-  return family === 'IPv4' ? ETH_IP : ETH_IPV6;
+  return family === 'IPv4' ? ETH_TYPE_IP : ETH_TYPE_IPV6;
 }
 
 function dnatZone(o: ProxyOptions, family: ServicePortState['family']): number {
@@ -135,10 +126,10 @@ export function baseEntries(o: ProxyOptions): FlowEntry[] {
   });
   const untracked: OxmField = { field: 'ct_state', value: 0, mask: CT_TRK };
   return [
-    flow(t.conntrack, PRIORITY.hairpinReply, [{ field: 'eth_type', value: ETH_IP }, { field: 'ipv4_dst', value: o.hairpinIp }, untracked], apply([ct(o.hairpinZone, t.conntrack)])),
-    flow(t.conntrack, PRIORITY.hairpinReply, [{ field: 'eth_type', value: ETH_IPV6 }, { field: 'ipv6_dst', value: o.hairpinIp6 }, untracked], apply([ct(o.hairpinZone6, t.conntrack)])),
-    flow(t.conntrack, PRIORITY.track, [{ field: 'eth_type', value: ETH_IP }], apply([ct(o.ctZone, t.service)])),
-    flow(t.conntrack, PRIORITY.track, [{ field: 'eth_type', value: ETH_IPV6 }], apply([ct(o.ctZone6, t.service)])),
+    flow(t.conntrack, PRIORITY.hairpinReply, [{ field: 'eth_type', value: ETH_TYPE_IP }, { field: 'ipv4_dst', value: o.hairpinIp }, untracked], apply([ct(o.hairpinZone, t.conntrack)])),
+    flow(t.conntrack, PRIORITY.hairpinReply, [{ field: 'eth_type', value: ETH_TYPE_IPV6 }, { field: 'ipv6_dst', value: o.hairpinIp6 }, untracked], apply([ct(o.hairpinZone6, t.conntrack)])),
+    flow(t.conntrack, PRIORITY.track, [{ field: 'eth_type', value: ETH_TYPE_IP }], apply([ct(o.ctZone, t.service)])),
+    flow(t.conntrack, PRIORITY.track, [{ field: 'eth_type', value: ETH_TYPE_IPV6 }], apply([ct(o.ctZone6, t.service)])),
     flow(t.conntrack, PRIORITY.miss, [], [goto(t.next)]),
     flow(t.service, PRIORITY.miss, [], [goto(t.hairpin)]),
     flow(t.slot, PRIORITY.affinityHit, [reg(o.registers.aux, 1 << AFFINITY_HIT_BIT, 1 << AFFINITY_HIT_BIT)], [goto(t.dnat)]),
@@ -257,7 +248,7 @@ export function hairpinEntry(o: ProxyOptions, ip: string): FlowEntry {
     table: tablesOf(o).hairpin,
     priority: PRIORITY.hairpin,
     match: [
-      { field: 'eth_type', value: v6 ? ETH_IPV6 : ETH_IP },
+      { field: 'eth_type', value: v6 ? ETH_TYPE_IPV6 : ETH_TYPE_IP },
       { field: ipField(family, 'src'), value: ip },
       { field: ipField(family, 'dst'), value: ip },
     ],
@@ -313,7 +304,7 @@ export function compilePort(o: ProxyOptions, sp: ServicePortState, id: number): 
 
   const affinity = sp.affinitySeconds > 0;
   const actions: Action[] = [{ type: 'set_field', field: `reg${r.service}`, value: id }];
-  if (affinity) actions.push({ type: 'resubmit_table', inPort: OFPP_IN_PORT_16, tableId: t.affinity });
+  if (affinity) actions.push({ type: 'resubmit_table', inPort: OFPP16_IN_PORT, tableId: t.affinity });
   actions.push({
     type: 'multipath',
     fields: NX_HASH_FIELDS_SYMMETRIC_L3L4_UDP,

@@ -22,6 +22,8 @@ export type CookieKind = (typeof CookieKind)[keyof typeof CookieKind];
 
 export const COOKIE_PREFIX_MASK = 0xffff000000000000n;
 export const COOKIE_KIND_MASK = 0xffff_f000_0000_0000n;
+/** A cookie mask that matches one cookie exactly. */
+export const COOKIE_EXACT_MASK = 0xffffffffffffffffn;
 const ID_MASK = (1n << 44n) - 1n;
 
 export function cookie(prefix: number, kind: CookieKind, id = 0): bigint {

@@ -9,6 +9,7 @@ import { readInstructions, writeInstructions } from '../../protocol/actions/inst
 import { readMatch, writeMatch } from '../../protocol/fields/oxm.js';
 import { readBuckets, writeBuckets } from '../../protocol/messages/buckets.js';
 import { Reader } from '../../protocol/wire/reader.js';
+import { OFP_FLOW_STATS_FIXED_LEN } from '../../protocol/constants/openflow13.js';
 
 export interface FlowEntry {
   kind: 'flow';
@@ -88,14 +89,14 @@ export function entryOf(key: string, body: string): Entry {
 
 const scratch = new Writer(1 << 16);
 
-function hexOf(write: (w: Writer) => void): string {
+function latin1Of(write: (w: Writer) => void): string {
   scratch.reset();
   write(scratch);
   return scratch.buf.toString('latin1', 0, scratch.pos);
 }
 
 export function flowKey(table: number, priority: number, match: Match): string {
-  return `f${table}/${priority}/${hexOf((w) => writeMatch(w, match))}`;
+  return `f${table}/${priority}/${latin1Of((w) => writeMatch(w, match))}`;
 }
 
 export function groupKey(groupId: number): string {
@@ -106,11 +107,11 @@ export function keyed(e: Entry): Keyed {
   if (e.kind === 'flow') {
     return {
       key: flowKey(e.table, e.priority, e.match),
-      body: `${e.cookie.toString(16)}/${hexOf((w) => writeInstructions(w, e.instructions, 'instructions'))}`,
+      body: `${e.cookie.toString(16)}/${latin1Of((w) => writeInstructions(w, e.instructions, 'instructions'))}`,
       entry: e,
     };
   }
-  return { key: groupKey(e.groupId), body: `${e.groupType}/${hexOf((w) => writeBuckets(w, e.buckets, 'buckets'))}`, entry: e };
+  return { key: groupKey(e.groupId), body: `${e.groupType}/${latin1Of((w) => writeBuckets(w, e.buckets, 'buckets'))}`, entry: e };
 }
 
 /** The entry a dumped flow is. */
@@ -132,8 +133,6 @@ export function keyedGroupDesc(g: GroupDesc): Keyed<GroupEntry> {
 
 // ---- entries read from raw dumps ----------------------------------------------------------------
 
-/** struct ofp_flow_stats up to its match: length, table, durations, priority, timeouts, flags, cookie, counters. */
-const FLOW_STATS_FIXED = 48;
 const FLOW_STATS_COOKIE_AT = 24;
 /** struct ofp_group_desc before its buckets: length, type, pad, group id. */
 const GROUP_DESC_FIXED = 8;
@@ -184,11 +183,11 @@ export function dumpedFlows(bodies: Iterable<Buffer>): DumpedFlow[] {
   const out: DumpedFlow[] = [];
   for (const b of bodies) {
     for (let at = 0; at < b.length; ) {
-      if (b.length - at < FLOW_STATS_FIXED + 4) throw dumpError(`needs ${FLOW_STATS_FIXED + 4} bytes, only ${b.length - at} left`, 'ofp_flow_stats', at);
+      if (b.length - at < OFP_FLOW_STATS_FIXED_LEN + 4) throw dumpError(`needs ${OFP_FLOW_STATS_FIXED_LEN + 4} bytes, only ${b.length - at} left`, 'ofp_flow_stats', at);
       const length = b.readUInt16BE(at);
       const end = at + length;
-      if (length < FLOW_STATS_FIXED + 4 || end > b.length) throw dumpError(`length ${length} does not fit (${b.length - at} bytes left)`, 'ofp_flow_stats', at);
-      const matchAt = at + FLOW_STATS_FIXED;
+      if (length < OFP_FLOW_STATS_FIXED_LEN + 4 || end > b.length) throw dumpError(`length ${length} does not fit (${b.length - at} bytes left)`, 'ofp_flow_stats', at);
+      const matchAt = at + OFP_FLOW_STATS_FIXED_LEN;
       const matchLength = b.readUInt16BE(matchAt + 2);
       const matchEnd = matchAt + ((matchLength + 7) & ~7);
       if (matchLength < 4 || matchEnd > end) throw dumpError(`match length ${matchLength} does not fit the ${length}-byte entry`, 'ofp_flow_stats.match', matchAt);

@@ -4,9 +4,8 @@
  * already encoded in the key and body, so a change to the switch is a header and a copy.
  */
 import { encodeMessage, type Writer } from '../../protocol/index.js';
+import { OFPG_ANY, OFPP_ANY, OFP_NO_BUFFER } from '../../protocol/constants/openflow13.js';
 import { isFlowKey } from './entries.js';
-
-const ANY = 0xffffffff;
 
 /** The first two header bytes (version, type) the codec writes for each message type. */
 const heads = new Map<'flow_mod' | 'group_mod', number>();
@@ -16,7 +15,7 @@ function headOf(type: 'flow_mod' | 'group_mod'): number {
   if (h === undefined) {
     const sample =
       type === 'flow_mod'
-        ? encodeMessage({ type, xid: 0, cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 0, bufferId: ANY, outPort: ANY, outGroup: ANY, flags: 0, match: [], instructions: [] })
+        ? encodeMessage({ type, xid: 0, cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 0, bufferId: OFP_NO_BUFFER, outPort: OFPP_ANY, outGroup: OFPG_ANY, flags: 0, match: [], instructions: [] })
         : encodeMessage({ type, xid: 0, command: 0, groupType: 0, groupId: 0, buckets: [] });
     h = sample.readUInt16BE(0);
     heads.set(type, h);
@@ -57,7 +56,7 @@ export function writeFlowMod(w: Writer, key: string, body: string, command: numb
   const cookie = body.slice(0, slash).padStart(16, '0');
   w.u32(parseInt(cookie.slice(0, 8), 16));
   w.u32(parseInt(cookie.slice(8), 16));
-  const mask = command === 0 ? 0 : ANY;
+  const mask = command === 0 ? 0 : 0xffffffff;
   w.u32(mask);
   w.u32(mask);
   w.u8(Number(key.slice(1, a)));
@@ -65,9 +64,9 @@ export function writeFlowMod(w: Writer, key: string, body: string, command: numb
   w.u16(0); // idle timeout
   w.u16(0); // hard timeout
   w.u16(Number(key.slice(a + 1, b)));
-  w.u32(ANY); // buffer id
-  w.u32(ANY); // out port
-  w.u32(ANY); // out group
+  w.u32(OFP_NO_BUFFER);
+  w.u32(OFPP_ANY);
+  w.u32(OFPG_ANY);
   w.u16(0); // flags
   w.u16(0); // pad
   latin1(w, key, b + 1);

@@ -8,6 +8,7 @@ import { formatIpv4, formatIpv6 } from '../../protocol/fields/values.js';
 import type { DumpedFlow } from './entries.js';
 import { podsPortKey, portKey } from './model.js';
 import type { Protocol } from '../sources/types.js';
+import { ETH_TYPE_IP, ETH_TYPE_IPV6 } from '../../protocol/constants/packet.js';
 
 /** The id side of the service-port table, under the name the id allocator has always had. */
 export { MAX_SERVICE_PORT_ID, ServicePortTable as ServicePortIds } from './service-ports.js';
@@ -69,8 +70,6 @@ function serviceFields(): NonNullable<typeof fields> {
   };
   return fields;
 }
-const ETH_TYPE_IPV4 = 0x0800;
-const ETH_TYPE_IPV6 = 0x86dd;
 
 /**
  * keyOfServiceMatch() straight from an encoded struct ofp_match (a latin1 string, one character per
@@ -97,7 +96,7 @@ export function keyOfServiceMatchBytes(m: string, from = 0): string | undefined 
     if (next > end) return undefined;
     if (cf === f.ethType) {
       const t = u16(v);
-      family = t === ETH_TYPE_IPV4 ? 'IPv4' : t === ETH_TYPE_IPV6 ? 'IPv6' : undefined;
+      family = t === ETH_TYPE_IP ? 'IPv4' : t === ETH_TYPE_IPV6 ? 'IPv6' : undefined;
     } else if (cf === f.ipProto) proto = PROTOCOLS[u8(v)];
     else if (f.src.has(cf)) fromPods = true;
     else if (masked) {

@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Outgoing } from '../session/session.js';
 import type { ServiceSource, SourceChange } from '../sources/types.js';
 import type { ProxySwitch } from './proxy-switch.js';
-import { COOKIE_PREFIX_MASK, CookieKind, cookie, cookieId, cookieKind, learnedCookie, prefixCookie } from './cookies.js';
+import { COOKIE_EXACT_MASK, COOKIE_PREFIX_MASK, CookieKind, cookie, cookieId, cookieKind, learnedCookie, prefixCookie } from './cookies.js';
 import { baseEntries } from './compile.js';
 import { DesiredState } from './desired.js';
 import { dumpedFlows, dumpedGroups, type DumpedFlow } from './entries.js';
@@ -20,11 +20,8 @@ import { ServicePortTable, type ServicePort } from './service-ports.js';
 import { Reconciler } from './reconcile.js';
 import { rejectFrame } from './reject.js';
 import { compilePortKeyed } from './wire.js';
+import { OFPFC_DELETE, OFPG_ANY, OFPP_ANY, OFPP_IN_PORT, OFP_NO_BUFFER } from '../../protocol/constants/openflow13.js';
 
-const OFPP_IN_PORT = 0xfffffff8;
-const OFPFC_DELETE = 3;
-const ANY = 0xffffffff;
-const ALL_ONES = 0xffffffffffffffffn;
 const PROTO = { TCP: 6, UDP: 17, SCTP: 132 } as const;
 /** Services compiled per batch of a streamed sync. */
 const COMPILE_BATCH = 256;
@@ -177,7 +174,6 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     await new Promise<void>((resolve) => this.idleWaiters.push({ allowFailures: allow, resolve }));
   }
 
-
   /** Service ports currently programmed. */
   get servicePortCount(): number {
     let n = 0;
@@ -323,7 +319,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         });
       }
       if (sp.affinitySeconds > 0) {
-        this.afterSync.push(deleteLearned(this.options, learnedCookie(this.options.cookiePrefix, id, ep.ip, ep.port), ALL_ONES));
+        this.afterSync.push(deleteLearned(this.options, learnedCookie(this.options.cookiePrefix, id, ep.ip, ep.port), COOKIE_EXACT_MASK));
       }
     }
   }
@@ -433,7 +429,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     }
     for (const f of flows) {
       const kind = cookieKind(f.cookie);
-      if (kind === CookieKind.Learned && !keepLearned(f.cookie)) this.afterSync.push(deleteLearned(this.options, f.cookie, ALL_ONES));
+      if (kind === CookieKind.Learned && !keepLearned(f.cookie)) this.afterSync.push(deleteLearned(this.options, f.cookie, COOKIE_EXACT_MASK));
       if (kind !== CookieKind.Slot || f.tableId !== t.slot) continue;
       if (!f.match.some((m) => m.field === 'ip_proto' && m.value === PROTO.UDP)) continue;
       const apply = f.instructions.find((i) => i.type === 'apply_actions');
@@ -594,9 +590,9 @@ function deleteLearned(o: ProxyOptions, c: bigint, mask: bigint): Outgoing {
     idleTimeout: 0,
     hardTimeout: 0,
     priority: 0,
-    bufferId: ANY,
-    outPort: ANY,
-    outGroup: ANY,
+    bufferId: OFP_NO_BUFFER,
+    outPort: OFPP_ANY,
+    outGroup: OFPG_ANY,
     flags: 0,
     match: [],
     instructions: [],

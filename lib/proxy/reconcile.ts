@@ -9,19 +9,21 @@ import type { FlowStats, GroupDesc, OfpMessage, Writer } from '../../protocol/in
 import type { EncodedMessages, Outgoing } from '../session/session.js';
 import { BundleError } from '../controller/errors.js';
 import { OpenFlowError } from '../session/errors.js';
-import { cookieKind, CookieKind } from './cookies.js';
+import { COOKIE_EXACT_MASK, cookieKind, CookieKind } from './cookies.js';
 import type { DesiredState } from './desired.js';
 import { cookieOfBody, isFlowKey, keyedFlowStats, keyedGroupDesc, type DumpedFlow, type DumpedGroup, type FlowEntry, type GroupEntry, type Keyed } from './entries.js';
 import { writeEntryMod } from './frames.js';
-
-const OFPFC_ADD = 0;
-const OFPFC_MODIFY_STRICT = 2;
-const OFPFC_DELETE_STRICT = 4;
-const OFPGC_ADD = 0;
-const OFPGC_MODIFY = 1;
-const OFPGC_DELETE = 2;
-const ANY = 0xffffffff;
-const ALL_ONES = 0xffffffffffffffffn;
+import {
+  OFPFC_ADD,
+  OFPFC_DELETE_STRICT,
+  OFPFC_MODIFY_STRICT,
+  OFPGC_ADD,
+  OFPGC_DELETE,
+  OFPGC_MODIFY,
+  OFPG_ANY,
+  OFPP_ANY,
+  OFP_NO_BUFFER,
+} from '../../protocol/constants/openflow13.js';
 
 /**
  * What the reconciler needs from a switch (the controller API's Switch provides it). With the
@@ -92,15 +94,15 @@ function flowMod(e: FlowEntry, command: number): Outgoing {
   return {
     type: 'flow_mod',
     cookie: e.cookie,
-    cookieMask: command === OFPFC_ADD ? 0n : ALL_ONES,
+    cookieMask: command === OFPFC_ADD ? 0n : COOKIE_EXACT_MASK,
     tableId: e.table,
     command,
     idleTimeout: 0,
     hardTimeout: 0,
     priority: e.priority,
-    bufferId: ANY,
-    outPort: ANY,
-    outGroup: ANY,
+    bufferId: OFP_NO_BUFFER,
+    outPort: OFPP_ANY,
+    outGroup: OFPG_ANY,
     flags: 0,
     match: e.match,
     instructions: command === OFPFC_DELETE_STRICT ? [] : e.instructions,

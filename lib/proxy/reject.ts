@@ -3,10 +3,8 @@
  * a TCP RST (RFC 9293 §3.10.7.1) or an ICMP / ICMPv6 port unreachable, from the service address to
  * the client, with the Ethernet addresses swapped. Pure functions over bytes.
  */
+import { ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_VLAN } from '../../protocol/constants/packet.js';
 
-const ETH_IP = 0x0800;
-const ETH_IPV6 = 0x86dd;
-const ETH_VLAN = 0x8100;
 const PROTO_TCP = 6;
 const PROTO_UDP = 17;
 const PROTO_ICMPV6 = 58;
@@ -58,7 +56,7 @@ function parse(frame: Buffer): Parsed | null {
   if (frame.length < 14) return null;
   let off = 12;
   let type = frame.readUInt16BE(off);
-  if (type === ETH_VLAN) {
+  if (type === ETH_TYPE_VLAN) {
     if (frame.length < 18) return null;
     off += 4;
     type = frame.readUInt16BE(off);
@@ -68,7 +66,7 @@ function parse(frame: Buffer): Parsed | null {
   l2.copy(l2, 0, 6, 12);
   frame.copy(l2, 6, 0, 6);
   const ip = frame.subarray(off);
-  if (type === ETH_IP) {
+  if (type === ETH_TYPE_IP) {
     if (ip.length < 20 || ip[0]! >> 4 !== 4) return null;
     const ihl = (ip[0]! & 15) * 4;
     if (ihl < 20 || ip.length < ihl) return null;
@@ -76,7 +74,7 @@ function parse(frame: Buffer): Parsed | null {
     if (fragment) return null;
     return { l2, v6: false, ip, src: ip.subarray(12, 16), dst: ip.subarray(16, 20), proto: ip[9]!, l4: ihl, payloadLen: ip.readUInt16BE(2) - ihl };
   }
-  if (type === ETH_IPV6) {
+  if (type === ETH_TYPE_IPV6) {
     if (ip.length < 40 || ip[0]! >> 4 !== 6) return null;
     return { l2, v6: true, ip, src: ip.subarray(8, 24), dst: ip.subarray(24, 40), proto: ip[6]!, l4: 40, payloadLen: ip.readUInt16BE(4) };
   }

@@ -16,7 +16,6 @@ import { writeBuckets } from '../../protocol/messages/buckets.js';
 import type { IPFamily, Protocol } from '../sources/types.js';
 import { CookieKind, cookie } from './cookies.js';
 import {
-  OFPGT_SELECT,
   PRIORITY,
   compilePort,
   groupBucket,
@@ -32,6 +31,7 @@ import { WireKeyed, keyed, type Keyed } from './entries.js';
 import type { ServicePortState } from './model.js';
 import { tablesOf, type ProxyOptions } from './options.js';
 import { groupWeights } from './weights.js';
+import { OFPGT_SELECT } from '../../protocol/constants/openflow13.js';
 
 /** A service port's entries, keyed: what DesiredState holds. */
 export interface KeyedPort {

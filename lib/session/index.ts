@@ -1,7 +1,5 @@
 /** OpenFlow 1.3 sessions: handshake, xids, requests and replies, multipart, keep-alive, events. */
 export {
-  MISS_SEND_LEN_NO_BUFFER,
-  OFP13,
   Session,
   type EncodedMessages,
   type EncodedSettle,

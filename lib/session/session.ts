@@ -50,19 +50,10 @@ import {
 } from './errors.js';
 import { PartQueue } from './part-queue.js';
 import { REPLY_TYPE, type MultipartReplyOf, type Outgoing, type ReplyOf } from './replies.js';
+import { OFP13_VERSION, OFPCML_NO_BUFFER, OFPMPF_REPLY_MORE, OFPT_METER_MOD, OFPT_MULTIPART_REPLY, OFP_MULTIPART_HEADER_LEN } from '../../protocol/constants/openflow13.js';
 
 export type { MultipartReplyOf, Outgoing, ReplyOf } from './replies.js';
 
-export const OFP13 = 0x04;
-/** OFPMPF_REQ_MORE / OFPMPF_REPLY_MORE */
-const MULTIPART_MORE = 1;
-const OFPT_MULTIPART_REPLY = 19;
-/** ofp_header plus ofp_multipart_reply's type, flags and padding. */
-const MULTIPART_HEADER_LEN = 16;
-/** OFPT_METER_MOD, the highest message type of OpenFlow 1.3. */
-const OFPT_LAST = 29;
-/** OFPCML_NO_BUFFER: send whole packets, never buffer them in the switch. */
-export const MISS_SEND_LEN_NO_BUFFER = 0xffff;
 
 export interface SessionOptions {
   /** pino logger (or anything with its methods); nothing is logged without one. */
@@ -438,7 +429,7 @@ export class Session extends EventEmitter<SessionEvents> {
    * Asks the switch to send packet-in, flow-removed and port-status messages on this connection
    * (SET_CONFIG with a non-zero miss_send_len).
    */
-  async enableAsyncEvents(missSendLen = MISS_SEND_LEN_NO_BUFFER): Promise<void> {
+  async enableAsyncEvents(missSendLen = OFPCML_NO_BUFFER): Promise<void> {
     await this.request({ type: 'set_config', flags: 0, missSendLen });
   }
 
@@ -551,7 +542,7 @@ export class Session extends EventEmitter<SessionEvents> {
   private onFrame(frame: Buffer): void {
     this.lastRx = Date.now();
     this.probeSentAt = 0;
-    if (frame[1] === OFPT_MULTIPART_REPLY && frame.length >= MULTIPART_HEADER_LEN && this.state === 'open' && this.rawPart(frame)) return;
+    if (frame[1] === OFPT_MULTIPART_REPLY && frame.length >= OFP_MULTIPART_HEADER_LEN && this.state === 'open' && this.rawPart(frame)) return;
     let msg: OfpMessage;
     try {
       msg = decodeMessage(frame);
@@ -578,12 +569,12 @@ export class Session extends EventEmitter<SessionEvents> {
     const p = this.pending.get(frame.readUInt32BE(4));
     if (!p?.onRawBody || frame.readUInt16BE(8) !== p.rawType) return false;
     try {
-      p.onRawBody(frame.subarray(MULTIPART_HEADER_LEN));
+      p.onRawBody(frame.subarray(OFP_MULTIPART_HEADER_LEN));
     } catch (err) {
       this.finish(p, err as Error);
       return true;
     }
-    if (!(frame.readUInt16BE(10) & MULTIPART_MORE)) this.finish(p, null);
+    if (!(frame.readUInt16BE(10) & OFPMPF_REPLY_MORE)) this.finish(p, null);
     return true;
   }
 
@@ -591,10 +582,10 @@ export class Session extends EventEmitter<SessionEvents> {
   private checkHeader(h: Buffer): Error | undefined {
     const version = h[0]!;
     const type = h[1]!;
-    if (type <= 3 || (version === OFP13 && type <= OFPT_LAST)) return undefined;
+    if (type <= 3 || (version === OFP13_VERSION && type <= OFPT_METER_MOD)) return undefined;
     const len = (h[2]! << 8) | h[3]!;
     return new ProtocolError(
-      version === OFP13 ? `unknown message type ${type}` : `OpenFlow version 0x${version.toString(16)} is not 1.3 (0x04) (type ${type}, length ${len})`,
+      version === OFP13_VERSION ? `unknown message type ${type}` : `OpenFlow version 0x${version.toString(16)} is not 1.3 (0x04) (type ${type}, length ${len})`,
       0,
       'ofp_header',
     );
@@ -603,7 +594,7 @@ export class Session extends EventEmitter<SessionEvents> {
   private onUndecodable(frame: Buffer, err: Error): void {
     const h = peekHeader(frame);
     const versionless = h.type <= 3;
-    if (this.state === 'hello' || (h.version !== OFP13 && !versionless)) {
+    if (this.state === 'hello' || (h.version !== OFP13_VERSION && !versionless)) {
       // Not OpenFlow 1.3 framing: nothing after this point can be trusted.
       this.log?.warn({ err: err.message }, 'closing connection after an undecodable message');
       this.destroy(err);
@@ -644,7 +635,7 @@ export class Session extends EventEmitter<SessionEvents> {
         return;
       }
       p.onPart!(part);
-      if (!(part.flags & MULTIPART_MORE)) this.finish(p, null);
+      if (!(part.flags & OFPMPF_REPLY_MORE)) this.finish(p, null);
       return;
     }
     if (msg.type === 'barrier_reply') this.confirmBefore(p.seq);
@@ -702,7 +693,7 @@ export class Session extends EventEmitter<SessionEvents> {
       timeoutMs,
     );
     try {
-      const hello: Hello = { type: 'hello', version: OFP13, xid: this.allocXid(), elements: [{ type: 'versionbitmap', bitmaps: versionBitmaps([OFP13]) }] };
+      const hello: Hello = { type: 'hello', version: OFP13_VERSION, xid: this.allocXid(), elements: [{ type: 'versionbitmap', bitmaps: versionBitmaps([OFP13_VERSION]) }] };
       this.channel.send(hello);
       const peer = await new Promise<OfpMessage>((resolve, reject) => {
         this.helloWaiter = (m) => (m instanceof Error ? reject(m) : resolve(m));
@@ -712,7 +703,7 @@ export class Session extends EventEmitter<SessionEvents> {
       for (const m of this.early.splice(0)) this.dispatch(m);
       this.features = await this.request({ type: 'features_request' });
       const asyncEvents = this.opts.asyncEvents;
-      if (asyncEvents) await this.enableAsyncEvents(asyncEvents === true ? MISS_SEND_LEN_NO_BUFFER : asyncEvents);
+      if (asyncEvents) await this.enableAsyncEvents(asyncEvents === true ? OFPCML_NO_BUFFER : asyncEvents);
     } catch (err) {
       const e =
         err instanceof HandshakeError
@@ -735,13 +726,13 @@ export class Session extends EventEmitter<SessionEvents> {
     const bitmapVersions = helloVersions(m);
     const hasBitmap = m.elements.some((e) => e.type === 'versionbitmap');
     this.peerVersions = hasBitmap ? bitmapVersions : range(1, m.version);
-    const ok = hasBitmap ? bitmapVersions.includes(OFP13) : m.version >= OFP13;
+    const ok = hasBitmap ? bitmapVersions.includes(OFP13_VERSION) : m.version >= OFP13_VERSION;
     if (ok) return;
     const theirs = this.peerVersions.map(versionName).join(', ') || 'none';
     const reason = `peer supports ${theirs}; ofwire requires OpenFlow 1.3`;
     // Tell the peer why (OFPET_HELLO_FAILED / OFPHFC_INCOMPATIBLE carries ASCII text).
     try {
-      this.channel.send({ type: 'error', version: OFP13, xid: m.xid, errType: 0, code: 0, data: Buffer.from(reason) });
+      this.channel.send({ type: 'error', version: OFP13_VERSION, xid: m.xid, errType: 0, code: 0, data: Buffer.from(reason) });
     } catch {
       // closing anyway
     }

@@ -91,12 +91,24 @@ export const OFPFC_MODIFY = 1;
 export const OFPFC_MODIFY_STRICT = 2;
 export const OFPFC_DELETE = 3;
 export const OFPFC_DELETE_STRICT = 4;
+/** Flow-mod commands by the names ovs-ofctl and the controller API give them. */
+export const OFPFC = {
+  add: OFPFC_ADD,
+  modify: OFPFC_MODIFY,
+  modify_strict: OFPFC_MODIFY_STRICT,
+  delete: OFPFC_DELETE,
+  delete_strict: OFPFC_DELETE_STRICT,
+} as const;
+export type FlowCommand = keyof typeof OFPFC;
 
 export const OFPGC_ADD = 0;
 export const OFPGC_MODIFY = 1;
 export const OFPGC_DELETE = 2;
 /** Open vSwitch's extension: add the group, or replace it if it exists. */
 export const OFPGC_ADD_OR_MOD = 0x8000;
+/** Group-mod commands by the names ovs-ofctl and the controller API give them. */
+export const OFPGC = { add: OFPGC_ADD, modify: OFPGC_MODIFY, delete: OFPGC_DELETE } as const;
+export type GroupCommand = keyof typeof OFPGC;
 
 export const OFPGT_ALL = 0;
 export const OFPGT_SELECT = 1;
@@ -134,6 +146,10 @@ export const OXM_OF_IN_PORT = 0x80000000;
 export const OFPMP_EXPERIMENTER = 0xffff;
 /** More parts follow (OFPMPF_REQ_MORE in requests has the same bit). */
 export const OFPMPF_REPLY_MORE = 1;
+/** ofp_header plus ofp_multipart_reply's type, flags and padding. */
+export const OFP_MULTIPART_HEADER_LEN = 16;
+/** struct ofp_flow_stats up to its match. */
+export const OFP_FLOW_STATS_FIXED_LEN = 48;
 export const DESC_STR_LEN = 256;
 export const SERIAL_NUM_LEN = 32;
 export const OFP_MAX_PORT_NAME_LEN = 16;

@@ -9,6 +9,7 @@ import type { Writer } from '../wire/writer.js';
 import { readRecords, registerMultipart } from './multipart.js';
 import type { FlowStats, FlowStatsRequest } from './multipart-types.js';
 import { put16, put32, put64, put8 } from './put.js';
+import { OFP_FLOW_STATS_FIXED_LEN } from '../constants/openflow13.js';
 
 function writeFlowRequest(w: Writer, b: FlowStatsRequest, path: string): void {
   put8(w, b.tableId, path, 'tableId');
@@ -32,9 +33,6 @@ function readFlowRequest(r: Reader, s: string): FlowStatsRequest {
   return { tableId, outPort, outGroup, cookie, cookieMask, match: readMatch(r, `${s}.match`) };
 }
 
-/** ofp_flow_stats up to its match. */
-const FLOW_STATS_FIXED = 48;
-
 function writeFlowStats(w: Writer, f: FlowStats, path: string): void {
   const start = w.pos;
   w.u16(0);
@@ -57,7 +55,7 @@ function writeFlowStats(w: Writer, f: FlowStats, path: string): void {
 
 function readFlowStats(r: Reader, s: string): FlowStats {
   // The 48 fixed bytes (readRecords has bounded the record to at least 56), read in place.
-  r.need(FLOW_STATS_FIXED, s);
+  r.need(OFP_FLOW_STATS_FIXED_LEN, s);
   const b = r.buf;
   const p = r.pos;
   const tableId = b[p + 2]!;

@@ -13,10 +13,10 @@ import { matchField } from './parse-fields.js';
 import { parseSmall, parseU64 } from './parse-numbers.js';
 import { OFPP, port32, portFromString, groupFromString, tableFromString } from './parse-ports.js';
 import { fail, failAt } from './parse-util.js';
+import { OFPFC, type FlowCommand } from '../constants/openflow13.js';
 
-export type FlowCommand = 'add' | 'modify' | 'modify_strict' | 'delete' | 'delete_strict';
+export type { FlowCommand };
 
-const COMMANDS: Record<FlowCommand, number> = { add: 0, modify: 1, modify_strict: 2, delete: 3, delete_strict: 4 };
 
 export interface ParseFlowOptions {
   /** What the flow_mod does (default `add`). */
@@ -75,7 +75,7 @@ function splitActions(text: string): [Segment, Segment | null] {
 export function parseFlow(text: string, options: ParseFlowOptions | FlowCommand = {}): FlowMod {
   const opts: ParseFlowOptions = typeof options === 'string' ? { command: options } : options;
   const command: FlowCommand = opts.command ?? 'add';
-  if (!(command in COMMANDS)) throw new OfpSyntaxError(`unknown flow command "${command}"`, '', -1);
+  if (!(command in OFPFC)) throw new OfpSyntaxError(`unknown flow command "${command}"`, '', -1);
   return parseFlowAt(text, 0, command, opts);
 }
 
@@ -212,7 +212,7 @@ function parseFlowAt(text: string, at: number, command: FlowCommand, opts: Parse
     instructions = lowerInstructions(list);
   }
 
-  const cmd = COMMANDS[command];
+  const cmd = OFPFC[command];
   const isDelete = command === 'delete' || command === 'delete_strict';
   return {
     type: 'flow_mod',

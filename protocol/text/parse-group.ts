@@ -17,10 +17,10 @@ import { ovsField } from './parse-fields.js';
 import { parseSmall, parseU32, parseU64 } from './parse-numbers.js';
 import { OFPG, OFPP, port32, portFromString } from './parse-ports.js';
 import { failAt, type Located } from './parse-util.js';
+import { OFPGC, type GroupCommand } from '../constants/openflow13.js';
 
-export type GroupCommand = 'add' | 'modify' | 'delete';
+export type { GroupCommand };
 
-const COMMANDS: Record<GroupCommand, number> = { add: 0, modify: 1, delete: 2 };
 const TYPES: Record<string, number> = { all: 0, select: 1, indirect: 2, ff: 3, fast_failover: 3 };
 
 export interface ParseGroupOptions {
@@ -38,14 +38,14 @@ function warn(warnings: ParseWarning[] | undefined, kv: KeyValue, message: strin
 export function parseGroup(text: string, options: ParseGroupOptions | GroupCommand = {}): GroupMod {
   const opts: ParseGroupOptions = typeof options === 'string' ? { command: options } : options;
   const command = opts.command ?? 'add';
-  if (!(command in COMMANDS)) throw new OfpSyntaxError(`unknown group command "${command}"`, '', -1);
+  if (!(command in OFPGC)) throw new OfpSyntaxError(`unknown group command "${command}"`, '', -1);
   return parseGroupAt(segment(text), command, opts);
 }
 
 function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptions): GroupMod {
   const text = seg.text;
   const warnings = opts.warnings;
-  const base = { type: 'group_mod' as const, xid: opts.xid ?? 0, command: COMMANDS[command] };
+  const base = { type: 'group_mod' as const, xid: opts.xid ?? 0, command: OFPGC[command] };
   if (command === 'delete' && text === '') return { ...base, groupType: 0, groupId: OFPG.ALL, buckets: [] };
   const hasBuckets = command !== 'delete';
   let bkt = text.indexOf('bucket=');
