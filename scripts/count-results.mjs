@@ -1,6 +1,8 @@
-// Reads a TAP stream on stdin and prints "N passed, N failed", counting assertions at every depth.
+// Reads TAP streams (the files named as arguments, each a run of its own, or stdin) and prints
+// "N passed, N failed" over all of them, counting assertions at every depth.
 // A subtest's own summary point is not counted, unless it failed with no failing assertion inside
 // (a file that crashed, a timeout), which counts as one failure.
+import { createReadStream } from 'node:fs';
 import { Parser } from 'tap-parser';
 
 let passed = 0;
@@ -28,10 +30,16 @@ function watch(parser) {
   });
 }
 
-const root = new Parser({ passes: true });
-watch(root);
-root.on('complete', () => {
-  console.log(`${passed} passed, ${failed} failed`);
-  if (passed + failed === 0) process.exitCode = 1;
-});
-process.stdin.pipe(root);
+function count(stream) {
+  return new Promise((resolve) => {
+    const root = new Parser({ passes: true });
+    watch(root);
+    root.on('complete', resolve);
+    stream.pipe(root);
+  });
+}
+
+const files = process.argv.slice(2);
+for (const stream of files.length ? files.map((f) => createReadStream(f)) : [process.stdin]) await count(stream);
+console.log(`${passed} passed, ${failed} failed`);
+if (passed + failed === 0) process.exitCode = 1;

@@ -1,12 +1,14 @@
 /**
  * Keeps the benchmark harness from rotting: the whole of `npm run bench` at a tiny size, one run
  * each, then the JSON report's shape and its like-for-like checks. No timings are asserted.
+ * Minutes long, and without coverage of its own: `npm run test:long` runs it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { ONLY_IN_LONG_RUN } from '../helpers/long-runs.js';
 
 interface Row {
   workload: string;
@@ -19,7 +21,7 @@ interface Row {
   p99_s?: number;
 }
 
-t.test('npm run bench at 40 services produces every workload, checked like for like', (t) => {
+t.test('npm run bench at 40 services produces every workload, checked like for like', { skip: ONLY_IN_LONG_RUN }, (t) => {
   const out = mkdtempSync(join(tmpdir(), 'ofwire-bench-smoke-'));
   t.teardown(() => rmSync(out, { recursive: true, force: true }));
   const r = spawnSync(
@@ -56,7 +58,7 @@ t.test('npm run bench at 40 services produces every workload, checked like for l
   t.end();
 });
 
-t.test('npm run bench --external-every 3 at 40 services adds the north-south mix, checked like for like', (t) => {
+t.test('npm run bench --external-every 3 at 40 services adds the north-south mix, checked like for like', { skip: ONLY_IN_LONG_RUN }, (t) => {
   const out = mkdtempSync(join(tmpdir(), 'ofwire-bench-smoke-ns-'));
   t.teardown(() => rmSync(out, { recursive: true, force: true }));
   const r = spawnSync(

@@ -3,13 +3,15 @@
  * (empty values, leading zeros, signs, boundaries, masks, spaces, repeated and missing items, noise)
  * through both parsers. ofwire must never send what ovs-ofctl refuses, never send something that
  * means otherwise where both accept, and refuse only with one line quoting the offending token.
- * The full run, with a report of every disagreement class: `npm run fuzz:text`.
+ * `npm test` judges 300 mutations, `npm run test:long` 600. The full run, with a report of every
+ * disagreement class: `npm run fuzz:text`.
  */
 import t from 'tap';
+import { LONG_RUN } from '../helpers/long-runs.js';
 import { corpusSeeds, fuzzCases, haveOvsOfctl, judgeAll, MUTATION_NAMES } from './text-differential.js';
 
 const SEED = 20261206;
-const COUNT = 600;
+const COUNT = LONG_RUN ? 600 : 300;
 
 const ovs = await haveOvsOfctl();
 
