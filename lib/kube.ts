@@ -3,6 +3,6 @@
  * list and watch), apart from `ofwire` so that programs without it never load it.
  */
 export { KubeSource, type KubeSourceOptions } from './sources/kube.js';
-export type { BackoffOptions as KubeBackoffOptions } from './sources/kube-informer.js';
+export type { BackoffOptions } from './controller/backoff.js';
 export { KubeApiError } from './sources/kube-client.js';
 export { createSource, type CreateSourceOptions } from './sources/create.js';

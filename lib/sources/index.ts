@@ -6,7 +6,7 @@ export { createSource, type CreateSourceOptions } from './create.js';
 export { ObjectError, SourceError, formatFieldPath, type FieldPath, type ObjectKind, type SourceErrorDetails } from './errors.js';
 export { FileSource, type FileSourceOptions } from './file.js';
 export { KubeSource, type KubeSourceOptions } from './kube.js';
-export type { BackoffOptions } from './kube-informer.js';
+export type { BackoffOptions } from '../controller/backoff.js';
 export { silentLogger, type SourceLogger } from './logger.js';
 export { parseManifest, type Manifest } from './manifest.js';
 export { MemorySource, type MemorySourceOptions } from './memory.js';

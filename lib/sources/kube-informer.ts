@@ -5,17 +5,11 @@
  * retried after a capped, jittered exponential backoff, resuming the watch when a version is known.
  * Objects go to the handlers as they arrive and are not kept here.
  */
+import { Backoff, type BackoffOptions } from '../controller/backoff.js';
 import { SourceError, firstLine } from './errors.js';
 import { KubeApiError, WatchLostError, type KubeClient, type WatchEvent } from './kube-client.js';
 import type { SourceLogger } from './logger.js';
 import { objectKey } from './model.js';
-
-export interface BackoffOptions {
-  /** First retry delay (ms), default 100. */
-  initialMs?: number;
-  /** Longest retry delay (ms), default 30000. */
-  maxMs?: number;
-}
 
 /** An object as the API sends it; the handlers convert it. */
 export interface KubeObject {
@@ -39,7 +33,7 @@ export interface InformerOptions {
   /** Collection path, e.g. `/api/v1/services`. */
   path: string;
   pageSize: number;
-  backoff: Required<BackoffOptions>;
+  backoff: BackoffOptions;
   logger: SourceLogger;
   handlers: InformerHandlers;
 }
@@ -76,12 +70,13 @@ interface ListPage {
 /** Lists and watches one resource until stopped; an informer runs once (make a new one to restart). */
 export class RestartingInformer {
   private isStopped = false;
-  private failures = 0;
+  private readonly backoff: Backoff;
   private readonly abort = new AbortController();
   private wake: (() => void) | undefined;
   private readonly running: Promise<void>;
 
   constructor(private readonly options: InformerOptions) {
+    this.backoff = new Backoff(options.backoff);
     this.running = this.run();
   }
 
@@ -118,7 +113,7 @@ export class RestartingInformer {
   }
 
   private async failed(err: unknown, verb: 'list' | 'watch'): Promise<void> {
-    const delay = this.nextDelay();
+    const delay = this.backoff.next();
     const { resource, logger, handlers } = this.options;
     const message = `kube: ${resource}: ${describeKubeError(err, verb, resource)}; retrying in ${delay} ms`;
     logger.warn({ resource, delay }, message);
@@ -131,14 +126,6 @@ export class RestartingInformer {
       };
     });
     this.wake = undefined;
-  }
-
-  /** Exponential from `initialMs`, capped at `maxMs`, with the upper half jittered. */
-  private nextDelay(): number {
-    const { initialMs, maxMs } = this.options.backoff;
-    const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(this.failures, 30));
-    this.failures += 1;
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   }
 
   /**
@@ -173,7 +160,7 @@ export class RestartingInformer {
       token = page.metadata?.continue || undefined;
       if (token === undefined) break;
     }
-    this.failures = 0;
+    this.backoff.reset();
     logger.debug({ resource, items: keys.size, resourceVersion: version }, 'listed');
     handlers.listed(keys);
     return version!;
@@ -190,7 +177,7 @@ export class RestartingInformer {
       { resourceVersion: version, allowWatchBookmarks: 'true', timeoutSeconds },
       (event: WatchEvent) => {
         if (this.isStopped) return;
-        this.failures = 0;
+        this.backoff.reset();
         const obj = event.object as KubeObject;
         if (event.type === 'ERROR') {
           const status = event.object as { code?: unknown; reason?: unknown; message?: unknown };

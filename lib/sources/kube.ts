@@ -2,10 +2,12 @@ import { BaseSource } from './base.js';
 import { SourceError, type ObjectError } from './errors.js';
 import { KubeClient } from './kube-client.js';
 import { loadKubeConfig } from './kube-config.js';
-import { RestartingInformer, type BackoffOptions, type InformerHandlers, type KubeObject } from './kube-informer.js';
+import type { BackoffOptions } from '../controller/backoff.js';
+import { RestartingInformer, type InformerHandlers, type KubeObject } from './kube-informer.js';
 import { silentLogger, type SourceLogger } from './logger.js';
 import { nodeFromObject, serviceFromObject, sliceFromObject } from './model.js';
 
+/** Options of a KubeSource. */
 export interface KubeSourceOptions {
   /** Path of a kubeconfig file; default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account. */
   kubeconfig?: string;
@@ -52,7 +54,7 @@ export class KubeSource extends BaseSource {
     const common = {
       client,
       pageSize: this.options.pageSize ?? 500,
-      backoff: { initialMs: 100, maxMs: 30_000, ...this.options.backoff },
+      backoff: { minDelayMs: 100, maxDelayMs: 30_000, ...this.options.backoff },
       logger: this.logger,
     };
     this.listed.clear();

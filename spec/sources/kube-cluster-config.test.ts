@@ -80,7 +80,7 @@ t.test('in a pod: the service account token and CA, KUBERNETES_SERVICE_HOST and 
   process.env.KUBERNETES_SERVICE_PORT = String(api.port);
   t.match(loadKubeConfig(undefined, { serviceAccountDir: sa }), { origin: 'in-cluster config', connection: { server: `https://127.0.0.1:${api.port}`, tokenFile: join(sa, 'token') } });
 
-  const source = new KubeSource({ serviceAccountDir: sa, backoff: { initialMs: 10, maxMs: 100 } });
+  const source = new KubeSource({ serviceAccountDir: sa, backoff: { minDelayMs: 10, maxDelayMs: 100 } });
   const seen = await syncedSource(t, source);
   t.equal(source.snapshot().services.size, fixtureItems('services.json').length, 'listed over HTTPS with the cluster CA and the token');
 
@@ -117,7 +117,7 @@ t.test('HTTPS with a CA file, and with a client certificate instead of a token',
   // A server certificate the CA did not sign is refused, and retried.
   const other = await pki(t);
   writeFileSync(join(p.dir, 'ca.crt'), readFileSync(other.ca));
-  const untrusting = new KubeSource({ kubeconfig: config, backoff: { initialMs: 10, maxMs: 50 } });
+  const untrusting = new KubeSource({ kubeconfig: config, backoff: { minDelayMs: 10, maxDelayMs: 50 } });
   const seen = new Recorder(untrusting);
   t.teardown(() => untrusting.stop());
   await untrusting.start();
@@ -133,7 +133,7 @@ t.test('RBAC missing: one line naming the resource and the verb, retried with ba
   const dir = mkdtempSync(join(tmpdir(), 'ofwire-rbac-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   api.reject('endpointslices', 403);
-  const source = new KubeSource({ kubeconfig: api.writeKubeconfig(dir), backoff: { initialMs: 10, maxMs: 40 } });
+  const source = new KubeSource({ kubeconfig: api.writeKubeconfig(dir), backoff: { minDelayMs: 10, maxDelayMs: 40 } });
   const seen = new Recorder(source);
   t.teardown(() => source.stop());
   await source.start();

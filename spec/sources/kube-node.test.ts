@@ -20,7 +20,7 @@ t.test("this node's Node object arrives as node events; other nodes are ignored;
   api.upsert(node('node-b', '192.168.50.9', 'zone-b'));
   const dir = mkdtempSync(join(tmpdir(), 'ofwire-kube-node-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const source = new KubeSource({ kubeconfig: api.writeKubeconfig(dir), nodeName: 'node-a', backoff: { initialMs: 10, maxMs: 200 } });
+  const source = new KubeSource({ kubeconfig: api.writeKubeconfig(dir), nodeName: 'node-a', backoff: { minDelayMs: 10, maxDelayMs: 200 } });
   t.teardown(() => source.stop());
   const nodes: NodeObject[] = [];
   const errors: string[] = [];

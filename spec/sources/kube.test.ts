@@ -35,7 +35,7 @@ async function startSource(
   api: FakeApiServer,
   options: KubeSourceOptions = {},
 ): Promise<{ source: KubeSource; seen: Recorder }> {
-  const source = new KubeSource({ kubeconfig: kubeconfigFor(t, api), backoff: { initialMs: 10, maxMs: 200 }, ...options });
+  const source = new KubeSource({ kubeconfig: kubeconfigFor(t, api), backoff: { minDelayMs: 10, maxDelayMs: 200 }, ...options });
   const seen = new Recorder(source);
   t.teardown(() => source.stop());
   await source.start();
