@@ -1,5 +1,5 @@
 /**
- * Message dispatch: one codec per message body, registered by the modules in ./messages.
+ * Message dispatch: one codec per message body, registered by the modules in ./messages (all loaded here).
  * `encodeMessage` writes header + body and back-fills the length; `decodeMessage` reads one message.
  */
 import { EncodeError } from './errors.js';
@@ -7,45 +7,12 @@ import type { MessageType, OfpMessage } from './message.js';
 import { Reader } from './wire/reader.js';
 import { Writer } from './wire/writer.js';
 import { put32, put8 } from './messages/put.js';
+import { codecByExperimenter, codecByOfpType, messageCodec, type MessageCodec, type MessageHeader } from './message-registry.js';
+// After the registry: every message module registers its codecs into it.
+import './messages/index.js';
 import { OFP13_VERSION, OFPT_EXPERIMENTER, OFP_HEADER_LEN } from './constants/openflow13.js';
 
-export interface MessageHeader {
-  version: number;
-  type: number;
-  length: number;
-  xid: number;
-}
-
-export interface MessageCodec<T extends OfpMessage = OfpMessage> {
-  type: T['type'];
-  /** OFPT_* value (4 for experimenter messages). */
-  ofpType: number;
-  /** For experimenter messages: experimenter id and exp_type/subtype. */
-  experimenter?: number;
-  expType?: number;
-  /** A few words naming the message in errors (e.g. `group 5`), when its type alone is not enough. */
-  describe?(m: T): string;
-  /** Writes the body after the 8-byte header (and after experimenter id + type for experimenter messages). */
-  encode(w: Writer, m: T, path: string): void;
-  /** Reads the body from a reader bounded to the message, positioned after the header(s). */
-  decode(r: Reader, h: MessageHeader, structure: string): T;
-}
-
-const byName = new Map<string, MessageCodec>();
-const byOfpType = new Map<number, MessageCodec>();
-const byExperimenter = new Map<string, MessageCodec>();
-
-export function registerMessage<T extends OfpMessage>(codec: MessageCodec<T>): void {
-  const c = codec as unknown as MessageCodec;
-  if (byName.has(c.type)) throw new Error(`duplicate message codec ${c.type}`);
-  byName.set(c.type, c);
-  if (c.experimenter !== undefined) byExperimenter.set(`${c.experimenter}:${c.expType}`, c);
-  else byOfpType.set(c.ofpType, c);
-}
-
-export function messageCodec(type: MessageType): MessageCodec | undefined {
-  return byName.get(type);
-}
+export { messageCodec, registerMessage, type MessageCodec, type MessageHeader } from './message-registry.js';
 
 /**
  * encodeMessage writes each message straight into a slab and returns a view of it (as Node's own
@@ -60,7 +27,7 @@ let slab = new Writer(SLAB_BYTES);
 export function writeMessage(w: Writer, m: OfpMessage, path?: string): void {
   if (!m || typeof m !== 'object') throw new EncodeError('a message must be an object', path ?? 'message');
   const where = path ?? String(m.type);
-  const codec = byName.get(m.type);
+  const codec = messageCodec(m.type);
   if (!codec) throw new EncodeError(`unknown message type "${String(m.type)}"`, `${where}.type`);
   const start = w.pos;
   try {
@@ -126,12 +93,12 @@ export function readMessage(r: Reader, structure = 'ofp_header'): OfpMessage {
     if (body.remaining >= 8) {
       const exp = body.buf.readUInt32BE(body.pos);
       const expType = body.buf.readUInt32BE(body.pos + 4);
-      codec = byExperimenter.get(`${exp}:${expType}`);
+      codec = codecByExperimenter(exp, expType);
       if (codec) body.skip(8, structure);
     }
-    codec ??= byOfpType.get(OFPT_EXPERIMENTER);
+    codec ??= codecByOfpType(OFPT_EXPERIMENTER);
   } else {
-    codec = byOfpType.get(h.type);
+    codec = codecByOfpType(h.type);
   }
   if (!codec) return r.fail(`unknown message type ${h.type}`, structure, start);
   // HELLO and ERROR (which may answer a failed HELLO) keep whatever version their header carries.
