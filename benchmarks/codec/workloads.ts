@@ -16,6 +16,7 @@ import {
   type FlowStats,
   type MultipartReply,
 } from '../../protocol/index.js';
+import { OFPMPF_REPLY_MORE, OFP_MULTIPART_HEADER_LEN } from '../../protocol/constants/openflow13.js';
 
 export const FLOW_MOD_TEXT = 'table=11,priority=200,ct_state=+new+trk,tcp,nw_dst=10.96.0.10,tp_dst=80,actions=group:5';
 
@@ -49,10 +50,8 @@ export function serviceFlowMod(): FlowMod {
   };
 }
 
-const OFPMPF_REPLY_MORE = 1;
 const MAX_MESSAGE = 0xffff;
 /** ofp_header (8) + ofp_multipart_reply (8). */
-const MULTIPART_HEADER = 16;
 const CT_NEW_TRK = 0x21;
 const COOKIE_PREFIX = 0x0f77n << 48n;
 
@@ -153,7 +152,7 @@ function entryLengths(flows: FlowStats[]): number[] {
   return flows.map((f) => {
     w.reset();
     writeMessage(w, replyMessage([f], true, 0));
-    return w.pos - MULTIPART_HEADER;
+    return w.pos - OFP_MULTIPART_HEADER_LEN;
   });
 }
 
@@ -171,12 +170,12 @@ export function flowStatsReply(flows: FlowStats[], xid = 7): FlowStatsReply {
   const lengths = entryLengths(flows);
   const groups: FlowStats[][] = [];
   let current: FlowStats[] = [];
-  let size = MULTIPART_HEADER;
+  let size = OFP_MULTIPART_HEADER_LEN;
   flows.forEach((f, i) => {
     if (size + lengths[i]! > MAX_MESSAGE) {
       groups.push(current);
       current = [];
-      size = MULTIPART_HEADER;
+      size = OFP_MULTIPART_HEADER_LEN;
     }
     current.push(f);
     size += lengths[i]!;

@@ -6,19 +6,23 @@
  */
 import { connect, type Socket } from 'node:net';
 import { encodeMessage, type OfpMessage } from '../../protocol/index.js';
+import {
+  OFPBCT_CLOSE_REQUEST,
+  OFPBCT_COMMIT_REQUEST,
+  OFPBCT_OPEN_REQUEST,
+  OFPBF_ATOMIC,
+  OFPBF_ORDERED,
+  OFPMPF_REPLY_MORE,
+  OFPT_BARRIER_REPLY,
+  OFPT_BARRIER_REQUEST,
+  OFPT_ERROR,
+  OFPT_FEATURES_REPLY,
+  OFPT_FEATURES_REQUEST,
+  OFPT_HELLO,
+  OFPT_MULTIPART_REPLY,
+} from '../../protocol/constants/openflow13.js';
 
-const OFPT_HELLO = 0;
-const OFPT_ERROR = 1;
-const OFPT_FEATURES_REQUEST = 5;
-const OFPT_FEATURES_REPLY = 6;
-const OFPT_MULTIPART_REPLY = 19;
-const OFPT_BARRIER_REQUEST = 20;
-const OFPT_BARRIER_REPLY = 21;
-const OFPMPF_REPLY_MORE = 1;
-const OFPBCT_OPEN_REQUEST = 0;
-const OFPBCT_CLOSE_REQUEST = 2;
-const OFPBCT_COMMIT_REQUEST = 4;
-const OFPBF_ATOMIC_ORDERED = 3;
+const OFPBF_ATOMIC_ORDERED = OFPBF_ATOMIC | OFPBF_ORDERED;
 
 function header(type: number, xid: number, length = 8): Buffer {
   const b = Buffer.alloc(length);

@@ -14,7 +14,13 @@ import type { BundleControl } from '../../protocol/index.js';
 import { OpenFlowError } from '../session/errors.js';
 import type { Session } from '../session/session.js';
 import type { Mod, ParsedLine } from './switch-files.js';
-import { OFPBCT_COMMIT_REQUEST, OFPBCT_DISCARD_REQUEST, OFPBCT_OPEN_REQUEST, OFPBF_ATOMIC, OFPBF_ORDERED } from '../../protocol/constants/openflow13.js';
+import {
+  OFPBCT_COMMIT_REQUEST,
+  OFPBCT_DISCARD_REQUEST,
+  OFPBCT_OPEN_REQUEST,
+  OFPBF_ATOMIC,
+  OFPBF_ORDERED,
+} from '../../protocol/constants/openflow13.js';
 
 const FLAGS = OFPBF_ATOMIC | OFPBF_ORDERED;
 

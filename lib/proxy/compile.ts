@@ -21,7 +21,13 @@ import { parseCidr } from './cidr.js';
 import { tablesOf, type ProxyOptions } from './options.js';
 import { groupWeights } from './weights.js';
 import { OFPGT_SELECT, OFPG_ANY, OFPP16_IN_PORT, OFPP_ANY, OFPP_CONTROLLER } from '../../protocol/constants/openflow13.js';
-import { NX_CT_F_COMMIT, NX_HASH_FIELDS_SYMMETRIC_L3L4_UDP, NX_MP_ALG_MODULO_N, NX_NAT_F_DST, NX_NAT_F_SRC } from '../../protocol/constants/nicira.js';
+import {
+  NX_CT_F_COMMIT,
+  NX_HASH_FIELDS_SYMMETRIC_L3L4_UDP,
+  NX_MP_ALG_MODULO_N,
+  NX_NAT_F_DST,
+  NX_NAT_F_SRC,
+} from '../../protocol/constants/nicira.js';
 import { ETH_TYPE_IP, ETH_TYPE_IPV6 } from '../../protocol/constants/packet.js';
 
 const PROTO_NUMBER = { TCP: 6, UDP: 17, SCTP: 132 } as const;

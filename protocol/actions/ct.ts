@@ -6,7 +6,14 @@ import { MAX_ACTION_LEN, nxCodec as nx, readNestedActions, registerAction, write
 import { nBitsOf, ofsOf, putOfsNbits, readFieldRef, writeFieldRef } from './field-ref.js';
 import { put16, put8, putZeros } from './put.js';
 import type { CtAction, NatAction, SubField } from './types.js';
-import { NX_NAT_RANGE_IPV4_MAX, NX_NAT_RANGE_IPV4_MIN, NX_NAT_RANGE_IPV6_MAX, NX_NAT_RANGE_IPV6_MIN, NX_NAT_RANGE_PROTO_MAX, NX_NAT_RANGE_PROTO_MIN } from '../constants/nicira.js';
+import {
+  NX_NAT_RANGE_IPV4_MAX,
+  NX_NAT_RANGE_IPV4_MIN,
+  NX_NAT_RANGE_IPV6_MAX,
+  NX_NAT_RANGE_IPV6_MIN,
+  NX_NAT_RANGE_PROTO_MAX,
+  NX_NAT_RANGE_PROTO_MIN,
+} from '../constants/nicira.js';
 
 const ct: ActionCodec<CtAction> = nx(
   'ct',

@@ -9,7 +9,15 @@ import { readActions, writeNestedActions } from './codec.js';
 import { OVS_CHECK_ABOVE, checkOvsWriteActions } from './ovs-limits.js';
 import { put32, put64, put8, putZeros } from './put.js';
 import type { Instruction } from './types.js';
-import { OFPIT_APPLY_ACTIONS, OFPIT_CLEAR_ACTIONS, OFPIT_EXPERIMENTER, OFPIT_GOTO_TABLE, OFPIT_METER, OFPIT_WRITE_ACTIONS, OFPIT_WRITE_METADATA } from '../constants/openflow13.js';
+import {
+  OFPIT_APPLY_ACTIONS,
+  OFPIT_CLEAR_ACTIONS,
+  OFPIT_EXPERIMENTER,
+  OFPIT_GOTO_TABLE,
+  OFPIT_METER,
+  OFPIT_WRITE_ACTIONS,
+  OFPIT_WRITE_METADATA,
+} from '../constants/openflow13.js';
 
 const MAX_INSTRUCTION_LEN = 65528;
 

@@ -12,7 +12,15 @@ import { MAX_ACTION_LEN, nxCodec as nx, registerAction, type ActionCodec } from 
 import { readFieldRef, readSubField, writeFieldRef } from './field-ref.js';
 import { checkArray, put16, put32, put64, put8, putZeros } from './put.js';
 import type { Learn2Action, LearnAction, LearnBody, LearnSpec, SubField } from './types.js';
-import { NX_LEARN_DST_LOAD, NX_LEARN_DST_MATCH, NX_LEARN_DST_OUTPUT, NX_LEARN_F_WRITE_RESULT, NX_LEARN_N_BITS_MASK, NX_LEARN_SRC_FIELD, NX_LEARN_SRC_IMMEDIATE } from '../constants/nicira.js';
+import {
+  NX_LEARN_DST_LOAD,
+  NX_LEARN_DST_MATCH,
+  NX_LEARN_DST_OUTPUT,
+  NX_LEARN_F_WRITE_RESULT,
+  NX_LEARN_N_BITS_MASK,
+  NX_LEARN_SRC_FIELD,
+  NX_LEARN_SRC_IMMEDIATE,
+} from '../constants/nicira.js';
 
 const SPEC = 'nx_action_learn.spec';
 const DST_MASK = 3 << 11;

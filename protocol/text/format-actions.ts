@@ -28,7 +28,15 @@ import {
   packetInReason,
   port16,
 } from './format-util.js';
-import { OFPP16_CONTROLLER, OFPP16_IN_PORT, OFPP16_MAX, OFPP16_NONE, OFPR_ACTION, OFP_DEFAULT_PRIORITY, OFP_FLOW_PERMANENT } from '../constants/openflow13.js';
+import {
+  OFPP16_CONTROLLER,
+  OFPP16_IN_PORT,
+  OFPP16_MAX,
+  OFPP16_NONE,
+  OFPR_ACTION,
+  OFP_DEFAULT_PRIORITY,
+  OFP_FLOW_PERMANENT,
+} from '../constants/openflow13.js';
 import { NX_CTLR_NO_METER, NX_CT_RECIRC_NONE } from '../constants/nicira.js';
 import { PT_USE_NEXT_PROTO } from '../constants/packet.js';
 

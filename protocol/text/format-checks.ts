@@ -13,7 +13,15 @@ import type { FieldValue, Match, OxmField } from '../fields/types.js';
 import type { Bucket, OfpMessage } from '../message.js';
 import { lookupField, metaFlowBits, metaFlowName } from './format-field-names.js';
 import { OvsDecodeError, port16 } from './format-util.js';
-import { OFPGC_ADD_OR_MOD, OFPGC_DELETE, OFPGT_ALL, OFPGT_FF, OFPGT_INDIRECT, OFPGT_SELECT, OXM_OF_IN_PORT } from '../constants/openflow13.js';
+import {
+  OFPGC_ADD_OR_MOD,
+  OFPGC_DELETE,
+  OFPGT_ALL,
+  OFPGT_FF,
+  OFPGT_INDIRECT,
+  OFPGT_SELECT,
+  OXM_OF_IN_PORT,
+} from '../constants/openflow13.js';
 import { NX_VENDOR_ID } from '../constants/nicira.js';
 import { ONF_VENDOR_ID } from '../constants/onf.js';
 

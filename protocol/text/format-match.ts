@@ -10,7 +10,15 @@ import type { Match, OxmField } from '../fields/types.js';
 import { formatIpv4, formatIpv6 } from '../fields/values.js';
 import { OvsDecodeError, flagNames, flagsMasked, formatPort, hexAlt, hexOfWidth, hexPad } from './format-util.js';
 import { OFP_DEFAULT_PRIORITY } from '../constants/openflow13.js';
-import { ETH_TYPE_ARP, ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_MPLS, ETH_TYPE_MPLS_MCAST, ETH_TYPE_NSH, ETH_TYPE_RARP } from '../constants/packet.js';
+import {
+  ETH_TYPE_ARP,
+  ETH_TYPE_IP,
+  ETH_TYPE_IPV6,
+  ETH_TYPE_MPLS,
+  ETH_TYPE_MPLS_MCAST,
+  ETH_TYPE_NSH,
+  ETH_TYPE_RARP,
+} from '../constants/packet.js';
 
 const CT_STATE_NAMES = ['new', 'est', 'rel', 'rpl', 'inv', 'trk', 'snat', 'dnat'];
 const TCP_FLAG_NAMES = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr', 'ns', '[200]', '[400]', '[800]'];

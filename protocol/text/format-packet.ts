@@ -12,7 +12,17 @@ import { formatActions } from './format-actions.js';
 import { formatFlowMatch, formatMatch } from './format-match.js';
 import { checkAction } from './format-checks.js';
 import { OvsDecodeError, hexBytes, hexDotted, hexDump, packetInReason } from './format-util.js';
-import { NXCPT_ACTIONS, NXCPT_ACTION_SET, NXCPT_BRIDGE, NXCPT_CONNTRACKED, NXCPT_COOKIE, NXCPT_MIRRORS, NXCPT_ODP_PORT, NXCPT_STACK, NXCPT_TABLE_ID } from '../constants/nicira.js';
+import {
+  NXCPT_ACTIONS,
+  NXCPT_ACTION_SET,
+  NXCPT_BRIDGE,
+  NXCPT_CONNTRACKED,
+  NXCPT_COOKIE,
+  NXCPT_MIRRORS,
+  NXCPT_ODP_PORT,
+  NXCPT_STACK,
+  NXCPT_TABLE_ID,
+} from '../constants/nicira.js';
 
 const ALL = (bits: number) => (1n << BigInt(bits)) - 1n;
 

@@ -13,7 +13,15 @@ import { KeyValueReader, valueOf, type Segment } from './lexer.js';
 import { parseU16 } from './parse-numbers.js';
 import { tableFromString } from './parse-ports.js';
 import { failAt, type Located } from './parse-util.js';
-import { NX_CT_F_COMMIT, NX_CT_F_FORCE, NX_NAT_F_DST, NX_NAT_F_PERSISTENT, NX_NAT_F_PROTO_HASH, NX_NAT_F_PROTO_RANDOM, NX_NAT_F_SRC } from '../constants/nicira.js';
+import {
+  NX_CT_F_COMMIT,
+  NX_CT_F_FORCE,
+  NX_NAT_F_DST,
+  NX_NAT_F_PERSISTENT,
+  NX_NAT_F_PROTO_HASH,
+  NX_NAT_F_PROTO_RANDOM,
+  NX_NAT_F_SRC,
+} from '../constants/nicira.js';
 
 export type NestedParser = (seg: Segment, scope: ParseScope) => Ofpact[];
 
