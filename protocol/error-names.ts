@@ -209,6 +209,7 @@ const TYPE_NAMES: Record<number, string> = {
   13: 'OFPET_TABLE_FEATURES_FAILED',
 };
 
+/** An OpenFlow error's type and code as Open vSwitch names them. */
 export interface ErrorNames {
   /** `OFPET_BAD_ACTION`, or `OFPET_EXPERIMENTER(ONF_VENDOR_ID)` for an experimenter error. */
   type: string;

@@ -7,6 +7,7 @@
 import { ProtocolError } from './errors.js';
 import { OFP_HEADER_LEN } from './constants/openflow13.js';
 
+/** Cuts a byte stream into whole OpenFlow messages, by the length in each header. */
 export class Framer {
   /** Pieces of an incomplete message, in order (views of the chunks they came from). */
   private pieces: Buffer[] = [];

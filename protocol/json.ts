@@ -13,6 +13,7 @@ import { fieldByHeader, fieldByName } from './fields/registry.js';
 import type { OfpMessage } from './message.js';
 import { PORT_COUNTERS } from './messages/multipart-types.js';
 
+/** A value that JSON can represent. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** Members whose string value is a 64-bit integer. */

@@ -82,6 +82,7 @@ export class BundleBuilder {
   }
 }
 
+/** Options of a bundle: atomic (all or nothing) and ordered. */
 export interface BundleOptions {
   /** Default true: all or nothing. */
   atomic?: boolean;

@@ -11,11 +11,13 @@ import { Session } from '../session/session.js';
 import { SwitchClosedError } from './errors.js';
 import { Switch, type ConnectedInfo, type SwitchOptions } from './switch.js';
 
+/** Options of a Controller: the options of its Switches and of its listeners. */
 export interface ControllerOptions extends Omit<SwitchOptions, 'connect' | 'reconnect'> {
   /** Socket options for the listeners (TLS files for pssl:). */
   listen?: ListenOptions;
 }
 
+/** The events of a Controller. */
 export interface ControllerEvents {
   /** A datapath connected for the first time. */
   switch: [sw: Switch];
@@ -30,6 +32,10 @@ function dpidKey(dpid: string | bigint): string {
   return typeof dpid === 'bigint' ? dpid.toString(16).padStart(16, '0') : dpid.toLowerCase().replace(/^0x/, '').padStart(16, '0');
 }
 
+/**
+ * A passive controller: listens on targets and gives one Switch per datapath, kept across its
+ * reconnections.
+ */
 export class Controller extends EventEmitter<ControllerEvents> {
   private readonly sockets: Listener[] = [];
   private readonly byDpid = new Map<string, Switch>();

@@ -17,6 +17,7 @@ export class SwitchClosedError extends Error {
   }
 }
 
+/** One message of a bundle that the switch refused, with the error it answered. */
 export interface BundleMemberFailure {
   /** Position of the failing message in the bundle (0-based, in the order it was added). */
   index: number;

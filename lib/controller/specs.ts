@@ -28,6 +28,7 @@ import {
 
 export { OFPFC, OFPGC, OFPG_ALL, OFPG_ANY, OFPP_ANY, OFPTT_ALL, OFP_DEFAULT_PRIORITY, OFP_NO_BUFFER, type FlowCommand, type GroupCommand };
 
+/** Group types by name, with their OFPGT_* values. */
 export const GROUP_TYPES = { all: 0, select: 1, indirect: 2, ff: 3 } as const;
 
 /** OFPFF_* flow-mod flags. */
@@ -39,11 +40,16 @@ export const FlowFlags = {
   noByteCounts: 16,
 } as const;
 
+/** A group type's name (`all`, `select`, `indirect`, `ff`). */
 export type GroupType = keyof typeof GROUP_TYPES;
 
 /** A match as an OXM list, or as a record `{ eth_type: 0x800, ipv4_dst: '10.0.0.1', reg0: { value: 1, mask: 0xff } }`. */
 export type MatchInput = Match | Record<string, FieldValue | { value: FieldValue; mask?: FieldValue }>;
 
+/**
+ * A flow as the controller API takes it: match, actions or instructions, and the flow-mod fields, with
+ * defaults.
+ */
 export interface FlowSpec {
   /** Default 0 (add) or all tables (delete / dump without strict). */
   table?: number;
@@ -68,6 +74,7 @@ export interface FlowSpec {
 /** Selects flows (modify, delete, dump): every field optional. */
 export type FlowFilter = Pick<FlowSpec, 'table' | 'priority' | 'match' | 'cookie' | 'cookieMask' | 'outPort' | 'outGroup'>;
 
+/** A group bucket as the controller API takes it. */
 export interface BucketSpec {
   actions: Action[];
   /** Default 1 for select groups, else 0. */
@@ -76,6 +83,7 @@ export interface BucketSpec {
   watchGroup?: number;
 }
 
+/** A group as the controller API takes it. */
 export interface GroupSpec {
   groupId: number;
   type: GroupType;
@@ -97,6 +105,7 @@ function isFieldList(m: MatchInput): m is Match {
   return Array.isArray(m);
 }
 
+/** Turns a MatchInput into an OXM list. */
 export function toMatch(m: MatchInput | undefined): Match {
   if (m === undefined) return [];
   if (isFieldList(m)) return m;

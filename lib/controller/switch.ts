@@ -42,10 +42,13 @@ import {
 import { flowFromText, groupFromText } from './text.js';
 import { OFPG_ALL, OFPP_ANY, OFPP_CONTROLLER, OFP_NO_BUFFER } from '../../protocol/constants/openflow13.js';
 
+/** Controller roles by name, with their OFPCR_ROLE_* values. */
 export const ROLES = { nochange: 0, equal: 1, master: 2, slave: 3 } as const;
+/** A controller role's name (`equal`, `master`, `slave`, or `nochange` to read it). */
 export type Role = keyof typeof ROLES;
 const ROLE_NAMES: Record<number, Role> = { 0: 'nochange', 1: 'equal', 2: 'master', 3: 'slave' };
 
+/** Options of a Switch: its session's options, socket options and reconnection. */
 export interface SwitchOptions extends SessionOptions {
   /** Socket options for active targets (TLS files for ssl:, connect timeout). */
   connect?: ConnectOptions;
@@ -53,6 +56,10 @@ export interface SwitchOptions extends SessionOptions {
   reconnect?: boolean | BackoffOptions;
 }
 
+/**
+ * What the `connected` event of a Switch carries: the session, the switch's features and whether it is
+ * a reconnection.
+ */
 export interface ConnectedInfo {
   session: Session;
   features: FeaturesReply;
@@ -60,6 +67,7 @@ export interface ConnectedInfo {
   reconnect: boolean;
 }
 
+/** The events of a Switch. */
 export interface SwitchEvents {
   connected: [info: ConnectedInfo];
   disconnected: [error: Error | undefined];
@@ -70,6 +78,10 @@ export interface SwitchEvents {
   error: [error: Error];
 }
 
+/**
+ * One OpenFlow 1.3 switch: its connection (reconnected with backoff), requests, flows, groups, bundles
+ * and statistics.
+ */
 export class Switch extends EventEmitter<SwitchEvents> {
   /** The target in ovs-ofctl notation, or the peer's address for a passive connection. */
   readonly target: string;

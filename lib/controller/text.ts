@@ -7,10 +7,12 @@ import type { FlowMod, GroupMod } from '../../protocol/index.js';
 import { parseFlow, parseGroup } from '../../protocol/text/index.js';
 import type { FlowCommand, GroupCommand } from './specs.js';
 
+/** Parses a flow in ovs-ofctl's syntax into a flow_mod with the given command. */
 export function flowFromText(text: string, command: FlowCommand): Omit<FlowMod, 'xid'> {
   return parseFlow(text, command);
 }
 
+/** Parses a group in ovs-ofctl's syntax into a group_mod with the given command. */
 export function groupFromText(text: string, command: GroupCommand): Omit<GroupMod, 'xid'> {
   return parseGroup(text, command);
 }

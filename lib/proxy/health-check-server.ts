@@ -8,6 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { HealthCheck } from './model.js';
 
+/** Options of a HealthCheckServer. */
 export interface HealthCheckServerOptions {
   /** Addresses to listen on. Default every IPv4 address (`0.0.0.0`). */
   hosts?: string[];
@@ -37,6 +38,10 @@ export function healthCheckBody(hc: Pick<HealthCheck, 'namespace' | 'name' | 'lo
   ].join('\n');
 }
 
+/**
+ * The health checks of externalTrafficPolicy Local services: an HTTP listener per health-check node
+ * port, answering as kube-proxy does.
+ */
 export class HealthCheckServer {
   private readonly hosts: string[];
   private readonly proxyHealthy: () => boolean;

@@ -124,6 +124,7 @@ export interface ProxyCounts {
 
 const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** The proxy's metrics, in Prometheus's text format. */
 export class ProxyMetrics {
   readonly contentType = PROMETHEUS_CONTENT_TYPE;
   readonly syncDuration = new Histogram(

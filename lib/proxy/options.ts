@@ -2,6 +2,7 @@
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { parseCidr } from './cidr.js';
 
+/** The registers the proxy's pipeline uses, by purpose. */
 export interface ProxyRegisters {
   /** Service-port id (32 bits). */
   service: number;
@@ -15,6 +16,10 @@ export interface ProxyRegisters {
   ip6xx: number;
 }
 
+/**
+ * The proxy pipeline's options: its tables, conntrack zones, registers, cookie, group ids and node
+ * addresses.
+ */
 export interface ProxyOptions {
   /** First of the proxy's six tables (B..B+5). Default 10. */
   tableBase: number;
@@ -63,6 +68,7 @@ export interface ProxyOptions {
   rejectMaxLen: number;
 }
 
+/** The proxy pipeline's default options. */
 export const DEFAULT_OPTIONS: ProxyOptions = {
   tableBase: 10,
   nextTable: 20,
@@ -81,6 +87,7 @@ export const DEFAULT_OPTIONS: ProxyOptions = {
   rejectMaxLen: 256,
 };
 
+/** Proxy options that cannot be used together or are out of range. */
 export class ProxyConfigError extends Error {
   override readonly name = 'ProxyConfigError';
 }

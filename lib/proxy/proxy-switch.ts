@@ -10,6 +10,7 @@ import type { SwitchPort } from './reconcile.js';
 
 type ProxyEvent = 'connected' | 'disconnected' | 'packetIn';
 
+/** The members of a Switch that a ServiceProxy uses. */
 export interface ProxySwitch extends SwitchPort {
   /** True while a session with the switch is open. */
   readonly connected: boolean;

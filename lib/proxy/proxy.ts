@@ -26,6 +26,7 @@ const PROTO = { TCP: 6, UDP: 17, SCTP: 132 } as const;
 /** Services compiled per batch of a streamed sync. */
 const COMPILE_BATCH = 256;
 
+/** Options of a ServiceProxy: the pipeline's options, a logger and the metrics to update. */
 export interface ServiceProxyOptions extends Partial<ProxyOptions> {
   logger?: Logger;
   /** Metrics to update (a fresh registry by default). */
@@ -37,6 +38,7 @@ export interface ServiceProxyOptions extends Partial<ProxyOptions> {
   rejectRate?: number;
 }
 
+/** What one sync of a ServiceProxy sent and how long it took. */
 export interface SyncInfo {
   /** Messages sent (flow and group changes). */
   messages: number;
@@ -45,6 +47,7 @@ export interface SyncInfo {
   full: boolean;
 }
 
+/** The events of a ServiceProxy. */
 export interface ProxyEvents {
   /** A sync was applied and acknowledged by the switch. */
   synced: [info: SyncInfo];
@@ -57,6 +60,10 @@ export interface ProxyEvents {
   error: [error: Error];
 }
 
+/**
+ * The Kubernetes service proxy: keeps a switch's flows and groups in step with the services of a
+ * ServiceSource.
+ */
 export class ServiceProxy extends EventEmitter<ProxyEvents> {
   readonly options: ProxyOptions;
   readonly metrics: ProxyMetrics;

@@ -50,18 +50,12 @@ import {
 } from './errors.js';
 import { PartQueue } from './part-queue.js';
 import { REPLY_TYPE, type MultipartReplyOf, type Outgoing, type ReplyOf } from './replies.js';
-import {
-  OFP13_VERSION,
-  OFPCML_NO_BUFFER,
-  OFPMPF_REPLY_MORE,
-  OFPT_METER_MOD,
-  OFPT_MULTIPART_REPLY,
-  OFP_MULTIPART_HEADER_LEN,
-} from '../../protocol/constants/openflow13.js';
+import { OFP13_VERSION, OFPCML_NO_BUFFER, OFPMPF_REPLY_MORE, OFPT_METER_MOD, OFPT_MULTIPART_REPLY, OFP_MULTIPART_HEADER_LEN } from '../../protocol/constants/openflow13.js';
 
 export type { MultipartReplyOf, Outgoing, ReplyOf } from './replies.js';
 
 
+/** Options of a Session: logger, handshake and request timeouts, echo keep-alive. */
 export interface SessionOptions {
   /** pino logger (or anything with its methods); nothing is logged without one. */
   logger?: Logger;
@@ -81,6 +75,7 @@ export interface SessionOptions {
   streamHighWater?: number;
 }
 
+/** Options of one request of a Session. */
 export interface RequestOptions {
   /** Reject with RequestTimeoutError after this long. Default: no timeout (dead peers are found by echo). */
   timeoutMs?: number;
@@ -88,6 +83,7 @@ export interface RequestOptions {
   context?: string;
 }
 
+/** The events of a Session. */
 export interface SessionEvents {
   /** Every message that is not a reply to a request (including the typed ones below). */
   message: [message: OfpMessage];

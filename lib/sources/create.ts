@@ -4,6 +4,7 @@ import { KubeSource } from './kube.js';
 import type { SourceLogger } from './logger.js';
 import type { ServiceSource } from './types.js';
 
+/** Options of createSource(). */
 export interface CreateSourceOptions {
   logger?: SourceLogger;
   /** For `kube`: kubeconfig path (else $KUBECONFIG / in-cluster). */

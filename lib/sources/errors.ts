@@ -11,6 +11,7 @@ export function formatFieldPath(path: FieldPath): string {
   return out;
 }
 
+/** The kind of a Kubernetes object a source reads. */
 export type ObjectKind = 'Service' | 'EndpointSlice' | 'Node';
 
 /** A Kubernetes object that cannot be converted to the model. */
@@ -36,6 +37,7 @@ export class ObjectError extends Error {
   }
 }
 
+/** Where a source found a problem: file, line, object. */
 export interface SourceErrorDetails {
   /** The manifest file the problem was found in. */
   file?: string;

@@ -8,6 +8,7 @@ import { silentLogger, type SourceLogger } from './logger.js';
 import { readJsonManifest } from './json-manifest.js';
 import type { Manifest } from './manifest-reader.js';
 
+/** Options of a FileSource. */
 export interface FileSourceOptions {
   logger?: SourceLogger;
   /** How long to wait for a burst of file-system events to settle before rereading (ms). Default 20. */

@@ -2,6 +2,7 @@ import { BaseSource } from './base.js';
 import { objectKey, serviceFromObject, sliceFromObject } from './model.js';
 import type { EndpointSlice, Service } from './types.js';
 
+/** Options of a MemorySource. */
 export interface MemorySourceOptions {
   /**
    * When true, `start()` does not announce `synced`: the embedder loads its initial objects and

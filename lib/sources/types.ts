@@ -7,8 +7,10 @@ import type { EventEmitter } from 'eventemitter3';
  */
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+/** An IP family as Kubernetes names it. */
 export type IPFamily = 'IPv4' | 'IPv6';
 
+/** One port of a Service. */
 export interface ServicePort {
   /** Empty string when the Service has a single unnamed port. */
   name: string;
@@ -20,6 +22,7 @@ export interface ServicePort {
   nodePort?: number;
 }
 
+/** A Kubernetes Service, with the fields the proxy uses. */
 export interface Service {
   namespace: string;
   name: string;
@@ -51,6 +54,7 @@ export interface Service {
   topologyMode?: string;
 }
 
+/** One port of an EndpointSlice. */
 export interface EndpointPort {
   /** Joins with ServicePort.name; empty string for the unnamed port. */
   name: string;
@@ -58,6 +62,7 @@ export interface EndpointPort {
   port: number;
 }
 
+/** One endpoint of an EndpointSlice: its addresses, conditions and node. */
 export interface Endpoint {
   addresses: string[];
   /** `conditions.ready`; Kubernetes says an unknown (absent) value means ready. */
@@ -72,6 +77,7 @@ export interface Endpoint {
   zoneHints?: string[];
 }
 
+/** A Kubernetes EndpointSlice, with the fields the proxy uses. */
 export interface EndpointSlice {
   namespace: string;
   name: string;
@@ -88,6 +94,7 @@ export type SourceChange =
   | { kind: 'service'; key: string; service: Service | null }
   | { kind: 'slice'; key: string; slice: EndpointSlice | null };
 
+/** The events of a ServiceSource. */
 export interface SourceEvents {
   /**
    * A batch of changes, already coalesced: several changes to one key within a batch appear
@@ -112,11 +119,13 @@ export interface NodeObject {
   zone?: string;
 }
 
+/** Every Service and EndpointSlice a source holds, by namespace/name. */
 export interface Snapshot {
   services: Map<string, Service>;
   slices: Map<string, EndpointSlice>;
 }
 
+/** A source of Services and EndpointSlices the proxy follows (Kubernetes, files, memory). */
 export interface ServiceSource extends EventEmitter<SourceEvents> {
   /** Starts watching; resolves once started (not necessarily synced). */
   start(): Promise<void>;

@@ -12,6 +12,7 @@ import { EventEmitter } from 'eventemitter3';
 import { Framer, Writer, writeMessage, type OfpMessage } from '../../protocol/index.js';
 import { ConnectionError } from './errors.js';
 
+/** Options of a Channel. */
 export interface ChannelOptions {
   /** Target text used in errors and logs. */
   label: string;
@@ -21,6 +22,7 @@ export interface ChannelOptions {
   flushThreshold?: number;
 }
 
+/** The events of a Channel. */
 export interface ChannelEvents {
   /** One whole message; the buffer is only valid during the call. */
   frame: [frame: Buffer];
@@ -30,6 +32,7 @@ export interface ChannelEvents {
   drain: [];
 }
 
+/** Counts of the messages, bytes and socket writes of a Channel. */
 export interface ChannelStats {
   messagesSent: number;
   bytesSent: number;
@@ -41,6 +44,10 @@ export interface ChannelStats {
 
 const SHRINK_ABOVE = 4 << 20;
 
+/**
+ * One connection's byte stream to a switch: writes whole messages, coalesced with backpressure, and
+ * emits every message received.
+ */
 export class Channel extends EventEmitter<ChannelEvents> {
   readonly label: string;
   readonly stats: ChannelStats = { messagesSent: 0, bytesSent: 0, writes: 0, messagesReceived: 0, bytesReceived: 0 };

@@ -6,6 +6,7 @@ import { ConnectionError } from './errors.js';
 import { clientTlsOptions, type TlsFiles } from './tls.js';
 import { formatTarget, parseTarget, TargetError, type ActiveTarget, type Target } from './target.js';
 
+/** Options of connect(): the Channel's options, TLS files and a connect timeout. */
 export interface ConnectOptions extends Omit<ChannelOptions, 'label'> {
   /** Required for ssl: targets. */
   tls?: TlsFiles;

@@ -8,11 +8,13 @@ import { ConnectionError } from './errors.js';
 import { serverTlsOptions, type TlsFiles } from './tls.js';
 import { formatTarget, parseTarget, TargetError, type PassiveTarget, type Target } from './target.js';
 
+/** Options of listen(): the Channel's options and, for pssl:, the TLS files. */
 export interface ListenOptions extends Omit<ChannelOptions, 'label'> {
   /** Required for pssl: targets. */
   tls?: TlsFiles;
 }
 
+/** The events of a Listener. */
 export interface ListenerEvents {
   /** A peer connected; the channel is ready for the handshake. */
   channel: [channel: Channel];
@@ -21,6 +23,10 @@ export interface ListenerEvents {
   close: [];
 }
 
+/**
+ * A listening socket of a passive target (ptcp:, pssl:, punix:) that emits a Channel per connected
+ * switch.
+ */
 export class Listener extends EventEmitter<ListenerEvents> {
   constructor(
     private readonly server: Server,

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 
+/** The key, certificate and CA certificate of an ssl: or pssl: connection. */
 export interface TlsFiles {
   /** Private key (PEM file path or contents). */
   key: string | Buffer;

@@ -14,6 +14,7 @@ import { OFPAT_EXPERIMENTER } from '../constants/openflow13.js';
 import { NX_VENDOR_ID } from '../constants/nicira.js';
 import { ONF_VENDOR_ID } from '../constants/onf.js';
 
+/** The encoder and decoder of one action's wire encoding. */
 export interface ActionCodec<T extends Action = Action> {
   /** The `type` of the Action variant this codec handles. */
   type: ActionType;
@@ -69,6 +70,7 @@ export function nxCodec<T extends ActionType>(
   return { type, code: subtype, experimenter: NX_VENDOR_ID, struct, minLen, maxLen, encode, decode };
 }
 
+/** The codec of an action type, or undefined when there is none. */
 export function actionCodec(type: ActionType | string): ActionCodec | undefined {
   return byType.get(type);
 }

@@ -41,6 +41,7 @@ export interface FieldAssignment {
 
 // ---- OpenFlow standard actions (OFPAT_*) ----------------------------------------------------------
 
+/** An action of OpenFlow 1.3 itself (OFPAT_*). */
 export type StandardAction =
   | { type: 'output'; port: number; maxLen: number }
   /** OpenFlow 1.1 set actions (types 1-10, 13, 14): deprecated in 1.3 but accepted by Open vSwitch. */
@@ -80,6 +81,7 @@ export type OnfAction = { type: 'copy_field'; src: SubField; dst: SubField };
 
 // ---- Nicira extension actions (experimenter 0x00002320) -------------------------------------------
 
+/** Nicira's `ct` action: sends the packet through conntrack. */
 export interface CtAction {
   type: 'ct';
   /** NX_CT_F_COMMIT 1, NX_CT_F_FORCE 2. */
@@ -96,6 +98,7 @@ export interface CtAction {
   actions: Action[];
 }
 
+/** Nicira's `nat` action, inside `ct`: source or destination address translation. */
 export interface NatAction {
   type: 'nat';
   /** NX_NAT_F_SRC 1, DST 2, PERSISTENT 4, PROTO_HASH 8, PROTO_RANDOM 16. */
@@ -120,6 +123,7 @@ export type LearnSpec =
   | { kind: 'load_immediate'; value: Buffer; dst: SubField }
   | { kind: 'output'; src: SubField };
 
+/** What Nicira's `learn` action adds: the new flow's fields and its specs. */
 export interface LearnBody {
   idleTimeout: number;
   hardTimeout: number;
@@ -169,6 +173,10 @@ export type EncapProperty =
   | { type: 'nsh_tlv'; tlvClass: number; tlvType: number; value: Buffer }
   | { type: 'unknown'; propClass: number; propType: number; data: Buffer };
 
+/**
+ * What Nicira's `sample` actions carry: the sampling probability and the IPFIX collector set,
+ * observation domain and point ids.
+ */
 export interface SampleBody {
   probability: number;
   collectorSetId: number;
@@ -176,6 +184,7 @@ export interface SampleBody {
   obsPointId: number;
 }
 
+/** A Nicira extension action (NXAST_*). */
 export type NiciraAction =
   | { type: 'resubmit'; inPort: number }
   | { type: 'resubmit_table'; inPort: number; tableId: number }
@@ -267,11 +276,14 @@ export interface UnknownAction {
   data: Buffer;
 }
 
+/** Any action the codec encodes and decodes, told apart by `type`. */
 export type Action = StandardAction | OnfAction | NiciraAction | UnknownAction;
+/** The `type` of an action. */
 export type ActionType = Action['type'];
 /** The Action variant with the given `type`. */
 export type ActionOf<T extends ActionType> = Extract<Action, { type: T }>;
 
+/** A flow instruction (OFPIT_*), told apart by `type`. */
 export type Instruction =
   | { type: 'goto_table'; tableId: number }
   | { type: 'write_metadata'; metadata: bigint; metadataMask: bigint }
@@ -282,4 +294,5 @@ export type Instruction =
   /** OFPIT_EXPERIMENTER: the experimenter id and the bytes after it, verbatim. */
   | { type: 'experimenter'; experimenter: number; data: Buffer };
 
+/** The `type` of an instruction. */
 export type InstructionType = Instruction['type'];

@@ -99,6 +99,7 @@ export const OFPFC = {
   delete: OFPFC_DELETE,
   delete_strict: OFPFC_DELETE_STRICT,
 } as const;
+/** A flow-mod command's name (`add`, `modify`, `modify_strict`, `delete`, `delete_strict`). */
 export type FlowCommand = keyof typeof OFPFC;
 
 export const OFPGC_ADD = 0;
@@ -108,6 +109,7 @@ export const OFPGC_DELETE = 2;
 export const OFPGC_ADD_OR_MOD = 0x8000;
 /** Group-mod commands by the names ovs-ofctl and the controller API give them. */
 export const OFPGC = { add: OFPGC_ADD, modify: OFPGC_MODIFY, delete: OFPGC_DELETE } as const;
+/** A group-mod command's name (`add`, `modify`, `delete`). */
 export type GroupCommand = keyof typeof OFPGC;
 
 export const OFPGT_ALL = 0;

@@ -8,6 +8,7 @@ import { ones, toBig } from './convert.js';
 import { fieldByName, fieldBytes, type FieldDef } from './registry.js';
 import type { OxmField } from './types.js';
 
+/** A header slot's value and mask as integers. */
 export interface Slot {
   v: bigint;
   m: bigint;
@@ -30,6 +31,10 @@ export const SLOT_BITS: Readonly<Record<string, number>> = {
 
 const ZERO: Slot = { v: 0n, m: 0n };
 
+/**
+ * A match as Open vSwitch holds it: one value and mask per packet header slot, which several fields
+ * may share.
+ */
 export class FlowMatch {
   readonly slots = new Map<string, Slot>();
   /** For each slot, the names of the entries that set it (for error messages). */

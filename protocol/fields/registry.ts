@@ -3,14 +3,7 @@
  * the OpenFlow 1.3 canonical form (./canonical.ts) and the ovs-ofctl value syntax (./text.ts).
  * Adding a field is adding a row in ./table.ts.
  */
-import {
-  OFPXMC_ERICSSON,
-  OFPXMC_EXPERIMENTER,
-  OFPXMC_NXM_0,
-  OFPXMC_NXM_1,
-  OFPXMC_OPENFLOW_BASIC,
-  OFPXMC_PACKET_REGS,
-} from '../constants/openflow13.js';
+import { OFPXMC_ERICSSON, OFPXMC_EXPERIMENTER, OFPXMC_NXM_0, OFPXMC_NXM_1, OFPXMC_OPENFLOW_BASIC, OFPXMC_PACKET_REGS } from '../constants/openflow13.js';
 import { NXOXM_NSH, NX_VENDOR_ID } from '../constants/nicira.js';
 import { ONF_VENDOR_ID } from '../constants/onf.js';
 
@@ -86,6 +79,7 @@ export interface FieldEncoding {
   port16?: true;
 }
 
+/** One match field: its names, width, maskability, prerequisites, wire headers and text format. */
 export interface FieldDef {
   /** Open vSwitch's name for the field (`ipv4_dst`). */
   name: string;
@@ -114,6 +108,7 @@ export function oxmHeader(cls: number, field: number): number {
   return ((cls << 16) | (field << 9)) >>> 0;
 }
 
+/** A match field found by name or header, with the encoding it was found by. */
 export interface FieldLookup {
   def: FieldDef;
   enc: FieldEncoding;

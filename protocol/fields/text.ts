@@ -222,6 +222,7 @@ function parsePrefixLen(s: string, max: number): number | null {
 
 // ---- parse --------------------------------------------------------------------------------------
 
+/** Options of parsing a match field from text. */
 export interface ParseOptions {
   /** Port names of the switch (as `ovs-ofctl --names` would use them), name → OpenFlow 1.1+ number. */
   ports?: ReadonlyMap<string, number>;

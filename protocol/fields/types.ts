@@ -11,6 +11,7 @@
  */
 export type FieldValue = number | bigint | string | Buffer;
 
+/** One match field: its name, value and optional mask. */
 export interface OxmField {
   /** Field name (see above) or `unknown`. */
   field: string;
@@ -27,4 +28,5 @@ export interface OxmField {
   experimenter?: number;
 }
 
+/** A flow's match, as a list of fields. */
 export type Match = OxmField[];

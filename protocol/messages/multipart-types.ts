@@ -6,6 +6,7 @@ import type { PortDesc } from './port-types.js';
 
 // ---- requests -----------------------------------------------------------------------------------
 
+/** The body of a flow or aggregate statistics request: which flows. */
 export interface FlowStatsRequest {
   tableId: number;
   outPort: number;
@@ -27,6 +28,7 @@ export interface FlowMonitorRequest {
   matchLen?: number;
 }
 
+/** The body of a multipart request, told apart by `kind`. */
 export type MultipartRequestBody =
   | { kind: 'desc' }
   | ({ kind: 'flow' } & FlowStatsRequest)
@@ -47,6 +49,7 @@ export type MultipartRequestBody =
 
 // ---- replies ------------------------------------------------------------------------------------
 
+/** OFPMP_DESC: the switch's manufacturer, hardware, software, serial number and datapath descriptions. */
 export interface DescStats {
   mfrDesc: string;
   hwDesc: string;
@@ -55,6 +58,7 @@ export interface DescStats {
   dpDesc: string;
 }
 
+/** One flow of a flow statistics reply. */
 export interface FlowStats {
   tableId: number;
   durationSec: number;
@@ -70,12 +74,14 @@ export interface FlowStats {
   instructions: Instruction[];
 }
 
+/** OFPMP_AGGREGATE: packet, byte and flow counts of the matching flows. */
 export interface AggregateStats {
   packetCount: bigint;
   byteCount: bigint;
   flowCount: number;
 }
 
+/** One table of a table statistics reply. */
 export interface TableStats {
   tableId: number;
   activeCount: number;
@@ -99,12 +105,14 @@ export const PORT_COUNTERS = [
   'collisions',
 ] as const;
 
+/** One port of a port statistics reply. */
 export interface PortStats extends Record<(typeof PORT_COUNTERS)[number], bigint> {
   portNo: number;
   durationSec: number;
   durationNsec: number;
 }
 
+/** One queue of a queue statistics reply. */
 export interface QueueStats {
   portNo: number;
   queueId: number;
@@ -115,11 +123,13 @@ export interface QueueStats {
   durationNsec: number;
 }
 
+/** The packet and byte counts of one group bucket. */
 export interface BucketCounter {
   packetCount: bigint;
   byteCount: bigint;
 }
 
+/** One group of a group statistics reply. */
 export interface GroupStats {
   groupId: number;
   refCount: number;
@@ -130,12 +140,14 @@ export interface GroupStats {
   buckets: BucketCounter[];
 }
 
+/** One group of a group description reply. */
 export interface GroupDesc {
   groupType: number;
   groupId: number;
   buckets: Bucket[];
 }
 
+/** OFPMP_GROUP_FEATURES: the group types, capabilities and limits of the switch. */
 export interface GroupFeatures {
   types: number;
   capabilities: number;
@@ -144,11 +156,13 @@ export interface GroupFeatures {
   actions: [number, number, number, number];
 }
 
+/** The packet and byte counts of one meter band. */
 export interface MeterBandStats {
   packetBandCount: bigint;
   byteBandCount: bigint;
 }
 
+/** One meter of a meter statistics reply. */
 export interface MeterStats {
   meterId: number;
   flowCount: number;
@@ -159,12 +173,14 @@ export interface MeterStats {
   bands: MeterBandStats[];
 }
 
+/** One meter of a meter configuration reply. */
 export interface MeterConfig {
   flags: number;
   meterId: number;
   bands: MeterBand[];
 }
 
+/** OFPMP_METER_FEATURES: the meter limits and band types of the switch. */
 export interface MeterFeatures {
   maxMeter: number;
   bandTypes: number;
@@ -206,7 +222,9 @@ export interface FeatureId {
   data?: Buffer;
 }
 
+/** An instruction type in a table-features property. */
 export type InstructionId = FeatureId;
+/** An action type in a table-features property. */
 export type ActionId = FeatureId;
 
 /** An OXM header as sent (hasmask and length bits included), with the experimenter id of class 0xffff. */
@@ -215,6 +233,7 @@ export interface OxmId {
   experimenter?: number;
 }
 
+/** One table of a table-features reply. */
 export interface TableFeatures {
   tableId: number;
   name: string;
@@ -245,6 +264,7 @@ export type FlowUpdate =
     }
   | { event: 'abbrev'; xid: number };
 
+/** The body of a multipart reply, told apart by `kind`. */
 export type MultipartReplyBody =
   | ({ kind: 'desc' } & DescStats)
   | { kind: 'flow'; flows: FlowStats[] }

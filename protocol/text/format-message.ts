@@ -52,6 +52,7 @@ import {
 import { NX_VENDOR_ID } from '../constants/nicira.js';
 import { ONF_VENDOR_ID } from '../constants/onf.js';
 
+/** Options of printing a message as ovs-ofctl does. */
 export interface FormatOptions {
   /** ovs-ofctl's verbosity: `ofp-print` uses 2 (the default), dump commands 1. */
   verbosity?: number;

@@ -11,6 +11,7 @@ import { formatFlowStats, formatGroup, formatGroupStats } from './format-multipa
 
 export { formatFlowStats, formatGroupStats };
 
+/** Options of printing flows and groups as ovs-ofctl's dump commands do. */
 export interface DumpOptions {
   /** false for `--no-stats`: no duration, counters or (zero) cookie and table 0. */
   stats?: boolean;

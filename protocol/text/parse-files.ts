@@ -38,6 +38,7 @@ function onLine<T>(line: Line, fn: () => T): T {
   }
 }
 
+/** Options of parsing a file of flows or groups in ovs-ofctl's syntax. */
 export interface ParseFileOptions {
   warnings?: ParseWarning[];
   ports?: ReadonlyMap<string, number>;

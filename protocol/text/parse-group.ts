@@ -23,6 +23,7 @@ export type { GroupCommand };
 
 const TYPES: Record<string, number> = { all: 0, select: 1, indirect: 2, ff: 3, fast_failover: 3 };
 
+/** Options of parsing a group in ovs-ofctl's syntax. */
 export interface ParseGroupOptions {
   command?: GroupCommand;
   warnings?: ParseWarning[];
