@@ -50,7 +50,14 @@ import {
 } from './errors.js';
 import { PartQueue } from './part-queue.js';
 import { REPLY_TYPE, type MultipartReplyOf, type Outgoing, type ReplyOf } from './replies.js';
-import { OFP13_VERSION, OFPCML_NO_BUFFER, OFPMPF_REPLY_MORE, OFPT_METER_MOD, OFPT_MULTIPART_REPLY, OFP_MULTIPART_HEADER_LEN } from '../../protocol/constants/openflow13.js';
+import {
+  OFP13_VERSION,
+  OFPCML_NO_BUFFER,
+  OFPMPF_REPLY_MORE,
+  OFPT_METER_MOD,
+  OFPT_MULTIPART_REPLY,
+  OFP_MULTIPART_HEADER_LEN,
+} from '../../protocol/constants/openflow13.js';
 
 export type { MultipartReplyOf, Outgoing, ReplyOf } from './replies.js';
 

@@ -9,7 +9,14 @@
  *   nw_tos    → ip_dscp (value >> 2);  vlan_tci, dl_vlan, dl_vlan_pcp → vlan_vid (+ OFPVID_PRESENT) and vlan_pcp;
  *   tp_src/tp_dst → tcp_*, udp_*, sctp_*, icmp_type/code or icmpv6_type/code, by the matched ip_proto.
  */
-import { OFPXMC_ERICSSON as ERIC, OFPXMC_EXPERIMENTER as EXP, OFPXMC_NXM_0 as NXM0, OFPXMC_NXM_1 as NXM1, OFPXMC_OPENFLOW_BASIC as OF, OFPXMC_PACKET_REGS as PKT_REGS } from '../constants/openflow13.js';
+import {
+  OFPXMC_ERICSSON as ERIC,
+  OFPXMC_EXPERIMENTER as EXP,
+  OFPXMC_NXM_0 as NXM0,
+  OFPXMC_NXM_1 as NXM1,
+  OFPXMC_OPENFLOW_BASIC as OF,
+  OFPXMC_PACKET_REGS as PKT_REGS,
+} from '../constants/openflow13.js';
 import { NX_VENDOR_ID as NX, NXOXM_NSH as NSH } from '../constants/nicira.js';
 import { ONF_VENDOR_ID as ONF } from '../constants/onf.js';
 import {
