@@ -4,6 +4,7 @@
  * changes arriving during a sync go out together in the next one.
  */
 import { EventEmitter } from 'eventemitter3';
+import { Backoff, type BackoffOptions } from '../controller/backoff.js';
 import type { Logger } from '../logger.js';
 import type { Outgoing } from '../session/session.js';
 import type { ServiceSource, SourceChange } from '../sources/types.js';
@@ -31,9 +32,11 @@ export interface ServiceProxyOptions extends Partial<ProxyOptions> {
   logger?: Logger;
   /** Metrics to update (a fresh registry by default). */
   metrics?: ProxyMetrics;
-  /** First retry delay for a service the switch refused; doubles up to `retryMaxMs`. Default 500 ms. */
-  retryMs?: number;
-  retryMaxMs?: number;
+  /**
+   * Delays before retrying a service the switch refused (jittered) and a sync that failed with the
+   * connection up. Default 500 ms doubling up to 30 s.
+   */
+  retry?: BackoffOptions;
   /** Packet-ins answered per second at most (refusals of connections to empty services). Default 1000. */
   rejectRate?: number;
 }
@@ -88,7 +91,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private syncRetry: NodeJS.Timeout | undefined;
   /** The flows read from the switch, until they have been checked for leftovers of gone endpoints. */
   private staleCheck: DumpedFlow[] | undefined;
-  private syncRetryMs = 0;
+  private readonly syncBackoff: Backoff;
   private loaded = false;
   private sourceReady = false;
   private syncing = false;
@@ -99,9 +102,9 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   /** Messages to send once the sync that makes them safe is applied (conntrack flushes, affinity cleanup). */
   private afterSync: Outgoing[] = [];
   private readonly quarantine = new Map<string, NodeJS.Timeout>();
-  private readonly retryDelay = new Map<string, number>();
-  private readonly retryMs: number;
-  private readonly retryMaxMs: number;
+  /** The retry delays of refused owners, until one of their entries is applied. */
+  private readonly refusedBackoff = new Map<string, Backoff>();
+  private readonly retry: BackoffOptions;
   private rejectTokens: number;
   private rejectRefill = Date.now();
   private readonly rejectRate: number;
@@ -114,7 +117,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     opts: ServiceProxyOptions = {},
   ) {
     super();
-    const { logger, metrics, retryMs, retryMaxMs, rejectRate, ...rest } = opts;
+    const { logger, metrics, retry, rejectRate, ...rest } = opts;
     this.options = resolveOptions(rest);
     this.log = logger?.child({ component: 'proxy' });
     this.metrics = metrics ?? new ProxyMetrics();
@@ -122,8 +125,8 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       const flows = this.reconciler.installedFlows();
       return { flows, groups: this.reconciler.installedCount - flows, servicePorts: this.servicePortCount };
     });
-    this.retryMs = retryMs ?? 500;
-    this.retryMaxMs = retryMaxMs ?? 30_000;
+    this.retry = { minDelayMs: 500, maxDelayMs: 30_000, jitter: 0.2, ...retry };
+    this.syncBackoff = new Backoff({ ...this.retry, jitter: 0 });
     this.rejectRate = rejectRate ?? 1000;
     this.rejectTokens = this.rejectRate;
     const modelOpts: ConstructorParameters<typeof ServiceModel>[0] = {
@@ -506,7 +509,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         const result = await this.reconciler.sync(this.sw, keys, more);
         const sending = after;
         after = [];
-        this.syncRetryMs = 0;
+        this.syncBackoff.reset();
         for (const m of sending) {
           await this.sw.request(m).catch((err: Error) => this.log?.warn({ err: err.message, type: m.type }, 'cleanup message failed'));
         }
@@ -515,7 +518,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         for (const [owner, err] of result.failed) this.fail(owner, err);
         for (const op of result.applied) {
           const owner = this.desired.ownerOf(op.key);
-          if (owner !== undefined) this.retryDelay.delete(owner);
+          if (owner !== undefined) this.refusedBackoff.delete(owner);
         }
         const now = performance.now();
         this.metrics.syncDuration.observe((now - started) / 1000);
@@ -529,11 +532,10 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       // next one is scheduled here (a lost connection reloads the switch when it comes back).
       this.afterSync = [...after, ...this.afterSync];
       if (!this.stopped && this.sw.connected && !this.syncRetry) {
-        this.syncRetryMs = Math.min(Math.max(this.retryMs, this.syncRetryMs * 2), this.retryMaxMs);
         this.syncRetry = setTimeout(() => {
           this.syncRetry = undefined;
           this.scheduleSync();
-        }, this.syncRetryMs);
+        }, this.syncBackoff.next());
       }
       this.metrics.syncs.inc({ result: 'error' });
       this.log?.warn({ err: (err as Error).message }, 'sync failed');
@@ -547,14 +549,15 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   /** Holds a refused owner's changes back, then retries them; the delay doubles while it keeps failing. */
   private fail(owner: string, err: Error): void {
     this.reportServiceError(this.serviceOf(owner), err);
-    const delay = Math.min((this.retryDelay.get(owner) ?? this.retryMs / 2) * 2, this.retryMaxMs);
-    this.retryDelay.set(owner, delay);
+    let backoff = this.refusedBackoff.get(owner);
+    if (backoff === undefined) this.refusedBackoff.set(owner, (backoff = new Backoff(this.retry)));
+    const delay = backoff.next();
     clearTimeout(this.quarantine.get(owner));
     const timer = setTimeout(() => {
       this.quarantine.delete(owner);
       this.desired.markDirty(this.desired.ownersKeys(owner));
       this.scheduleSync();
-    }, delay * (0.8 + Math.random() * 0.4));
+    }, delay);
     timer.unref?.();
     this.quarantine.set(owner, timer);
   }

@@ -277,7 +277,7 @@ t.test('cleanups queued for a sync that failed are sent by the next one', async 
 t.test('a sync that fails without a culprit, the connection still up, is retried', async (t) => {
   const source = new MemorySource();
   add(source, web('a', '10.96.0.10', ['10.244.0.11']));
-  const { proxy, sw, errors } = await start(t, source, { retryMs: 10, retryMaxMs: 40 });
+  const { proxy, sw, errors } = await start(t, source, { retry: { minDelayMs: 10, maxDelayMs: 40 } });
   await proxy.whenSynced();
   const keepAlive = setInterval(() => undefined, 1000);
   t.teardown(() => clearInterval(keepAlive));
@@ -313,7 +313,7 @@ t.test('a Service the switch refuses is reported and retried; the others go thro
   const sw = new MemorySwitch();
   let refusing = true;
   sw.refuse = (m) => refusing && m.type === 'group_mod' && m.groupId === 0x7f000002;
-  const { proxy, errors } = await start(t, source, { retryMs: 10, retryMaxMs: 40 }, sw);
+  const { proxy, errors } = await start(t, source, { retry: { minDelayMs: 10, maxDelayMs: 40 } }, sw);
   // Retry timers do not hold the process open (a real switch connection does).
   const keepAlive = setInterval(() => undefined, 1000);
   t.teardown(() => clearInterval(keepAlive));
