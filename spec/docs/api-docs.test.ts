@@ -2,7 +2,7 @@
  * Every symbol a package entry exports has a doc comment, so the API reference (`npm run docs`,
  * TypeDoc) describes all of it. The entries are package.json "exports", as typedoc.config.mjs reads
  * them. The walk uses the TypeScript compiler's binder and checker on the entry files (no type
- * check, no TypeDoc conversion), so it takes seconds.
+ * check, no TypeDoc conversion), so it takes a few seconds.
  *
  * Wire constants in protocol/constants/ whose value is a number and whose name is the one of the
  * OpenFlow specification or of Open vSwitch's headers (OFPT_HELLO, NXAST_…, ETH_TYPE_…) are exempt:
@@ -55,7 +55,9 @@ function hasDocComment(decl: ts.Declaration): boolean {
 function undocumented(entries: Map<string, string>): string[] {
   const files = [...entries.values()].map((f) => resolve(REPO, f));
   const config = ts.getParsedCommandLineOfConfigFile(resolve(REPO, 'tsconfig.build.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-  const program = ts.createProgram(files, { ...(config?.options ?? {}), noEmit: true });
+  // Only the declarations of this package matter: without the standard library and @types/node the
+  // program is a third of the files and the walk takes a fifth of the time.
+  const program = ts.createProgram(files, { ...(config?.options ?? {}), noEmit: true, noLib: true, types: [] });
   const checker = program.getTypeChecker();
   const missing = new Map<string, string[]>();
   for (const [entry, file] of entries) {
