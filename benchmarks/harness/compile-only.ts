@@ -7,7 +7,7 @@ import { DesiredState } from '../../lib/proxy/desired.js';
 import { ServiceModel } from '../../lib/proxy/model.js';
 import { compilePortKeyed } from "../../lib/proxy/wire.js";
 import { ServicePortIds } from '../../lib/proxy/ids.js';
-import { serviceFromObject, sliceFromObject } from '../../lib/sources/model.js';
+import { serviceFromObject, sliceFromObject } from '../../lib/sources/convert.js';
 import { NODE_NAME, proxyOptions, serviceObject, sliceObject } from './services.js';
 
 const N = Number(process.argv[2] ?? 10000);

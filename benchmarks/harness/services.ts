@@ -14,7 +14,7 @@ import { baseEntries, compilePort, resolveOptions, ServiceModel, type ProxyOptio
 import type { Entry, FlowEntry, GroupEntry } from '../../lib/proxy/entries.js';
 import { keyed } from '../../lib/proxy/entries.js';
 import { ServicePortIds } from '../../lib/proxy/ids.js';
-import { serviceFromObject, sliceFromObject } from '../../lib/sources/model.js';
+import { serviceFromObject, sliceFromObject } from '../../lib/sources/convert.js';
 
 export const NAMESPACE = 'bench';
 export const NODE_NAME = 'bench-node';

@@ -3,7 +3,7 @@
  * kube-proxy would use. Kept incrementally: a change to one Service or slice recomputes that
  * Service only.
  */
-import { isProxyableService, objectKey, sliceServiceKey } from '../sources/model.js';
+import { isProxyableService, objectKey, sliceServiceKey } from '../sources/convert.js';
 import type { EndpointSlice, IPFamily, Protocol, Service, SourceChange } from '../sources/types.js';
 import { categorizeEndpoints } from './topology.js';
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { ChangeBatcher } from './batcher.js';
-import { sameModel, serviceKey, sliceKey } from './model.js';
+import { sameContent, serviceKey, sliceKey } from './convert.js';
 import type { EndpointSlice, Service, ServiceSource, Snapshot, SourceEvents } from './types.js';
 
 /**
@@ -29,7 +29,7 @@ export abstract class BaseSource extends EventEmitter<SourceEvents> implements S
     const key = serviceKey(service);
     const previous = this.services.get(key);
     this.services.set(key, service);
-    if (this.synced && (!previous || !sameModel(previous, service))) {
+    if (this.synced && (!previous || !sameContent(previous, service))) {
       this.batcher.add({ kind: 'service', key, service });
     }
   }
@@ -43,7 +43,7 @@ export abstract class BaseSource extends EventEmitter<SourceEvents> implements S
     const key = sliceKey(slice);
     const previous = this.slices.get(key);
     this.slices.set(key, slice);
-    if (this.synced && (!previous || !sameModel(previous, slice))) {
+    if (this.synced && (!previous || !sameContent(previous, slice))) {
       this.batcher.add({ kind: 'slice', key, slice });
     }
   }

@@ -14,7 +14,7 @@ export function formatFieldPath(path: FieldPath): string {
 /** The kind of a Kubernetes object a source reads. */
 export type ObjectKind = 'Service' | 'EndpointSlice' | 'Node';
 
-/** A Kubernetes object that cannot be converted to the model. */
+/** A Kubernetes object that cannot be converted to the source's types. */
 export class ObjectError extends Error {
   override readonly name = 'ObjectError';
   constructor(

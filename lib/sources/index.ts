@@ -19,11 +19,11 @@ export {
   isProxyableService,
   nodeFromObject,
   objectKey,
-  sameModel,
+  sameContent,
   serviceFromObject,
   serviceKey,
   sliceFromObject,
   sliceKey,
   sliceServiceKey,
   type ProxyableOptions,
-} from './model.js';
+} from './convert.js';

@@ -9,7 +9,7 @@ import { Backoff, type BackoffOptions } from '../controller/backoff.js';
 import { SourceError, firstLine } from './errors.js';
 import { KubeApiError, WatchLostError, type KubeClient, type WatchEvent } from './kube-client.js';
 import type { SourceLogger } from './logger.js';
-import { objectKey } from './model.js';
+import { objectKey } from './convert.js';
 
 /** An object as the API sends it; the handlers convert it. */
 export interface KubeObject {

@@ -5,7 +5,7 @@ import { loadKubeConfig } from './kube-config.js';
 import type { BackoffOptions } from '../controller/backoff.js';
 import { RestartingInformer, type InformerHandlers, type KubeObject } from './kube-informer.js';
 import { silentLogger, type SourceLogger } from './logger.js';
-import { nodeFromObject, serviceFromObject, sliceFromObject } from './model.js';
+import { nodeFromObject, serviceFromObject, sliceFromObject } from './convert.js';
 
 /** Options of a KubeSource. */
 export interface KubeSourceOptions {
@@ -115,12 +115,12 @@ export class KubeSource extends BaseSource {
   private handlers(
     resource: Resource,
     state: Map<string, unknown>,
-    model: { apply(obj: KubeObject): void; remove(key: string): void },
+    target: { apply(obj: KubeObject): void; remove(key: string): void },
   ): InformerHandlers {
     return {
       upsert: (obj) => {
         try {
-          model.apply(obj);
+          target.apply(obj);
         } catch (err) {
           // The conversion throws only ObjectErrors.
           const problem = err as ObjectError;
@@ -129,9 +129,9 @@ export class KubeSource extends BaseSource {
           this.report(new SourceError(message, { field: problem.field, cause: problem }));
         }
       },
-      remove: (key) => model.remove(key),
+      remove: (key) => target.remove(key),
       listed: (keys) => {
-        for (const key of [...state.keys()]) if (!keys.has(key)) model.remove(key);
+        for (const key of [...state.keys()]) if (!keys.has(key)) target.remove(key);
         this.listed.add(resource);
         this.logger.debug({ resource, objects: keys.size }, 'informer listed');
         if (this.listed.size < 2) return;

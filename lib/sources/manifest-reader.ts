@@ -1,5 +1,5 @@
 import { ObjectError, SourceError, formatFieldPath, type FieldPath } from './errors.js';
-import { serviceFromObject, serviceKey, sliceFromObject, sliceKey } from './model.js';
+import { serviceFromObject, serviceKey, sliceFromObject, sliceKey } from './convert.js';
 import type { EndpointSlice, Service } from './types.js';
 
 /** What a manifest file declares. */

@@ -1,5 +1,5 @@
 import { BaseSource } from './base.js';
-import { objectKey, serviceFromObject, sliceFromObject } from './model.js';
+import { objectKey, serviceFromObject, sliceFromObject } from './convert.js';
 import type { EndpointSlice, Service } from './types.js';
 
 /** Options of a MemorySource. */

@@ -1,9 +1,9 @@
 import type { EventEmitter } from 'eventemitter3';
 
 /**
- * The model every source produces: Kubernetes Services and EndpointSlices reduced to what a
- * service proxy needs. Sources convert from the Kubernetes objects (see ./model.ts); the proxy
- * consumes only these types.
+ * What every source produces: Kubernetes Services and EndpointSlices reduced to what a service
+ * proxy needs. Sources convert from the Kubernetes objects (see ./convert.ts); the proxy consumes
+ * only these types.
  */
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSource, MemorySource } from '../../lib/sources/index.js';
 import { parseManifest } from '../../lib/sources/manifest.js';
-import { serviceFromObject, sliceFromObject } from '../../lib/sources/model.js';
+import { serviceFromObject, sliceFromObject } from '../../lib/sources/convert.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -307,7 +307,7 @@ function readExternal(read: FieldReader, spec: Json, status: Json | undefined, s
 }
 
 /**
- * Converts a v1 Service as the API returns it (`kubectl get svc -o json`) to the model.
+ * Converts a v1 Service as the API returns it (`kubectl get svc -o json`) to the source's Service.
  * Throws an ObjectError naming the object and field, e.g.
  * `Service default/web: spec.ports[1].port: must be 1-65535`.
  */
@@ -401,7 +401,7 @@ function readEndpoint(read: FieldReader, addressType: EndpointSlice['addressType
 }
 
 /**
- * Converts a discovery.k8s.io/v1 EndpointSlice as the API returns it to the model.
+ * Converts a discovery.k8s.io/v1 EndpointSlice as the API returns it to the source's EndpointSlice.
  * Throws an ObjectError naming the object and field.
  */
 export function sliceFromObject(obj: unknown): EndpointSlice {
@@ -471,7 +471,7 @@ export function isProxyableService(service: Service, options: ProxyableOptions =
   return label === options.proxyName;
 }
 
-/** Deep equality of two values of the same model type (plain data, no nulls, optional fields left out), skipping `skip` at the top. */
+/** Deep equality of two values of the same source type (plain data, no nulls, optional fields left out), skipping `skip` at the top. */
 function sameValue(a: unknown, b: unknown, skip?: string): boolean {
   if (typeof a !== 'object' || typeof b !== 'object') return a === b;
   const objectA = a as Json;
@@ -486,7 +486,7 @@ function sameValue(a: unknown, b: unknown, skip?: string): boolean {
   return count === 0;
 }
 
-/** Whether two model objects describe the same thing, ignoring `resourceVersion`. */
-export function sameModel<T extends Service | EndpointSlice>(a: T, b: T): boolean {
+/** Whether two converted objects describe the same thing, ignoring `resourceVersion`. */
+export function sameContent<T extends Service | EndpointSlice>(a: T, b: T): boolean {
   return sameValue(a, b, 'resourceVersion');
 }
