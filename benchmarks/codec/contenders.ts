@@ -3,7 +3,9 @@
  * contender's JIT feedback or heap shapes another's figures, as they would in one process.
  */
 import { readFileSync } from 'node:fs';
-import { decodeMessage, encodeMessage, Writer, writeMessage } from '../../protocol/index.js';
+import { decodeMessage, encodeMessage } from '../../protocol/index.js';
+import { Writer } from '../../protocol/wire/writer.js';
+import { writeMessage } from '../../protocol/codec.js';
 import { parseFlowStatsReply } from './binary-parser-flow-stats.js';
 import { keep } from './measure.js';
 import { writeFlowModPlain } from './plain-flow-mod-writer.js';

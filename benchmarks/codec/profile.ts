@@ -3,7 +3,9 @@
  *
  *   node --cpu-prof --cpu-prof-dir=DIR /tmp/ofwire-prof/benchmarks/codec/profile.js encode|write|decode [seconds]
  */
-import { decodeMessage, encodeMessage, Writer, writeMessage } from '../../protocol/index.js';
+import { decodeMessage, encodeMessage } from '../../protocol/index.js';
+import { Writer } from '../../protocol/wire/writer.js';
+import { writeMessage } from '../../protocol/codec.js';
 import { keep } from './measure.js';
 import { flowStatsReply, proxyFlowStats, serviceFlowMod } from './workloads.js';
 

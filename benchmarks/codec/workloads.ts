@@ -7,15 +7,9 @@
  *    at most 65535 bytes each, OFPMPF_REPLY_MORE on all but the last, as Open vSwitch sends them.
  */
 import { isDeepStrictEqual } from 'node:util';
-import {
-  decodeMessage,
-  encodeMessage,
-  Writer,
-  writeMessage,
-  type FlowMod,
-  type FlowStats,
-  type MultipartReply,
-} from '../../protocol/index.js';
+import { decodeMessage, encodeMessage, type FlowMod, type FlowStats, type MultipartReply } from '../../protocol/index.js';
+import { Writer } from '../../protocol/wire/writer.js';
+import { writeMessage } from '../../protocol/codec.js';
 import { OFPMPF_REPLY_MORE, OFP_MULTIPART_HEADER_LEN } from '../../protocol/constants/openflow13.js';
 
 export const FLOW_MOD_TEXT = 'table=11,priority=200,ct_state=+new+trk,tcp,nw_dst=10.96.0.10,tp_dst=80,actions=group:5';

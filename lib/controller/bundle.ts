@@ -8,7 +8,8 @@
  * case it sends an error with the member's xid and then fails the commit with OFPBFC_MSG_FAILED.
  * Both cases end in a BundleError that names the member.
  */
-import { encodeMessage, type BundleControl, type ErrorMsg, type OfpMessage, type Writer } from '../../protocol/index.js';
+import { encodeMessage, type BundleControl, type ErrorMsg, type OfpMessage } from '../../protocol/index.js';
+import type { Writer } from '../../protocol/wire/writer.js';
 import type { EncodedMessages, Outgoing, Session } from '../session/session.js';
 import { OpenFlowError } from '../session/errors.js';
 import { BundleError, type BundleMemberFailure } from './errors.js';

@@ -4,7 +4,8 @@
  * body are the same thing on the switch. Identities and bodies are the entries' encoded bytes, so
  * comparing with what the switch reports back is exact.
  */
-import { ProtocolError, Writer, type Bucket, type FlowStats, type GroupDesc, type Instruction, type Match } from '../../protocol/index.js';
+import { ProtocolError, type Bucket, type FlowStats, type GroupDesc, type Instruction, type Match } from '../../protocol/index.js';
+import { Writer } from '../../protocol/wire/writer.js';
 import { readInstructions, writeInstructions } from '../../protocol/actions/instructions.js';
 import { readMatch, writeMatch } from '../../protocol/fields/oxm.js';
 import { readBuckets, writeBuckets } from '../../protocol/messages/buckets.js';

@@ -3,7 +3,8 @@
  * the same bytes the codec writes for the typed message: the match, instructions and buckets are
  * already encoded in the key and body, so a change to the switch is a header and a copy.
  */
-import { encodeMessage, type Writer } from '../../protocol/index.js';
+import { encodeMessage } from '../../protocol/index.js';
+import type { Writer } from '../../protocol/wire/writer.js';
 import { OFPG_ANY, OFPP_ANY, OFP_NO_BUFFER } from '../../protocol/constants/openflow13.js';
 import { isFlowKey } from './entries.js';
 

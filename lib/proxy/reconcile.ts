@@ -5,7 +5,8 @@
  * bare). A member the switch refuses fails only its owner: the owner's changes are taken out, the
  * rest is applied, and the owner is reported and retried later.
  */
-import type { FlowStats, GroupDesc, OfpMessage, Writer } from '../../protocol/index.js';
+import type { FlowStats, GroupDesc, OfpMessage } from '../../protocol/index.js';
+import type { Writer } from '../../protocol/wire/writer.js';
 import type { EncodedMessages, Outgoing } from '../session/session.js';
 import { BundleError } from '../controller/errors.js';
 import { OpenFlowError } from '../session/errors.js';

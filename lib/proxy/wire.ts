@@ -8,7 +8,7 @@
  * options, registers or zones the proxy runs with; compile.ts stays the reference (and the test
  * oracle), and service ports of the multipath shape, which are rare, still go through it.
  */
-import { Writer } from '../../protocol/index.js';
+import { Writer } from '../../protocol/wire/writer.js';
 import { writeInstructions } from '../../protocol/actions/instructions.js';
 import { writeMatch } from '../../protocol/fields/oxm.js';
 import { parseIpv4, parseIpv6 } from '../../protocol/fields/values.js';

@@ -12,12 +12,9 @@ import { EventEmitter } from 'eventemitter3';
 import type { Logger } from '../logger.js';
 import {
   ProtocolError,
-  Writer,
   decodeMessage,
   encodeMessage,
-  helloVersions,
   peekHeader,
-  versionBitmaps,
   type BarrierReply,
   type BundleControl,
   type EchoReply,
@@ -37,6 +34,8 @@ import {
   type QueueGetConfigReply,
   type RoleReply,
 } from '../../protocol/index.js';
+import { Writer } from '../../protocol/wire/writer.js';
+import { helloVersions, versionBitmaps } from '../../protocol/messages/hello.js';
 import type { Channel } from '../transport/channel.js';
 import {
   BatchError,

@@ -9,7 +9,9 @@
  */
 import type { Socket } from 'node:net';
 import { EventEmitter } from 'eventemitter3';
-import { Framer, Writer, writeMessage, type OfpMessage } from '../../protocol/index.js';
+import { Framer, type OfpMessage } from '../../protocol/index.js';
+import { Writer } from '../../protocol/wire/writer.js';
+import { writeMessage } from '../../protocol/codec.js';
 import { ConnectionError } from './errors.js';
 
 /** Options of a Channel. */

@@ -1,6 +1,6 @@
 /** Compiled proxy entries checked against the ovs-ofctl text of what ovs-vswitchd prints back. */
 import type { Test } from 'tap';
-import { canonicalMatch } from '../../protocol/index.js';
+import { canonicalMatch } from '../../protocol/fields/canonical.js';
 import { formatInstructions, formatMatch, parseFlow, parseGroup } from '../../protocol/text/index.js';
 import { keyed, type Entry } from '../../lib/proxy/entries.js';
 

@@ -6,16 +6,8 @@
  */
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
-import {
-  EncodeError,
-  OVS_OFPACT_MAX_LEN,
-  OvsLimitError,
-  encodeMessage,
-  ovsActionListSize,
-  ovsActionSize,
-  type Action,
-  type OfpMessage,
-} from '../../protocol/index.js';
+import { EncodeError, OvsLimitError, encodeMessage, type Action, type OfpMessage } from '../../protocol/index.js';
+import { OVS_OFPACT_MAX_LEN, ovsActionListSize, ovsActionSize } from '../../protocol/actions/ovs-limits.js';
 import { OVS_CHECK_ABOVE } from '../../protocol/actions/ovs-limits.js';
 import { OfpSyntaxError, parseActions, parseFlow, parseGroup } from '../../protocol/text/index.js';
 import { anyAction, encodeActions, encodeInstructions } from './actions-support.js';

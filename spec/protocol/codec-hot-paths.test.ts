@@ -8,18 +8,16 @@ import t from 'tap';
 import {
   EncodeError,
   ProtocolError,
-  Reader,
-  Writer,
   decodeMessage,
   encodeMessage,
-  readOxm,
-  writeMatch,
-  writeMessage,
-  writeOxm,
   type FlowMod,
   type OfpMessage,
   type OxmField,
 } from '../../protocol/index.js';
+import { Reader } from '../../protocol/wire/reader.js';
+import { Writer } from '../../protocol/wire/writer.js';
+import { readOxm, writeMatch, writeOxm } from '../../protocol/fields/oxm.js';
+import { writeMessage } from '../../protocol/codec.js';
 import { fieldByHeader, oxmHeader } from '../../protocol/fields/registry.js';
 import { FLOW_MOD_HEX, serviceFlowMod } from '../../benchmarks/codec/workloads.js';
 import { OFPXMC_ERICSSON, OFPXMC_PACKET_REGS } from '../../protocol/constants/openflow13.js';

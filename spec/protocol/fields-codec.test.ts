@@ -5,7 +5,9 @@
  */
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
-import { EncodeError, ProtocolError, Reader, Writer } from '../../protocol/index.js';
+import { EncodeError, ProtocolError } from '../../protocol/index.js';
+import { Reader } from '../../protocol/wire/reader.js';
+import { Writer } from '../../protocol/wire/writer.js';
 import { allFields, fieldBytes, readMatch, readOxm, writeMatch, writeOxm, type FieldDef, type OxmField } from '../../protocol/fields/index.js';
 import type { FieldEncoding } from '../../protocol/fields/registry.js';
 import { readFieldHeader, writeFieldHeader } from '../../protocol/fields/oxm.js';

@@ -13,11 +13,11 @@ import {
   Framer,
   decodeMessage,
   encodeMessage,
-  versionBitmaps,
   type MultipartReply,
   type MultipartRequestBody,
   type OfpMessage,
 } from '../../protocol/index.js';
+import { versionBitmaps } from '../../protocol/messages/hello.js';
 import {
   formatDumpFlows,
   formatDumpGroupStats,

@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import { readActions, readInstructions } from '../../protocol/actions/index.js';
-import { Reader } from '../../protocol/index.js';
+import { Reader } from '../../protocol/wire/reader.js';
 import { formatActions, formatInstructions } from '../../protocol/text/index.js';
 import { SHARED_MESSAGE_FILES, sharedMissing, sharedVectors } from '../helpers/vectors.js';
 import { assertPrinted } from './text-format-support.js';

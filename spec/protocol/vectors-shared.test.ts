@@ -7,15 +7,9 @@
 import t from 'tap';
 import { readActions, writeActions } from '../../protocol/actions/codec.js';
 import { readInstructions, writeInstructions } from '../../protocol/actions/instructions.js';
-import {
-  ProtocolError,
-  Reader,
-  Writer,
-  decodeMessage,
-  encodeMessage,
-  messageFromJSON,
-  messageToJSON,
-} from '../../protocol/index.js';
+import { ProtocolError, decodeMessage, encodeMessage, messageFromJSON, messageToJSON } from '../../protocol/index.js';
+import { Reader } from '../../protocol/wire/reader.js';
+import { Writer } from '../../protocol/wire/writer.js';
 import { SHARED_MESSAGE_FILES, sharedMissing, sharedVectors } from '../helpers/vectors.js';
 import { ofwireName, ovsName } from './ovs-names.js';
 

@@ -14,7 +14,8 @@ import {
 } from '../../lib/proxy/cookies.js';
 import { MAX_SERVICE_PORT_ID, ServicePortIds, keyOfServiceMatch, keyOfServiceMatchBytes } from '../../lib/proxy/ids.js';
 import { dumpedFlows } from '../../lib/proxy/entries.js';
-import { Writer, encodeMessage } from '../../protocol/index.js';
+import { encodeMessage } from '../../protocol/index.js';
+import { Writer } from '../../protocol/wire/writer.js';
 import { writeMatch } from '../../protocol/fields/oxm.js';
 import { compilePort } from '../../lib/proxy/compile.js';
 import { resolveOptions } from '../../lib/proxy/options.js';

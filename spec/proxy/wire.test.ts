@@ -13,7 +13,8 @@ import { resolveOptions, type ProxyOptions } from '../../lib/proxy/options.js';
 import { compilePortKeyed, hairpinKeyed } from '../../lib/proxy/wire.js';
 import { writeEntryMod, writeGroupMod } from '../../lib/proxy/frames.js';
 import { Op, type OpKind } from '../../lib/proxy/reconcile.js';
-import { Writer, encodeMessage, type OfpMessage } from '../../protocol/index.js';
+import { encodeMessage, type OfpMessage } from '../../protocol/index.js';
+import { Writer } from '../../protocol/wire/writer.js';
 
 const SEED = 20261206;
 

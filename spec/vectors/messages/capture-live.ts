@@ -20,10 +20,10 @@ import {
   decodeMessage,
   encodeMessage,
   messageToJSON,
-  versionBitmaps,
   type OfpMessage,
   type MultipartRequestBody,
 } from '../../../protocol/index.js';
+import { versionBitmaps } from '../../../protocol/messages/hello.js';
 import { createSandbox, run, type Sandbox } from '../../helpers/ovs-sandbox.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
