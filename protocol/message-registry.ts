@@ -16,6 +16,10 @@ export interface MessageHeader {
 
 export interface MessageCodec<T extends OfpMessage = OfpMessage> {
   type: T['type'];
+  /** The name ovs-ofctl gives the message (`OFPT_FLOW_MOD`); none for experimenter messages kept raw. */
+  name?: string;
+  /** The message type that answers this request; none when nothing does (a barrier confirms it). */
+  reply?: MessageType;
   /** OFPT_* value (4 for experimenter messages). */
   ofpType: number;
   /** For experimenter messages: experimenter id and exp_type/subtype. */
@@ -44,6 +48,11 @@ export function registerMessage<T extends OfpMessage>(codec: MessageCodec<T>): v
 /** The codec of a message type, or undefined when there is none. */
 export function messageCodec(type: MessageType): MessageCodec | undefined {
   return byName.get(type);
+}
+
+/** The message type that answers a request of this type, if any. */
+export function replyType(type: MessageType): MessageType | undefined {
+  return byName.get(type)?.reply;
 }
 
 export function codecByOfpType(ofpType: number): MessageCodec | undefined {

@@ -46,16 +46,3 @@ export type ReplyOf<M extends { type: MessageType }> = M['type'] extends keyof R
  * `{ kind: 'flow', flows }` parts (the session refuses a part of another kind).
  */
 export type MultipartReplyOf<B extends { kind: MultipartRequestBody['kind'] }> = Extract<MultipartReplyBody, { kind: B['kind'] }>;
-
-/** The message type that answers each request type; request types absent here are confirmed by a barrier. */
-export const REPLY_TYPE: Partial<Record<MessageType, MessageType>> = {
-  echo_request: 'echo_reply',
-  features_request: 'features_reply',
-  get_config_request: 'get_config_reply',
-  barrier_request: 'barrier_reply',
-  role_request: 'role_reply',
-  get_async_request: 'get_async_reply',
-  queue_get_config_request: 'queue_get_config_reply',
-  bundle_control: 'bundle_control',
-  multipart_request: 'multipart_reply',
-};

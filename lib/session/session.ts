@@ -34,6 +34,7 @@ import {
   type QueueGetConfigReply,
   type RoleReply,
 } from '../../protocol/index.js';
+import { replyType } from '../../protocol/message-registry.js';
 import { Writer } from '../../protocol/wire/writer.js';
 import { helloVersions, versionBitmaps } from '../../protocol/messages/hello.js';
 import type { Channel } from '../transport/channel.js';
@@ -48,7 +49,7 @@ import {
   versionName,
 } from './errors.js';
 import { PartQueue } from './part-queue.js';
-import { REPLY_TYPE, type MultipartReplyOf, type Outgoing, type ReplyOf } from './replies.js';
+import { type MultipartReplyOf, type Outgoing, type ReplyOf } from './replies.js';
 import {
   OFP13_VERSION,
   OFPCML_NO_BUFFER,
@@ -481,7 +482,7 @@ export class Session extends EventEmitter<SessionEvents> {
     // Sending first: a message that fails to encode throws here and nothing is registered.
     msg = numbered(msg, xid);
     this.channel.send(msg as OfpMessage);
-    const expect = REPLY_TYPE[msg.type];
+    const expect = replyType(msg.type);
     const kind: Pending['kind'] = expect === undefined ? 'confirm' : expect === 'multipart_reply' ? 'multipart' : 'reply';
     const p = new Pending(xid, ++this.seq, msg, kind, expect, settle, opts.context);
     if (kind === 'multipart') {

@@ -9,6 +9,8 @@ const MASKS = ['packetInMask', 'portStatusMask', 'flowRemovedMask'] as const;
 
 registerMessage<GetAsyncRequest>({
   type: 'get_async_request',
+  name: 'OFPT_GET_ASYNC_REQUEST',
+  reply: 'get_async_reply',
   ofpType: 26,
   encode: () => {},
   decode: (_r, h) => ({ type: 'get_async_request', xid: h.xid }),
@@ -30,13 +32,15 @@ function readAsync(r: Reader, s: string): AsyncConfig {
   };
 }
 
-for (const [type, ofpType] of [
-  ['get_async_reply', 27],
-  ['set_async', 28],
+for (const [type, ofpType, name, reply] of [
+  ['get_async_reply', 27, 'OFPT_GET_ASYNC_REPLY', undefined],
+  ['set_async', 28, 'OFPT_SET_ASYNC', undefined],
 ] as const) {
   registerMessage<GetAsyncReply | SetAsync>({
     type,
     ofpType,
+    name,
+    reply,
     encode: (w, m, path) => writeAsync(w, m, path),
     decode: (r, h, s) => ({ type, xid: h.xid, ...readAsync(r, s) }),
   });

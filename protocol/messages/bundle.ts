@@ -10,6 +10,8 @@ import { ONF_VENDOR_ID } from '../constants/onf.js';
 
 registerMessage<BundleControl>({
   type: 'bundle_control',
+  name: 'ONFT_BUNDLE_CONTROL',
+  reply: 'bundle_control',
   ofpType: 4,
   experimenter: ONF_VENDOR_ID,
   expType: 2300,
@@ -29,6 +31,7 @@ registerMessage<BundleControl>({
 
 registerMessage<BundleAdd>({
   type: 'bundle_add',
+  name: 'ONFT_BUNDLE_ADD_MESSAGE',
   ofpType: 4,
   experimenter: ONF_VENDOR_ID,
   expType: 2301,

@@ -5,6 +5,8 @@ import { putBytes } from './put.js';
 
 registerMessage<EchoRequest>({
   type: 'echo_request',
+  name: 'OFPT_ECHO_REQUEST',
+  reply: 'echo_reply',
   ofpType: 2,
   encode: (w, m, path) => putBytes(w, m.data, path, 'data'),
   decode: (r, h, s) => ({ type: 'echo_request', xid: h.xid, data: r.bytes(r.remaining, s) }),
@@ -12,6 +14,7 @@ registerMessage<EchoRequest>({
 
 registerMessage<EchoReply>({
   type: 'echo_reply',
+  name: 'OFPT_ECHO_REPLY',
   ofpType: 3,
   encode: (w, m, path) => putBytes(w, m.data, path, 'data'),
   decode: (r, h, s) => ({ type: 'echo_reply', xid: h.xid, data: r.bytes(r.remaining, s) }),

@@ -6,6 +6,7 @@ import { OFPET_EXPERIMENTER } from '../constants/openflow13.js';
 
 registerMessage<ErrorMsg>({
   type: 'error',
+  name: 'OFPT_ERROR',
   ofpType: 1,
   encode: (w, m, path) => {
     put16(w, m.errType, path, 'errType');

@@ -5,6 +5,8 @@ import { put32, put64, put8 } from './put.js';
 
 registerMessage<FeaturesRequest>({
   type: 'features_request',
+  name: 'OFPT_FEATURES_REQUEST',
+  reply: 'features_reply',
   ofpType: 5,
   encode: () => {},
   decode: (_r, h) => ({ type: 'features_request', xid: h.xid }),
@@ -12,6 +14,7 @@ registerMessage<FeaturesRequest>({
 
 registerMessage<FeaturesReply>({
   type: 'features_reply',
+  name: 'OFPT_FEATURES_REPLY',
   ofpType: 6,
   encode: (w, m, path) => {
     put64(w, m.datapathId, path, 'datapathId');

@@ -41,6 +41,7 @@ function fixedPartValid(m: FlowMod): boolean {
 
 registerMessage<FlowMod>({
   type: 'flow_mod',
+  name: 'OFPT_FLOW_MOD',
   ofpType: 14,
   encode: (w, m, path) => {
     if (fixedPartValid(m)) {

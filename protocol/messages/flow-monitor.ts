@@ -109,6 +109,7 @@ function readUpdate(r: Reader, s: string): FlowUpdate {
 
 registerMultipart({
   kind: 'flow_monitor',
+  name: 'ONFST_FLOW_MONITOR',
   mpType: OFPMP_EXPERIMENTER,
   experimenter: ONF_VENDOR_ID,
   expType: ONFST_FLOW_MONITOR,
@@ -124,6 +125,7 @@ registerMultipart({
 
 registerMessage<FlowMonitorCancel>({
   type: 'flow_monitor_cancel',
+  name: 'ONFT_FLOW_MONITOR_CANCEL',
   ofpType: 4,
   experimenter: ONF_VENDOR_ID,
   expType: 1870,
@@ -133,6 +135,7 @@ registerMessage<FlowMonitorCancel>({
 
 registerMessage<FlowMonitorPaused>({
   type: 'flow_monitor_paused',
+  name: 'ONFT_FLOW_MONITOR_PAUSED',
   ofpType: 4,
   experimenter: ONF_VENDOR_ID,
   expType: 1871,
@@ -142,6 +145,7 @@ registerMessage<FlowMonitorPaused>({
 
 registerMessage<FlowMonitorResumed>({
   type: 'flow_monitor_resumed',
+  name: 'ONFT_FLOW_MONITOR_RESUMED',
   ofpType: 4,
   experimenter: ONF_VENDOR_ID,
   expType: 1872,

@@ -6,6 +6,7 @@ import { put16, put32, put64, put8 } from './put.js';
 
 registerMessage<FlowRemoved>({
   type: 'flow_removed',
+  name: 'OFPT_FLOW_REMOVED',
   ofpType: 11,
   encode: (w, m, path) => {
     put64(w, m.cookie, path, 'cookie');

@@ -6,6 +6,7 @@ import { put16, put32, put8 } from './put.js';
 
 registerMessage<GroupMod>({
   type: 'group_mod',
+  name: 'OFPT_GROUP_MOD',
   ofpType: 15,
   describe: (m) => `group ${m.groupId}`,
   encode: (w, m, path) => {

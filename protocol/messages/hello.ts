@@ -6,6 +6,7 @@ import { OFPHET_VERSIONBITMAP } from '../constants/openflow13.js';
 
 registerMessage<Hello>({
   type: 'hello',
+  name: 'OFPT_HELLO',
   ofpType: 0,
   encode: (w, m, path) => {
     m.elements.forEach((e, i) => {

@@ -7,6 +7,7 @@ import { OFPMF_KBPS, OFPMF_PKTPS } from '../constants/openflow13.js';
 
 registerMessage<MeterMod>({
   type: 'meter_mod',
+  name: 'OFPT_METER_MOD',
   ofpType: 29,
   encode: (w, m, path) => {
     put16(w, m.command, path, 'command');

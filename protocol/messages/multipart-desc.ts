@@ -7,6 +7,7 @@ import { DESC_STR_LEN, SERIAL_NUM_LEN } from '../constants/openflow13.js';
 const desc = emptyBody('desc');
 registerMultipart({
   kind: 'desc',
+  name: 'OFPST_DESC',
   mpType: 0,
   encodeRequest: desc.encode,
   decodeRequest: desc.decode,
@@ -30,6 +31,7 @@ registerMultipart({
 const table = emptyBody('table');
 registerMultipart({
   kind: 'table',
+  name: 'OFPST_TABLE',
   mpType: 3,
   encodeRequest: table.encode,
   decodeRequest: table.decode,

@@ -100,6 +100,7 @@ function readFlowStats(r: Reader, s: string): FlowStats {
 
 registerMultipart({
   kind: 'flow',
+  name: 'OFPST_FLOW',
   mpType: 1,
   encodeRequest: writeFlowRequest,
   decodeRequest: (r, s) => ({ kind: 'flow', ...readFlowRequest(r, s) }),
@@ -109,6 +110,7 @@ registerMultipart({
 
 registerMultipart({
   kind: 'aggregate',
+  name: 'OFPST_AGGREGATE',
   mpType: 2,
   encodeRequest: writeFlowRequest,
   decodeRequest: (r, s) => ({ kind: 'aggregate', ...readFlowRequest(r, s) }),

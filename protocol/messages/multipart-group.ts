@@ -6,6 +6,7 @@ import { put32, put64, put8 } from './put.js';
 
 registerMultipart({
   kind: 'group',
+  name: 'OFPST_GROUP',
   mpType: 6,
   encodeRequest: (w, b, path) => {
     put32(w, b.groupId, path, 'groupId');
@@ -57,6 +58,7 @@ registerMultipart({
 const groupDesc = emptyBody('group_desc');
 registerMultipart({
   kind: 'group_desc',
+  name: 'OFPST_GROUP_DESC',
   mpType: 7,
   encodeRequest: groupDesc.encode,
   decodeRequest: groupDesc.decode,
@@ -88,6 +90,7 @@ registerMultipart({
 const groupFeatures = emptyBody('group_features');
 registerMultipart({
   kind: 'group_features',
+  name: 'OFPST_GROUP_FEATURES',
   mpType: 8,
   encodeRequest: groupFeatures.encode,
   decodeRequest: groupFeatures.decode,

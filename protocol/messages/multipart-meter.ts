@@ -18,6 +18,7 @@ function readMeterId(r: Reader, s: string): number {
 
 registerMultipart({
   kind: 'meter',
+  name: 'OFPST_METER',
   mpType: 9,
   encodeRequest: writeMeterRequest,
   decodeRequest: (r, s) => ({ kind: 'meter', meterId: readMeterId(r, s) }),
@@ -59,6 +60,7 @@ registerMultipart({
 
 registerMultipart({
   kind: 'meter_config',
+  name: 'OFPST_METER_CONFIG',
   mpType: 10,
   encodeRequest: writeMeterRequest,
   decodeRequest: (r, s) => ({ kind: 'meter_config', meterId: readMeterId(r, s) }),
@@ -87,6 +89,7 @@ registerMultipart({
 const meterFeatures = emptyBody('meter_features');
 registerMultipart({
   kind: 'meter_features',
+  name: 'OFPST_METER_FEATURES',
   mpType: 11,
   encodeRequest: meterFeatures.encode,
   decodeRequest: meterFeatures.decode,

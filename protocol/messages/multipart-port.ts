@@ -6,6 +6,7 @@ import { put32, put64 } from './put.js';
 
 registerMultipart({
   kind: 'port_stats',
+  name: 'OFPST_PORT',
   mpType: 4,
   encodeRequest: (w, b, path) => {
     put32(w, b.portNo, path, 'portNo');
@@ -42,6 +43,7 @@ registerMultipart({
 
 registerMultipart({
   kind: 'queue',
+  name: 'OFPST_QUEUE',
   mpType: 5,
   encodeRequest: (w, b, path) => {
     put32(w, b.portNo, path, 'portNo');
@@ -77,6 +79,7 @@ registerMultipart({
 const portDesc = emptyBody('port_desc');
 registerMultipart({
   kind: 'port_desc',
+  name: 'OFPST_PORT_DESC',
   mpType: 13,
   encodeRequest: portDesc.encode,
   decodeRequest: portDesc.decode,

@@ -4,7 +4,7 @@
  * registered per `kind` by the multipart-*.ts modules; an experimenter body nobody registered is kept
  * whole as kind `experimenter`, and an unknown OFPMP_* type is refused.
  */
-import { registerMessage } from '../codec.js';
+import { registerMessage } from '../message-registry.js';
 import { EncodeError } from '../errors.js';
 import type { MultipartReply, MultipartRequest } from '../message.js';
 import { renameStructure, type Reader } from '../wire/reader.js';
@@ -19,6 +19,8 @@ type RepOf<K extends Kind> = Extract<MultipartReplyBody, { kind: K }>;
 
 export interface MultipartBodyCodec<K extends Kind = Kind> {
   kind: K;
+  /** The name ovs-ofctl gives the body (`OFPST_FLOW`). */
+  name: string;
   /** OFPMP_* (OFPMP_EXPERIMENTER for experimenter bodies). */
   mpType: number;
   experimenter?: number;
@@ -40,6 +42,16 @@ export function registerMultipart<K extends Kind>(codec: MultipartBodyCodec<K>):
   byKind.set(c.kind, c);
   if (c.experimenter !== undefined) byExperimenter.set(`${c.experimenter}:${c.expType}`, c);
   else byMpType.set(c.mpType, c);
+}
+
+/** The codec of a multipart body kind. */
+export function multipartCodec(kind: string): MultipartBodyCodec | undefined {
+  return byKind.get(kind);
+}
+
+/** The codec of a standard (non-experimenter) multipart body by OFPMP_* type. */
+export function multipartCodecByMpType(mpType: number): MultipartBodyCodec | undefined {
+  return byMpType.get(mpType);
 }
 
 /** A body with nothing after the multipart header. */
@@ -129,6 +141,8 @@ function readHeader(r: Reader, s: string): { flags: number; codec: MultipartBody
 
 registerMessage<MultipartRequest>({
   type: 'multipart_request',
+  name: 'OFPT_MULTIPART_REQUEST',
+  reply: 'multipart_reply',
   ofpType: 18,
   encode: (w, m, path) => {
     const codec = writeHeader(w, m.body, m.flags, path);
@@ -145,6 +159,7 @@ registerMessage<MultipartRequest>({
 
 registerMessage<MultipartReply>({
   type: 'multipart_reply',
+  name: 'OFPT_MULTIPART_REPLY',
   ofpType: 19,
   encode: (w, m, path) => {
     const codec = writeHeader(w, m.body, m.flags, path);

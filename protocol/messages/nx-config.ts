@@ -7,6 +7,7 @@ import { NX_VENDOR_ID } from '../constants/nicira.js';
 
 registerMessage<NxSetPacketInFormat>({
   type: 'nx_set_packet_in_format',
+  name: 'NXT_SET_PACKET_IN_FORMAT',
   ofpType: 4,
   experimenter: NX_VENDOR_ID,
   expType: 16,
@@ -16,6 +17,7 @@ registerMessage<NxSetPacketInFormat>({
 
 registerMessage<NxSetControllerId>({
   type: 'nx_set_controller_id',
+  name: 'NXT_SET_CONTROLLER_ID',
   ofpType: 4,
   experimenter: NX_VENDOR_ID,
   expType: 20,
@@ -31,6 +33,7 @@ registerMessage<NxSetControllerId>({
 
 registerMessage<NxSetAsyncConfig2>({
   type: 'nx_set_async_config2',
+  name: 'NXT_SET_ASYNC_CONFIG2',
   ofpType: 4,
   experimenter: NX_VENDOR_ID,
   expType: 27,

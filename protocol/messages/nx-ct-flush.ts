@@ -27,6 +27,7 @@ type TupleMember = (typeof TUPLE_MEMBERS)[number];
 
 registerMessage<NxCtFlushZone>({
   type: 'nx_ct_flush_zone',
+  name: 'NXT_CT_FLUSH_ZONE',
   ofpType: 4,
   experimenter: NX_VENDOR_ID,
   expType: 29,
@@ -121,6 +122,7 @@ const FLUSH_MEMBERS = ['orig', 'reply', 'zoneId'] as const;
 
 registerMessage<NxCtFlush>({
   type: 'nx_ct_flush',
+  name: 'NXT_CT_FLUSH',
   ofpType: 4,
   experimenter: NX_VENDOR_ID,
   expType: 32,

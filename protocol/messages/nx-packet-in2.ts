@@ -160,6 +160,7 @@ function readFields(r: Reader, s: string): PacketIn2Fields {
 
 registerMessage<NxPacketIn2>({
   type: 'nx_packet_in2',
+  name: 'NXT_PACKET_IN2',
   ofpType: 4,
   experimenter: NX_VENDOR_ID,
   expType: 30,
@@ -169,6 +170,7 @@ registerMessage<NxPacketIn2>({
 
 registerMessage<NxResume>({
   type: 'nx_resume',
+  name: 'NXT_RESUME',
   ofpType: 4,
   experimenter: NX_VENDOR_ID,
   expType: 28,

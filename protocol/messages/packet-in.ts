@@ -6,6 +6,7 @@ import { put16, put32, put64, put8, putBytes } from './put.js';
 
 registerMessage<PacketIn>({
   type: 'packet_in',
+  name: 'OFPT_PACKET_IN',
   ofpType: 10,
   encode: (w, m, path) => {
     put32(w, m.bufferId, path, 'bufferId');

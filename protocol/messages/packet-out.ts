@@ -6,6 +6,7 @@ import { put32, putBytes } from './put.js';
 
 registerMessage<PacketOut>({
   type: 'packet_out',
+  name: 'OFPT_PACKET_OUT',
   ofpType: 13,
   encode: (w, m, path) => {
     put32(w, m.bufferId, path, 'bufferId');

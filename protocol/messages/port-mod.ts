@@ -6,6 +6,7 @@ import { put32 } from './put.js';
 
 registerMessage<PortMod>({
   type: 'port_mod',
+  name: 'OFPT_PORT_MOD',
   ofpType: 16,
   encode: (w, m, path) => {
     put32(w, m.portNo, path, 'portNo');

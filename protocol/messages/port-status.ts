@@ -6,6 +6,7 @@ import { put8 } from './put.js';
 
 registerMessage<PortStatus>({
   type: 'port_status',
+  name: 'OFPT_PORT_STATUS',
   ofpType: 12,
   encode: (w, m, path) => {
     put8(w, m.reason, path, 'reason');

@@ -9,6 +9,8 @@ import { OFPQT_EXPERIMENTER, OFPQT_MAX_RATE, OFPQT_MIN_RATE } from '../constants
 
 registerMessage<QueueGetConfigRequest>({
   type: 'queue_get_config_request',
+  name: 'OFPT_QUEUE_GET_CONFIG_REQUEST',
+  reply: 'queue_get_config_reply',
   ofpType: 22,
   encode: (w, m, path) => {
     put32(w, m.port, path, 'port');
@@ -23,6 +25,7 @@ registerMessage<QueueGetConfigRequest>({
 
 registerMessage<QueueGetConfigReply>({
   type: 'queue_get_config_reply',
+  name: 'OFPT_QUEUE_GET_CONFIG_REPLY',
   ofpType: 23,
   encode: (w, m, path) => {
     put32(w, m.port, path, 'port');

@@ -5,6 +5,7 @@ import { ONF_VENDOR_ID } from '../constants/onf.js';
 
 registerMessage<RequestForward>({
   type: 'requestforward',
+  name: 'ONFT_REQUESTFORWARD',
   ofpType: 4,
   experimenter: ONF_VENDOR_ID,
   expType: 2350,

@@ -7,6 +7,7 @@ import { ONF_VENDOR_ID } from '../constants/onf.js';
 
 registerMessage<RoleStatus>({
   type: 'role_status',
+  name: 'ONFT_ROLE_STATUS',
   ofpType: 4,
   experimenter: ONF_VENDOR_ID,
   expType: 1911,

@@ -3,13 +3,15 @@ import { registerMessage } from '../codec.js';
 import type { RoleReply, RoleRequest } from '../message.js';
 import { put32, put64 } from './put.js';
 
-for (const [type, ofpType] of [
-  ['role_request', 24],
-  ['role_reply', 25],
+for (const [type, ofpType, name, reply] of [
+  ['role_request', 24, 'OFPT_ROLE_REQUEST', 'role_reply'],
+  ['role_reply', 25, 'OFPT_ROLE_REPLY', undefined],
 ] as const) {
   registerMessage<RoleRequest | RoleReply>({
     type,
     ofpType,
+    name,
+    reply,
     encode: (w, m, path) => {
       put32(w, m.role, path, 'role');
       w.zeros(4);

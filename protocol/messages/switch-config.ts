@@ -5,18 +5,22 @@ import { put16 } from './put.js';
 
 registerMessage<GetConfigRequest>({
   type: 'get_config_request',
+  name: 'OFPT_GET_CONFIG_REQUEST',
+  reply: 'get_config_reply',
   ofpType: 7,
   encode: () => {},
   decode: (_r, h) => ({ type: 'get_config_request', xid: h.xid }),
 });
 
-for (const [type, ofpType] of [
-  ['get_config_reply', 8],
-  ['set_config', 9],
+for (const [type, ofpType, name, reply] of [
+  ['get_config_reply', 8, 'OFPT_GET_CONFIG_REPLY', undefined],
+  ['set_config', 9, 'OFPT_SET_CONFIG', undefined],
 ] as const) {
   registerMessage<GetConfigReply | SetConfig>({
     type,
     ofpType,
+    name,
+    reply,
     encode: (w, m, path) => {
       put16(w, m.flags, path, 'flags');
       put16(w, m.missSendLen, path, 'missSendLen');

@@ -181,6 +181,7 @@ function readTableFeatures(r: Reader, s: string): TableFeatures {
 
 registerMultipart({
   kind: 'table_features',
+  name: 'OFPST_TABLE_FEATURES',
   mpType: 12,
   encodeRequest: (w, b, path) => b.tables.forEach((t, i) => writeTableFeatures(w, t, `${path}.tables[${i}]`)),
   decodeRequest: (r, s) => ({ kind: 'table_features', tables: readRecords(r, `${s}.tables`, 64, 0, readTableFeatures) }),

@@ -5,6 +5,7 @@ import { put32, put8 } from './put.js';
 
 registerMessage<TableMod>({
   type: 'table_mod',
+  name: 'OFPT_TABLE_MOD',
   ofpType: 17,
   encode: (w, m, path) => {
     put8(w, m.tableId, path, 'tableId');
