@@ -31,6 +31,8 @@ import type {
   Experimenter,
 } from '../message.js';
 import { decodeMessage, encodeMessage } from '../codec.js';
+import { codecByOfpType, messageCodec } from '../message-registry.js';
+import { multipartCodec, multipartCodecByMpType } from '../messages/multipart.js';
 import { formatActions, formatInstructions } from './format-actions.js';
 import { errorName } from '../error-names.js';
 import { formatMatch } from './format-match.js';
@@ -59,68 +61,6 @@ export interface FormatOptions {
 }
 
 // ---- names ----------------------------------------------------------------------------------------
-
-const OFPT_NAMES: Partial<Record<OfpMessage['type'], string>> = {
-  hello: 'OFPT_HELLO',
-  error: 'OFPT_ERROR',
-  echo_request: 'OFPT_ECHO_REQUEST',
-  echo_reply: 'OFPT_ECHO_REPLY',
-  features_request: 'OFPT_FEATURES_REQUEST',
-  features_reply: 'OFPT_FEATURES_REPLY',
-  get_config_request: 'OFPT_GET_CONFIG_REQUEST',
-  get_config_reply: 'OFPT_GET_CONFIG_REPLY',
-  set_config: 'OFPT_SET_CONFIG',
-  packet_in: 'OFPT_PACKET_IN',
-  flow_removed: 'OFPT_FLOW_REMOVED',
-  port_status: 'OFPT_PORT_STATUS',
-  packet_out: 'OFPT_PACKET_OUT',
-  flow_mod: 'OFPT_FLOW_MOD',
-  group_mod: 'OFPT_GROUP_MOD',
-  port_mod: 'OFPT_PORT_MOD',
-  table_mod: 'OFPT_TABLE_MOD',
-  barrier_request: 'OFPT_BARRIER_REQUEST',
-  barrier_reply: 'OFPT_BARRIER_REPLY',
-  queue_get_config_request: 'OFPT_QUEUE_GET_CONFIG_REQUEST',
-  queue_get_config_reply: 'OFPT_QUEUE_GET_CONFIG_REPLY',
-  role_request: 'OFPT_ROLE_REQUEST',
-  role_reply: 'OFPT_ROLE_REPLY',
-  get_async_request: 'OFPT_GET_ASYNC_REQUEST',
-  get_async_reply: 'OFPT_GET_ASYNC_REPLY',
-  set_async: 'OFPT_SET_ASYNC',
-  meter_mod: 'OFPT_METER_MOD',
-  bundle_control: 'ONFT_BUNDLE_CONTROL',
-  bundle_add: 'ONFT_BUNDLE_ADD_MESSAGE',
-  role_status: 'ONFT_ROLE_STATUS',
-  requestforward: 'ONFT_REQUESTFORWARD',
-  flow_monitor_cancel: 'ONFT_FLOW_MONITOR_CANCEL',
-  flow_monitor_paused: 'ONFT_FLOW_MONITOR_PAUSED',
-  flow_monitor_resumed: 'ONFT_FLOW_MONITOR_RESUMED',
-  nx_ct_flush_zone: 'NXT_CT_FLUSH_ZONE',
-  nx_ct_flush: 'NXT_CT_FLUSH',
-  nx_set_packet_in_format: 'NXT_SET_PACKET_IN_FORMAT',
-  nx_packet_in2: 'NXT_PACKET_IN2',
-  nx_resume: 'NXT_RESUME',
-  nx_set_async_config2: 'NXT_SET_ASYNC_CONFIG2',
-  nx_set_controller_id: 'NXT_SET_CONTROLLER_ID',
-};
-
-const MULTIPART_NAMES: Record<string, string> = {
-  desc: 'OFPST_DESC',
-  flow: 'OFPST_FLOW',
-  aggregate: 'OFPST_AGGREGATE',
-  table: 'OFPST_TABLE',
-  port_stats: 'OFPST_PORT',
-  queue: 'OFPST_QUEUE',
-  group: 'OFPST_GROUP',
-  group_desc: 'OFPST_GROUP_DESC',
-  group_features: 'OFPST_GROUP_FEATURES',
-  meter: 'OFPST_METER',
-  meter_config: 'OFPST_METER_CONFIG',
-  meter_features: 'OFPST_METER_FEATURES',
-  table_features: 'OFPST_TABLE_FEATURES',
-  port_desc: 'OFPST_PORT_DESC',
-  flow_monitor: 'ONFST_FLOW_MONITOR',
-};
 
 /** Nicira messages Open vSwitch knows in OpenFlow 1.3 that ofwire keeps as raw experimenter messages. */
 const NXT_NAMES: Record<number, string> = {
@@ -159,11 +99,11 @@ export function messageName(m: OfpMessage): string | { error: string } {
       const name = experimenterName(m.body.experimenter, m.body.expType, NXST_NAMES);
       return typeof name === 'string' ? `${name} ${suffix}` : name;
     }
-    const base = MULTIPART_NAMES[m.body.kind];
+    const base = multipartCodec(m.body.kind)?.name;
     return base ? `${base} ${suffix}` : { error: 'OFPBRC_BAD_STAT' };
   }
   if (m.type === 'experimenter') return experimenterName(m.experimenter, m.expType, NXT_NAMES);
-  return OFPT_NAMES[m.type] ?? { error: 'OFPBRC_BAD_TYPE' };
+  return messageCodec(m.type)?.name ?? { error: 'OFPBRC_BAD_TYPE' };
 }
 
 function versionText(version: number): string {
@@ -663,54 +603,6 @@ function addNewline(s: string): string {
   return s.length && !s.endsWith('\n') ? `${s}\n` : s;
 }
 
-/** OFPT_* numbers to names, for a message known only by its header (a truncated copy in an error). */
-const OFPT_BY_NUMBER: Record<number, string> = {
-  0: 'OFPT_HELLO',
-  1: 'OFPT_ERROR',
-  2: 'OFPT_ECHO_REQUEST',
-  3: 'OFPT_ECHO_REPLY',
-  5: 'OFPT_FEATURES_REQUEST',
-  6: 'OFPT_FEATURES_REPLY',
-  7: 'OFPT_GET_CONFIG_REQUEST',
-  8: 'OFPT_GET_CONFIG_REPLY',
-  9: 'OFPT_SET_CONFIG',
-  10: 'OFPT_PACKET_IN',
-  11: 'OFPT_FLOW_REMOVED',
-  12: 'OFPT_PORT_STATUS',
-  13: 'OFPT_PACKET_OUT',
-  14: 'OFPT_FLOW_MOD',
-  15: 'OFPT_GROUP_MOD',
-  16: 'OFPT_PORT_MOD',
-  17: 'OFPT_TABLE_MOD',
-  20: 'OFPT_BARRIER_REQUEST',
-  21: 'OFPT_BARRIER_REPLY',
-  22: 'OFPT_QUEUE_GET_CONFIG_REQUEST',
-  23: 'OFPT_QUEUE_GET_CONFIG_REPLY',
-  24: 'OFPT_ROLE_REQUEST',
-  25: 'OFPT_ROLE_REPLY',
-  26: 'OFPT_GET_ASYNC_REQUEST',
-  27: 'OFPT_GET_ASYNC_REPLY',
-  28: 'OFPT_SET_ASYNC',
-  29: 'OFPT_METER_MOD',
-};
-
-const MULTIPART_BY_NUMBER: Record<number, string> = {
-  0: 'OFPST_DESC',
-  1: 'OFPST_FLOW',
-  2: 'OFPST_AGGREGATE',
-  3: 'OFPST_TABLE',
-  4: 'OFPST_PORT',
-  5: 'OFPST_QUEUE',
-  6: 'OFPST_GROUP',
-  7: 'OFPST_GROUP_DESC',
-  8: 'OFPST_GROUP_FEATURES',
-  9: 'OFPST_METER',
-  10: 'OFPST_METER_CONFIG',
-  11: 'OFPST_METER_FEATURES',
-  12: 'OFPST_TABLE_FEATURES',
-  13: 'OFPST_PORT_DESC',
-};
-
 /** The header line of a message known only by its first bytes, or null. */
 function headerLineFromBytes(b: Buffer): string | null {
   const version = b[0]!;
@@ -718,10 +610,10 @@ function headerLineFromBytes(b: Buffer): string | null {
   let name: string | undefined;
   if (type === 18 || type === 19) {
     if (b.length < 12) return null;
-    const base = MULTIPART_BY_NUMBER[b.readUInt16BE(8)];
+    const base = multipartCodecByMpType(b.readUInt16BE(8))?.name;
     name = base && `${base} ${type === 18 ? 'request' : 'reply'}`;
   } else {
-    name = OFPT_BY_NUMBER[type];
+    name = codecByOfpType(type)?.name;
   }
   if (!name) return null;
   return `${name}${versionText(version)} (xid=0x${b.readUInt32BE(4).toString(16)}):`;
