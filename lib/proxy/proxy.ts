@@ -9,21 +9,22 @@ import type { Logger } from '../logger.js';
 import type { Outgoing } from '../session/session.js';
 import type { ServiceSource, SourceChange } from '../sources/types.js';
 import type { ProxySwitch } from './proxy-switch.js';
-import { COOKIE_EXACT_MASK, COOKIE_PREFIX_MASK, CookieKind, cookie, cookieId, cookieKind, learnedCookie, prefixCookie } from './cookies.js';
+import { deleteLearned, removedEndpointCleanups, staleCleanups } from './cleanup.js';
+import { COOKIE_PREFIX_MASK, CookieKind, cookie, cookieKind, prefixCookie } from './cookies.js';
 import { baseEntries } from './compile.js';
 import { DesiredState } from './desired.js';
 import { dumpedFlows, dumpedGroups, type DumpedFlow } from './entries.js';
-import { keyOfServiceFlow } from './ids.js';
 import { ProxyMetrics } from './metrics.js';
 import { ServiceModel, type HealthCheck, type NodeInfo, type ServicePortState } from './model.js';
 import { resolveOptions, tablesOf, type ProxyOptions } from './options.js';
 import { ServicePortTable, type ServicePort } from './service-ports.js';
 import { Reconciler } from './reconcile.js';
+import { Quarantine } from './quarantine.js';
 import { rejectFrame } from './reject.js';
+import { TokenBucket } from './token-bucket.js';
 import { compilePortKeyed } from './wire.js';
-import { OFPFC_DELETE, OFPG_ANY, OFPP_ANY, OFPP_IN_PORT, OFP_NO_BUFFER } from '../../protocol/constants/openflow13.js';
+import { OFPP_IN_PORT } from '../../protocol/constants/openflow13.js';
 
-const PROTO = { TCP: 6, UDP: 17, SCTP: 132 } as const;
 /** Services compiled per batch of a streamed sync. */
 const COMPILE_BATCH = 256;
 
@@ -101,13 +102,10 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private oldestChange: number | undefined;
   /** Messages to send once the sync that makes them safe is applied (conntrack flushes, affinity cleanup). */
   private afterSync: Outgoing[] = [];
-  private readonly quarantine = new Map<string, NodeJS.Timeout>();
-  /** The retry delays of refused owners, until one of their entries is applied. */
-  private readonly refusedBackoff = new Map<string, Backoff>();
-  private readonly retry: BackoffOptions;
-  private rejectTokens: number;
-  private rejectRefill = Date.now();
-  private readonly rejectRate: number;
+  /** Owners whose changes the switch refused, held back until their retry. */
+  private readonly quarantine: Quarantine;
+  /** Refusals of connections to services without endpoints, rate-limited. */
+  private readonly refusals: TokenBucket;
   private stopped = false;
   private readonly idleWaiters: { allowFailures: boolean; resolve: () => void }[] = [];
 
@@ -125,10 +123,13 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       const flows = this.reconciler.installedFlows();
       return { flows, groups: this.reconciler.installedCount - flows, servicePorts: this.servicePortCount };
     });
-    this.retry = { minDelayMs: 500, maxDelayMs: 30_000, jitter: 0.2, ...retry };
-    this.syncBackoff = new Backoff({ ...this.retry, jitter: 0 });
-    this.rejectRate = rejectRate ?? 1000;
-    this.rejectTokens = this.rejectRate;
+    const retryOptions = { minDelayMs: 500, maxDelayMs: 30_000, jitter: 0.2, ...retry };
+    this.syncBackoff = new Backoff({ ...retryOptions, jitter: 0 });
+    this.quarantine = new Quarantine(retryOptions, (owner) => {
+      this.desired.markDirty(this.desired.ownersKeys(owner));
+      this.scheduleSync();
+    });
+    this.refusals = new TokenBucket(rejectRate ?? 1000);
     const modelOpts: ConstructorParameters<typeof ServiceModel>[0] = {
       warn: (service, message) => {
         this.log?.warn({ service }, message);
@@ -166,7 +167,6 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     this.source.off('changes', this.onChanges);
     this.source.off('error', this.onSourceError);
     clearTimeout(this.syncRetry);
-    for (const timer of this.quarantine.values()) clearTimeout(timer);
     this.quarantine.clear();
     await this.source.stop();
     for (const w of this.idleWaiters.splice(0)) w.resolve();
@@ -194,7 +194,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private isIdle(allowFailures = false): boolean {
     if (!this.loaded || !this.sourceReady || this.syncing || this.pending || this.compiling) return false;
     let held = 0;
-    for (const owner of this.quarantine.keys()) held += this.desired.ownersKeys(owner).length;
+    for (const owner of this.quarantine.owners()) held += this.desired.ownersKeys(owner).length;
     if (!allowFailures && this.quarantine.size) return false;
     return this.desired.dirtyCount <= held;
   }
@@ -265,7 +265,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         continue;
       }
       sp.compiled = state;
-      if (prev) this.cleanupRemovedEndpoints(sp.id, prev, state);
+      if (prev) this.afterSync.push(...removedEndpointCleanups(this.options, sp.id, prev, state));
       if (prev && prev.affinitySeconds > 0 && state.affinitySeconds === 0) {
         // Affinity switched off: its learned flows must not come back to life when it is switched on again.
         this.afterSync.push(deleteLearned(this.options, cookie(this.options.cookiePrefix, CookieKind.Learned, sp.id * 0x100000), 0xfffffffffff00000n));
@@ -276,7 +276,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       for (const sp of before) {
         if (sp.round === round) continue;
         this.desired.remove(sp.key);
-        if (sp.compiled) this.cleanupRemovedEndpoints(sp.id, sp.compiled, undefined);
+        if (sp.compiled) this.afterSync.push(...removedEndpointCleanups(this.options, sp.id, sp.compiled, undefined));
         this.ports.release(sp.key);
         (letGo ??= []).push(sp);
       }
@@ -310,28 +310,6 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     if (!this.loaded || !this.sourceReady) return;
     this.queueCompile(new Set([...this.model.serviceKeys(), ...this.portsOfService.keys()]));
     this.scheduleSync();
-  }
-
-  /** Queues what must follow the removal of endpoints: UDP conntrack flushes, learned affinity flows. */
-  private cleanupRemovedEndpoints(id: number, sp: ServicePortState, next: ServicePortState | undefined): void {
-    const gone = sp.endpoints.filter((e) => !next?.endpoints.some((n) => n.ip === e.ip && n.port === e.port));
-    if (!gone.length) return;
-    const t = tablesOf(this.options);
-    for (const ep of gone) {
-      if (sp.protocol === 'UDP') {
-        // Exactly this endpoint's entries of this service port: original dst = service, reply src = endpoint.
-        this.afterSync.push({
-          type: 'nx_ct_flush',
-          ipProto: PROTO.UDP,
-          zoneId: sp.family === 'IPv4' ? this.options.ctZone : this.options.ctZone6,
-          orig: { dst: sp.vip, dstPort: sp.port },
-          reply: { src: ep.ip, srcPort: ep.port },
-        });
-      }
-      if (sp.affinitySeconds > 0) {
-        this.afterSync.push(deleteLearned(this.options, learnedCookie(this.options.cookiePrefix, id, ep.ip, ep.port), COOKIE_EXACT_MASK));
-      }
-    }
   }
 
   // ---- switch ---------------------------------------------------------------------------------
@@ -400,7 +378,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   /** Keys changed since the last sync, but those of owners held back after a refusal (added to `held`). */
   private takeKeys(held: string[]): Set<string> {
     const keys = this.desired.takeDirty();
-    for (const owner of this.quarantine.keys()) {
+    for (const owner of this.quarantine.owners()) {
       for (const k of this.desired.ownersKeys(owner)) if (keys.delete(k)) held.push(k);
     }
     return keys;
@@ -411,65 +389,13 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     if (this.compiling) return;
     const flows = this.staleCheck;
     this.staleCheck = undefined;
-    if (flows) this.cleanupStale(flows);
-  }
-
-  /**
-   * What the switch still has for endpoints that went away while this proxy was not watching
-   * (agent restart): learned affinity flows pointing at them, and UDP conntrack entries of them
-   * (found through the installed slot flows that DNAT to them).
-   */
-  private cleanupStale(flows: DumpedFlow[]): void {
-    const t = tablesOf(this.options);
-    // The cookies learned flows may keep: those of the endpoints of services with affinity now.
-    let learned: Set<bigint> | undefined;
-    const keepLearned = (cookie: bigint) => {
-      if (!learned) {
-        learned = new Set<bigint>();
-        for (const sp of this.ports.values()) {
-          const state = sp.compiled;
-          if (state && state.affinitySeconds > 0) for (const e of state.endpoints) learned.add(learnedCookie(this.options.cookiePrefix, sp.id, e.ip, e.port));
-        }
-      }
-      return learned.has(cookie);
-    };
-    const serviceKeyOfId = new Map<number, string>();
-    for (const f of flows) {
-      if (f.tableId === t.service && cookieKind(f.cookie) === CookieKind.Service) serviceKeyOfId.set(cookieId(f.cookie), keyOfServiceFlow(f) ?? '');
-    }
-    for (const f of flows) {
-      const kind = cookieKind(f.cookie);
-      if (kind === CookieKind.Learned && !keepLearned(f.cookie)) this.afterSync.push(deleteLearned(this.options, f.cookie, COOKIE_EXACT_MASK));
-      if (kind !== CookieKind.Slot || f.tableId !== t.slot) continue;
-      if (!f.match.some((m) => m.field === 'ip_proto' && m.value === PROTO.UDP)) continue;
-      const apply = f.instructions.find((i) => i.type === 'apply_actions');
-      const ct = apply?.type === 'apply_actions' ? apply.actions.find((a) => a.type === 'ct') : undefined;
-      const nat = ct?.type === 'ct' ? ct.actions.find((a) => a.type === 'nat') : undefined;
-      if (nat?.type !== 'nat' || nat.ipMin === undefined || nat.portMin === undefined) continue;
-      const id = cookieId(f.cookie);
-      const state = this.ports.at(id)?.compiled;
-      if (state?.endpoints.some((e) => e.ip === nat.ipMin && e.port === nat.portMin)) continue;
-      const key = state?.key ?? serviceKeyOfId.get(id);
-      if (!key) continue;
-      const [family, , vip, port] = key.split('|');
-      this.afterSync.push({
-        type: 'nx_ct_flush',
-        ipProto: PROTO.UDP,
-        zoneId: family === 'IPv4' ? this.options.ctZone : this.options.ctZone6,
-        orig: { dst: vip!, dstPort: Number(port) },
-        reply: { src: String(nat.ipMin), srcPort: nat.portMin },
-      });
-    }
+    if (flows) this.afterSync.push(...staleCleanups(this.options, flows, this.ports));
   }
 
   private readonly onPacketIn = (m: { cookie: bigint; match: { field: string; value: unknown }[]; data: Buffer }): void => {
     if ((m.cookie & COOKIE_PREFIX_MASK) !== prefixCookie(this.options.cookiePrefix)) return;
     if (cookieKind(m.cookie) !== CookieKind.Service) return;
-    const now = Date.now();
-    this.rejectTokens = Math.min(this.rejectRate, this.rejectTokens + ((now - this.rejectRefill) * this.rejectRate) / 1000);
-    this.rejectRefill = now;
-    if (this.rejectTokens < 1) return;
-    this.rejectTokens--;
+    if (!this.refusals.take()) return;
     const inPort = m.match.find((f) => f.field === 'in_port')?.value;
     const frame = rejectFrame(m.data);
     if (typeof inPort !== 'number' || !frame) return;
@@ -518,7 +444,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
         for (const [owner, err] of result.failed) this.fail(owner, err);
         for (const op of result.applied) {
           const owner = this.desired.ownerOf(op.key);
-          if (owner !== undefined) this.refusedBackoff.delete(owner);
+          if (owner !== undefined) this.quarantine.succeeded(owner);
         }
         const now = performance.now();
         this.metrics.syncDuration.observe((now - started) / 1000);
@@ -549,17 +475,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   /** Holds a refused owner's changes back, then retries them; the delay doubles while it keeps failing. */
   private fail(owner: string, err: Error): void {
     this.reportServiceError(this.serviceOf(owner), err);
-    let backoff = this.refusedBackoff.get(owner);
-    if (backoff === undefined) this.refusedBackoff.set(owner, (backoff = new Backoff(this.retry)));
-    const delay = backoff.next();
-    clearTimeout(this.quarantine.get(owner));
-    const timer = setTimeout(() => {
-      this.quarantine.delete(owner);
-      this.desired.markDirty(this.desired.ownersKeys(owner));
-      this.scheduleSync();
-    }, delay);
-    timer.unref?.();
-    this.quarantine.set(owner, timer);
+    this.quarantine.hold(owner);
   }
 
   private serviceOf(owner: string): string {
@@ -587,24 +503,4 @@ function samePort(a: ServicePortState, b: ServicePortState): boolean {
     if (x.ip !== y.ip || x.port !== y.port || x.local !== y.local) return false;
   }
   return true;
-}
-
-/** Deletes the learned affinity flows whose cookie matches `c` under `mask`. */
-function deleteLearned(o: ProxyOptions, c: bigint, mask: bigint): Outgoing {
-  return {
-    type: 'flow_mod',
-    cookie: c,
-    cookieMask: mask,
-    tableId: tablesOf(o).affinity,
-    command: OFPFC_DELETE,
-    idleTimeout: 0,
-    hardTimeout: 0,
-    priority: 0,
-    bufferId: OFP_NO_BUFFER,
-    outPort: OFPP_ANY,
-    outGroup: OFPG_ANY,
-    flags: 0,
-    match: [],
-    instructions: [],
-  };
 }
