@@ -61,7 +61,7 @@ export { flowFromText, groupFromText } from './controller/text.js';
 // The service proxy and what it needs of a switch.
 export { ServiceProxy, type ServiceProxyOptions, type ProxyEvents, type SyncInfo } from './proxy/proxy.js';
 export type { ProxySwitch } from './proxy/proxy-switch.js';
-export type { SwitchPort } from './proxy/reconcile.js';
+export type { ReconcilerSwitch } from './proxy/reconcile.js';
 export { DEFAULT_OPTIONS, ProxyConfigError, type ProxyOptions, type ProxyRegisters } from './proxy/options.js';
 export { ProxyMetrics } from './proxy/metrics.js';
 export { HealthCheckServer, type HealthCheckServerOptions } from './proxy/health-check-server.js';

@@ -288,7 +288,7 @@ export interface GetAsyncRequest extends Base {
   type: 'get_async_request';
 }
 
-/** Each mask pair is [master/equal, slave]. */
+/** Each mask pair is [primary/equal, secondary]. */
 export interface AsyncConfig {
   packetInMask: [number, number];
   portStatusMask: [number, number];

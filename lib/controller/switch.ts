@@ -40,13 +40,27 @@ import {
   type GroupSpec,
 } from './specs.js';
 import { flowFromText, groupFromText } from './text.js';
-import { OFPG_ALL, OFPP_ANY, OFPP_CONTROLLER, OFP_NO_BUFFER } from '../../protocol/constants/openflow13.js';
+import {
+  OFPCR_ROLE_EQUAL,
+  OFPCR_ROLE_NOCHANGE,
+  OFPCR_ROLE_PRIMARY,
+  OFPCR_ROLE_SECONDARY,
+  OFPG_ALL,
+  OFPP_ANY,
+  OFPP_CONTROLLER,
+  OFP_NO_BUFFER,
+} from '../../protocol/constants/openflow13.js';
 
 /** Controller roles by name, with their OFPCR_ROLE_* values. */
-export const ROLES = { nochange: 0, equal: 1, master: 2, slave: 3 } as const;
-/** A controller role's name (`equal`, `master`, `slave`, or `nochange` to read it). */
+export const ROLES = {
+  nochange: OFPCR_ROLE_NOCHANGE,
+  equal: OFPCR_ROLE_EQUAL,
+  primary: OFPCR_ROLE_PRIMARY,
+  secondary: OFPCR_ROLE_SECONDARY,
+} as const;
+/** A controller role's name (`equal`, `primary`, `secondary`, or `nochange` to read it). */
 export type Role = keyof typeof ROLES;
-const ROLE_NAMES: Record<number, Role> = { 0: 'nochange', 1: 'equal', 2: 'master', 3: 'slave' };
+const ROLE_NAMES = Object.fromEntries(Object.entries(ROLES).map(([name, n]) => [n, name])) as Record<number, Role>;
 
 /** Options of a Switch: its session's options, socket options and reconnection. */
 export interface SwitchOptions extends SessionOptions {
@@ -166,10 +180,6 @@ export class Switch extends EventEmitter<SwitchEvents> {
     return this.lastFeatures;
   }
 
-  get datapathId(): bigint | undefined {
-    return this.lastFeatures?.datapathId;
-  }
-
   /** Datapath id as 16 hex digits. */
   get dpid(): string | undefined {
     return this.lastFeatures?.datapathId.toString(16).padStart(16, '0');
@@ -280,7 +290,7 @@ export class Switch extends EventEmitter<SwitchEvents> {
 
   /**
    * Changes this connection's controller role (OFPCR_ROLE_*). Several controllers on one bridge:
-   * one master (others become slaves), or all equal. Resolves with the role the switch reports.
+   * one primary (the others become secondaries), or all equal. Resolves with the role the switch reports.
    */
   async setRole(role: Role, generationId = 0n, opts?: RequestOptions): Promise<{ role: Role; generationId: bigint }> {
     const reply = await this.session.request({ type: 'role_request', role: ROLES[role], generationId }, opts);

@@ -6,12 +6,12 @@
 import type { Action } from '../../protocol/index.js';
 import type { FlowFilter } from '../controller/specs.js';
 import type { SwitchEvents } from '../controller/switch.js';
-import type { SwitchPort } from './reconcile.js';
+import type { ReconcilerSwitch } from './reconcile.js';
 
 type ProxyEvent = 'connected' | 'disconnected' | 'packetIn';
 
 /** The members of a Switch that a ServiceProxy uses. */
-export interface ProxySwitch extends SwitchPort {
+export interface ProxySwitch extends ReconcilerSwitch {
   /** True while a session with the switch is open. */
   readonly connected: boolean;
   on<E extends ProxyEvent>(event: E, listener: (...args: SwitchEvents[E]) => void): unknown;

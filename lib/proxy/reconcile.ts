@@ -31,7 +31,7 @@ import {
  * encoded variants, changes go out as bytes written from the entries' keys and bodies; without,
  * as typed messages.
  */
-export interface SwitchPort {
+export interface ReconcilerSwitch {
   request(msg: Outgoing): Promise<unknown>;
   bundle(build: (b: { add(m: Outgoing): unknown }) => void): Promise<void>;
   requestEncoded?(list: EncodedMessages, index: number): Promise<void>;
@@ -278,7 +278,7 @@ export class Reconciler {
    * come batch by batch (undefined when there are none): on a switch that takes encoded bundles,
    * they are planned while the bundle is being sent.
    */
-  async sync(sw: SwitchPort, keys: Iterable<string> = this.desired.takeDirty(), more?: () => Iterable<string> | undefined): Promise<SyncResult> {
+  async sync(sw: ReconcilerSwitch, keys: Iterable<string> = this.desired.takeDirty(), more?: () => Iterable<string> | undefined): Promise<SyncResult> {
     let ops: Op[] = [];
     let stream: StreamedOps | undefined;
     if (more && sw.bundleEncoded) {

@@ -208,10 +208,6 @@ export class Session extends EventEmitter<SessionEvents> {
     return s;
   }
 
-  get datapathId(): bigint {
-    return this.features.datapathId;
-  }
-
   /** Datapath id as OVS prints it (16 hex digits). */
   get dpid(): string {
     return this.features.datapathId.toString(16).padStart(16, '0');

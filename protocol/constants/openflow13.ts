@@ -42,6 +42,12 @@ export const OFPT_METER_MOD = 29;
 export const OFPHET_VERSIONBITMAP = 1;
 export const OFPET_EXPERIMENTER = 0xffff;
 
+/** Controller roles, in Open vSwitch's words (OpenFlow 1.3 calls PRIMARY and SECONDARY MASTER and SLAVE). */
+export const OFPCR_ROLE_NOCHANGE = 0;
+export const OFPCR_ROLE_EQUAL = 1;
+export const OFPCR_ROLE_PRIMARY = 2;
+export const OFPCR_ROLE_SECONDARY = 3;
+
 // ---- ports (32-bit) ----
 export const OFPP_MAX = 0xffffff00;
 export const OFPP_IN_PORT = 0xfffffff8;

@@ -127,14 +127,6 @@ export class Reader {
     this.pos += n;
   }
 
-  /** NUL-terminated string in a fixed-width field. */
-  fixedString(width: number, structure: string): string {
-    const v = this.view(width, structure);
-    let n = v.indexOf(0);
-    if (n < 0) n = width;
-    return v.toString('latin1', 0, n);
-  }
-
   /** The offset just past the next n bytes, checked as `sub` checks it (to read them in place). */
   limit(n: number, structure: string): number {
     if (n < 0 || this.pos + n > this.end) {

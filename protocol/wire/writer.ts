@@ -68,12 +68,6 @@ export class Writer {
     this.pos += 8;
   }
 
-  /** Writes a 64-bit value given as two 32-bit halves (avoids BigInt on hot paths). */
-  u64Split(hi: number, lo: number): void {
-    this.u32(hi);
-    this.u32(lo);
-  }
-
   bytes(src: Uint8Array): void {
     this.ensure(src.length);
     this.buf.set(src, this.pos);
@@ -91,14 +85,6 @@ export class Writer {
       p += n;
     }
     this.pos = p;
-  }
-
-  /** Fixed-width, NUL-padded string (e.g. port names, table names). */
-  fixedString(s: string, width: number): void {
-    this.ensure(width);
-    const n = this.buf.write(s, this.pos, width - 1, 'latin1');
-    this.buf.fill(0, this.pos + n, this.pos + width);
-    this.pos += width;
   }
 
   /** Pads with zeros so that (pos - start) is a multiple of `align`. */

@@ -87,21 +87,21 @@ t.test('roles: two controllers on one bridge', async (t) => {
   await sb.vsctl('set-controller', sb.bridge, `unix:${pathA}`, `unix:${pathB}`);
   const [a, b] = await Promise.all([ca.waitForSwitch(sb.datapathId), cb.waitForSwitch(sb.datapathId)]);
 
-  t.same(await a.setRole('master', 1n), { role: 'master', generationId: 1n });
-  t.same(await b.setRole('slave', 1n), { role: 'slave', generationId: 1n });
+  t.same(await a.setRole('primary', 1n), { role: 'primary', generationId: 1n });
+  t.same(await b.setRole('secondary', 1n), { role: 'secondary', generationId: 1n });
   await a.addFlow({ priority: 10, actions: [] });
   const denied = await b.addFlow({ priority: 11, actions: [] }).catch((e: unknown) => e);
   t.type(denied, OpenFlowError);
-  t.equal((denied as OpenFlowError).codeName, 'OFPBRC_IS_SECONDARY', 'a slave cannot modify the tables');
+  t.equal((denied as OpenFlowError).codeName, 'OFPBRC_IS_SECONDARY', 'a secondary cannot modify the tables');
   t.ok((await b.dumpFlows()).length >= 1, 'but it can read them');
 
-  const stale = await b.setRole('master', 0n).catch((e: unknown) => e);
+  const stale = await b.setRole('primary', 0n).catch((e: unknown) => e);
   t.equal((stale as OpenFlowError).codeName, 'OFPRRFC_STALE', 'an old generation id is refused');
-  t.same(await b.setRole('master', 2n), { role: 'master', generationId: 2n }, 'B takes over');
+  t.same(await b.setRole('primary', 2n), { role: 'primary', generationId: 2n }, 'B takes over');
   const demoted = await a.addFlow({ priority: 12, actions: [] }).catch((e: unknown) => e);
-  t.equal((demoted as OpenFlowError).codeName, 'OFPBRC_IS_SECONDARY', 'A was demoted to slave');
+  t.equal((demoted as OpenFlowError).codeName, 'OFPBRC_IS_SECONDARY', 'A was demoted to secondary');
   await b.addFlow({ priority: 13, actions: [] });
-  t.same(await a.setRole('nochange'), { role: 'slave', generationId: 2n });
+  t.same(await a.setRole('nochange'), { role: 'secondary', generationId: 2n });
 });
 
 t.test('asynchronous messages: packet-in, flow-removed, port-status', async (t) => {

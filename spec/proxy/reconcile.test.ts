@@ -10,7 +10,7 @@ import { OpenFlowError } from '../../lib/session/errors.js';
 import type { Outgoing } from '../../lib/session/session.js';
 import { DesiredState, describe } from '../../lib/proxy/desired.js';
 import { keyed, keyedFlowStats, type FlowEntry, type GroupEntry } from '../../lib/proxy/entries.js';
-import { Reconciler, type SwitchPort } from '../../lib/proxy/reconcile.js';
+import { Reconciler, type ReconcilerSwitch } from '../../lib/proxy/reconcile.js';
 import { CookieKind, cookie } from '../../lib/proxy/cookies.js';
 
 const P = 0x0f77;
@@ -60,7 +60,7 @@ function statsOf(e: FlowEntry): FlowStats {
 const descOf = (g: GroupEntry): GroupDesc => ({ groupType: g.groupType, groupId: g.groupId, buckets: g.buckets });
 
 /** What a switch was asked to do, in order: `req` for lone messages, `bundle` for bundles. */
-class FakeSwitch implements SwitchPort {
+class FakeSwitch implements ReconcilerSwitch {
   readonly log: { via: 'req' | 'bundle'; messages: Outgoing[] }[] = [];
   /** Called for every bundle / request before it "applies"; throw to refuse. */
   refuse: ((messages: Outgoing[], via: 'req' | 'bundle') => void) | undefined;
