@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { createSandbox, run, waitFor } from '../helpers/ovs-sandbox.js';
 import { service, slice } from '../helpers/cluster.js';
-import { startCli } from '../helpers/cli.js';
+import { CLI as cli, startCli } from '../helpers/cli.js';
 
-const cli = join(import.meta.dirname, '../../dist/bin/main.js');
 
 function manifest(dir: string, endpoints: string[]): string {
   const file = join(dir, 'services.json');

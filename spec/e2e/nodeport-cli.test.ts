@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { createSandbox, run, waitFor } from '../helpers/ovs-sandbox.js';
 import { service, slice } from '../helpers/cluster.js';
-import { freePort, startCli } from '../helpers/cli.js';
+import { CLI as cli, freePort, startCli } from '../helpers/cli.js';
 
-const cli = join(import.meta.dirname, '../../dist/bin/main.js');
 
 
 t.test('node ports and a health-check port from a manifest', async (t) => {

@@ -6,15 +6,15 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { encodeMessage } from '../../protocol/index.js';
 import { parseFlow, parseGroup } from '../../protocol/text/index.js';
+import { VECTORS } from '../helpers/vectors.js';
 import { prng } from '../lib/fixtures/varied-flows.js';
 
 const run = promisify(execFile);
-const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'vectors', 'text', 'src');
+const SRC = join(VECTORS, 'text', 'src');
 
 export type TextKind = 'flow' | 'group';
 

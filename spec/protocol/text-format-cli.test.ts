@@ -5,17 +5,15 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import t from 'tap';
+import { CLI, ROOT } from '../helpers/cli.js';
 import { VECTORS, readJsonLines } from '../helpers/vectors.js';
 
-// The built command, as users run it (npm test builds dist/ first).
-const ENTRY = resolve(import.meta.dirname, '../../dist/bin/main.js');
-
 function ofwire(args: string[], input?: string): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, [ENTRY, ...args], {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
     input,
     encoding: 'latin1',
     timeout: 60_000,
-    cwd: resolve(import.meta.dirname, '../..'),
+    cwd: ROOT,
   });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }

@@ -1,13 +1,14 @@
 /** The real-shaped Kubernetes objects under spec/fixtures/k8s. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/cli.js';
 
 export interface KubeList {
   items: Array<Record<string, any>>;
 }
 
 export function fixturePath(name: string): string {
-  return fileURLToPath(new URL(`../fixtures/k8s/${name}`, import.meta.url));
+  return join(ROOT, 'spec/fixtures/k8s', name);
 }
 
 export function fixtureText(name: string): string {
