@@ -6,7 +6,7 @@ import { EncodeError } from './errors.js';
 import type { MessageType, OfpMessage } from './message.js';
 import { Reader } from './wire/reader.js';
 import { Writer } from './wire/writer.js';
-import { put32, put8 } from './messages/put.js';
+import { put32, put8 } from './messages/put-lenient.js';
 import { codecByExperimenter, codecByOfpType, messageCodec, type MessageCodec, type MessageHeader } from './message-registry.js';
 // After the registry: every message module registers its codecs into it.
 import './messages/index.js';

@@ -9,7 +9,7 @@ import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import type { Action, ActionOf, ActionType, UnknownAction } from './types.js';
 import { OVS_CHECK_ABOVE, checkOvsAction } from './ovs-limits.js';
-import { putZeros } from './put.js';
+import { putZeros } from './put-strict.js';
 import { OFPAT_EXPERIMENTER } from '../constants/openflow13.js';
 import { NX_VENDOR_ID } from '../constants/nicira.js';
 import { ONF_VENDOR_ID } from '../constants/onf.js';

@@ -4,7 +4,7 @@ import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../fields/values.j
 import type { Writer } from '../wire/writer.js';
 import { MAX_ACTION_LEN, nxCodec as nx, readNestedActions, registerAction, writeNestedActions, type ActionCodec } from './codec.js';
 import { nBitsOf, ofsOf, putOfsNbits, readFieldRef, writeFieldRef } from './field-ref.js';
-import { put16, put8, putZeros } from './put.js';
+import { put16, put8, putZeros } from './put-strict.js';
 import type { CtAction, NatAction, SubField } from './types.js';
 import {
   NX_NAT_RANGE_IPV4_MAX,

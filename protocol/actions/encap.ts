@@ -7,7 +7,7 @@ import { EncodeError } from '../errors.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { MAX_ACTION_LEN, nxCodec as nx, registerAction } from './codec.js';
-import { checkArray, put16, put32, put8, putBuffer, putZeros } from './put.js';
+import { checkArray, put16, put32, put8, putBuffer, putZeros } from './put-strict.js';
 import type { EncapProperty } from './types.js';
 import { OFPPPC_NSH, OFPPPT_PROP_NSH_MDTYPE, OFPPPT_PROP_NSH_TLV } from '../constants/openflow13.js';
 

@@ -7,7 +7,7 @@ import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { readActions, writeNestedActions } from './codec.js';
 import { OVS_CHECK_ABOVE, checkOvsWriteActions } from './ovs-limits.js';
-import { put32, put64, put8, putZeros } from './put.js';
+import { put32, put64, put8, putZeros } from './put-strict.js';
 import type { Instruction } from './types.js';
 import {
   OFPIT_APPLY_ACTIONS,

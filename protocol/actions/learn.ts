@@ -10,7 +10,7 @@ import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { MAX_ACTION_LEN, nxCodec as nx, registerAction, type ActionCodec } from './codec.js';
 import { readFieldRef, readSubField, writeFieldRef } from './field-ref.js';
-import { checkArray, put16, put32, put64, put8, putZeros } from './put.js';
+import { checkArray, put16, put32, put64, put8, putZeros } from './put-strict.js';
 import type { Learn2Action, LearnAction, LearnBody, LearnSpec, SubField } from './types.js';
 import {
   NX_LEARN_DST_LOAD,

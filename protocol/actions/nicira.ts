@@ -4,7 +4,7 @@
  * through this one so that importing it brings in the whole Nicira set.
  */
 import { MAX_ACTION_LEN, nxCodec as nx, readNestedActions, registerAction, writeNestedActions, type ActionCodec } from './codec.js';
-import { checkArray, put16, put32, put64, put8, putBuffer, putZeros } from './put.js';
+import { checkArray, put16, put32, put64, put8, putBuffer, putZeros } from './put-strict.js';
 import type { ActionOf, NiciraAction } from './types.js';
 import './registers.js';
 import './controller.js';

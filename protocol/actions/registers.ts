@@ -8,7 +8,7 @@ import { readOxm, writeOxm } from '../fields/oxm.js';
 import type { OxmField } from '../fields/types.js';
 import { MAX_ACTION_LEN, nxCodec as nx, registerAction, type ActionCodec } from './codec.js';
 import { contextEncoding, nBitsOf, ofsOf, putOfsNbits, readFieldRef, readSubField, writeFieldRef } from './field-ref.js';
-import { checkArray, put16, put32, put64, putZeros } from './put.js';
+import { checkArray, put16, put32, put64, putZeros } from './put-strict.js';
 import type { ActionOf, SubField } from './types.js';
 import { ONF_VENDOR_ID } from '../constants/onf.js';
 

@@ -6,7 +6,7 @@ import { EncodeError } from '../errors.js';
 import { readOxm, writeOxm } from '../fields/oxm.js';
 import { formatIpv4, parseIpv4, readMac, writeMac } from '../fields/values.js';
 import { MAX_ACTION_LEN, registerAction, type ActionCodec } from './codec.js';
-import { put16, put32, put8 } from './put.js';
+import { put16, put32, put8 } from './put-strict.js';
 import type { ActionOf, StandardAction } from './types.js';
 
 type Of<T extends StandardAction['type']> = ActionOf<T>;

@@ -3,7 +3,7 @@ import { registerMessage } from '../codec.js';
 import type { AsyncConfig, GetAsyncReply, GetAsyncRequest, SetAsync } from '../message.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { put32 } from './put.js';
+import { put32 } from './put-lenient.js';
 
 const MASKS = ['packetInMask', 'portStatusMask', 'flowRemovedMask'] as const;
 

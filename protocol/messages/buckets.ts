@@ -4,7 +4,7 @@ import { EncodeError } from '../errors.js';
 import type { Bucket } from '../message.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { put16, put32 } from './put.js';
+import { put16, put32 } from './put-lenient.js';
 
 const GROUP_TYPES = ['all', 'select', 'indirect', 'ff'];
 const MAX_LENGTH = 0xffff;

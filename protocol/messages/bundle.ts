@@ -5,7 +5,7 @@
 import { readMessage, registerMessage, writeMessage } from '../codec.js';
 import type { BundleAdd, BundleControl } from '../message.js';
 import { readRawProperties, writeRawProperties } from './properties.js';
-import { put16, put32 } from './put.js';
+import { put16, put32 } from './put-lenient.js';
 import { ONF_VENDOR_ID } from '../constants/onf.js';
 
 registerMessage<BundleControl>({

@@ -1,7 +1,7 @@
 /** OFPT_ECHO_REQUEST / OFPT_ECHO_REPLY. */
 import { registerMessage } from '../codec.js';
 import type { EchoReply, EchoRequest } from '../message.js';
-import { putBytes } from './put.js';
+import { putBytes } from './put-lenient.js';
 
 registerMessage<EchoRequest>({
   type: 'echo_request',

@@ -1,7 +1,7 @@
 /** OFPT_ERROR, including experimenter errors (OFPET_EXPERIMENTER). */
 import { registerMessage } from '../codec.js';
 import type { ErrorMsg } from '../message.js';
-import { put16, put32, putBytes } from './put.js';
+import { put16, put32, putBytes } from './put-lenient.js';
 import { OFPET_EXPERIMENTER } from '../constants/openflow13.js';
 
 registerMessage<ErrorMsg>({

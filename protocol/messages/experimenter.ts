@@ -1,7 +1,7 @@
 /** OFPT_EXPERIMENTER messages ofwire does not model, kept whole. */
 import { registerMessage } from '../codec.js';
 import type { Experimenter } from '../message.js';
-import { put32, putBytes } from './put.js';
+import { put32, putBytes } from './put-lenient.js';
 
 registerMessage<Experimenter>({
   type: 'experimenter',

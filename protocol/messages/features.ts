@@ -1,7 +1,7 @@
 /** OFPT_FEATURES_REQUEST / OFPT_FEATURES_REPLY (OpenFlow 1.3: no port list). */
 import { registerMessage } from '../codec.js';
 import type { FeaturesReply, FeaturesRequest } from '../message.js';
-import { put32, put64, put8 } from './put.js';
+import { put32, put64, put8 } from './put-lenient.js';
 
 registerMessage<FeaturesRequest>({
   type: 'features_request',

@@ -3,7 +3,7 @@ import { readInstructions, writeInstructions } from '../actions/instructions.js'
 import { registerMessage } from '../codec.js';
 import { readMatch, writeMatch } from '../fields/oxm.js';
 import type { FlowMod } from '../message.js';
-import { put16, put32, put64, put8 } from './put.js';
+import { put16, put32, put64, put8 } from './put-lenient.js';
 
 const isU8 = (v: number): boolean => v >>> 0 === v && v <= 0xff;
 const isU16 = (v: number): boolean => v >>> 0 === v && v <= 0xffff;

@@ -12,7 +12,7 @@ import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { readRecords, registerMultipart } from './multipart.js';
 import type { FlowMonitorRequest, FlowUpdate } from './multipart-types.js';
-import { put16, put32, put64, put8 } from './put.js';
+import { put16, put32, put64, put8 } from './put-lenient.js';
 import { checkUint } from './properties.js';
 import type { Match } from '../fields/types.js';
 import { ONFST_FLOW_MONITOR, ONF_VENDOR_ID } from '../constants/onf.js';

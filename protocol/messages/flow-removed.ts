@@ -2,7 +2,7 @@
 import { registerMessage } from '../codec.js';
 import { readMatch, writeMatch } from '../fields/oxm.js';
 import type { FlowRemoved } from '../message.js';
-import { put16, put32, put64, put8 } from './put.js';
+import { put16, put32, put64, put8 } from './put-lenient.js';
 
 registerMessage<FlowRemoved>({
   type: 'flow_removed',

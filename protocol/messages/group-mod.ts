@@ -2,7 +2,7 @@
 import { registerMessage } from '../codec.js';
 import type { GroupMod } from '../message.js';
 import { checkGroupLength, readBuckets, writeBuckets } from './buckets.js';
-import { put16, put32, put8 } from './put.js';
+import { put16, put32, put8 } from './put-lenient.js';
 
 registerMessage<GroupMod>({
   type: 'group_mod',

@@ -1,7 +1,7 @@
 /** OFPT_HELLO with its elements (OFPHET_VERSIONBITMAP). */
 import { registerMessage } from '../codec.js';
 import type { Hello, HelloElement } from '../message.js';
-import { put16, put32, putBytes } from './put.js';
+import { put16, put32, putBytes } from './put-lenient.js';
 import { OFPHET_VERSIONBITMAP } from '../constants/openflow13.js';
 
 registerMessage<Hello>({

@@ -3,7 +3,7 @@ import { EncodeError } from '../errors.js';
 import type { MeterBand } from '../message.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { put32, put8, putBytes } from './put.js';
+import { put32, put8, putBytes } from './put-lenient.js';
 import { OFPMBT_DROP, OFPMBT_DSCP_REMARK, OFPMBT_EXPERIMENTER } from '../constants/openflow13.js';
 
 export function writeBands(w: Writer, bands: readonly MeterBand[], path: string): void {

@@ -2,7 +2,7 @@
 import { registerMessage } from '../codec.js';
 import type { MeterMod } from '../message.js';
 import { readBands, writeBands } from './meter-bands.js';
-import { put16, put32 } from './put.js';
+import { put16, put32 } from './put-lenient.js';
 import { OFPMF_KBPS, OFPMF_PKTPS } from '../constants/openflow13.js';
 
 registerMessage<MeterMod>({

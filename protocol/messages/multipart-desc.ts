@@ -1,7 +1,7 @@
 /** OFPMP_DESC (struct ofp_desc_stats) and OFPMP_TABLE (struct ofp13_table_stats). */
 import { readName, writeName } from './names.js';
 import { emptyBody, readFixed, registerMultipart } from './multipart.js';
-import { put32, put64, put8 } from './put.js';
+import { put32, put64, put8 } from './put-lenient.js';
 import { DESC_STR_LEN, SERIAL_NUM_LEN } from '../constants/openflow13.js';
 
 const desc = emptyBody('desc');

@@ -8,7 +8,7 @@ import { renameStructure, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { readRecords, registerMultipart } from './multipart.js';
 import type { FlowStats, FlowStatsRequest } from './multipart-types.js';
-import { put16, put32, put64, put8 } from './put.js';
+import { put16, put32, put64, put8 } from './put-lenient.js';
 import { OFP_FLOW_STATS_FIXED_LEN } from '../constants/openflow13.js';
 
 function writeFlowRequest(w: Writer, b: FlowStatsRequest, path: string): void {

@@ -2,7 +2,7 @@
 import { readBuckets, writeBuckets, checkGroupLength } from './buckets.js';
 import { emptyBody, readFixed, readRecords, registerMultipart } from './multipart.js';
 import type { GroupFeatures } from './multipart-types.js';
-import { put32, put64, put8 } from './put.js';
+import { put32, put64, put8 } from './put-lenient.js';
 
 registerMultipart({
   kind: 'group',

@@ -1,7 +1,7 @@
 /** OFPMP_METER, OFPMP_METER_CONFIG and OFPMP_METER_FEATURES. */
 import { readBands, writeBands } from './meter-bands.js';
 import { emptyBody, readFixed, readRecords, registerMultipart } from './multipart.js';
-import { put16, put32, put64, put8 } from './put.js';
+import { put16, put32, put64, put8 } from './put-lenient.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 

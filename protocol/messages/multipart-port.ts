@@ -2,7 +2,7 @@
 import { emptyBody, readFixed, registerMultipart } from './multipart.js';
 import { PORT_COUNTERS, type PortStats } from './multipart-types.js';
 import { OFP_PORT_LEN, readPort, writePort } from './port.js';
-import { put32, put64 } from './put.js';
+import { put32, put64 } from './put-lenient.js';
 
 registerMultipart({
   kind: 'port_stats',

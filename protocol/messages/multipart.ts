@@ -10,7 +10,7 @@ import type { MultipartReply, MultipartRequest } from '../message.js';
 import { renameStructure, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import type { MultipartReplyBody, MultipartRequestBody } from './multipart-types.js';
-import { put16, put32, putBytes } from './put.js';
+import { put16, put32, putBytes } from './put-lenient.js';
 import { OFPMP_EXPERIMENTER } from '../constants/openflow13.js';
 
 type Kind = MultipartRequestBody['kind'];

@@ -2,7 +2,7 @@
 import { registerMessage } from '../codec.js';
 import type { AsyncConfigProperty, NxSetAsyncConfig2, NxSetControllerId, NxSetPacketInFormat } from '../message.js';
 import { propU32, readProperties, writePropU32, checkUint } from './properties.js';
-import { put16, put32 } from './put.js';
+import { put16, put32 } from './put-lenient.js';
 import { NX_VENDOR_ID } from '../constants/nicira.js';
 
 registerMessage<NxSetPacketInFormat>({

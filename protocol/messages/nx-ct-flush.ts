@@ -18,7 +18,7 @@ import {
   writePropU8,
   type PropertyView,
 } from './properties.js';
-import { put16, put8 } from './put.js';
+import { put16, put8 } from './put-lenient.js';
 import { NXT_CT_ORIG_TUPLE, NXT_CT_REPLY_TUPLE, NXT_CT_ZONE_ID, NX_VENDOR_ID } from '../constants/nicira.js';
 
 /** NXT_CT_TUPLE_* numbers, in the order Open vSwitch writes them. */

@@ -23,7 +23,7 @@ import {
   writePropU64,
   writePropU8,
 } from './properties.js';
-import { putBytes } from './put.js';
+import { putBytes } from './put-lenient.js';
 import { NX_VENDOR_ID } from '../constants/nicira.js';
 
 const PACKET = 0;

@@ -2,7 +2,7 @@
 import { registerMessage } from '../codec.js';
 import { readMatch, writeMatch } from '../fields/oxm.js';
 import type { PacketIn } from '../message.js';
-import { put16, put32, put64, put8, putBytes } from './put.js';
+import { put16, put32, put64, put8, putBytes } from './put-lenient.js';
 
 registerMessage<PacketIn>({
   type: 'packet_in',

@@ -2,7 +2,7 @@
 import { readActions, writeActions } from '../actions/codec.js';
 import { registerMessage } from '../codec.js';
 import type { PacketOut } from '../message.js';
-import { put32, putBytes } from './put.js';
+import { put32, putBytes } from './put-lenient.js';
 
 registerMessage<PacketOut>({
   type: 'packet_out',

@@ -2,7 +2,7 @@
 import { registerMessage } from '../codec.js';
 import { readMac, writeMac } from '../fields/values.js';
 import type { PortMod } from '../message.js';
-import { put32 } from './put.js';
+import { put32 } from './put-lenient.js';
 
 registerMessage<PortMod>({
   type: 'port_mod',

@@ -2,7 +2,7 @@
 import { registerMessage } from '../codec.js';
 import type { PortStatus } from '../message.js';
 import { readPort, writePort } from './port.js';
-import { put8 } from './put.js';
+import { put8 } from './put-lenient.js';
 
 registerMessage<PortStatus>({
   type: 'port_status',

@@ -4,7 +4,7 @@ import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
 import { readName, writeName } from './names.js';
 import type { PortDesc } from './port-types.js';
-import { put32 } from './put.js';
+import { put32 } from './put-lenient.js';
 import { OFP_MAX_PORT_NAME_LEN } from '../constants/openflow13.js';
 
 export const OFP_PORT_LEN = 64;

@@ -6,7 +6,7 @@ import { EncodeError } from '../errors.js';
 import type { RawProperty } from '../message.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { putBytes } from './put.js';
+import { putBytes } from './put-lenient.js';
 
 export interface PropertyView {
   type: number;

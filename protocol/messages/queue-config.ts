@@ -4,7 +4,7 @@ import { EncodeError } from '../errors.js';
 import type { PacketQueue, QueueGetConfigReply, QueueGetConfigRequest, QueueProperty } from '../message.js';
 import type { Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import { put16, put32, putBytes } from './put.js';
+import { put16, put32, putBytes } from './put-lenient.js';
 import { OFPQT_EXPERIMENTER, OFPQT_MAX_RATE, OFPQT_MIN_RATE } from '../constants/openflow13.js';
 
 registerMessage<QueueGetConfigRequest>({

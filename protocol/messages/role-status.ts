@@ -2,7 +2,7 @@
 import { registerMessage } from '../codec.js';
 import type { RoleStatus } from '../message.js';
 import { readRawProperties, writeRawProperties } from './properties.js';
-import { put32, put64, put8 } from './put.js';
+import { put32, put64, put8 } from './put-lenient.js';
 import { ONF_VENDOR_ID } from '../constants/onf.js';
 
 registerMessage<RoleStatus>({

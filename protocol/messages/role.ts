@@ -1,7 +1,7 @@
 /** OFPT_ROLE_REQUEST / OFPT_ROLE_REPLY (struct ofp12_role_request). */
 import { registerMessage } from '../codec.js';
 import type { RoleReply, RoleRequest } from '../message.js';
-import { put32, put64 } from './put.js';
+import { put32, put64 } from './put-lenient.js';
 
 for (const [type, ofpType, name, reply] of [
   ['role_request', 24, 'OFPT_ROLE_REQUEST', 'role_reply'],

@@ -1,7 +1,7 @@
 /** OFPT_GET_CONFIG_REQUEST / OFPT_GET_CONFIG_REPLY / OFPT_SET_CONFIG. */
 import { registerMessage } from '../codec.js';
 import type { GetConfigReply, GetConfigRequest, SetConfig } from '../message.js';
-import { put16 } from './put.js';
+import { put16 } from './put-lenient.js';
 
 registerMessage<GetConfigRequest>({
   type: 'get_config_request',

@@ -6,7 +6,7 @@ import { readRecords, registerMultipart } from './multipart.js';
 import type { FeatureId, OxmId, TableFeatureProperty, TableFeatures } from './multipart-types.js';
 import { readName, writeName } from './names.js';
 import { checkUint, readProperties, writeProperty } from './properties.js';
-import { put16, put32, put64, put8, putBytes } from './put.js';
+import { put16, put32, put64, put8, putBytes } from './put-lenient.js';
 import { OFPXMC_EXPERIMENTER, OFP_MAX_TABLE_NAME_LEN } from '../constants/openflow13.js';
 
 const ID_EXPERIMENTER = 0xffff;

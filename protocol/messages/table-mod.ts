@@ -1,7 +1,7 @@
 /** OFPT_TABLE_MOD (struct ofp11_table_mod). */
 import { registerMessage } from '../codec.js';
 import type { TableMod } from '../message.js';
-import { put32, put8 } from './put.js';
+import { put32, put8 } from './put-lenient.js';
 
 registerMessage<TableMod>({
   type: 'table_mod',

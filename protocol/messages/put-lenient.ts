@@ -1,6 +1,7 @@
 /**
- * Range-checked writers for message fields: a value that does not fit its wire field raises
- * EncodeError naming the field instead of being truncated.
+ * Lenient range-checked writers for message fields: a value that does not fit its wire field raises
+ * EncodeError naming the field (or saying it is missing) instead of being truncated; unlike
+ * ../actions/put-strict.ts, a 64-bit value may also be a safe integer number and bytes any Uint8Array.
  */
 import { EncodeError } from '../errors.js';
 import type { Writer } from '../wire/writer.js';

@@ -1,6 +1,7 @@
 /**
- * Range-checked writers for action fields: a value that does not fit its wire field raises
- * EncodeError naming the field instead of being truncated. The path is only built on failure.
+ * Strict range-checked writers for action fields: a value that does not fit its wire field raises
+ * EncodeError naming the field instead of being truncated, a 64-bit value must be a bigint and bytes
+ * a Buffer (unlike ../messages/put-lenient.ts). The path is only built on failure.
  */
 import { EncodeError } from '../errors.js';
 import type { Writer } from '../wire/writer.js';
