@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { createSandbox, run, waitFor } from '../helpers/ovs-sandbox.js';
-import { createPod } from '../helpers/netns.js';
+import { createSandbox, run, waitFor } from './ovs-sandbox.js';
+import { createPod } from './netns.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/sandbox-child.ts', import.meta.url));
 

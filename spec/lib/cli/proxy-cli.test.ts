@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { createSandbox, run, waitFor } from '../helpers/ovs-sandbox.js';
-import { service, slice } from '../helpers/cluster.js';
-import { CLI as cli, startCli } from '../helpers/cli.js';
+import { createSandbox, run, waitFor } from '../../helpers/ovs-sandbox.js';
+import { service, slice } from '../../helpers/cluster.js';
+import { CLI as cli, startCli } from '../../helpers/cli.js';
 
 
 function manifest(dir: string, endpoints: string[]): string {

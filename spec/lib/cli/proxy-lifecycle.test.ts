@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { ProxyHealth } from '../../lib/cli/health.js';
-import { service, slice } from '../helpers/cluster.js';
-import { CLI } from '../helpers/cli.js';
-import { createSandbox, resources, waitFor } from '../helpers/ovs-sandbox.js';
-import { FakeApiServer } from '../helpers/fake-apiserver.js';
+import { ProxyHealth } from '../../../lib/cli/health.js';
+import { service, slice } from '../../helpers/cluster.js';
+import { CLI } from '../../helpers/cli.js';
+import { createSandbox, resources, waitFor } from '../../helpers/ovs-sandbox.js';
+import { FakeApiServer } from '../../helpers/fake-apiserver.js';
 
 function scratch(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'ofwire-lifecycle-'));

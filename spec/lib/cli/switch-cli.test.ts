@@ -7,8 +7,8 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { runCli } from '../helpers/cli.js';
-import { createSandbox, run, waitFor, type Sandbox } from '../helpers/ovs-sandbox.js';
+import { runCli } from '../../helpers/cli.js';
+import { createSandbox, run, waitFor, type Sandbox } from '../../helpers/ovs-sandbox.js';
 
 const ofwire = runCli;
 

@@ -7,8 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { runCli, type CliResult } from '../helpers/cli.js';
-import { createSandbox, type Sandbox } from '../helpers/ovs-sandbox.js';
+import { runCli, type CliResult } from '../../helpers/cli.js';
+import { createSandbox, type Sandbox } from '../../helpers/ovs-sandbox.js';
 
 function ofwire(sb: Sandbox, args: string[], input = ''): Promise<CliResult> {
   return runCli(args, { env: sb.env, input });

@@ -1,8 +1,8 @@
 /** Bundles against a real ovs-vswitchd: atomic commit, and rollback naming the failing member. */
 import t from 'tap';
-import { BundleError, Switch } from '../../lib/controller/index.js';
-import { OpenFlowError } from '../../lib/session/index.js';
-import { createSandbox } from '../helpers/ovs-sandbox.js';
+import { BundleError, Switch } from '../../../lib/controller/index.js';
+import { OpenFlowError } from '../../../lib/session/index.js';
+import { createSandbox } from '../../helpers/ovs-sandbox.js';
 
 const out = (port: number) => [{ type: 'output' as const, port, maxLen: 0 }];
 

@@ -1,9 +1,9 @@
 /** Multipart against a real ovs-vswitchd: a 20k-flow dump, collected and streamed. */
 import t from 'tap';
-import { Switch } from '../../lib/controller/index.js';
-import { ProtocolError } from '../../protocol/index.js';
-import { dumpedFlows, dumpedGroups, keyedFlowStats, keyedGroupDesc } from '../../lib/proxy/entries.js';
-import { createSandbox } from '../helpers/ovs-sandbox.js';
+import { Switch } from '../../../lib/controller/index.js';
+import { ProtocolError } from '../../../protocol/index.js';
+import { dumpedFlows, dumpedGroups, keyedFlowStats, keyedGroupDesc } from '../../../lib/proxy/entries.js';
+import { createSandbox } from '../../helpers/ovs-sandbox.js';
 
 const N = 20_000;
 

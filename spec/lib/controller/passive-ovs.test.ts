@@ -6,10 +6,10 @@
  */
 import { join } from 'node:path';
 import t from 'tap';
-import { Controller, FlowFlags, Switch, type ConnectedInfo } from '../../lib/controller/index.js';
-import { connect } from '../../lib/transport/index.js';
-import { OpenFlowError, Session } from '../../lib/session/index.js';
-import { createSandbox, run, waitFor } from '../helpers/ovs-sandbox.js';
+import { Controller, FlowFlags, Switch, type ConnectedInfo } from '../../../lib/controller/index.js';
+import { connect } from '../../../lib/transport/index.js';
+import { OpenFlowError, Session } from '../../../lib/session/index.js';
+import { createSandbox, run, waitFor } from '../../helpers/ovs-sandbox.js';
 
 const OFPP_CONTROLLER = 0xfffffffd;
 

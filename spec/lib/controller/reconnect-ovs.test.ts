@@ -3,8 +3,8 @@
  * caller's `connected` handler replays the current desired state — nothing stale survives.
  */
 import t from 'tap';
-import { NotConnectedError, Switch, type ConnectedInfo, type FlowSpec } from '../../lib/controller/index.js';
-import { createSandbox } from '../helpers/ovs-sandbox.js';
+import { NotConnectedError, Switch, type ConnectedInfo, type FlowSpec } from '../../../lib/controller/index.js';
+import { createSandbox } from '../../helpers/ovs-sandbox.js';
 
 function desiredFlows(generation: number, n: number): FlowSpec[] {
   return Array.from({ length: n }, (_, i) => ({

@@ -12,8 +12,8 @@ import {
   toGroupDelete,
   toGroupMod,
   toMatch,
-} from '../../lib/controller/index.js';
-import { FakePeer } from '../helpers/fake-peer.js';
+} from '../../../lib/controller/index.js';
+import { FakePeer } from '../../helpers/fake-peer.js';
 
 t.test('FlowSpec defaults per command', async (t) => {
   const add = toFlowMod({ match: { eth_type: 0x800, ipv4_dst: '10.0.0.1' }, actions: [{ type: 'output', port: 1, maxLen: 0 }] }, 'add');

@@ -7,10 +7,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { Switch } from '../../lib/controller/index.js';
-import { OpenFlowError } from '../../lib/session/index.js';
-import { createSandbox } from '../helpers/ovs-sandbox.js';
-import { variedFlows, variedGroups } from './fixtures/varied-flows.js';
+import { Switch } from '../../../lib/controller/index.js';
+import { OpenFlowError } from '../../../lib/session/index.js';
+import { createSandbox } from '../../helpers/ovs-sandbox.js';
+import { variedFlows, variedGroups } from '../../helpers/varied-flows.js';
 
 const FLOWS = 1200;
 const GROUPS = 200;

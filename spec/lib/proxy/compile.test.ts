@@ -6,10 +6,10 @@
  * between what it wants and what the switch says it has.
  */
 import t from 'tap';
-import { baseEntries, compilePort, dnatAction, groupIdOf, hairpinEntry, usesGroup, type CompiledPort } from '../../lib/proxy/compile.js';
-import { sameAsOvs } from '../helpers/compiled-entries.js';
-import type { EndpointTarget, ServicePortState } from '../../lib/proxy/model.js';
-import { resolveOptions, tablesOf, type ProxyOptions } from '../../lib/proxy/options.js';
+import { baseEntries, compilePort, dnatAction, groupIdOf, hairpinEntry, usesGroup, type CompiledPort } from '../../../lib/proxy/compile.js';
+import { sameAsOvs } from '../../helpers/compiled-entries.js';
+import type { EndpointTarget, ServicePortState } from '../../../lib/proxy/model.js';
+import { resolveOptions, tablesOf, type ProxyOptions } from '../../../lib/proxy/options.js';
 
 const O = resolveOptions();
 

@@ -4,11 +4,11 @@
  * pod a client is pinned to deletes its learned flows so the client moves.
  */
 import t from 'tap';
-import { MemorySource } from '../../lib/sources/index.js';
-import { createSandbox, waitFor } from '../helpers/ovs-sandbox.js';
-import { createPod } from '../helpers/netns.js';
-import { flowLines, installForwarding, service, slice, startProxy } from '../helpers/cluster.js';
-import { enableIpv6, serveHttpWho, tally } from '../helpers/pod-tools.js';
+import { MemorySource } from '../../../lib/sources/index.js';
+import { createSandbox, waitFor } from '../../helpers/ovs-sandbox.js';
+import { createPod } from '../../helpers/netns.js';
+import { flowLines, installForwarding, service, slice, startProxy } from '../../helpers/cluster.js';
+import { enableIpv6, serveHttpWho, tally } from '../../helpers/pod-tools.js';
 
 t.test('ClientIP session affinity', async (t) => {
   const sb = await createSandbox({ t });

@@ -3,11 +3,11 @@
  * seen by the server as coming from the hairpin address) through a real ovs-vswitchd.
  */
 import t from 'tap';
-import { MemorySource } from '../../lib/sources/index.js';
-import { createSandbox } from '../helpers/ovs-sandbox.js';
-import { createPod } from '../helpers/netns.js';
-import { flowLines, installForwarding, service, slice, startProxy } from '../helpers/cluster.js';
-import { enableIpv6, serveHttpWho, serveUdp, tally, udpRequests } from '../helpers/pod-tools.js';
+import { MemorySource } from '../../../lib/sources/index.js';
+import { createSandbox } from '../../helpers/ovs-sandbox.js';
+import { createPod } from '../../helpers/netns.js';
+import { flowLines, installForwarding, service, slice, startProxy } from '../../helpers/cluster.js';
+import { enableIpv6, serveHttpWho, serveUdp, tally, udpRequests } from '../../helpers/pod-tools.js';
 
 t.test('IPv6, dual stack and hairpin', async (t) => {
   const sb = await createSandbox({ t });

@@ -6,12 +6,12 @@
  * forwarding table drops the translated SYNs, only the counters matter.
  */
 import t from 'tap';
-import { MemorySource } from '../../lib/sources/index.js';
-import { CookieKind, cookie } from '../../lib/proxy/cookies.js';
-import { createSandbox, sleep, waitFor } from '../helpers/ovs-sandbox.js';
-import { createPod } from '../helpers/netns.js';
-import { installForwarding, service, slice, startProxy } from '../helpers/cluster.js';
-import { synBurst } from '../helpers/pod-tools.js';
+import { MemorySource } from '../../../lib/sources/index.js';
+import { CookieKind, cookie } from '../../../lib/proxy/cookies.js';
+import { createSandbox, sleep, waitFor } from '../../helpers/ovs-sandbox.js';
+import { createPod } from '../../helpers/netns.js';
+import { installForwarding, service, slice, startProxy } from '../../helpers/cluster.js';
+import { synBurst } from '../../helpers/pod-tools.js';
 
 const ENDPOINTS = 5000;
 const SOURCES = ['10.244.100.1', '10.244.100.2', '10.244.100.3', '10.244.100.4'];

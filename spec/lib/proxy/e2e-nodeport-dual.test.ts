@@ -4,12 +4,12 @@
  * SNATed to the node address of that family.
  */
 import t from 'tap';
-import { MemorySource } from '../../lib/sources/index.js';
-import { createSandbox } from '../helpers/ovs-sandbox.js';
-import { createPod } from '../helpers/netns.js';
-import { installForwarding, service, slice, startProxy } from '../helpers/cluster.js';
-import { NODE_IP, createOutsideClient } from '../helpers/outside.js';
-import { enableIpv6, serveHttpWho, tally } from '../helpers/pod-tools.js';
+import { MemorySource } from '../../../lib/sources/index.js';
+import { createSandbox } from '../../helpers/ovs-sandbox.js';
+import { createPod } from '../../helpers/netns.js';
+import { installForwarding, service, slice, startProxy } from '../../helpers/cluster.js';
+import { NODE_IP, createOutsideClient } from '../../helpers/outside.js';
+import { enableIpv6, serveHttpWho, tally } from '../../helpers/pod-tools.js';
 
 const NODE_IP6 = 'fd00:50::1';
 

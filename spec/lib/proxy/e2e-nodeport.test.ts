@@ -6,13 +6,13 @@
  * a Local service's external address, and UDP.
  */
 import t from 'tap';
-import { MemorySource } from '../../lib/sources/index.js';
-import { HealthCheckServer } from '../../lib/proxy/health-check-server.js';
-import { createSandbox } from '../helpers/ovs-sandbox.js';
-import { createPod, type Pod } from '../helpers/netns.js';
-import { flowLines, installForwarding, service, slice, startProxy } from '../helpers/cluster.js';
-import { NODE_IP, createOutsideClient } from '../helpers/outside.js';
-import { serveHttpWho, serveUdp, tally, udpRequests } from '../helpers/pod-tools.js';
+import { MemorySource } from '../../../lib/sources/index.js';
+import { HealthCheckServer } from '../../../lib/proxy/health-check-server.js';
+import { createSandbox } from '../../helpers/ovs-sandbox.js';
+import { createPod, type Pod } from '../../helpers/netns.js';
+import { flowLines, installForwarding, service, slice, startProxy } from '../../helpers/cluster.js';
+import { NODE_IP, createOutsideClient } from '../../helpers/outside.js';
+import { serveHttpWho, serveUdp, tally, udpRequests } from '../../helpers/pod-tools.js';
 
 const NODE = 'node-a';
 const HC_PORT = 32111;

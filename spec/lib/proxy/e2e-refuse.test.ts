@@ -5,11 +5,11 @@
  * ECONNREFUSED (no timing is asserted).
  */
 import t from 'tap';
-import { MemorySource } from '../../lib/sources/index.js';
-import { createSandbox } from '../helpers/ovs-sandbox.js';
-import { createPod } from '../helpers/netns.js';
-import { flowLines, installForwarding, service, slice, startProxy } from '../helpers/cluster.js';
-import { enableIpv6, serveHttpWho, serveUdp, tcpConnects, udpRequests } from '../helpers/pod-tools.js';
+import { MemorySource } from '../../../lib/sources/index.js';
+import { createSandbox } from '../../helpers/ovs-sandbox.js';
+import { createPod } from '../../helpers/netns.js';
+import { flowLines, installForwarding, service, slice, startProxy } from '../../helpers/cluster.js';
+import { enableIpv6, serveHttpWho, serveUdp, tcpConnects, udpRequests } from '../../helpers/pod-tools.js';
 
 t.test('services without endpoints', async (t) => {
   const sb = await createSandbox({ t });

@@ -7,12 +7,12 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MemorySource } from '../../lib/sources/index.js';
-import { dealSlots } from '../../lib/proxy/weights.js';
-import { createSandbox, waitFor } from '../helpers/ovs-sandbox.js';
-import { createPod } from '../helpers/netns.js';
-import { FORWARDING_COOKIE, flowLines, installForwarding, service, slice, startProxy, withoutCounters } from '../helpers/cluster.js';
-import { serveHttpWho, tally, tcpConnects } from '../helpers/pod-tools.js';
+import { MemorySource } from '../../../lib/sources/index.js';
+import { dealSlots } from '../../../lib/proxy/weights.js';
+import { createSandbox, waitFor } from '../../helpers/ovs-sandbox.js';
+import { createPod } from '../../helpers/netns.js';
+import { FORWARDING_COOKIE, flowLines, installForwarding, service, slice, startProxy, withoutCounters } from '../../helpers/cluster.js';
+import { serveHttpWho, tally, tcpConnects } from '../../helpers/pod-tools.js';
 
 const NODE = 'node-a';
 

@@ -5,12 +5,12 @@
  * port) while the other flows keep their endpoints.
  */
 import t from 'tap';
-import { MemorySource } from '../../lib/sources/index.js';
-import { CookieKind, cookie } from '../../lib/proxy/cookies.js';
-import { createSandbox, waitFor } from '../helpers/ovs-sandbox.js';
-import { createPod } from '../helpers/netns.js';
-import { installForwarding, service, slice, startProxy } from '../helpers/cluster.js';
-import { serveUdp, streamAnswers, tally, udpRequests, udpStreams } from '../helpers/pod-tools.js';
+import { MemorySource } from '../../../lib/sources/index.js';
+import { CookieKind, cookie } from '../../../lib/proxy/cookies.js';
+import { createSandbox, waitFor } from '../../helpers/ovs-sandbox.js';
+import { createPod } from '../../helpers/netns.js';
+import { installForwarding, service, slice, startProxy } from '../../helpers/cluster.js';
+import { serveUdp, streamAnswers, tally, udpRequests, udpStreams } from '../../helpers/pod-tools.js';
 
 const VIP = '10.96.0.10';
 

@@ -4,16 +4,16 @@
  * and node-address helpers, and the health checks the model reports.
  */
 import t from 'tap';
-import { serviceFromObject, sliceFromObject, type EndpointSlice, type Service } from '../../lib/sources/index.js';
-import { compilePort } from '../../lib/proxy/compile.js';
-import { keyed } from '../../lib/proxy/entries.js';
-import { hex, sameAsOvs } from '../helpers/compiled-entries.js';
-import { ServiceModel, type ModelOptions, type ServicePortState } from '../../lib/proxy/model.js';
-import { resolveOptions } from '../../lib/proxy/options.js';
-import { compilePortKeyed } from '../../lib/proxy/wire.js';
-import { cidrContains, parseCidr } from '../../lib/proxy/cidr.js';
-import { hostAddresses, nodePortAddresses, parseNodePortAddresses, primaryPerFamily } from '../../lib/proxy/node-addresses.js';
-import { service, slice } from '../helpers/cluster.js';
+import { serviceFromObject, sliceFromObject, type EndpointSlice, type Service } from '../../../lib/sources/index.js';
+import { compilePort } from '../../../lib/proxy/compile.js';
+import { keyed } from '../../../lib/proxy/entries.js';
+import { hex, sameAsOvs } from '../../helpers/compiled-entries.js';
+import { ServiceModel, type ModelOptions, type ServicePortState } from '../../../lib/proxy/model.js';
+import { resolveOptions } from '../../../lib/proxy/options.js';
+import { compilePortKeyed } from '../../../lib/proxy/wire.js';
+import { cidrContains, parseCidr } from '../../../lib/proxy/cidr.js';
+import { hostAddresses, nodePortAddresses, parseNodePortAddresses, primaryPerFamily } from '../../../lib/proxy/node-addresses.js';
+import { service, slice } from '../../helpers/cluster.js';
 
 const O = resolveOptions();
 const NODE = 'node-a';

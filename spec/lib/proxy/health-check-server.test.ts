@@ -1,8 +1,8 @@
 /** The health-check server of Local load balancers: kube-proxy's answers, ports opened and closed. */
 import t from 'tap';
 import { createServer } from 'node:net';
-import { HealthCheckServer, healthCheckBody } from '../../lib/proxy/health-check-server.js';
-import { freePort } from '../helpers/cli.js';
+import { HealthCheckServer, healthCheckBody } from '../../../lib/proxy/health-check-server.js';
+import { freePort } from '../../helpers/cli.js';
 
 t.test("kube-proxy's body, indented as kube-proxy writes it", async (t) => {
   t.equal(

@@ -1,6 +1,6 @@
 /** Cookie layout and service-port ids, including their recovery from dumped flows after a restart. */
 import t from 'tap';
-import type { FlowStats, Match } from '../../protocol/index.js';
+import type { FlowStats, Match } from '../../../protocol/index.js';
 import {
   COOKIE_KIND_MASK,
   COOKIE_PREFIX_MASK,
@@ -11,15 +11,15 @@ import {
   endpointHash,
   learnedCookie,
   prefixCookie,
-} from '../../lib/proxy/cookies.js';
-import { MAX_SERVICE_PORT_ID, ServicePortIds, keyOfServiceMatch, keyOfServiceMatchBytes } from '../../lib/proxy/ids.js';
-import { dumpedFlows } from '../../lib/proxy/entries.js';
-import { encodeMessage } from '../../protocol/index.js';
-import { Writer } from '../../protocol/wire/writer.js';
-import { writeMatch } from '../../protocol/fields/oxm.js';
-import { compilePort } from '../../lib/proxy/compile.js';
-import { resolveOptions } from '../../lib/proxy/options.js';
-import type { ServicePortState } from '../../lib/proxy/model.js';
+} from '../../../lib/proxy/cookies.js';
+import { MAX_SERVICE_PORT_ID, ServicePortIds, keyOfServiceMatch, keyOfServiceMatchBytes } from '../../../lib/proxy/ids.js';
+import { dumpedFlows } from '../../../lib/proxy/entries.js';
+import { encodeMessage } from '../../../protocol/index.js';
+import { Writer } from '../../../protocol/wire/writer.js';
+import { writeMatch } from '../../../protocol/fields/oxm.js';
+import { compilePort } from '../../../lib/proxy/compile.js';
+import { resolveOptions } from '../../../lib/proxy/options.js';
+import type { ServicePortState } from '../../../lib/proxy/model.js';
 
 /**
  * The flows of `ports` (ids from 100 on) as a switch would report them, with noise: a foreign flow

@@ -1,6 +1,6 @@
 /** The proxy's metrics in Prometheus's text exposition format. */
 import t from 'tap';
-import { Counter, Histogram, ProxyMetrics, PROMETHEUS_CONTENT_TYPE } from '../../lib/proxy/metrics.js';
+import { Counter, Histogram, ProxyMetrics, PROMETHEUS_CONTENT_TYPE } from '../../../lib/proxy/metrics.js';
 
 t.test('a histogram counts into cumulative buckets, with sum and count', async (t) => {
   const h = new Histogram('x_seconds', 'Some time', [0.001, 0.01, 0.1]);

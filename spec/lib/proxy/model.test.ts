@@ -1,9 +1,9 @@
 /** The service model: which endpoints each service port uses, by kube-proxy's rules. */
 import t from 'tap';
-import { serviceFromObject, sliceFromObject } from '../../lib/sources/index.js';
-import type { EndpointSlice, Service } from '../../lib/sources/index.js';
-import { MAX_AFFINITY_SECONDS, ServiceModel, portKey, type ModelOptions } from '../../lib/proxy/model.js';
-import { service, slice, type SliceEndpoint } from '../helpers/cluster.js';
+import { serviceFromObject, sliceFromObject } from '../../../lib/sources/index.js';
+import type { EndpointSlice, Service } from '../../../lib/sources/index.js';
+import { MAX_AFFINITY_SECONDS, ServiceModel, portKey, type ModelOptions } from '../../../lib/proxy/model.js';
+import { service, slice, type SliceEndpoint } from '../../helpers/cluster.js';
 
 const svc = (name: string, spec: Record<string, unknown>, labels: Record<string, string> = {}): Service =>
   serviceFromObject(service(name, spec, 'default', labels));

@@ -1,6 +1,6 @@
 /** Proxy options: defaults, and one clear error naming the option for each bad value. */
 import t from 'tap';
-import { DEFAULT_OPTIONS, ProxyConfigError, resolveOptions, tablesOf } from '../../lib/proxy/options.js';
+import { DEFAULT_OPTIONS, ProxyConfigError, resolveOptions, tablesOf } from '../../../lib/proxy/options.js';
 
 t.test('defaults', async (t) => {
   const o = resolveOptions();

@@ -5,17 +5,17 @@
  */
 import t, { type Test } from 'tap';
 import { EventEmitter } from 'eventemitter3';
-import { encodeMessage, type FlowStats, type GroupDesc, type MultipartReplyBody, type OfpMessage } from '../../protocol/index.js';
-import { BundleError } from '../../lib/controller/index.js';
-import { OpenFlowError } from '../../lib/session/errors.js';
-import type { Outgoing } from '../../lib/session/session.js';
-import { MemorySource } from '../../lib/sources/index.js';
-import { ServiceProxy, type ServiceProxyOptions } from '../../lib/proxy/proxy.js';
-import { COOKIE_PREFIX_MASK, CookieKind, cookie, learnedCookie } from '../../lib/proxy/cookies.js';
-import { flowKey } from '../../lib/proxy/entries.js';
-import { rejectFrame } from '../../lib/proxy/reject.js';
-import { service, slice } from '../helpers/cluster.js';
-import { waitFor } from '../helpers/ovs-sandbox.js';
+import { encodeMessage, type FlowStats, type GroupDesc, type MultipartReplyBody, type OfpMessage } from '../../../protocol/index.js';
+import { BundleError } from '../../../lib/controller/index.js';
+import { OpenFlowError } from '../../../lib/session/errors.js';
+import type { Outgoing } from '../../../lib/session/session.js';
+import { MemorySource } from '../../../lib/sources/index.js';
+import { ServiceProxy, type ServiceProxyOptions } from '../../../lib/proxy/proxy.js';
+import { COOKIE_PREFIX_MASK, CookieKind, cookie, learnedCookie } from '../../../lib/proxy/cookies.js';
+import { flowKey } from '../../../lib/proxy/entries.js';
+import { rejectFrame } from '../../../lib/proxy/reject.js';
+import { service, slice } from '../../helpers/cluster.js';
+import { waitFor } from '../../helpers/ovs-sandbox.js';
 
 type FlowMod = Extract<Outgoing, { type: 'flow_mod' }>;
 type GroupMod = Extract<Outgoing, { type: 'group_mod' }>;

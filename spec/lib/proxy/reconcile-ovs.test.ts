@@ -4,13 +4,13 @@
  * and the switch's dump read back to the same keys and bodies.
  */
 import t from 'tap';
-import { BundleError, Switch } from '../../lib/controller/index.js';
-import { OpenFlowError } from '../../lib/session/index.js';
-import { DesiredState } from '../../lib/proxy/desired.js';
-import { dumpedFlows, dumpedGroups, keyed, type FlowEntry, type GroupEntry } from '../../lib/proxy/entries.js';
-import { Reconciler } from '../../lib/proxy/reconcile.js';
-import { CookieKind, cookie } from '../../lib/proxy/cookies.js';
-import { createSandbox } from '../helpers/ovs-sandbox.js';
+import { BundleError, Switch } from '../../../lib/controller/index.js';
+import { OpenFlowError } from '../../../lib/session/index.js';
+import { DesiredState } from '../../../lib/proxy/desired.js';
+import { dumpedFlows, dumpedGroups, keyed, type FlowEntry, type GroupEntry } from '../../../lib/proxy/entries.js';
+import { Reconciler } from '../../../lib/proxy/reconcile.js';
+import { CookieKind, cookie } from '../../../lib/proxy/cookies.js';
+import { createSandbox } from '../../helpers/ovs-sandbox.js';
 
 const P = 0x0f77;
 

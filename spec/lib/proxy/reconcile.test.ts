@@ -4,14 +4,14 @@
  * and the installed view read back from flow and group dumps.
  */
 import t from 'tap';
-import type { FlowStats, GroupDesc, OfpMessage } from '../../protocol/index.js';
-import { BundleError } from '../../lib/controller/index.js';
-import { OpenFlowError } from '../../lib/session/errors.js';
-import type { Outgoing } from '../../lib/session/session.js';
-import { DesiredState, describe } from '../../lib/proxy/desired.js';
-import { keyed, keyedFlowStats, type FlowEntry, type GroupEntry } from '../../lib/proxy/entries.js';
-import { Reconciler, type ReconcilerSwitch } from '../../lib/proxy/reconcile.js';
-import { CookieKind, cookie } from '../../lib/proxy/cookies.js';
+import type { FlowStats, GroupDesc, OfpMessage } from '../../../protocol/index.js';
+import { BundleError } from '../../../lib/controller/index.js';
+import { OpenFlowError } from '../../../lib/session/errors.js';
+import type { Outgoing } from '../../../lib/session/session.js';
+import { DesiredState, describe } from '../../../lib/proxy/desired.js';
+import { keyed, keyedFlowStats, type FlowEntry, type GroupEntry } from '../../../lib/proxy/entries.js';
+import { Reconciler, type ReconcilerSwitch } from '../../../lib/proxy/reconcile.js';
+import { CookieKind, cookie } from '../../../lib/proxy/cookies.js';
 
 const P = 0x0f77;
 

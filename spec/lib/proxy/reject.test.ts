@@ -4,7 +4,7 @@
  * RFC 4443 allow. Checksums are verified here with a separate implementation.
  */
 import t, { type Test } from 'tap';
-import { rejectFrame } from '../../lib/proxy/reject.js';
+import { rejectFrame } from '../../../lib/proxy/reject.js';
 
 const CLIENT_MAC = Buffer.from('0a580af40002', 'hex');
 const GW_MAC = Buffer.from('0a580af40001', 'hex');

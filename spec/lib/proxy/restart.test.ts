@@ -4,13 +4,13 @@
  * switch: ovs-vswitchd crashes and comes back empty; the proxy reconnects and programs it again.
  */
 import t from 'tap';
-import { Switch } from '../../lib/controller/index.js';
-import { ServiceProxy } from '../../lib/proxy/index.js';
-import { MemorySource } from '../../lib/sources/index.js';
-import { createSandbox, waitFor } from '../helpers/ovs-sandbox.js';
-import { createPod } from '../helpers/netns.js';
-import { flowLines, installForwarding, service, slice, startProxy, withoutCounters } from '../helpers/cluster.js';
-import { enableIpv6, serveHttpWho, serveUdp, streamAnswers, tally, udpRequests, udpStreams } from '../helpers/pod-tools.js';
+import { Switch } from '../../../lib/controller/index.js';
+import { ServiceProxy } from '../../../lib/proxy/index.js';
+import { MemorySource } from '../../../lib/sources/index.js';
+import { createSandbox, waitFor } from '../../helpers/ovs-sandbox.js';
+import { createPod } from '../../helpers/netns.js';
+import { flowLines, installForwarding, service, slice, startProxy, withoutCounters } from '../../helpers/cluster.js';
+import { enableIpv6, serveHttpWho, serveUdp, streamAnswers, tally, udpRequests, udpStreams } from '../../helpers/pod-tools.js';
 
 function fill(source: MemorySource): void {
   source.upsertService(service('web', { clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { name: 'dns', port: 53, protocol: 'UDP' }] }));

@@ -1,6 +1,6 @@
 /** The service-port table: one record per service-port key, found by key and by id. */
 import t from 'tap';
-import { ServicePortTable } from '../../lib/proxy/service-ports.js';
+import { ServicePortTable } from '../../../lib/proxy/service-ports.js';
 
 t.test('one record per key, found by key and by id', async (t) => {
   const table = new ServicePortTable();

@@ -1,6 +1,6 @@
 /** The refusal rate limit: a token bucket refilled by the clock. */
 import t from 'tap';
-import { TokenBucket } from '../../lib/proxy/token-bucket.js';
+import { TokenBucket } from '../../../lib/proxy/token-bucket.js';
 
 t.test('bursts up to the rate, then refills with time', async (t) => {
   let now = 0;

@@ -1,6 +1,6 @@
 /** kube-proxy's CategorizeEndpoints cases (pkg/proxy/topology_test.go), on the proxy's pure version. */
 import t from 'tap';
-import { canUseTopology, categorizeEndpoints, type TopologyEndpoint, type TopologyService } from '../../lib/proxy/topology.js';
+import { canUseTopology, categorizeEndpoints, type TopologyEndpoint, type TopologyService } from '../../../lib/proxy/topology.js';
 
 interface Ep extends TopologyEndpoint {
   ip: string;

@@ -5,7 +5,7 @@
  * e2e-tcp.test.ts compares the same computation with what a real ovs-vswitchd logs.
  */
 import t from 'tap';
-import { dealSlots, groupWeights } from '../../lib/proxy/weights.js';
+import { dealSlots, groupWeights } from '../../../lib/proxy/weights.js';
 
 /** An independent replay of OVS's allocation, written from its description (not from weights.ts). */
 function ovsDeal(weights: number[]): { slots: number; hits: number[] } | null {

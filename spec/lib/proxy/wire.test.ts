@@ -5,16 +5,16 @@
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { compilePort } from '../../lib/proxy/compile.js';
-import { DesiredState } from '../../lib/proxy/desired.js';
-import { WireKeyed, cookieOfBody, entryOf, isFlowKey, keyed, type Keyed } from '../../lib/proxy/entries.js';
-import type { EndpointTarget, PortMode, ServicePortState } from '../../lib/proxy/model.js';
-import { resolveOptions, type ProxyOptions } from '../../lib/proxy/options.js';
-import { compilePortKeyed, hairpinKeyed } from '../../lib/proxy/wire.js';
-import { writeEntryMod, writeGroupMod } from '../../lib/proxy/frames.js';
-import { Op, type OpKind } from '../../lib/proxy/reconcile.js';
-import { encodeMessage, type OfpMessage } from '../../protocol/index.js';
-import { Writer } from '../../protocol/wire/writer.js';
+import { compilePort } from '../../../lib/proxy/compile.js';
+import { DesiredState } from '../../../lib/proxy/desired.js';
+import { WireKeyed, cookieOfBody, entryOf, isFlowKey, keyed, type Keyed } from '../../../lib/proxy/entries.js';
+import type { EndpointTarget, PortMode, ServicePortState } from '../../../lib/proxy/model.js';
+import { resolveOptions, type ProxyOptions } from '../../../lib/proxy/options.js';
+import { compilePortKeyed, hairpinKeyed } from '../../../lib/proxy/wire.js';
+import { writeEntryMod, writeGroupMod } from '../../../lib/proxy/frames.js';
+import { Op, type OpKind } from '../../../lib/proxy/reconcile.js';
+import { encodeMessage, type OfpMessage } from '../../../protocol/index.js';
+import { Writer } from '../../../protocol/wire/writer.js';
 
 const SEED = 20261206;
 

@@ -3,9 +3,9 @@
  * coalescing, multipart reassembly and streaming, and faults a real switch will not produce.
  */
 import t from 'tap';
-import type { FlowMod, FlowStats, MultipartReply, OfpMessage } from '../../protocol/index.js';
-import { ProtocolError, encodeMessage } from '../../protocol/index.js';
-import { connect } from '../../lib/transport/index.js';
+import type { FlowMod, FlowStats, MultipartReply, OfpMessage } from '../../../protocol/index.js';
+import { ProtocolError, encodeMessage } from '../../../protocol/index.js';
+import { connect } from '../../../lib/transport/index.js';
 import {
   BatchError,
   HandshakeError,
@@ -16,8 +16,8 @@ import {
   SessionClosedError,
   UnexpectedReplyError,
   type SessionOptions,
-} from '../../lib/session/index.js';
-import { FakePeer, type FakePeerOptions } from '../helpers/fake-peer.js';
+} from '../../../lib/session/index.js';
+import { FakePeer, type FakePeerOptions } from '../../helpers/fake-peer.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ChangeBatcher, type SourceChange } from '../../lib/sources/index.js';
+import { ChangeBatcher, type SourceChange } from '../../../lib/sources/index.js';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

@@ -8,7 +8,7 @@ import {
   sliceFromObject,
   sliceKey,
   sliceServiceKey,
-} from '../../lib/sources/index.js';
+} from '../../../lib/sources/index.js';
 import { fixtureItems } from './fixtures.js';
 
 const servicesList = { items: fixtureItems('services.json') };

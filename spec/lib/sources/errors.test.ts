@@ -1,8 +1,8 @@
 import t from 'tap';
-import { ObjectError, SourceError, formatFieldPath } from '../../lib/sources/index.js';
-import { firstLine } from '../../lib/sources/errors.js';
-import { WatchLostError, apiError } from '../../lib/sources/kube-client.js';
-import { describeKubeError } from '../../lib/sources/kube-informer.js';
+import { ObjectError, SourceError, formatFieldPath } from '../../../lib/sources/index.js';
+import { firstLine } from '../../../lib/sources/errors.js';
+import { WatchLostError, apiError } from '../../../lib/sources/kube-client.js';
+import { describeKubeError } from '../../../lib/sources/kube-informer.js';
 
 t.test('field paths read like Kubernetes field paths', async (t) => {
   t.equal(formatFieldPath(['spec', 'ports', 1, 'port']), 'spec.ports[1].port');

@@ -1,6 +1,6 @@
 /** The north-south fields of Services, zone hints of EndpointSlices, and the Node object. */
 import t from 'tap';
-import { nodeFromObject, serviceFromObject, sliceFromObject } from '../../lib/sources/convert.js';
+import { nodeFromObject, serviceFromObject, sliceFromObject } from '../../../lib/sources/convert.js';
 
 const lb = (spec: Record<string, unknown>, status?: Record<string, unknown>, annotations?: Record<string, string>) => ({
   metadata: { name: 'web', namespace: 'ns', ...(annotations ? { annotations } : {}) },

@@ -1,6 +1,6 @@
 /** The test API server itself: the protocol details the Kubernetes source tests rely on. */
 import t, { type Test } from 'tap';
-import { FakeApiServer, type KubeObject } from '../helpers/fake-apiserver.js';
+import { FakeApiServer, type KubeObject } from '../../helpers/fake-apiserver.js';
 import { fixtureItems } from './fixtures.js';
 
 const SERVICES = fixtureItems('services.json') as KubeObject[];

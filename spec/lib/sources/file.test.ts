@@ -7,7 +7,7 @@ import {
   SourceError,
   createSource,
   isProxyableService,
-} from '../../lib/sources/index.js';
+} from '../../../lib/sources/index.js';
 import { fixturePath, fixtureText } from './fixtures.js';
 import { Recorder, describeChanges } from './recorder.js';
 

@@ -1,7 +1,7 @@
 /** The real-shaped Kubernetes objects under spec/fixtures/k8s. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT } from '../../helpers/cli.js';
 
 export interface KubeList {
   items: Array<Record<string, any>>;

@@ -3,8 +3,8 @@
  * problems with the same lines, as the YAML parser gives for the same text.
  */
 import t, { type Test } from 'tap';
-import { readJsonManifest, jsonLineOf } from '../../lib/sources/json-manifest.js';
-import { parseManifest, parseYamlManifest } from '../../lib/sources/manifest.js';
+import { readJsonManifest, jsonLineOf } from '../../../lib/sources/json-manifest.js';
+import { parseManifest, parseYamlManifest } from '../../../lib/sources/manifest.js';
 import { fixtureText as fixture } from './fixtures.js';
 
 function service(i: number, port: unknown = 80): Record<string, unknown> {

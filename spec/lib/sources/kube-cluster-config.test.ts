@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t, { type Test } from 'tap';
-import { KubeSource, SourceError } from '../../lib/sources/index.js';
-import { loadKubeConfig } from '../../lib/sources/kube-config.js';
-import { FakeApiServer, type KubeObject } from '../helpers/fake-apiserver.js';
+import { KubeSource, SourceError } from '../../../lib/sources/index.js';
+import { loadKubeConfig } from '../../../lib/sources/kube-config.js';
+import { FakeApiServer, type KubeObject } from '../../helpers/fake-apiserver.js';
 import { fixtureItems } from './fixtures.js';
 import { Recorder } from './recorder.js';
 

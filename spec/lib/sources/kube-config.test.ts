@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { loadKubeConfig } from '../../lib/sources/kube-config.js';
-import { KubeClient, KubeApiError, apiError } from '../../lib/sources/kube-client.js';
-import { FakeApiServer } from '../helpers/fake-apiserver.js';
+import { loadKubeConfig } from '../../../lib/sources/kube-config.js';
+import { KubeClient, KubeApiError, apiError } from '../../../lib/sources/kube-client.js';
+import { FakeApiServer } from '../../helpers/fake-apiserver.js';
 
 function scratch(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'ofwire-kubeconfig-'));

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { KubeSource } from '../../lib/sources/index.js';
-import type { NodeObject } from '../../lib/sources/types.js';
-import { FakeApiServer, type KubeObject } from '../helpers/fake-apiserver.js';
+import { KubeSource } from '../../../lib/sources/index.js';
+import type { NodeObject } from '../../../lib/sources/types.js';
+import { FakeApiServer, type KubeObject } from '../../helpers/fake-apiserver.js';
 
 const node = (name: string, ip: string, zone?: string): KubeObject => ({
   kind: 'Node',

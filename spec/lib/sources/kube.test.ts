@@ -9,8 +9,8 @@ import {
   serviceKey,
   sliceServiceKey,
   type KubeSourceOptions,
-} from '../../lib/sources/index.js';
-import { FakeApiServer, type KubeObject, type RequestRecord } from '../helpers/fake-apiserver.js';
+} from '../../../lib/sources/index.js';
+import { FakeApiServer, type KubeObject, type RequestRecord } from '../../helpers/fake-apiserver.js';
 import { fixtureItems } from './fixtures.js';
 import { Recorder, describeChanges } from './recorder.js';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { SourceError, parseManifest } from '../../lib/sources/index.js';
+import { SourceError, parseManifest } from '../../../lib/sources/index.js';
 import { fixtureText as fixture } from './fixtures.js';
 
 t.test('the same objects from YAML and JSON', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { MemorySource, type SourceChange } from '../../lib/sources/index.js';
+import { MemorySource, type SourceChange } from '../../../lib/sources/index.js';
 import { fixtureItems } from './fixtures.js';
 
 const services = fixtureItems('services.json');

@@ -1,6 +1,6 @@
 /** Records what a source emits and waits for conditions on it, without clocks. */
 import { EventEmitter, once } from 'node:events';
-import type { ServiceSource, SourceChange } from '../../lib/sources/index.js';
+import type { ServiceSource, SourceChange } from '../../../lib/sources/index.js';
 
 export class Recorder extends EventEmitter {
   readonly batches: SourceChange[][] = [];

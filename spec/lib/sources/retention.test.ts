@@ -8,9 +8,9 @@ import { runInNewContext } from 'node:vm';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileSource, MemorySource } from '../../lib/sources/index.js';
-import { parseManifest } from '../../lib/sources/manifest.js';
-import { serviceFromObject, sliceFromObject } from '../../lib/sources/convert.js';
+import { FileSource, MemorySource } from '../../../lib/sources/index.js';
+import { parseManifest } from '../../../lib/sources/manifest.js';
+import { serviceFromObject, sliceFromObject } from '../../../lib/sources/convert.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

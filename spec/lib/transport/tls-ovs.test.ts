@@ -5,8 +5,8 @@
  */
 import { join } from 'node:path';
 import t from 'tap';
-import { Controller, Switch } from '../../lib/controller/index.js';
-import { createSandbox, run, waitFor } from '../helpers/ovs-sandbox.js';
+import { Controller, Switch } from '../../../lib/controller/index.js';
+import { createSandbox, run, waitFor } from '../../helpers/ovs-sandbox.js';
 
 async function makeCa(dir: string, name: string): Promise<{ key: string; cert: string }> {
   const key = join(dir, `${name}.key`);

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { connect, formatTarget, listen, parseTarget, TargetError, type Channel } from '../../lib/transport/index.js';
-import { decodeMessages } from '../../protocol/index.js';
+import { connect, formatTarget, listen, parseTarget, TargetError, type Channel } from '../../../lib/transport/index.js';
+import { decodeMessages } from '../../../protocol/index.js';
 
 t.test('parseTarget', async (t) => {
   const cases: [string, unknown, string][] = [

@@ -3,8 +3,8 @@
  * header it arrived with, and objects built without a header get the one OVS would write there.
  */
 import t from 'tap';
-import type { Action } from '../../protocol/actions/index.js';
-import { decodeActions, encodeActions } from './actions-support.js';
+import type { Action } from '../../../protocol/actions/index.js';
+import { decodeActions, encodeActions } from './support.js';
 
 const NXM_OF_ETH_SRC = 0x00000406;
 const OXM_OF_ETH_SRC = 0x80000806;

@@ -1,8 +1,8 @@
 /** The six OpenFlow 1.3 instructions and the experimenter instruction: bytes, decode, errors. */
 import t from 'tap';
-import { EncodeError } from '../../protocol/errors.js';
-import type { Instruction } from '../../protocol/actions/index.js';
-import { decodeInstructions, encodeInstructions, protocolErrorOf } from './actions-support.js';
+import { EncodeError } from '../../../protocol/errors.js';
+import type { Instruction } from '../../../protocol/actions/index.js';
+import { decodeInstructions, encodeInstructions, protocolErrorOf } from './support.js';
 
 const cases: { name: string; ins: Instruction; hex: string }[] = [
   { name: 'goto_table', ins: { type: 'goto_table', tableId: 9 }, hex: '0001000809000000' },

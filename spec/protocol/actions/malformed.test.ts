@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
-import { EncodeError, ProtocolError } from '../../protocol/errors.js';
-import { MAX_ACTION_NESTING, writeActions, type Action } from '../../protocol/actions/index.js';
-import { Writer } from '../../protocol/wire/writer.js';
+import { EncodeError, ProtocolError } from '../../../protocol/errors.js';
+import { MAX_ACTION_NESTING, writeActions, type Action } from '../../../protocol/actions/index.js';
+import { Writer } from '../../../protocol/wire/writer.js';
 import {
   actionList,
   decodeActions,
@@ -16,7 +16,7 @@ import {
   encodeInstructions,
   instructionList,
   protocolErrorOf,
-} from './actions-support.js';
+} from './support.js';
 
 /** Decoding either fails with ProtocolError inside the input, or yields a list that re-encodes exactly. */
 function checkActions(bytes: Buffer): boolean {

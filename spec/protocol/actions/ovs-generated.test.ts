@@ -4,10 +4,10 @@
  * same bytes; a representative subset is also checked against the typed objects.
  */
 import t from 'tap';
-import type { Action, Instruction } from '../../protocol/actions/index.js';
-import { decodeMessage, encodeMessage, type OfpMessage } from '../../protocol/index.js';
-import { ownVectors } from '../helpers/vectors.js';
-import { show } from './actions-support.js';
+import type { Action, Instruction } from '../../../protocol/actions/index.js';
+import { decodeMessage, encodeMessage, type OfpMessage } from '../../../protocol/index.js';
+import { ownVectors } from '../../helpers/vectors.js';
+import { show } from './support.js';
 
 interface Vector {
   name: string;

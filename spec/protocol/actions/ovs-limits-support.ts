@@ -2,8 +2,8 @@
  * Shared by the actions-ovs-limits*.test.ts files: actions and messages built to sit exactly at
  * Open vSwitch's 65535-byte limit for one action inside ovs-vswitchd, or one step over it.
  */
-import type { Action, Instruction, LearnAction, LearnSpec } from '../../protocol/actions/index.js';
-import type { FlowMod, GroupMod, OfpMessage } from '../../protocol/index.js';
+import type { Action, Instruction, LearnAction, LearnSpec } from '../../../protocol/actions/index.js';
+import type { FlowMod, GroupMod, OfpMessage } from '../../../protocol/index.js';
 
 const ANY = 0xffffffff;
 

@@ -8,13 +8,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
-import { BundleError, Switch } from '../../lib/controller/index.js';
-import { OpenFlowError } from '../../lib/session/index.js';
-import { OvsLimitError, type Action, type FlowMod, type LearnSpec, type OfpMessage } from '../../protocol/index.js';
-import { actionCodec } from '../../protocol/actions/codec.js';
-import { Writer } from '../../protocol/wire/writer.js';
-import { CLI, runCli } from '../helpers/cli.js';
-import { createSandbox, waitFor } from '../helpers/ovs-sandbox.js';
+import { BundleError, Switch } from '../../../lib/controller/index.js';
+import { OpenFlowError } from '../../../lib/session/index.js';
+import { OvsLimitError, type Action, type FlowMod, type LearnSpec, type OfpMessage } from '../../../protocol/index.js';
+import { actionCodec } from '../../../protocol/actions/codec.js';
+import { Writer } from '../../../protocol/wire/writer.js';
+import { CLI, runCli } from '../../helpers/cli.js';
+import { createSandbox, waitFor } from '../../helpers/ovs-sandbox.js';
 import {
   BOUNDARIES as B,
   applyFlow,

@@ -2,15 +2,15 @@
  * Open vSwitch's 65535-byte limit for one action in its memory: the sizes ofwire computes for
  * OVS 3.1's internal actions, the boundaries, and the refusal (OvsLimitError) wherever actions are
  * encoded — typed messages and ovs-ofctl text. The same boundaries against a live ovs-vswitchd are
- * in actions-ovs-limits-switch.test.ts.
+ * in ovs-limits-switch.test.ts.
  */
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
-import { EncodeError, OvsLimitError, encodeMessage, type Action, type OfpMessage } from '../../protocol/index.js';
-import { OVS_OFPACT_MAX_LEN, ovsActionListSize, ovsActionSize } from '../../protocol/actions/ovs-limits.js';
-import { OVS_CHECK_ABOVE } from '../../protocol/actions/ovs-limits.js';
-import { OfpSyntaxError, parseActions, parseFlow, parseGroup } from '../../protocol/text/index.js';
-import { anyAction, encodeActions, encodeInstructions } from './actions-support.js';
+import { EncodeError, OvsLimitError, encodeMessage, type Action, type OfpMessage } from '../../../protocol/index.js';
+import { OVS_OFPACT_MAX_LEN, ovsActionListSize, ovsActionSize } from '../../../protocol/actions/ovs-limits.js';
+import { OVS_CHECK_ABOVE } from '../../../protocol/actions/ovs-limits.js';
+import { OfpSyntaxError, parseActions, parseFlow, parseGroup } from '../../../protocol/text/index.js';
+import { anyAction, encodeActions, encodeInstructions } from './support.js';
 import {
   BOUNDARIES as B,
   applyFlow,

@@ -7,9 +7,9 @@
  * them (unknown subtypes as `unknown` actions) and re-encodes them exactly.
  */
 import t from 'tap';
-import type { Action, Instruction } from '../../protocol/actions/index.js';
-import { sharedMissing, sharedVectors } from '../helpers/vectors.js';
-import { decodeActions, decodeInstructions, encodeActions, encodeInstructions, protocolErrorOf, show } from './actions-support.js';
+import type { Action, Instruction } from '../../../protocol/actions/index.js';
+import { sharedMissing, sharedVectors } from '../../helpers/vectors.js';
+import { decodeActions, decodeInstructions, encodeActions, encodeInstructions, protocolErrorOf, show } from './support.js';
 
 interface Record_ {
   block: string;

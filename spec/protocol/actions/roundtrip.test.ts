@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import t from 'tap';
-import { actionCodecs, type Action } from '../../protocol/actions/index.js';
+import { actionCodecs, type Action } from '../../../protocol/actions/index.js';
 import {
   actionList,
   anyAction,
@@ -14,7 +14,7 @@ import {
   encodeInstructions,
   instructionList,
   show,
-} from './actions-support.js';
+} from './support.js';
 
 t.test('random action lists round-trip', async (t) => {
   fc.assert(

@@ -4,10 +4,10 @@
  * decode(encode(a)) deep-equals a).
  */
 import fc from 'fast-check';
-import { ProtocolError } from '../../protocol/errors.js';
-import { fieldByName, type FieldDef } from '../../protocol/fields/registry.js';
-import { formatIpv4, formatIpv6 } from '../../protocol/fields/values.js';
-import type { FieldValue } from '../../protocol/fields/types.js';
+import { ProtocolError } from '../../../protocol/errors.js';
+import { fieldByName, type FieldDef } from '../../../protocol/fields/registry.js';
+import { formatIpv4, formatIpv6 } from '../../../protocol/fields/values.js';
+import type { FieldValue } from '../../../protocol/fields/types.js';
 import {
   readActions,
   readInstructions,
@@ -19,11 +19,11 @@ import {
   type Instruction,
   type LearnSpec,
   type SubField,
-} from '../../protocol/actions/index.js';
-import { contextEncoding } from '../../protocol/actions/field-ref.js';
-import '../../protocol/index.js';
-import { Reader } from '../../protocol/wire/reader.js';
-import { Writer } from '../../protocol/wire/writer.js';
+} from '../../../protocol/actions/index.js';
+import { contextEncoding } from '../../../protocol/actions/field-ref.js';
+import '../../../protocol/index.js';
+import { Reader } from '../../../protocol/wire/reader.js';
+import { Writer } from '../../../protocol/wire/writer.js';
 
 export function encodeActions(actions: readonly Action[]): Buffer {
   const w = new Writer(64);

@@ -5,13 +5,13 @@
  */
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
-import { EncodeError, ProtocolError } from '../../protocol/index.js';
-import { Reader } from '../../protocol/wire/reader.js';
-import { Writer } from '../../protocol/wire/writer.js';
-import { allFields, fieldBytes, readMatch, readOxm, writeMatch, writeOxm, type FieldDef, type OxmField } from '../../protocol/fields/index.js';
-import type { FieldEncoding } from '../../protocol/fields/registry.js';
-import { readFieldHeader, writeFieldHeader } from '../../protocol/fields/oxm.js';
-import { formatIpv6, formatMac } from '../../protocol/fields/values.js';
+import { EncodeError, ProtocolError } from '../../../protocol/index.js';
+import { Reader } from '../../../protocol/wire/reader.js';
+import { Writer } from '../../../protocol/wire/writer.js';
+import { allFields, fieldBytes, readMatch, readOxm, writeMatch, writeOxm, type FieldDef, type OxmField } from '../../../protocol/fields/index.js';
+import type { FieldEncoding } from '../../../protocol/fields/registry.js';
+import { readFieldHeader, writeFieldHeader } from '../../../protocol/fields/oxm.js';
+import { formatIpv6, formatMac } from '../../../protocol/fields/values.js';
 
 function encode(entry: OxmField): Buffer {
   const w = new Writer(64);

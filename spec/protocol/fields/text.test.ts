@@ -1,11 +1,11 @@
 /**
  * Field prerequisites, the OpenFlow 1.3 canonical form, and the ovs-ofctl value syntax beyond
- * what the OVS vectors (fields-vectors.test.ts) cover: error messages, every accepted spelling,
+ * what the OVS vectors (vectors.test.ts) cover: error messages, every accepted spelling,
  * and random values printed then parsed back.
  */
 import fc from 'fast-check';
 import t from 'tap';
-import { EncodeError } from '../../protocol/index.js';
+import { EncodeError } from '../../../protocol/index.js';
 import {
   allFields,
   canonicalMatch,
@@ -16,8 +16,8 @@ import {
   parseFieldValue,
   type FieldDef,
   type OxmField,
-} from '../../protocol/fields/index.js';
-import { formatIpv6, formatMac } from '../../protocol/fields/values.js';
+} from '../../../protocol/fields/index.js';
+import { formatIpv6, formatMac } from '../../../protocol/fields/values.js';
 
 const f = (name: string): FieldDef => {
   const d = fieldByName(name);

@@ -13,9 +13,9 @@ import {
   matchName,
   parseFieldValue,
   type OxmField,
-} from '../../protocol/fields/index.js';
-import { decodeMessage, encodeMessage, type OfpMessage } from '../../protocol/index.js';
-import { SHARED_MESSAGE_FILES, ownVectors, sharedMissing, sharedVectors } from '../helpers/vectors.js';
+} from '../../../protocol/fields/index.js';
+import { decodeMessage, encodeMessage, type OfpMessage } from '../../../protocol/index.js';
+import { SHARED_MESSAGE_FILES, ownVectors, sharedMissing, sharedVectors } from '../../helpers/vectors.js';
 
 interface Vector {
   field: string;

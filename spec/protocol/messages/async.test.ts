@@ -3,7 +3,7 @@
  * checked against how ovs-ofctl prints them, plus typed round trips of hand-built ones.
  */
 import t from 'tap';
-import { decodeMessage, type OfpMessage } from '../../protocol/index.js';
+import { decodeMessage, type OfpMessage } from '../../../protocol/index.js';
 import { decodeExact, golden, goldenOne, roundTrip } from './roundtrip.js';
 
 function num(text: string, re: RegExp): number {

@@ -1,7 +1,7 @@
 /** Symmetric, configuration and controller-role messages. Hex from ovs-ofctl 3.1.0 where noted. */
 import t from 'tap';
-import { ProtocolError, decodeMessage, encodeMessage } from '../../protocol/index.js';
-import { helloVersions, versionBitmaps } from '../../protocol/messages/hello.js';
+import { ProtocolError, decodeMessage, encodeMessage } from '../../../protocol/index.js';
+import { helloVersions, versionBitmaps } from '../../../protocol/messages/hello.js';
 import { decodeExact, goldenOne, roundTrip } from './roundtrip.js';
 
 t.test('HELLO with a version bitmap (as ovs-ofctl -O OpenFlow13 sends it)', async (t) => {

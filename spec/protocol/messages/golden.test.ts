@@ -7,8 +7,8 @@
  * JSON form converts back to the same message and the same bytes.
  */
 import t from 'tap';
-import { decodeMessage, encodeMessage, messageFromJSON, messageToJSON, type OfpMessage } from '../../protocol/index.js';
-import { ownVectors, type MessageVector } from '../helpers/vectors.js';
+import { decodeMessage, encodeMessage, messageFromJSON, messageToJSON, type OfpMessage } from '../../../protocol/index.js';
+import { ownVectors, type MessageVector } from '../../helpers/vectors.js';
 import { ofwireName, ovsName } from './ovs-names.js';
 
 const seen = { ofctl: new Set<string>(), live: new Set<string>() };

@@ -1,6 +1,6 @@
 /** The JSON form: conventions, and the way back. */
 import t from 'tap';
-import { encodeMessage, messageFromJSON, messageToJSON, type OfpMessage } from '../../protocol/index.js';
+import { encodeMessage, messageFromJSON, messageToJSON, type OfpMessage } from '../../../protocol/index.js';
 
 t.test('conventions: bigint → "0x…", Buffer → hex, absent members omitted', async (t) => {
   const m: OfpMessage = {

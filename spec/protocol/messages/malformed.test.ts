@@ -3,7 +3,7 @@
  * ProtocolError that says where (byte offset from the start of the input) and what was being read.
  */
 import t, { type Test } from 'tap';
-import { ProtocolError, decodeMessage, decodeMessages, encodeMessage, type OfpMessage } from '../../protocol/index.js';
+import { ProtocolError, decodeMessage, decodeMessages, encodeMessage, type OfpMessage } from '../../../protocol/index.js';
 
 function refuse(t: Test, hex: string, want: { offset: number; structure: string | RegExp; reason: RegExp }, name: string): void {
   try {

@@ -1,6 +1,6 @@
 /** Controller commands: FLOW_MOD, GROUP_MOD, METER_MOD, PACKET_OUT, bundles. */
 import t from 'tap';
-import { EncodeError, encodeMessage, type Bucket, type OfpMessage } from '../../protocol/index.js';
+import { EncodeError, encodeMessage, type Bucket, type OfpMessage } from '../../../protocol/index.js';
 import { decodeExact, golden, goldenOne, roundTrip } from './roundtrip.js';
 
 const ANY = 0xffffffff;

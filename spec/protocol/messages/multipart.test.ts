@@ -1,6 +1,6 @@
 /** OFPT_MULTIPART_REQUEST / _REPLY: every OpenFlow 1.3 body and the ONF/Nicira experimenter ones. */
 import t from 'tap';
-import { decodeMessage, type MultipartReplyBody, type MultipartRequestBody, type OfpMessage, type TableFeatures } from '../../protocol/index.js';
+import { decodeMessage, type MultipartReplyBody, type MultipartRequestBody, type OfpMessage, type TableFeatures } from '../../../protocol/index.js';
 import { decodeExact, golden, roundTrip } from './roundtrip.js';
 
 const ANY = 0xffffffff;

@@ -1,6 +1,6 @@
 /** Nicira messages Open vSwitch uses with OpenFlow 1.3 (experimenter 0x00002320). */
 import t from 'tap';
-import { ProtocolError, decodeMessage } from '../../protocol/index.js';
+import { ProtocolError, decodeMessage } from '../../../protocol/index.js';
 import { decodeExact, goldenOne, roundTrip } from './roundtrip.js';
 
 t.test('NXT_CT_FLUSH_ZONE', async (t) => {

@@ -3,7 +3,7 @@
  * (xid=0x2): …", "OFPST_PORT reply (OF1.3) (xid=0x1): …") into ofwire's message type, multipart
  * kind and xid, so tests can check ofwire's decoding against Open vSwitch's.
  */
-import type { OfpMessage } from '../../protocol/index.js';
+import type { OfpMessage } from '../../../protocol/index.js';
 
 const MULTIPART_KINDS: Record<string, string> = {
   DESC: 'desc',

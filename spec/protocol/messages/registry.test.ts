@@ -1,10 +1,10 @@
 /** The codec registry carries each message's ovs-ofctl name and, for requests, the type of its reply. */
 import t from 'tap';
-import { OFPT_EXPERIMENTER, OFPT_METER_MOD, OFPT_MULTIPART_REPLY, OFPT_MULTIPART_REQUEST } from '../../protocol/constants/openflow13.js';
-import { codecByOfpType, messageCodec, replyType } from '../../protocol/message-registry.js';
-import type { MessageType } from '../../protocol/message.js';
-import { multipartCodec, multipartCodecByMpType } from '../../protocol/messages/multipart.js';
-import { decodeMessage, encodeMessage } from '../../protocol/index.js';
+import { OFPT_EXPERIMENTER, OFPT_METER_MOD, OFPT_MULTIPART_REPLY, OFPT_MULTIPART_REQUEST } from '../../../protocol/constants/openflow13.js';
+import { codecByOfpType, messageCodec, replyType } from '../../../protocol/message-registry.js';
+import type { MessageType } from '../../../protocol/message.js';
+import { multipartCodec, multipartCodecByMpType } from '../../../protocol/messages/multipart.js';
+import { decodeMessage, encodeMessage } from '../../../protocol/index.js';
 
 t.test('every OpenFlow 1.3 message number has a codec named OFPT_*', async (t) => {
   for (let n = 0; n <= OFPT_METER_MOD; n++) {

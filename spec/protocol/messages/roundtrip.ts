@@ -1,7 +1,7 @@
 /** Test helper: a typed message ⇄ bytes ⇄ JSON, all three directions checked. */
 import type { Test } from 'tap';
-import { decodeMessage, encodeMessage, messageFromJSON, messageToJSON, type OfpMessage } from '../../protocol/index.js';
-import { messageVectors, type MessageVector } from '../helpers/vectors.js';
+import { decodeMessage, encodeMessage, messageFromJSON, messageToJSON, type OfpMessage } from '../../../protocol/index.js';
+import { messageVectors, type MessageVector } from '../../helpers/vectors.js';
 
 /**
  * Checks that `msg` encodes to `hex` (when given), that the bytes decode back to `msg`, and that

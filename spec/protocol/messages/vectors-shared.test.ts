@@ -5,12 +5,12 @@
  * ProtocolError (or, where the refusal is not about the bytes, still round-trip exactly).
  */
 import t from 'tap';
-import { readActions, writeActions } from '../../protocol/actions/codec.js';
-import { readInstructions, writeInstructions } from '../../protocol/actions/instructions.js';
-import { ProtocolError, decodeMessage, encodeMessage, messageFromJSON, messageToJSON } from '../../protocol/index.js';
-import { Reader } from '../../protocol/wire/reader.js';
-import { Writer } from '../../protocol/wire/writer.js';
-import { SHARED_MESSAGE_FILES, sharedMissing, sharedVectors } from '../helpers/vectors.js';
+import { readActions, writeActions } from '../../../protocol/actions/codec.js';
+import { readInstructions, writeInstructions } from '../../../protocol/actions/instructions.js';
+import { ProtocolError, decodeMessage, encodeMessage, messageFromJSON, messageToJSON } from '../../../protocol/index.js';
+import { Reader } from '../../../protocol/wire/reader.js';
+import { Writer } from '../../../protocol/wire/writer.js';
+import { SHARED_MESSAGE_FILES, sharedMissing, sharedVectors } from '../../helpers/vectors.js';
 import { ofwireName, ovsName } from './ovs-names.js';
 
 interface Vector {
@@ -72,7 +72,7 @@ if (missing) {
       const ovs = ovsName(v.text);
       if (ovs) t.same(ofwireName(m), ovs, `${v.file}: ${v.name} is the message Open vSwitch says it is`);
       // The whole message: its bytes, the message they decode back to and its JSON form (what it
-      // prints as, against ovs-ofctl's text, is checked by text-format-shared).
+      // prints as, against ovs-ofctl's text, is checked by text/format-shared.test.ts).
       const bytes2 = encodeMessage(m);
       t.equal(bytes2.toString('hex'), v.hex, `${v.file}: ${v.name} re-encodes byte-exact`);
       t.strictSame(decodeMessage(bytes2), m, `${v.file}: ${v.name} decodes again to the same message`);

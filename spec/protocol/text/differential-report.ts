@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { corpusSeeds, fuzzCases, haveOvsOfctl, judgeAll, type FuzzResult, type Verdict } from './text-differential.js';
+import { corpusSeeds, fuzzCases, haveOvsOfctl, judgeAll, type FuzzResult, type Verdict } from './differential.js';
 
 const { values } = parseArgs({
   options: {

@@ -7,8 +7,8 @@
  * disagreement class: `npm run fuzz:text`.
  */
 import t from 'tap';
-import { LONG_RUN } from '../helpers/long-runs.js';
-import { corpusSeeds, fuzzCases, haveOvsOfctl, judgeAll, MUTATION_NAMES } from './text-differential.js';
+import { LONG_RUN } from '../../helpers/long-runs.js';
+import { corpusSeeds, fuzzCases, haveOvsOfctl, judgeAll, MUTATION_NAMES } from './differential.js';
 
 const SEED = 20261206;
 const COUNT = LONG_RUN ? 600 : 300;

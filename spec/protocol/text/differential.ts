@@ -2,16 +2,16 @@
  * Differential fuzzing of the ovs-ofctl text syntax: mutations of the corpus texts
  * (spec/vectors/text/src) go through the installed `ovs-ofctl -O OpenFlow13 parse-flow|parse-group`
  * and through ofwire's parser and encoder, and each pair of outcomes falls into a class. Used by
- * text-differential.test.ts (seeded, bounded) and by `npm run fuzz:text` (the full run, a report).
+ * differential.test.ts (seeded, bounded) and by `npm run fuzz:text` (the full run, a report).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { encodeMessage } from '../../protocol/index.js';
-import { parseFlow, parseGroup } from '../../protocol/text/index.js';
-import { VECTORS } from '../helpers/vectors.js';
-import { prng } from '../lib/fixtures/varied-flows.js';
+import { encodeMessage } from '../../../protocol/index.js';
+import { parseFlow, parseGroup } from '../../../protocol/text/index.js';
+import { VECTORS } from '../../helpers/vectors.js';
+import { prng } from '../../helpers/varied-flows.js';
 
 const run = promisify(execFile);
 const SRC = join(VECTORS, 'text', 'src');

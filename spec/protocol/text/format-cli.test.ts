@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import t from 'tap';
-import { CLI, ROOT } from '../helpers/cli.js';
-import { VECTORS, readJsonLines } from '../helpers/vectors.js';
+import { CLI, ROOT } from '../../helpers/cli.js';
+import { VECTORS, readJsonLines } from '../../helpers/vectors.js';
 
 function ofwire(args: string[], input?: string): { stdout: string; stderr: string; status: number | null } {
   const r = spawnSync(process.execPath, [CLI, ...args], {

@@ -5,8 +5,8 @@
  */
 import { resolve } from 'node:path';
 import t from 'tap';
-import { VECTORS, readJsonLines } from '../helpers/vectors.js';
-import { assertPrinted } from './text-format-support.js';
+import { VECTORS, readJsonLines } from '../../helpers/vectors.js';
+import { assertPrinted } from './format-support.js';
 
 interface CorpusRecord {
   id: string;

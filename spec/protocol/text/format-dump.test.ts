@@ -16,17 +16,17 @@ import {
   type MultipartReply,
   type MultipartRequestBody,
   type OfpMessage,
-} from '../../protocol/index.js';
-import { versionBitmaps } from '../../protocol/messages/hello.js';
+} from '../../../protocol/index.js';
+import { versionBitmaps } from '../../../protocol/messages/hello.js';
 import {
   formatDumpFlows,
   formatDumpGroupStats,
   formatDumpGroups,
   formatFlowLines,
   formatShow,
-} from '../../protocol/text/index.js';
-import { createSandbox, type Sandbox } from '../helpers/ovs-sandbox.js';
-import { VECTORS, readJsonLines } from '../helpers/vectors.js';
+} from '../../../protocol/text/index.js';
+import { createSandbox, type Sandbox } from '../../helpers/ovs-sandbox.js';
+import { VECTORS, readJsonLines } from '../../helpers/vectors.js';
 
 /** A bare OpenFlow 1.3 connection: send messages, wait for replies by xid. */
 class Connection {

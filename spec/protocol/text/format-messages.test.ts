@@ -7,10 +7,10 @@
  */
 import { resolve } from 'node:path';
 import t from 'tap';
-import { decodeMessage } from '../../protocol/index.js';
-import { formatMatch, formatMessage } from '../../protocol/text/index.js';
-import { VECTORS, readJsonLines } from '../helpers/vectors.js';
-import { assertPrinted } from './text-format-support.js';
+import { decodeMessage } from '../../../protocol/index.js';
+import { formatMatch, formatMessage } from '../../../protocol/text/index.js';
+import { VECTORS, readJsonLines } from '../../helpers/vectors.js';
+import { assertPrinted } from './format-support.js';
 
 for (const [file, what] of [
   ['messages/live.jsonl', 'captured from ovs-vswitchd'],

@@ -4,9 +4,9 @@
  * expected texts are what `ovs-ofctl -O OpenFlow13 parse-flow` prints for the same matches.
  */
 import t from 'tap';
-import type { Instruction, Match } from '../../protocol/index.js';
-import { encodeMessage, decodeMessage } from '../../protocol/index.js';
-import { formatInstructions, formatMatch, formatMessage } from '../../protocol/text/index.js';
+import type { Instruction, Match } from '../../../protocol/index.js';
+import { encodeMessage, decodeMessage } from '../../../protocol/index.js';
+import { formatInstructions, formatMatch, formatMessage } from '../../../protocol/text/index.js';
 
 const cases: [string, Match, string][] = [
   ['xreg0=5 is two registers', [{ field: 'xreg0', value: 5n }], 'reg0=0,reg1=0x5'],

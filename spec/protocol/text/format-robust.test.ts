@@ -5,9 +5,9 @@
  */
 import { resolve } from 'node:path';
 import t from 'tap';
-import { decodeMessage } from '../../protocol/index.js';
-import { formatMessage } from '../../protocol/text/index.js';
-import { VECTORS, readJsonLines } from '../helpers/vectors.js';
+import { decodeMessage } from '../../../protocol/index.js';
+import { formatMessage } from '../../../protocol/text/index.js';
+import { VECTORS, readJsonLines } from '../../helpers/vectors.js';
 
 const hexes = [
   ...readJsonLines<{ hex: string }>(resolve(VECTORS, 'print/messages.jsonl')).map((r) => r.hex),

@@ -5,11 +5,11 @@
  * ofwire either prints the same error or refuses the bytes with ProtocolError.
  */
 import t from 'tap';
-import { readActions, readInstructions } from '../../protocol/actions/index.js';
-import { Reader } from '../../protocol/wire/reader.js';
-import { formatActions, formatInstructions } from '../../protocol/text/index.js';
-import { SHARED_MESSAGE_FILES, sharedMissing, sharedVectors } from '../helpers/vectors.js';
-import { assertPrinted } from './text-format-support.js';
+import { readActions, readInstructions } from '../../../protocol/actions/index.js';
+import { Reader } from '../../../protocol/wire/reader.js';
+import { formatActions, formatInstructions } from '../../../protocol/text/index.js';
+import { SHARED_MESSAGE_FILES, sharedMissing, sharedVectors } from '../../helpers/vectors.js';
+import { assertPrinted } from './format-support.js';
 
 interface MessageVector {
   name?: string;

@@ -1,7 +1,7 @@
 /** Shared by the text-format tests: checking one printed message against ovs-ofctl's text. */
 import type { Test } from 'tap';
-import { ProtocolError, decodeMessage } from '../../protocol/index.js';
-import { formatMessage } from '../../protocol/text/index.js';
+import { ProtocolError, decodeMessage } from '../../../protocol/index.js';
+import { formatMessage } from '../../../protocol/text/index.js';
 
 export type Outcome =
   /** ofwire printed exactly what ovs-ofctl printed. */

@@ -1,10 +1,10 @@
 /**
  * The ovs-ofctl text parser's API: what parseFlow/parseGroup/parseActions/parseInstructions and the
  * file parsers return for representative texts, the warnings for what OpenFlow 1.3 drops, and the
- * errors for bad input. Byte-for-byte agreement with ovs-ofctl is text-parse-corpus.test.ts.
+ * errors for bad input. Byte-for-byte agreement with ovs-ofctl is parse-corpus.test.ts.
  */
 import t from 'tap';
-import { encodeMessage, type FlowMod } from '../../protocol/index.js';
+import { encodeMessage, type FlowMod } from '../../../protocol/index.js';
 import {
   OfpSyntaxError,
   parseActions,
@@ -14,7 +14,7 @@ import {
   parseGroupsFile,
   parseInstructions,
   type ParseWarning,
-} from '../../protocol/text/index.js';
+} from '../../../protocol/text/index.js';
 
 function syntaxError(fn: () => unknown): OfpSyntaxError {
   try {

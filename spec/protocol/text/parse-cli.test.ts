@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import t from 'tap';
-import { registerCodecCommands } from '../../lib/cli/codec-commands.js';
-import { registerEncodeTextCommands } from '../../lib/cli/encode-text-commands.js';
-import { VECTORS, readJsonLines } from '../helpers/vectors.js';
+import { registerCodecCommands } from '../../../lib/cli/codec-commands.js';
+import { registerEncodeTextCommands } from '../../../lib/cli/encode-text-commands.js';
+import { VECTORS, readJsonLines } from '../../helpers/vectors.js';
 
 const DIR = join(VECTORS, 'text');
 

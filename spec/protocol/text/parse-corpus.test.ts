@@ -6,10 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { encodeMessage, type OfpMessage } from '../../protocol/index.js';
-import { OfpSyntaxError, parseFlow, parseGroup, type ParseWarning } from '../../protocol/text/index.js';
-import { encodeText } from '../../lib/cli/encode-text-commands.js';
-import { VECTORS, readJsonLines } from '../helpers/vectors.js';
+import { encodeMessage, type OfpMessage } from '../../../protocol/index.js';
+import { OfpSyntaxError, parseFlow, parseGroup, type ParseWarning } from '../../../protocol/text/index.js';
+import { encodeText } from '../../../lib/cli/encode-text-commands.js';
+import { VECTORS, readJsonLines } from '../../helpers/vectors.js';
 
 const DIR = join(VECTORS, 'text');
 const REFUSED = 'accepted by ovs-ofctl, refused by ofwire';

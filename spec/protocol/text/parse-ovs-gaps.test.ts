@@ -5,7 +5,7 @@
  * where it silently changes what was written, ofwire refuses and says why.
  */
 import t from 'tap';
-import { haveOvsOfctl, ofwireOutcome, ovsOutcome, type TextKind } from './text-differential.js';
+import { haveOvsOfctl, ofwireOutcome, ovsOutcome, type TextKind } from './differential.js';
 
 /** `same`: both send these bytes; `refused`: both refuse; `ovs-changes`: ofwire refuses what ovs-ofctl alters. */
 type Expect = 'same' | 'refused' | 'ovs-changes';

@@ -4,9 +4,9 @@
  * the message and the error the general path gives for an equivalent spelling.
  */
 import t from 'tap';
-import { encodeMessage } from '../../protocol/index.js';
-import { parseCInteger } from '../../protocol/text/parse-numbers.js';
-import { OfpSyntaxError, parseFlow, type ParseWarning } from '../../protocol/text/index.js';
+import { encodeMessage } from '../../../protocol/index.js';
+import { parseCInteger } from '../../../protocol/text/parse-numbers.js';
+import { OfpSyntaxError, parseFlow, type ParseWarning } from '../../../protocol/text/index.js';
 
 function bytes(text: string): string {
   return encodeMessage(parseFlow(text)).toString('hex');
