@@ -5,9 +5,10 @@
  */
 import { PORT_NAMES } from '../fields/text.js';
 import { parseDecimalU32 } from './parse-numbers.js';
+import { OFPP16_MAX, OFPP16_NONE } from '../constants/openflow13.js';
 
 /** OpenFlow 1.0 numbers of the reserved ports ovs-ofctl names. */
-export const OFPP = { MAX: 0xff00, ...PORT_NAMES, NONE: 0xffff } as const;
+export const OFPP = { MAX: OFPP16_MAX, ...PORT_NAMES, NONE: OFPP16_NONE } as const;
 
 const NAMED: Readonly<Record<string, number>> = {
   IN_PORT: OFPP.IN_PORT,
