@@ -1,5 +1,6 @@
 /** ofwire/protocol text: ovs-ofctl's syntax for flows, groups and messages. */
-export { formatMessage, messageName, formatRawMessage, type FormatOptions } from './format-message.js';
+export { formatMessage, formatRawMessage, type FormatOptions } from './format-message.js';
+export { messageName } from './format-message-names.js';
 export { formatMatch } from './format-match.js';
 export { OFP_DEFAULT_PRIORITY } from '../constants/openflow13.js';
 export { formatAction, formatActions, formatInstructions } from './format-actions.js';
