@@ -15,28 +15,17 @@ import {
   decodeMessage,
   encodeMessage,
   peekHeader,
-  type BarrierReply,
-  type BundleControl,
-  type EchoReply,
   type ErrorMsg,
   type FeaturesReply,
   type FlowRemoved,
-  type GetAsyncReply,
-  type GetConfigReply,
-  type Hello,
-  type MessageType,
   type MultipartReply,
-  type MultipartReplyBody,
   type MultipartRequestBody,
   type OfpMessage,
   type PacketIn,
   type PortStatus,
-  type QueueGetConfigReply,
-  type RoleReply,
 } from '../../protocol/index.js';
 import { replyType } from '../../protocol/message-registry.js';
 import { Writer } from '../../protocol/wire/writer.js';
-import { helloVersions, versionBitmaps } from '../../protocol/messages/hello.js';
 import type { Channel } from '../transport/channel.js';
 import {
   BatchError,
@@ -46,9 +35,11 @@ import {
   RequestTimeoutError,
   SessionClosedError,
   UnexpectedReplyError,
-  versionName,
 } from './errors.js';
+import { acceptHello, ourHello } from './handshake.js';
+import { KeepAlive } from './keep-alive.js';
 import { PartQueue } from './part-queue.js';
+import { Pending, PendingRequests, type EncodedMessages, type EncodedSettle, type Settle } from './pending.js';
 import { type MultipartReplyOf, type Outgoing, type ReplyOf } from './replies.js';
 import {
   OFP13_VERSION,
@@ -60,7 +51,7 @@ import {
 } from '../../protocol/constants/openflow13.js';
 
 export type { MultipartReplyOf, Outgoing, ReplyOf } from './replies.js';
-
+export type { EncodedMessages, EncodedSettle } from './pending.js';
 
 /** Options of a Session: logger, handshake and request timeouts, echo keep-alive. */
 export interface SessionOptions {
@@ -102,68 +93,6 @@ export interface SessionEvents {
   close: [error: Error | undefined];
 }
 
-type Settle = (err: Error | null, value?: unknown) => void;
-
-/**
- * Messages kept encoded by their owner (the service proxy keeps its flows and groups as bytes):
- * written straight into the outgoing stream, turned into objects only when an error names one.
- * Only messages the switch answers with nothing but errors (flow, group and bundle changes).
- */
-export interface EncodedMessages {
-  readonly size: number;
-  /** Appends message `index`, with `xid` in its header (and in any message it carries), to `w`. */
-  write(index: number, w: Writer, xid: number): void;
-  /** Message `index` as an object. */
-  message(index: number): Outgoing;
-  /**
-   * For bundles made while they are sent: called once every message so far is written; adds
-   * more (`size` grows) and returns true, or returns false when there are no more.
-   */
-  more?(): boolean;
-}
-
-/** Settles a tracked encoded message; `index` says which. */
-export type EncodedSettle = (index: number, err: Error | null) => void;
-
-/** A request waiting for its reply or confirmation (a class: one shape, many instances). */
-class Pending {
-  done = false;
-  onPart: ((part: MultipartReply) => void) | undefined = undefined;
-  timer: NodeJS.Timeout | undefined = undefined;
-  private copy: OfpMessage | undefined = undefined;
-  /** Set for an encoded message: where its object form comes from, and whom to tell. */
-  encodedList: EncodedMessages | undefined = undefined;
-  encodedIndex = 0;
-  encodedSettle: EncodedSettle | undefined = undefined;
-  /** Set for a multipart request answered undecoded: its OFPMP_* type and whom to hand the bodies. */
-  rawType = -1;
-  onRawBody: ((body: Buffer) => void) | undefined = undefined;
-
-  constructor(
-    readonly xid: number,
-    readonly seq: number,
-    /** The message as the caller gave it (its own xid, if any, is not the one sent). */
-    private given: Outgoing | undefined,
-    /** reply: one message; multipart: parts until the last; confirm: resolved by a later barrier. */
-    readonly kind: 'reply' | 'multipart' | 'confirm',
-    readonly expect: MessageType | undefined,
-    public settle: Settle,
-    readonly context: string | undefined,
-  ) {}
-
-  get message(): Outgoing {
-    this.given ??= this.encodedList!.message(this.encodedIndex);
-    return this.given;
-  }
-
-  /** The message with the xid it was sent with (a copy is made only if the caller reused the object). */
-  get request(): OfpMessage {
-    if (this.message.xid === this.xid) return this.message as OfpMessage;
-    this.copy ??= { ...this.message, xid: this.xid } as OfpMessage;
-    return this.copy;
-  }
-}
-
 /** A live OpenFlow 1.3 session. Create one with `Session.open(channel)`. */
 export class Session extends EventEmitter<SessionEvents> {
   /** FEATURES_REPLY from the handshake. */
@@ -172,18 +101,18 @@ export class Session extends EventEmitter<SessionEvents> {
   peerVersions: number[] = [];
   readonly target: string;
   private readonly log: Logger | undefined;
-  private readonly pending = new Map<number, Pending>();
-  private unconfirmed: Pending[] = [];
-  private unconfirmedHead = 0;
+  private readonly pending = new PendingRequests((err) => this.log?.error({ err }, 'request callback threw'));
   private needBarrier = false;
   private lastXid = 0;
-  private seq = 0;
   private state: 'hello' | 'open' | 'closed' = 'hello';
   private helloWaiter: ((m: OfpMessage | Error) => void) | undefined;
   private closeError: Error | undefined;
-  private lastRx = Date.now();
-  private probeSentAt = 0;
-  private keepAlive: NodeJS.Timeout | undefined;
+  private readonly keepAlive = new KeepAlive({
+    active: () => this.state === 'open' && this.channel.writable,
+    paused: () => this.pausedByStreams > 0,
+    probe: () => this.enqueue({ type: 'echo_request', data: Buffer.alloc(0) }, () => {}, {}),
+    dead: (silentMs) => this.destroy(new PeerDeadError(this.target, silentMs)),
+  });
   private pausedByStreams = 0;
   private early: OfpMessage[] = [];
   private readonly watched = new Map<number, (error: ErrorMsg) => void>();
@@ -275,7 +204,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const w = encodedScratch.reset();
     list.write(index, w, xid);
     this.channel.sendRaw(w.buf.subarray(0, w.pos));
-    const p = new Pending(xid, ++this.seq, undefined, 'confirm', undefined, settleEncoded, opts.context);
+    const p = new Pending(xid, this.pending.nextSeq(), undefined, 'confirm', undefined, settleEncoded, opts.context);
     p.encodedList = list;
     p.encodedIndex = index;
     p.encodedSettle = settle;
@@ -422,7 +351,7 @@ export class Session extends EventEmitter<SessionEvents> {
       const msg = numbered({ type: 'multipart_request', flags: 0, body }, xid);
       const frame = encodeMessage(msg);
       this.channel.sendRaw(frame);
-      const p = new Pending(xid, ++this.seq, msg, 'multipart', 'multipart_reply', (err) => (err ? reject(err) : resolve()), opts.context);
+      const p = new Pending(xid, this.pending.nextSeq(), msg, 'multipart', 'multipart_reply', (err) => (err ? reject(err) : resolve()), opts.context);
       p.rawType = frame.readUInt16BE(8);
       p.onRawBody = onBody;
       // Reached only for a part of another type, which dispatch() refuses first.
@@ -480,7 +409,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.channel.send(msg as OfpMessage);
     const expect = replyType(msg.type);
     const kind: Pending['kind'] = expect === undefined ? 'confirm' : expect === 'multipart_reply' ? 'multipart' : 'reply';
-    const p = new Pending(xid, ++this.seq, msg, kind, expect, settle, opts.context);
+    const p = new Pending(xid, this.pending.nextSeq(), msg, kind, expect, settle, opts.context);
     if (kind === 'multipart') {
       const parts: MultipartReply[] = [];
       p.onPart = onPart ?? ((part) => parts.push(part));
@@ -493,13 +422,10 @@ export class Session extends EventEmitter<SessionEvents> {
   private register(p: Pending, opts: RequestOptions): void {
     if (opts.timeoutMs !== undefined) {
       const ms = opts.timeoutMs;
-      p.timer = setTimeout(() => this.finish(p, new RequestTimeoutError(this.target, p.request, ms)), ms);
+      p.timer = setTimeout(() => this.pending.finish(p, new RequestTimeoutError(this.target, p.request, ms)), ms);
     }
-    this.pending.set(p.xid, p);
-    if (p.kind === 'confirm') {
-      this.unconfirmed.push(p);
-      this.needBarrier = true;
-    }
+    this.pending.add(p);
+    if (p.kind === 'confirm') this.needBarrier = true;
   }
 
   /** Channel hook: confirm every command queued since the last barrier, in the same write. */
@@ -509,45 +435,10 @@ export class Session extends EventEmitter<SessionEvents> {
     this.enqueue({ type: 'barrier_request' }, () => {}, {});
   }
 
-  private finish(p: Pending, err: Error | null, value?: unknown): void {
-    if (p.done) return;
-    p.done = true;
-    if (p.timer) clearTimeout(p.timer);
-    if (this.pending.get(p.xid) === p) this.pending.delete(p.xid);
-    try {
-      if (p.encodedSettle) p.encodedSettle(p.encodedIndex, err);
-      else p.settle(err, value);
-    } catch (e) {
-      this.log?.error({ err: e }, 'request callback threw');
-    }
-  }
-
-  /** A barrier reply: every command sent before that barrier has been processed without error. */
-  private confirmBefore(seq: number): void {
-    const q = this.unconfirmed;
-    let i = this.unconfirmedHead;
-    while (i < q.length && q[i]!.seq < seq) {
-      const p = q[i]!;
-      q[i] = undefined as unknown as Pending;
-      i++;
-      this.finish(p, null);
-    }
-    if (i >= q.length) {
-      this.unconfirmed = [];
-      this.unconfirmedHead = 0;
-    } else if (i > 4096 && i * 2 > q.length) {
-      this.unconfirmed = q.slice(i);
-      this.unconfirmedHead = 0;
-    } else {
-      this.unconfirmedHead = i;
-    }
-  }
-
   // ---- internals: receiving ---------------------------------------------------------------------
 
   private onFrame(frame: Buffer): void {
-    this.lastRx = Date.now();
-    this.probeSentAt = 0;
+    this.keepAlive.received();
     if (frame[1] === OFPT_MULTIPART_REPLY && frame.length >= OFP_MULTIPART_HEADER_LEN && this.state === 'open' && this.rawPart(frame)) return;
     let msg: OfpMessage;
     try {
@@ -577,10 +468,10 @@ export class Session extends EventEmitter<SessionEvents> {
     try {
       p.onRawBody(frame.subarray(OFP_MULTIPART_HEADER_LEN));
     } catch (err) {
-      this.finish(p, err as Error);
+      this.pending.finish(p, err as Error);
       return true;
     }
-    if (!(frame.readUInt16BE(10) & OFPMPF_REPLY_MORE)) this.finish(p, null);
+    if (!(frame.readUInt16BE(10) & OFPMPF_REPLY_MORE)) this.pending.finish(p, null);
     return true;
   }
 
@@ -608,7 +499,7 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     const p = this.pending.get(h.xid);
     if (p && p.kind !== 'confirm') {
-      this.finish(p, err);
+      this.pending.finish(p, err);
       return;
     }
     this.log?.warn({ err: err.message, xid: h.xid, type: h.type }, 'undecodable message');
@@ -630,28 +521,28 @@ export class Session extends EventEmitter<SessionEvents> {
       return;
     }
     if (msg.type !== p.expect) {
-      this.finish(p, new UnexpectedReplyError(this.target, p.request, msg, `got ${msg.type}, expected ${p.expect}`));
+      this.pending.finish(p, new UnexpectedReplyError(this.target, p.request, msg, `got ${msg.type}, expected ${p.expect}`));
       return;
     }
     if (p.kind === 'multipart') {
       const part = msg as MultipartReply;
       const req = p.message as Extract<Outgoing, { type: 'multipart_request' }>;
       if (part.body.kind !== req.body.kind) {
-        this.finish(p, new UnexpectedReplyError(this.target, p.request, msg, `got a ${part.body.kind} part, expected ${req.body.kind}`));
+        this.pending.finish(p, new UnexpectedReplyError(this.target, p.request, msg, `got a ${part.body.kind} part, expected ${req.body.kind}`));
         return;
       }
       p.onPart!(part);
-      if (!(part.flags & OFPMPF_REPLY_MORE)) this.finish(p, null);
+      if (!(part.flags & OFPMPF_REPLY_MORE)) this.pending.finish(p, null);
       return;
     }
-    if (msg.type === 'barrier_reply') this.confirmBefore(p.seq);
-    this.finish(p, null, msg);
+    if (msg.type === 'barrier_reply') this.pending.confirmBefore(p.seq);
+    this.pending.finish(p, null, msg);
   }
 
   private onError(err: ErrorMsg): void {
     const p = this.pending.get(err.xid);
     if (p) {
-      this.finish(p, new OpenFlowError(err, p.request, p.context));
+      this.pending.finish(p, new OpenFlowError(err, p.request, p.context));
       return;
     }
     const watcher = this.watched.get(err.xid);
@@ -685,7 +576,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   private resumeReading(): void {
     if (this.pausedByStreams > 0 && --this.pausedByStreams === 0) {
-      this.lastRx = Date.now();
+      this.keepAlive.resumed();
       this.channel.resume();
     }
   }
@@ -699,18 +590,18 @@ export class Session extends EventEmitter<SessionEvents> {
       timeoutMs,
     );
     try {
-      const hello: Hello = { type: 'hello', version: OFP13_VERSION, xid: this.allocXid(), elements: [{ type: 'versionbitmap', bitmaps: versionBitmaps([OFP13_VERSION]) }] };
-      this.channel.send(hello);
+      this.channel.send(ourHello(this.allocXid()));
       const peer = await new Promise<OfpMessage>((resolve, reject) => {
         this.helloWaiter = (m) => (m instanceof Error ? reject(m) : resolve(m));
       });
-      this.checkHello(peer);
+      this.peerVersions = acceptHello(peer, this.channel, this.target);
       this.state = 'open';
       for (const m of this.early.splice(0)) this.dispatch(m);
       this.features = await this.request({ type: 'features_request' });
       const asyncEvents = this.opts.asyncEvents;
       if (asyncEvents) await this.enableAsyncEvents(asyncEvents === true ? OFPCML_NO_BUFFER : asyncEvents);
     } catch (err) {
+      if (err instanceof HandshakeError && err.peerVersions.length) this.peerVersions = err.peerVersions;
       const e =
         err instanceof HandshakeError
           ? err
@@ -720,54 +611,8 @@ export class Session extends EventEmitter<SessionEvents> {
     } finally {
       clearTimeout(timer);
     }
-    this.startKeepAlive();
+    this.keepAlive.start(this.opts.echoIntervalMs ?? 5000, this.opts.echoTimeoutMs ?? 15_000);
     this.log?.debug({ dpid: this.dpid }, 'session open');
-  }
-
-  private checkHello(m: OfpMessage): void {
-    if (m.type === 'error') {
-      throw new HandshakeError(`peer refused the connection: ${new OpenFlowError(m).message}`, this.target);
-    }
-    if (m.type !== 'hello') throw new HandshakeError(`expected HELLO, got ${m.type}`, this.target);
-    const bitmapVersions = helloVersions(m);
-    const hasBitmap = m.elements.some((e) => e.type === 'versionbitmap');
-    this.peerVersions = hasBitmap ? bitmapVersions : range(1, m.version);
-    const ok = hasBitmap ? bitmapVersions.includes(OFP13_VERSION) : m.version >= OFP13_VERSION;
-    if (ok) return;
-    const theirs = this.peerVersions.map(versionName).join(', ') || 'none';
-    const reason = `peer supports ${theirs}; ofwire requires OpenFlow 1.3`;
-    // Tell the peer why (OFPET_HELLO_FAILED / OFPHFC_INCOMPATIBLE carries ASCII text).
-    try {
-      this.channel.send({ type: 'error', version: OFP13_VERSION, xid: m.xid, errType: 0, code: 0, data: Buffer.from(reason) });
-    } catch {
-      // closing anyway
-    }
-    this.channel.close();
-    throw new HandshakeError(reason, this.target, this.peerVersions);
-  }
-
-  private startKeepAlive(): void {
-    const interval = this.opts.echoIntervalMs ?? 5000;
-    if (interval <= 0) return;
-    const timeout = this.opts.echoTimeoutMs ?? 15_000;
-    const tick = Math.max(10, Math.min(interval, timeout) / 2);
-    this.keepAlive = setInterval(() => {
-      if (this.state !== 'open' || !this.channel.writable) return;
-      const now = Date.now();
-      if (this.pausedByStreams > 0) {
-        this.lastRx = now; // we stopped reading on purpose; silence means nothing
-        return;
-      }
-      if (this.probeSentAt) {
-        if (now - this.probeSentAt >= timeout) this.destroy(new PeerDeadError(this.target, now - this.lastRx));
-        return;
-      }
-      if (now - this.lastRx >= interval) {
-        this.probeSentAt = now;
-        this.enqueue({ type: 'echo_request', data: Buffer.alloc(0) }, () => {}, {});
-      }
-    }, tick);
-    this.keepAlive.unref();
   }
 
   private onClose(err: Error | undefined): void {
@@ -776,7 +621,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.state = 'closed';
     const cause = this.closeError ?? err;
     this.closeError = cause;
-    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive.stop();
     if (wasHello && this.helloWaiter) {
       this.helloWaiter(
         cause instanceof HandshakeError
@@ -784,11 +629,7 @@ export class Session extends EventEmitter<SessionEvents> {
           : new HandshakeError(`connection closed during the handshake${cause ? `: ${cause.message}` : ''}`, this.target, this.peerVersions, cause),
       );
     }
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    this.unconfirmed = [];
-    this.unconfirmedHead = 0;
-    for (const p of pending) this.finish(p, new SessionClosedError(this.target, p.request, cause));
+    for (const p of this.pending.takeAll()) this.pending.finish(p, new SessionClosedError(this.target, p.request, cause));
     this.log?.debug({ err: cause?.message }, 'session closed');
     this.emit('close', cause);
   }
@@ -806,10 +647,4 @@ function numbered(msg: Outgoing, xid: number): OfpMessage {
   if (msg.type === 'bundle_add') (msg.message as { xid?: number }).xid = xid;
   (msg as { xid?: number }).xid = xid;
   return msg as OfpMessage;
-}
-
-function range(from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let v = from; v <= to; v++) out.push(v);
-  return out;
 }
