@@ -167,7 +167,7 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
     if (switchProblem !== undefined) log.info('switch connected');
     switchProblem = undefined;
   });
-  /** Set once a signal asked the agent to stop: closing the switch connection then is no problem. */
+  /** Set once the agent is done (a signal, or --once synced): closing the switch connection then is no problem. */
   let stopping = false;
   sw.on('disconnected', (err) => {
     health.switchConnected(false);
@@ -225,6 +225,7 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
         return `not synced within --timeout ${o.timeout} s: ${why}`;
       };
       await within(proxy.whenSynced({ allowFailures: true }), timeoutMs, reason);
+      stopping = true;
       if (failures) throw new CliError(`${failures} service change(s) refused by the switch (see the log)`);
       return;
     }

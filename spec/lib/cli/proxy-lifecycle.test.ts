@@ -114,8 +114,10 @@ t.test('every exit path ends in time, with its status and one line on stderr', a
     t.not(agent.child.signalCode, 'SIGKILL', `${name}: ended by itself (no hang)`);
     t.equal(code, status, `${name}: exit status ${status}`);
     const lines = plainLines(agent.log());
-    if (status === 0) t.same(lines, [], `${name}: nothing but log records`);
-    else {
+    if (status === 0) {
+      t.same(lines, [], `${name}: nothing but log records`);
+      t.notMatch(agent.log(), /"level":40/, `${name}: no warning (closing the switch once synced is not one)`);
+    } else {
       t.equal(lines.length, 1, `${name}: one line on stderr`);
       t.match(lines[0] ?? '', line, `${name}: ${lines[0]}`);
     }
