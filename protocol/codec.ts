@@ -3,7 +3,7 @@
  * `encodeMessage` writes header + body and back-fills the length; `decodeMessage` reads one message.
  */
 import { EncodeError } from './errors.js';
-import type { MessageType, OfpMessage } from './message.js';
+import type { OfpMessage } from './message.js';
 import { Reader } from './wire/reader.js';
 import { Writer } from './wire/writer.js';
 import { put32, put8 } from './messages/put-lenient.js';

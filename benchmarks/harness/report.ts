@@ -88,7 +88,7 @@ function timeTable(rows: Result[], opts: { vsFloor?: boolean; vsOfctl?: boolean;
   head.push('vswitchd CPU', 'peak RSS');
   if (opts.extraHead) head.push(opts.extraHead);
   head.push('check');
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_h, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   for (const r of rows) {
     const cells = [size(r.services), label(r), String(r.runs), seconds(r.median_s), `${seconds(r.min_s)} – ${seconds(r.max_s)}`];
     if (opts.vsFloor) cells.push(r.contender === 'floor' && r.workload.startsWith('cold-sync') ? '1' : ratio(r.ratios?.['x_floor']));

@@ -87,7 +87,7 @@ export class HealthCheckServer {
     const listener = l;
     await Promise.all(
       this.hosts.map(async (host) => {
-        const server = createServer((req, res) => {
+        const server = createServer((_req, res) => {
           const current = listener.services.values().next().value as HealthCheck | undefined;
           if (!current) {
             res.writeHead(503).end();

@@ -8,7 +8,6 @@ import type { Writer } from '../wire/writer.js';
 import { MAX_ACTION_LEN, nxCodec as nx, registerAction, type ActionCodec } from './codec.js';
 import { put16, put32, put8, putBuffer, putZeros } from './put-strict.js';
 import type { Controller2Action, Controller2PropertyName } from './types.js';
-import { NX_CTLR_NO_METER } from '../constants/nicira.js';
 
 const controller = nx(
   'controller',

@@ -3,16 +3,7 @@
  * the OpenFlow 1.3 canonical form (./canonical.ts) and the ovs-ofctl value syntax (./text.ts).
  * Adding a field is adding a row in ./table.ts.
  */
-import {
-  OFPXMC_ERICSSON,
-  OFPXMC_EXPERIMENTER,
-  OFPXMC_NXM_0,
-  OFPXMC_NXM_1,
-  OFPXMC_OPENFLOW_BASIC,
-  OFPXMC_PACKET_REGS,
-} from '../constants/openflow13.js';
-import { NXOXM_NSH, NX_VENDOR_ID } from '../constants/nicira.js';
-import { ONF_VENDOR_ID } from '../constants/onf.js';
+import { OFPXMC_NXM_0, OFPXMC_NXM_1, OFPXMC_OPENFLOW_BASIC } from '../constants/openflow13.js';
 
 /**
  * How a field's value is represented (see ./types.ts): `uint` → number (≤ 32 bits) or bigint,

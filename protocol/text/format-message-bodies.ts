@@ -30,7 +30,6 @@ import { formatMatch } from './format-match.js';
 import { formatPacketSummary } from './format-packet.js';
 import { formatPortConfig, formatPortFeatures } from './format-port.js';
 import { formatGroup, formatMeterConfig } from './format-multipart.js';
-import { checkMessage } from './format-checks.js';
 import { OvsDecodeError, bitNames, flowModFlagsText, flowRemovedReason, formatDuration, formatPort, hexAlt, hexDump, packetInReason } from './format-util.js';
 
 export function formatHello(m: Hello): string {

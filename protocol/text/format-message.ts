@@ -8,13 +8,12 @@ import type { MultipartReply, MultipartRequest, OfpMessage, Experimenter } from 
 import { decodeMessage, encodeMessage } from '../codec.js';
 import { codecByOfpType } from '../message-registry.js';
 import { multipartCodecByMpType } from '../messages/multipart.js';
-import { errorName } from '../error-names.js';
 import { formatPacketIn, formatPacketIn2 } from './format-packet.js';
 import { formatPortDesc } from './format-port.js';
 import { formatMultipartReplyBody, formatMultipartRequestBody } from './format-multipart.js';
 import { checkMessage } from './format-checks.js';
 import { OvsDecodeError, formatPort, hexDump } from './format-util.js';
-import { NXT_NAMES, messageName, versionText, messageVersion } from './format-message-names.js';
+import { messageName, versionText, messageVersion } from './format-message-names.js';
 import {
   formatHello,
   formatEcho,

@@ -1,5 +1,5 @@
 /** Small printing helpers shared by the ovs-ofctl text printers (C printf conventions, ports, ids). */
-import { OFPG_ALL, OFPG_ANY, OFPP16_CONTROLLER, OFPP16_IN_PORT, OFPP16_MAX, OFPP16_NONE } from '../constants/openflow13.js';
+import { OFPG_ALL, OFPG_ANY, OFPP16_MAX } from '../constants/openflow13.js';
 
 /** C's `%#x`: `0x` and lowercase hex digits, except that zero prints as `0`. */
 export function hexAlt(v: number | bigint): string {

@@ -3,7 +3,7 @@
  * (npm test builds dist/ first).
  */
 import t from 'tap';
-import { ROOT as root, runCli, type CliResult } from '../../helpers/cli.js';
+import { runCli, type CliResult } from '../../helpers/cli.js';
 import { messageVectors } from '../../helpers/vectors.js';
 
 function ofwire(args: string[], input?: string): Promise<CliResult> {
