@@ -5,7 +5,7 @@
 //    of print and encode);
 //  - switch-commands.js: the ovs-ofctl verbs, one file with everything they use inlined
 //    (eventemitter3 too), so that a switch verb loads two files and resolves no package.
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
@@ -34,3 +34,5 @@ await build({
   // node_modules as before.
   external: ['commander', 'yaml', 'ipaddr.js'],
 });
+// Runnable as it is, through its first line (npm sets the mode of installed bins itself).
+chmodSync(join(outdir, 'main.js'), 0o755);

@@ -2,7 +2,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { AgentCall, AgentEvent } from './agent-protocol.js';
-import { buildAgent } from './build-agent.js';
+import { buildAgent, cliNodeFlags } from './build-agent.js';
 import { resetPeakRss, statusKb } from './switchd.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,7 +38,7 @@ export class Agent {
 
   static async spawn(): Promise<Agent> {
     const env = Agent.profileDir ? { ...process.env, OFWIRE_BENCH_PROFILE_DIR: Agent.profileDir } : process.env;
-    const child = fork(buildAgent(), [], { cwd: REPO, env, execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(buildAgent(), [], { cwd: REPO, env, execArgv: cliNodeFlags(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const agent = new Agent(child);
     await new Promise<void>((resolve, reject) => {
       const onMsg = (m: AgentEvent) => {

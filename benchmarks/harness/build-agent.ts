@@ -59,6 +59,13 @@ function transpileSources(): string {
   return join(AGENT_BUILD_DIR, 'benchmarks', 'harness', 'agent.js');
 }
 
+/** The Node flags the `ofwire` command runs with: those of its first line (`#!/usr/bin/env -S node …`). */
+export function cliNodeFlags(): string[] {
+  const first = readFileSync(join(REPO, 'lib', 'cli', 'main.ts'), 'utf8').split('\n', 1)[0]!;
+  const words = first.replace(/^#!\s*/, '').split(/\s+/);
+  return words.slice(words.indexOf('node') + 1);
+}
+
 /**
  * The `ofwire` command as users get it (`dist/bin`, bundled by scripts/bundle-cli.mjs), built once
  * per benchmark process from the compiled sources above; returns its entry point.

@@ -5,7 +5,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AGENT_BUILD_DIR, buildCli } from './build-agent.js';
+import { AGENT_BUILD_DIR, buildCli, cliNodeFlags } from './build-agent.js';
 import { proxyFlags, type ServiceSet } from './services.js';
 import { timedSpawn } from './ofctl.js';
 
@@ -21,7 +21,7 @@ export async function ofwireProxyOnce(target: string, manifest: string, usageFil
   rmSync(usageFile, { force: true });
   const r = await timedSpawn(
     process.execPath,
-    ['--import', preload, main, 'proxy', '--once', '--bridge', target, '--source', `file:${manifest}`, ...proxyFlags(set), '--log-level', 'warn'],
+    [...cliNodeFlags(), '--import', preload, main, 'proxy', '--once', '--bridge', target, '--source', `file:${manifest}`, ...proxyFlags(set), '--log-level', 'warn'],
     { env: { ...process.env, OFWIRE_BENCH_USAGE_FILE: usageFile } },
   );
   if (r.code !== 0) throw new Error(`ofwire proxy --once failed (${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
@@ -31,7 +31,7 @@ export async function ofwireProxyOnce(target: string, manifest: string, usageFil
 
 /** `ofwire ARGS…` as the bundled command, spawn to exit; throws with its stderr when it fails. */
 export async function ofwireCommand(args: readonly string[]): Promise<number> {
-  const r = await timedSpawn(process.execPath, [buildCli(), ...args]);
+  const r = await timedSpawn(process.execPath, [...cliNodeFlags(), buildCli(), ...args]);
   if (r.code !== 0) throw new Error(`ofwire ${args[0]} … failed (${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return r.seconds;
 }

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { ofctlBundle, bundleFile, timedSpawn } from './ofctl.js';
 import { compileSet, manifestJson, proxyFlags, type ServiceSet } from './services.js';
 import { Vswitchd } from './switchd.js';
+import { cliNodeFlags } from './build-agent.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -43,7 +44,7 @@ try {
       rmSync(usage, { force: true });
       const p = await timedSpawn(
         process.execPath,
-        ['--import', preloadJs, positionals[c]!, 'proxy', '--once', '--bridge', vs.target, '--source', `file:${manifest}`, ...proxyFlags(set), '--log-level', 'warn'],
+        [...cliNodeFlags(), '--import', preloadJs, positionals[c]!, 'proxy', '--once', '--bridge', vs.target, '--source', `file:${manifest}`, ...proxyFlags(set), '--log-level', 'warn'],
         { env: { ...process.env, OFWIRE_BENCH_USAGE_FILE: usage } },
       );
       if (p.code !== 0) throw new Error(`${positionals[c]} failed: ${p.stderr}`);
