@@ -39,8 +39,22 @@ export default defineConfig(
           ],
         },
       ],
+      // A caught value passed on as it is.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
       // An async function without await is harmless here (a test callback, an API that returns a promise).
       '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // Tests that read and break raw Kubernetes objects (manifests, API server bodies) on purpose.
+    files: ['spec/deploy/**', 'spec/lib/sources/**', 'spec/helpers/fake-apiserver.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
   {

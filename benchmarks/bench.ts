@@ -98,7 +98,7 @@ function positiveInt(name: string, v: string | undefined): number | undefined {
 }
 
 function settingsFromArgs(): BenchSettings {
-  const quick = args.quick!;
+  const quick = args.quick;
   const churnChanges = positiveInt('churn', args.churn) ?? 1000;
   const only = new Set<string>(args.only ? args.only.split(',').map((s) => s.trim()) : WORKLOADS);
   for (const w of only) if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`--only: unknown workload "${w}" (${WORKLOADS.join(', ')})`);

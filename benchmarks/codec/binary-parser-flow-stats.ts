@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 
 // binary-parser's ESM entry ships no .d.mts, so under NodeNext its types only resolve as CommonJS.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- the import's attributes, not a value
 type BinaryParser = typeof import('binary-parser', { with: { 'resolution-mode': 'require' } });
 const { Parser } = createRequire(import.meta.url)('binary-parser') as BinaryParser;
 

@@ -30,8 +30,8 @@ export function writeFlowModPlain(m: FlowMod): Buffer {
   b[0] = 4;
   b[1] = 14;
   put(b, 4, m.xid, 4);
-  b.writeBigUInt64BE(m.cookie as bigint, 8);
-  b.writeBigUInt64BE(m.cookieMask as bigint, 16);
+  b.writeBigUInt64BE(m.cookie, 8);
+  b.writeBigUInt64BE(m.cookieMask, 16);
   b[24] = m.tableId;
   b[25] = m.command;
   put(b, 26, m.idleTimeout, 2);

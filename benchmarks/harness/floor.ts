@@ -135,12 +135,12 @@ export function encodeBundle(members: OfpMessage[], bundleId = 1): { bytes: Buff
   const chunks: Buffer[] = [];
   let xid = 100;
   const control = (ctrlType: number) =>
-    encodeMessage({ type: 'bundle_control', xid: xid++, bundleId, ctrlType, flags: OFPBF_ATOMIC_ORDERED, properties: [] } as OfpMessage);
+    encodeMessage({ type: 'bundle_control', xid: xid++, bundleId, ctrlType, flags: OFPBF_ATOMIC_ORDERED, properties: [] });
   chunks.push(control(OFPBCT_OPEN_REQUEST));
   for (const m of members) {
     const x = xid++;
     chunks.push(
-      encodeMessage({ type: 'bundle_add', xid: x, bundleId, flags: OFPBF_ATOMIC_ORDERED, message: { ...m, xid: x }, properties: [] } as OfpMessage),
+      encodeMessage({ type: 'bundle_add', xid: x, bundleId, flags: OFPBF_ATOMIC_ORDERED, message: { ...m, xid: x }, properties: [] }),
     );
   }
   chunks.push(control(OFPBCT_CLOSE_REQUEST));
@@ -177,7 +177,7 @@ export function encodeStateDump(cookie: bigint, cookieMask: bigint): { bytes: Bu
     xid: 10,
     flags: 0,
     body: { kind: 'flow', tableId: 0xff, outPort: 0xffffffff, outGroup: 0xffffffff, cookie, cookieMask, match: [] },
-  } as OfpMessage);
-  const groups = encodeMessage({ type: 'multipart_request', xid: 11, flags: 0, body: { kind: 'group_desc' } } as OfpMessage);
+  });
+  const groups = encodeMessage({ type: 'multipart_request', xid: 11, flags: 0, body: { kind: 'group_desc' } });
   return { bytes: Buffer.concat([flows, groups]), flowXid: 10, groupXid: 11 };
 }

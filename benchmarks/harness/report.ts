@@ -70,7 +70,7 @@ const LABEL: Record<string, string> = {
 function label(r: Result): string {
   const northSouth = r.workload.endsWith(NORTH_SOUTH);
   const workload = northSouth ? r.workload.slice(0, -NORTH_SOUTH.length) : r.workload;
-  return `${LABEL[`${workload}/${r.contender}`] ?? String(r.extra?.label ?? r.contender)}${northSouth ? ' — north-south mix' : ''}`;
+  return `${LABEL[`${workload}/${r.contender}`] ?? String((r.extra?.label as string | undefined) ?? r.contender)}${northSouth ? ' — north-south mix' : ''}`;
 }
 
 /** The rows of these workloads by size; at each size the north-south mix's rows after the ClusterIP-only ones (unless `clusterOnly`). */
@@ -143,7 +143,7 @@ function codecTable(rows: Result[]): string {
   const lines = [`| ${head.join(' | ')} |`, '|---|---|---:|---:|---:|'];
   for (const r of rows) {
     const rate = Number(r.extra?.rate_per_s);
-    lines.push(`| ${r.workload} | ${String(r.extra?.label ?? r.contender)} | ${rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M` : `${(rate / 1e3).toFixed(0)} k`}/s | ${seconds(r.median_s)} | ${r.runs} |`);
+    lines.push(`| ${r.workload} | ${String((r.extra?.label as string | undefined) ?? r.contender)} | ${rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M` : `${(rate / 1e3).toFixed(0)} k`}/s | ${seconds(r.median_s)} | ${r.runs} |`);
   }
   return lines.join('\n');
 }
@@ -237,7 +237,7 @@ export function markdown(input: ReportInput): string {
   const cli = byWorkload(results, ['cli-add']);
   if (cli.length) {
     parts.push('## The command line — `--bundle add-groups FILE` then `--bundle add-flows FILE` on an empty bridge, two processes each', '');
-    parts.push(timeTable(cli, { vsOfctl: true, extraHead: 'groups + flows', extra: (r) => String(r.extra?.groups_and_flows ?? '') }), '');
+    parts.push(timeTable(cli, { vsOfctl: true, extraHead: 'groups + flows', extra: (r) => String((r.extra?.groups_and_flows as number | undefined) ?? '') }), '');
   }
   const codec = results.filter((r) => r.workload.startsWith('codec-'));
   if (codec.length) {

@@ -10,7 +10,8 @@ export interface Result {
   workload: string;
   services: number;
   endpoints_per_service: number;
-  contender: Contender | string;
+  /** A Contender, or the name of another one. */
+  contender: string;
   /** Timed runs (for latency workloads: runs of `samples` changes, pooled). */
   runs: number;
   /** Median run time; for latency workloads the median (p50) latency. */

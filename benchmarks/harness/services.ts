@@ -259,7 +259,7 @@ export class Churn {
     }
     const ip = ipv4(CHURN_IP_BASE, this.stream * 65_536 + k + 1);
     let m = this.current.get(service);
-    if (!m) this.current.set(service, (m = new Map()));
+    if (!m) this.current.set(service, (m = new Map<number, string>()));
     m.set(slot, ip);
     return { service, slot, overrides: m };
   }
@@ -282,11 +282,11 @@ export function flowMod(e: FlowEntry, command = 0): OfpMessage {
     flags: 0,
     match: e.match,
     instructions: e.instructions,
-  } as OfpMessage;
+  };
 }
 
 export function groupMod(e: GroupEntry, command = 0): OfpMessage {
-  return { type: 'group_mod', xid: 0, command, groupType: e.groupType, groupId: e.groupId, buckets: e.buckets } as OfpMessage;
+  return { type: 'group_mod', xid: 0, command, groupType: e.groupType, groupId: e.groupId, buckets: e.buckets };
 }
 
 /** Every entry, groups first (flows refer to them), as the proxy orders its first bundle. */

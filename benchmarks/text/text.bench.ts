@@ -80,7 +80,7 @@ try {
         samples.get(t)!.push(JSON.parse(p.stdout) as Sample);
       }
     }
-    console.log(`${count} items, ${runs} processes each, ${warm} warm passes; CPU µs per item (median), load ${results.load}`);
+    console.log(`${count} items, ${runs} processes each, ${warm} warm passes; CPU µs per item (median), load ${results.load as string}`);
     console.log('task          items   load ms   cold µs   cold wall µs   cold GC ms   warm µs');
     const micro: Record<string, unknown> = {};
     for (const t of tasks) {

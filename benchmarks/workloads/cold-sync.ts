@@ -145,7 +145,7 @@ export async function coldSync(run: BenchRun, f: SizeFiles): Promise<void> {
     }
   }
   const put = (key: string, workload: string, contender: string, more: Partial<Result> = {}) => {
-    if (samples[key]) run.results.push(timedResult(rowBase(run, f, workload, contender), samples[key]!, { verified: verified[key] ?? null, ...more }));
+    if (samples[key]) run.results.push(timedResult(rowBase(run, f, workload, contender), samples[key], { verified: verified[key] ?? null, ...more }));
   };
   const median = (xs: number[] | undefined) => (xs ? [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] : undefined);
   put('ofwire', 'cold-sync', 'ofwire', {

@@ -136,7 +136,7 @@ export function registerEncodeTextCommands(program: Command): void {
       .option('--strict', 'mod-flows/del-flows: match priority and fields exactly (MODIFY_STRICT, DELETE_STRICT)')
       .option('--bundle', 'send the messages in one atomic, ordered bundle, as ovs-ofctl --bundle does');
   }
-  const opts = (): { strict?: boolean; bundle?: boolean } => (encode?.opts() ?? {}) as { strict?: boolean; bundle?: boolean };
+  const opts = (): { strict?: boolean; bundle?: boolean } => (encode?.opts() ?? {});
   for (const verb of TEXT_VERBS) {
     registerEncodeForm(verb, (args) => {
       const o = opts();

@@ -88,6 +88,7 @@ function processLogger(level: string): Logger {
     filter(levelNumber, fields, msg) {
       if (levelNumber === LOG_LEVELS.warn) {
         const err = fields.err;
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever was logged as err
         const key = String(err instanceof Error ? err.message : (err ?? msg));
         if (key === lastWarning) return false;
         lastWarning = key;

@@ -160,7 +160,7 @@ export async function* parsedBatches(input: Input, form: LineForm, ctx: ParseCon
   const dropped: ParseWarning[] = [];
   const parse = lineParser(form, ctx.ports, dropped);
   for await (const lines of lineBatches(input)) {
-    const out: ParsedLine[] = new Array(lines.length);
+    const out = new Array<ParsedLine>(lines.length);
     for (let i = 0; i < lines.length; i++) {
       const { text, number } = lines[i]!;
       try {

@@ -215,15 +215,15 @@ export async function runBundle(session: Session, bundleId: number, members: Out
   if (unsettled === 0) allMembersSettled();
   const close = handled(session.submit(control(OFPBCT_CLOSE_REQUEST), { context: `bundle ${bundleId} close` }));
   /** The member as sent (with the xid its errors carry). */
-  const memberAt = (index: number): OfpMessage => ({ ...memberMessage(index), xid: xids[index]! }) as OfpMessage;
+  const memberAt = (index: number): OfpMessage => ({ ...memberMessage(index), xid: xids[index]! });
 
   const [openResult, closeResult] = await Promise.allSettled([open.reply, close.reply, membersSettled]);
   const discard = async () => {
     await session.request(control(OFPBCT_DISCARD_REQUEST)).catch(() => undefined);
   };
-  if (openResult!.status === 'rejected') {
+  if (openResult.status === 'rejected') {
     await discard();
-    throw new BundleError(bundleId, 'open', undefined, openResult!.reason as Error, size);
+    throw new BundleError(bundleId, 'open', undefined, openResult.reason as Error, size);
   }
   if (failed) {
     const { index, reason } = failed;
@@ -231,9 +231,9 @@ export async function runBundle(session: Session, bundleId: number, members: Out
     const member = reason instanceof OpenFlowError ? { index, message: memberAt(index), error: reason } : undefined;
     throw new BundleError(bundleId, 'add', member, reason, size);
   }
-  if (closeResult!.status === 'rejected') {
+  if (closeResult.status === 'rejected') {
     await discard();
-    throw new BundleError(bundleId, 'close', undefined, closeResult!.reason as Error, size);
+    throw new BundleError(bundleId, 'close', undefined, closeResult.reason as Error, size);
   }
 
   const indexByXid = new Map(xids.map((x, i) => [x, i]));

@@ -88,7 +88,7 @@ export class HealthCheckServer {
     await Promise.all(
       this.hosts.map(async (host) => {
         const server = createServer((_req, res) => {
-          const current = listener.services.values().next().value as HealthCheck | undefined;
+          const current = listener.services.values().next().value;
           if (!current) {
             res.writeHead(503).end();
             return;

@@ -63,7 +63,7 @@ export class Pending {
   /** The message with the xid it was sent with (a copy is made only if the caller reused the object). */
   get request(): OfpMessage {
     if (this.message.xid === this.xid) return this.message as OfpMessage;
-    this.copy ??= { ...this.message, xid: this.xid } as OfpMessage;
+    this.copy ??= { ...this.message, xid: this.xid };
     return this.copy;
   }
 }

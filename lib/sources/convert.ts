@@ -124,7 +124,7 @@ class FieldReader {
 }
 
 /** The list an absent list reads as (never written to: conversions copy what they keep). */
-const NO_ITEMS: readonly unknown[] = Object.freeze([]) as readonly unknown[];
+const NO_ITEMS: readonly unknown[] = Object.freeze([]);
 
 const ROOT: FieldPath = [];
 const METADATA: FieldPath = ['metadata'];

@@ -93,7 +93,7 @@ function find<K extends 'clusters' | 'users' | 'contexts'>(files: KubeConfigFile
   for (const f of files) {
     const entries = f.doc[list];
     if (!Array.isArray(entries)) continue;
-    for (const e of entries) if (e && e.name === name) return { file: f, entry: e as NonNullable<KubeConfigFile['doc'][K]>[number] };
+    for (const e of entries as NonNullable<KubeConfigFile['doc'][K]>) if (e && e.name === name) return { file: f, entry: e as NonNullable<KubeConfigFile['doc'][K]>[number] };
   }
   return undefined;
 }

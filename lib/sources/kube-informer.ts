@@ -163,7 +163,7 @@ export class RestartingInformer {
     this.backoff.reset();
     logger.debug({ resource, items: keys.size, resourceVersion: version }, 'listed');
     handlers.listed(keys);
-    return version!;
+    return version;
   }
 
   /** Watches from `version` until the server ends the stream; returns the last version seen. */
@@ -180,7 +180,7 @@ export class RestartingInformer {
         this.backoff.reset();
         const obj = event.object as KubeObject;
         if (event.type === 'ERROR') {
-          const status = event.object as { code?: unknown; reason?: unknown; message?: unknown };
+          const status = event.object as { code?: unknown; reason?: string; message?: string };
           throw new KubeApiError(Number(status.code) || 0, String(status.reason ?? ''), String(status.message ?? ''));
         }
         const rv = obj.metadata?.resourceVersion;

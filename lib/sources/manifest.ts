@@ -40,7 +40,7 @@ function parseYaml(text: string, file: string): ManifestDocument[] {
     // Documents without contents are skipped before any line is asked for.
     const lineOf = (path: FieldPath): number => lineOfPath(document.contents!, path, lines);
     try {
-      return { value: document.toJS(), lineOf };
+      return { value: document.toJS() as unknown, lineOf };
     } catch (err) {
       throw SourceError.inFile(file, lineOf([]), `invalid YAML: ${(err as Error).message}`);
     }

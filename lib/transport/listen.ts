@@ -1,6 +1,6 @@
 /** Passive targets: punix:PATH, ptcp:[PORT][:IP], pssl:[PORT][:IP] — switches connect to us. */
 import { lstatSync, unlinkSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import { Channel, type ChannelOptions } from './channel.js';
@@ -39,7 +39,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
   get address(): string {
     const a = this.server.address();
     if (a && typeof a === 'object') {
-      const bound = { ...this.target, port: (a as AddressInfo).port } as PassiveTarget;
+      const bound = { ...this.target, port: a.port } as PassiveTarget;
       return formatTarget(bound);
     }
     return formatTarget(this.target);
@@ -48,7 +48,7 @@ export class Listener extends EventEmitter<ListenerEvents> {
   /** The bound TCP port (0 for punix:). */
   get port(): number {
     const a = this.server.address();
-    return a && typeof a === 'object' ? (a as AddressInfo).port : 0;
+    return a && typeof a === 'object' ? a.port : 0;
   }
 
   /** Stops accepting; existing channels stay open. */

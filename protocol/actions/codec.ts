@@ -71,7 +71,7 @@ export function nxCodec<T extends ActionType>(
 }
 
 /** The codec of an action type, or undefined when there is none. */
-export function actionCodec(type: ActionType | string): ActionCodec | undefined {
+export function actionCodec(type: string): ActionCodec | undefined {
   return byType.get(type);
 }
 
@@ -129,7 +129,8 @@ export function writeAction(w: Writer, a: Action, path: string): void {
 
 /** Appends an action list. The element path is only built when an action fails to encode. */
 export function writeActions(w: Writer, actions: readonly Action[], path: string): void {
-  if (!Array.isArray(actions)) throw new EncodeError('actions must be an array', path);
+  const value: unknown = actions; // tested as unknown: Array.isArray would make actions any[]
+  if (!Array.isArray(value)) throw new EncodeError('actions must be an array', path);
   let i = 0;
   try {
     for (; i < actions.length; i++) encodeAction(w, actions[i]!, '');
@@ -149,7 +150,8 @@ let decodeNesting = 0;
 
 /** Writes the action list nested in an action or instruction; errors name `${path}.actions[i]…`. */
 export function writeNestedActions(w: Writer, actions: readonly Action[], path: string): void {
-  if (!Array.isArray(actions)) throw new EncodeError('actions must be an array', `${path}.actions`);
+  const value: unknown = actions; // tested as unknown: Array.isArray would make actions any[]
+  if (!Array.isArray(value)) throw new EncodeError('actions must be an array', `${path}.actions`);
   if (encodeNesting >= MAX_ACTION_NESTING) {
     throw new EncodeError(`actions nested more than ${MAX_ACTION_NESTING} deep`, `${path}.actions`);
   }

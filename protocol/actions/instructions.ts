@@ -81,7 +81,8 @@ export function writeInstruction(w: Writer, ins: Instruction, path: string): voi
 
 /** Appends an instruction list. The element path is only built when an instruction fails to encode. */
 export function writeInstructions(w: Writer, list: readonly Instruction[], path: string): void {
-  if (!Array.isArray(list)) throw new EncodeError('instructions must be an array', path);
+  const value: unknown = list; // tested as unknown: Array.isArray would make list any[]
+  if (!Array.isArray(value)) throw new EncodeError('instructions must be an array', path);
   let i = 0;
   try {
     for (; i < list.length; i++) encodeInstruction(w, list[i]!, '');

@@ -37,7 +37,8 @@ export function putBuffer(w: Writer, v: Buffer, path: string, name: string): voi
 }
 
 export function checkArray<T>(v: readonly T[], path: string, name: string): readonly T[] {
-  if (!Array.isArray(v)) bad(v, 'an array', path, name);
+  const value: unknown = v; // tested as unknown: Array.isArray would make v any[]
+  if (!Array.isArray(value)) bad(v, 'an array', path, name);
   return v;
 }
 

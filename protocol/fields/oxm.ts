@@ -144,7 +144,7 @@ function writeVariableOxm(w: Writer, found: FieldLookup, entry: OxmField, path: 
   w.u32((enc.header | (hasMask ? 0x100 : 0) | (expLen + (hasMask ? bytes * 2 : bytes))) >>> 0);
   if (enc.experimenter !== undefined) w.u32(enc.experimenter);
   w.bytes(entry.value);
-  if (hasMask) w.bytes(mask as Buffer);
+  if (hasMask) w.bytes(mask);
 }
 
 function writeUnknownOxm(w: Writer, entry: OxmField, path: string): void {

@@ -166,7 +166,7 @@ export function registerFields(list: readonly FieldDef[]): void {
       } else {
         const key = enc.header >>> 9;
         let inner = byExperimenter.get(key);
-        if (!inner) byExperimenter.set(key, (inner = new Map()));
+        if (!inner) byExperimenter.set(key, (inner = new Map<number, FieldLookup>()));
         if (inner.has(enc.experimenter)) throw new Error(`duplicate field header ${enc.wireName}`);
         inner.set(enc.experimenter, entry);
       }

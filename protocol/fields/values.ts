@@ -146,16 +146,12 @@ export function parseIpv6(s: string): Uint8Array | null {
       const v4 = parseIpv4(piece);
       if (v4 < 0 || groups.length > 6) return null;
       groups.push(v4 >>> 16, v4 & 0xffff);
-      i = j;
       break;
     }
     const g = parseHexGroup(s, i, j);
     if (g < 0) return null;
     groups.push(g);
-    if (j === s.length) {
-      i = j;
-      break;
-    }
+    if (j === s.length) break;
     // j points at ':'
     if (s.charCodeAt(j + 1) === 58) {
       if (gap >= 0) return null;
@@ -181,7 +177,7 @@ export function parseIpv6(s: string): Uint8Array | null {
 /** RFC 5952 text, as inet_ntop prints it (IPv4-mapped and -compatible forms included). */
 export function formatIpv6(b: Uint8Array, at = 0): string {
   const g0 = (b[at]! << 8) | b[at + 1]!;
-  const g: number[] = new Array(8);
+  const g = new Array<number>(8);
   g[0] = g0;
   for (let i = 1; i < 8; i++) g[i] = (b[at + 2 * i]! << 8) | b[at + 2 * i + 1]!;
   // inet_ntop prints ::ffff:a.b.c.d and ::a.b.c.d (the latter only when not ::/::1-like).

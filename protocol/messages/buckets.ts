@@ -10,7 +10,8 @@ const GROUP_TYPES = ['all', 'select', 'indirect', 'ff'];
 const MAX_LENGTH = 0xffff;
 
 export function writeBuckets(w: Writer, buckets: readonly Bucket[], path: string): void {
-  if (!Array.isArray(buckets)) throw new EncodeError('buckets must be an array', path);
+  const value: unknown = buckets; // tested as unknown: Array.isArray would make buckets any[]
+  if (!Array.isArray(value)) throw new EncodeError('buckets must be an array', path);
   for (let i = 0; i < buckets.length; i++) {
     const b = buckets[i]!;
     const p = `${path}[${i}]`;

@@ -47,8 +47,8 @@ registerMessage<FlowMod>({
     if (fixedPartValid(m)) {
       // Every field in range (the common case): the 40 fixed bytes written in place.
       w.ensure(40);
-      w.u64(m.cookie as bigint);
-      w.u64(m.cookieMask as bigint);
+      w.u64(m.cookie);
+      w.u64(m.cookieMask);
       const b = w.buf;
       const p = w.pos;
       b[p] = m.tableId;

@@ -8,6 +8,7 @@ import type { Writer } from '../wire/writer.js';
 
 function bad(v: unknown, what: string, path: string, name: string): never {
   if (v === undefined) throw new EncodeError(`missing (${what})`, `${path}.${name}`);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever the caller passed, shown as it is
   const shown = typeof v === 'bigint' ? `${v}n` : (JSON.stringify(v) ?? String(v));
   throw new EncodeError(`${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown} is not ${what}`, `${path}.${name}`);
 }
@@ -44,6 +45,7 @@ export function putBytes(w: Writer, v: Uint8Array, path: string, name: string): 
 }
 
 export function checkArray<T>(v: readonly T[], path: string, name: string): readonly T[] {
-  if (!Array.isArray(v)) bad(v, 'an array', path, name);
+  const value: unknown = v; // tested as unknown: Array.isArray would make v any[]
+  if (!Array.isArray(value)) bad(v, 'an array', path, name);
   return v;
 }

@@ -109,7 +109,7 @@ function parseFlowAt(text: string, at: number, command: FlowCommand, opts: Parse
       continue;
     }
     if (fields & F_FLAGS && FLAG_BITS[name] !== undefined) {
-      flags |= FLAG_BITS[name]!;
+      flags |= FLAG_BITS[name];
       continue;
     }
     if (name === 'no_readonly_table' || name === 'allow_hidden_fields') continue;

@@ -20,7 +20,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'apps/v1/DaemonSet': DaemonSet,
 };
 
-const docs = parseAllDocuments(readFileSync(join(ROOT, 'deploy/ofwire.yaml'), 'utf8')).map((d) => d.toJS() as any);
+const docs = parseAllDocuments(readFileSync(join(ROOT, 'deploy/ofwire.yaml'), 'utf8')).map((d) => d.toJS());
 const byKind = (kind: string) => docs.filter((d) => d.kind === kind);
 
 t.test('every document is valid against the Kubernetes API schemas', async (t) => {

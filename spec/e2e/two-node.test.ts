@@ -333,14 +333,14 @@ t.test('two nodes joined by VXLAN, each running the DaemonSet agent', async (t) 
   t.ok(podSpec.hostNetwork, 'the DaemonSet runs on the node network, as the agents here run in the node namespaces');
 
   const [na, nb] = await Promise.all([createNode('node-a', 1, 'a'), createNode('node-b', 2, 'b')]);
-  await joinNodes(na!, nb!);
-  await Promise.all([installCni(na!, nb!), installCni(nb!, na!)]);
-  const backends = [...na!.backends, ...nb!.backends];
+  await joinNodes(na, nb);
+  await Promise.all([installCni(na, nb), installCni(nb, na)]);
+  const backends = [...na.backends, ...nb.backends];
 
   const api = await FakeApiServer.start();
   t.teardown(() => api.close());
   const nodes: Node[] = [];
-  for (const n of [na!, nb!]) {
+  for (const n of [na, nb]) {
     const link = await n.sb.hostLink();
     const fwd = await forwardApi(api, link.hostIp);
     t.teardown(() => fwd.close());

@@ -48,7 +48,7 @@ export function startCli(t: { teardown(fn: () => void): void }, args: string[]):
     release();
   });
   let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   return { child, log: () => log };
 }
 

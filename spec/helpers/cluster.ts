@@ -76,7 +76,7 @@ export interface RunningProxy {
   /** Every `synced` event, the initial sync included. */
   syncs: SyncInfo[];
   /** Stops the proxy and closes its switch connection (also done at teardown). */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**

@@ -119,7 +119,7 @@ export class FakePeer {
 
   /** Resolves with the next (or the already accepted n-th) connection. */
   connection(n = 0): Promise<FakeConnection> {
-    if (this.connections[n]) return Promise.resolve(this.connections[n]!);
+    if (this.connections[n]) return Promise.resolve(this.connections[n]);
     return new Promise((resolve) => {
       const check = (c: FakeConnection) => {
         if (this.connections[n] === c) resolve(c);

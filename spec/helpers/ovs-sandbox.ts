@@ -188,7 +188,7 @@ export function deleteNetns(name: string): void {
 function killDaemon(pidfile: string, dir: string): void {
   const pid = readPid(pidfile);
   if (!pid) return;
-  let cmdline = '';
+  let cmdline: string;
   try {
     cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {

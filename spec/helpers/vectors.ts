@@ -20,7 +20,7 @@ export function readJsonLines<T = Record<string, unknown>>(path: string): T[] {
       try {
         return JSON.parse(l) as T;
       } catch (err) {
-        throw new Error(`${path}: record ${i + 1}: ${(err as Error).message}`);
+        throw new Error(`${path}: record ${i + 1}: ${(err as Error).message}`, { cause: err });
       }
     });
 }

@@ -5,7 +5,7 @@ import { jsonLinesLogger, silentLogger } from '../../lib/logger.js';
 function capture(level: 'debug' | 'info' | 'warn', filter?: Parameters<typeof jsonLinesLogger>[0]['filter']) {
   const lines: Record<string, unknown>[] = [];
   const raw: string[] = [];
-  const log = jsonLinesLogger({ level, write: (l) => (raw.push(l), lines.push(JSON.parse(l))), ...(filter ? { filter } : {}) });
+  const log = jsonLinesLogger({ level, write: (l) => (raw.push(l), lines.push(JSON.parse(l) as Record<string, unknown>)), ...(filter ? { filter } : {}) });
   return { log, lines, raw };
 }
 

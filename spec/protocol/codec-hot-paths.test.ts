@@ -99,7 +99,7 @@ t.test('FLOW_MOD fixed part: numbers for cookies, and values out of range', asyn
     [{ flags: 1.5 }, 'flow_mod.flags'],
   ];
   for (const [change, path] of refusals) {
-    const err = thrown(() => written({ ...m, ...change } as FlowMod));
+    const err = thrown(() => written({ ...m, ...change }));
     t.ok(err instanceof EncodeError && err.path === path, path);
   }
 });

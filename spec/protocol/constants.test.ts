@@ -35,6 +35,7 @@ export function numericValue(expr: string): bigint | undefined {
     js += /^\d/.test(tok) ? `${BigInt(tok.replace(/_/g, '').replace(/n$/, ''))}n` : tok === '>>>' ? '>>' : tok;
   }
   try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the C expression, turned into JavaScript above
     return (new Function(`return (${js});`) as () => bigint)();
   } catch {
     return undefined;

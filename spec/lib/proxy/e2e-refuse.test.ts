@@ -28,7 +28,7 @@ t.test('services without endpoints', async (t) => {
   source.upsertService(service('empty', { clusterIP: '10.96.0.20', ports }));
   source.upsertService(service('empty6', { clusterIP: 'fd00:10:96::20', ipFamilies: ['IPv6'], ports }));
   const { proxy } = await startProxy(t, sb, source);
-  const rejects = async () => (await proxy.metrics.rejects.get()).values[0]?.value ?? 0;
+  const rejects = async () => proxy.metrics.rejects.get().values[0]?.value ?? 0;
 
   await t.test('the service flows send new connections to the proxy', async (t) => {
     const flows = (await flowLines(sb, 'table=11')).filter((l) => /10\.96\.0\.20|fd00:10:96::20/.test(l));

@@ -110,7 +110,7 @@ class MemorySwitch extends EventEmitter {
       const vip = f.match.find((x) => x.field === 'ipv4_dst' || x.field === 'ipv6_dst')!.value;
       const port = f.match.find((x) => x.field.endsWith('_dst') && !x.field.startsWith('ip'))!.value;
       const a = f.instructions.find((i) => i.type === 'apply_actions') as { actions: { type: string; groupId?: number }[] } | undefined;
-      out.set(`${vip}:${port}`, a?.actions.map((x) => (x.type === 'group' ? `group:${x.groupId}` : x.type)).join(',') ?? 'drop');
+      out.set(`${String(vip)}:${String(port)}`, a?.actions.map((x) => (x.type === 'group' ? `group:${x.groupId}` : x.type)).join(',') ?? 'drop');
     }
     return out;
   }
@@ -158,8 +158,8 @@ t.test('programs the switch, then only what changes', async (t) => {
   await proxy.whenSynced();
   t.same([...sw.serviceFlows()], [['10.96.0.10:80', 'group:2130706433']]);
   t.equal(proxy.servicePortCount, 1);
-  t.equal((await proxy.metrics.flows.get()).values[0]!.value, sw.flows.size, 'flow gauge');
-  t.equal((await proxy.metrics.groups.get()).values[0]!.value, 1, 'group gauge');
+  t.equal(proxy.metrics.flows.get().values[0]!.value, sw.flows.size, 'flow gauge');
+  t.equal(proxy.metrics.groups.get().values[0]!.value, 1, 'group gauge');
   const logged = sw.log.length;
   source.upsertEndpointSlice(web('a', '10.96.0.10', ['10.244.0.11']).slice);
   await settle(proxy);
@@ -329,7 +329,7 @@ t.test('a Service the switch refuses is reported and retried; the others go thro
   refusing = false;
   await waiting;
   t.ok(sw.serviceFlows().has('10.96.0.11:80'), 'programmed once the switch accepts it');
-  const count = (await proxy.metrics.errors.get()).values.find((v) => v.labels.service === 'default/bad')?.value;
+  const count = proxy.metrics.errors.get().values.find((v) => v.labels.service === 'default/bad')?.value;
   t.equal(count, errors.length, 'every refusal counted for the Service');
 });
 
@@ -348,7 +348,7 @@ t.test('packet-ins of the proxy\'s service flows are answered, rate limited', as
   for (let i = 0; i < 5; i++) pin(cookie(0x0f77, CookieKind.Service, 1));
   t.equal(sw.packetOuts.length, 2, 'the bucket allows 3 per second (one went to the non-IP frame)');
   t.same(sw.packetOuts[0], { data: rejectFrame(syn), inPort: 2, actions: [{ type: 'output', port: 0xfffffff8, maxLen: 0 }] }, 'the RST, out of the port the SYN came in');
-  t.equal((await proxy.metrics.rejects.get()).values[0]!.value, 2);
+  t.equal(proxy.metrics.rejects.get().values[0]!.value, 2);
 });
 
 t.test('while disconnected nothing is sent; on reconnect the switch is read and only differences go out', async (t) => {

@@ -13,7 +13,7 @@ import { resolveOptions, type ProxyOptions } from '../../../lib/proxy/options.js
 import { compilePortKeyed, hairpinKeyed } from '../../../lib/proxy/wire.js';
 import { writeEntryMod, writeGroupMod } from '../../../lib/proxy/frames.js';
 import { Op, type OpKind } from '../../../lib/proxy/reconcile.js';
-import { encodeMessage, type OfpMessage } from '../../../protocol/index.js';
+import { encodeMessage } from '../../../protocol/index.js';
 import { Writer } from '../../../protocol/wire/writer.js';
 
 const SEED = 20261206;
@@ -81,7 +81,7 @@ t.test('FLOW_MOD and GROUP_MOD frames written from keys and bodies: the bytes th
         const op = new Op(e.key, kind, e, e);
         w.reset();
         writeEntryMod(w, e.key, e.body, op.command, kind !== 'delete', xid);
-        const want = encodeMessage({ ...op.message, xid } as OfpMessage);
+        const want = encodeMessage({ ...op.message, xid });
         if (!w.buf.subarray(0, w.pos).equals(want)) throw new Error(`${kind} of ${e.key.slice(0, 12)}: frames differ`);
       }
     }),

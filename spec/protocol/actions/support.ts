@@ -378,7 +378,7 @@ const leafAction: fc.Arbitrary<Action> = fc.oneof(
 
 const ctZone = fc.oneof(
   u16.map((zone) => ({ zone })),
-  fc.tuple(narrowRef.filter((r) => r.header !== 0), packedRange).map(([r, g]) => ({ zone: 0, zoneSrc: { ...r, ...g } as SubField })),
+  fc.tuple(narrowRef.filter((r) => r.header !== 0), packedRange).map(([r, g]) => ({ zone: 0, zoneSrc: { ...r, ...g } })),
 );
 
 /** Any action, nesting clone and ct up to a small depth. */

@@ -205,7 +205,7 @@ t.test('bad entries raise EncodeError naming the entry', async (t) => {
     [{ field: 'tun_metadata3', value: Buffer.alloc(125) }, /0 to 124 bytes/],
   ];
   for (const [entry, re] of bad) {
-    const name = JSON.stringify(entry, (_k, v) => (typeof v === 'bigint' ? `${v}` : v));
+    const name = JSON.stringify(entry, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v));
     try {
       encode(entry);
       t.fail(`${name}: no error`);

@@ -38,8 +38,8 @@ function messageVectors(): Vector[] {
   for (const file of SHARED_MESSAGE_FILES) {
     for (const r of sharedVectors(file)) {
       const name = String(r.name ?? r.input ?? r.command);
-      const refused = String(r.expected ?? '').includes('decode error');
-      if (typeof r.hex === 'string') out.push({ file, name, hex: r.hex, text: String(r.expected ?? ''), refused });
+      const refused = String((r.expected as string | undefined) ?? '').includes('decode error');
+      if (typeof r.hex === 'string') out.push({ file, name, hex: r.hex, text: String((r.expected as string | undefined) ?? ''), refused });
       for (const [i, m] of ((r.messages as { hex: string; expected?: string }[] | undefined) ?? []).entries()) {
         const text = String(m.expected ?? '');
         out.push({ file, name: `${name} #${i}`, hex: m.hex, text, refused: text.includes('decode error') });

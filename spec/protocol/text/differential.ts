@@ -78,7 +78,7 @@ interface Span {
 
 function spans(text: string, re: RegExp): Span[] {
   const out: Span[] = [];
-  for (const m of text.matchAll(re)) out.push({ start: m.index!, end: m.index! + m[0].length });
+  for (const m of text.matchAll(re)) out.push({ start: m.index, end: m.index + m[0].length });
   return out;
 }
 
@@ -202,7 +202,7 @@ export function fuzzCases(seeds: readonly { kind: TextKind; text: string }[], co
 export function hexFromDump(out: string): string {
   let hex = '';
   for (const line of out.split('\n')) {
-    const m = /^[0-9a-f]{8}  ((?:[0-9a-f]{2}[ -]){1,16})/.exec(line);
+    const m = /^[0-9a-f]{8} {2}((?:[0-9a-f]{2}[ -]){1,16})/.exec(line);
     if (m) hex += m[1]!.replace(/[ -]/g, '');
   }
   return hex;
@@ -251,7 +251,7 @@ export async function judge(c: FuzzCase): Promise<FuzzResult> {
 
 /** Judges every case, `parallel` ovs-ofctl processes at a time, in the cases' order. */
 export async function judgeAll(cases: readonly FuzzCase[], parallel = 4, progress?: (done: number) => void): Promise<FuzzResult[]> {
-  const out: FuzzResult[] = new Array(cases.length);
+  const out = new Array<FuzzResult>(cases.length);
   let next = 0;
   let done = 0;
   const worker = async () => {

@@ -28,11 +28,11 @@ async function ofwire(...argv: string[]): Promise<Run> {
   const err: string[] = [];
   const w1 = process.stdout.write.bind(process.stdout);
   const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(...s.split('\n').filter((l) => l)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(...s.split('\n').filter((l) => l)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((s: string) => (out.push(...s.split('\n').filter((l) => l)), true));
+  process.stderr.write = ((s: string) => (err.push(...s.split('\n').filter((l) => l)), true));
   const before = process.exitCode;
   process.exitCode = 0;
-  let status = 0;
+  let status: number;
   try {
     await program.parseAsync(['node', 'ofwire', ...argv]);
     status = Number(process.exitCode ?? 0);

@@ -160,7 +160,7 @@ t.test('invalid texts are rejected with a one-line error quoting the token', asy
       err = e;
     }
     if (!(err instanceof OfpSyntaxError)) {
-      tt.fail(`${r.id}: ${r.verb} ${r.input} accepted (ovs-ofctl: ${r.error})${err ? `: ${String(err)}` : ''}`);
+      tt.fail(`${r.id}: ${r.verb} ${r.input} accepted (ovs-ofctl: ${r.error})${err ? `: ${(err as Error).toString()}` : ''}`);
       continue;
     }
     checkMessage(tt, err, r.input, r.id);

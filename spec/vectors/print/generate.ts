@@ -17,7 +17,6 @@ import { fileURLToPath } from 'node:url';
 import {
   decodeMessage,
   encodeMessage,
-  type Bucket,
   type FlowStats,
   type Match,
   type MultipartReplyBody,
@@ -78,7 +77,7 @@ function ip6(s: string): Buffer {
   const [head = '', tail = ''] = s.split('::');
   const h = head ? head.split(':') : [];
   const t = tail ? tail.split(':') : [];
-  const groups = s.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
+  const groups = s.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
   return Buffer.concat(groups.map((g) => u16(parseInt(g, 16))));
 }
 
@@ -429,7 +428,7 @@ reply('flow empty', { kind: 'flow', flows: [] });
 const groupMods = corpus('groups.jsonl').filter((m) => m.type === 'group_mod');
 const groups = groupMods.map((m) => {
   if (m.type !== 'group_mod') throw new Error('unreachable');
-  return { groupType: m.groupType, groupId: m.groupId, buckets: m.buckets as Bucket[] };
+  return { groupType: m.groupType, groupId: m.groupId, buckets: m.buckets };
 });
 for (let i = 0; i < groups.length; i += 2) reply(`group_desc ${i / 2}`, { kind: 'group_desc', groups: groups.slice(i, i + 2) });
 
