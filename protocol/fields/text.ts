@@ -315,7 +315,6 @@ export function parseFieldValue(def: FieldDef, text: string, options: ParseOptio
       }
       fail(def, text, 'unknown fragment type (valid types are "no", "yes", "first", "later", "not_later")');
     }
-    // eslint-disable-next-line no-fallthrough
     case 'tcp_flags':
     case 'ct_state':
     case 'tun_flags': {

@@ -19,7 +19,7 @@ export function readName(r: Reader, width: number, structure: string): string {
 export function writeName(w: Writer, s: string, width: number, path: string): void {
   if (typeof s !== 'string') throw new EncodeError(`${String(s)} is not a string`, path);
   if (s.length > width) throw new EncodeError(`"${s}" is longer than ${width} characters`, path);
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- the range starts after NUL on purpose
   if (/[^\x01-\xff]/.test(s)) throw new EncodeError(`"${s}" has a NUL or a character outside Latin-1`, path);
   w.ensure(width);
   const n = w.buf.write(s, w.pos, width, 'latin1');
