@@ -15,6 +15,7 @@ export interface Slot {
 }
 
 /** Slot widths, in bits. */
+// prettier-ignore
 export const SLOT_BITS: Readonly<Record<string, number>> = {
   packet_type: 32, dp_hash: 32, recirc_id: 32, conj_id: 32, in_port: 32, actset_output: 32,
   dl_src: 48, dl_dst: 48, dl_type: 16, vlan_tci: 16, mpls_lse: 32,

@@ -26,6 +26,7 @@ import { NX_VENDOR_ID } from '../constants/nicira.js';
 import { ONF_VENDOR_ID } from '../constants/onf.js';
 
 /** Fields Open vSwitch does not let actions write. */
+// prettier-ignore
 const READ_ONLY = new Set([
   'dp_hash', 'recirc_id', 'packet_type', 'conj_id', 'tun_ttl', 'tun_tos', 'tun_gtpu_flags', 'tun_gtpu_msgtype',
   'actset_output', 'skb_priority', 'ct_state', 'ct_zone', 'ct_nw_proto', 'ct_nw_src', 'ct_nw_dst', 'ct_ipv6_src',
@@ -144,6 +145,7 @@ function checkSetValue(a: { field: string; value: FieldValue; header?: number })
 }
 
 /** Actions Open vSwitch refuses inside write_actions (they have no place in an action set). */
+// prettier-ignore
 const NOT_IN_ACTION_SET = new Set<Action['type']>([
   'bundle', 'bundle_load', 'clone', 'nat', 'controller', 'controller2', 'exit', 'fin_timeout', 'learn', 'learn2',
   'conjunction', 'multipath', 'note', 'output_reg', 'output_reg2', 'output_trunc', 'pop_queue', 'sample', 'sample2',

@@ -16,6 +16,7 @@ const METAFLOW_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** Field widths in bits as Open vSwitch's meta-flow table gives them (ct_state is 32 bits there). */
+// prettier-ignore
 const METAFLOW_BITS: Readonly<Record<string, number>> = {
   dp_hash: 32, recirc_id: 32, packet_type: 32, conj_id: 32, tun_id: 64, tun_src: 32, tun_dst: 32,
   tun_ipv6_src: 128, tun_ipv6_dst: 128, tun_flags: 1, tun_ttl: 8, tun_tos: 8, tun_gbp_id: 16, tun_gbp_flags: 8,

@@ -10,6 +10,7 @@ import { formatActionBitmap } from './format-action-bitmap.js';
 import { OvsDecodeError, hexAlt } from './format-util.js';
 
 /** Open vSwitch's field order (meta-flow's enum), which is the order field sets print in. */
+// prettier-ignore
 const METAFLOW_ORDER: readonly string[] = [
   'dp_hash', 'recirc_id', 'packet_type', 'conj_id', 'tun_id', 'tun_src', 'tun_dst', 'tun_ipv6_src',
   'tun_ipv6_dst', 'tun_flags', 'tun_ttl', 'tun_tos', 'tun_gbp_id', 'tun_gbp_flags', 'tun_erspan_idx',

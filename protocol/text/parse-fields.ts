@@ -27,6 +27,7 @@ export interface OvsField {
   variable: boolean;
 }
 
+// prettier-ignore
 const READ_ONLY = new Set([
   'dp_hash', 'recirc_id', 'packet_type', 'conj_id', 'tun_gtpu_flags', 'tun_gtpu_msgtype', 'actset_output',
   'ct_state', 'ct_zone', 'ct_nw_proto', 'ct_nw_src', 'ct_nw_dst', 'ct_ipv6_src', 'ct_ipv6_dst', 'ct_tp_src',
@@ -89,6 +90,7 @@ function init(): void {
   byName.set('tp_dst', byName.get('tcp_dst')!);
 }
 
+// prettier-ignore
 const ALL_NAMES: string[] = [
   'dp_hash', 'recirc_id', 'packet_type', 'conj_id', 'tun_id', 'tunnel_id', 'tun_src', 'tun_dst', 'tun_ipv6_src',
   'tun_ipv6_dst', 'tun_flags', 'tun_gbp_id', 'tun_gbp_flags', 'tun_erspan_idx', 'tun_erspan_ver', 'tun_erspan_dir',

@@ -240,6 +240,7 @@ function untagged(s: { v: bigint; m: bigint }): boolean {
   return (s.m & 0x1000n) !== 0n && s.v === 0n;
 }
 
+// prettier-ignore
 const AFTER_TUN_METADATA = new Set([
   'tun_erspan_idx', 'tun_erspan_ver', 'tun_erspan_dir', 'tun_erspan_hwid', 'tun_gtpu_flags', 'tun_gtpu_msgtype',
   'nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np', 'nsh_spi', 'nsh_si', 'nsh_c1', 'nsh_c2', 'nsh_c3', 'nsh_c4',
