@@ -11,6 +11,7 @@ import { createSandbox, run, waitFor } from '../../helpers/ovs-sandbox.js';
 async function makeCa(dir: string, name: string): Promise<{ key: string; cert: string }> {
   const key = join(dir, `${name}.key`);
   const cert = join(dir, `${name}.crt`);
+  // prettier-ignore
   await run('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
     '-keyout', key, '-out', cert, '-subj', `/CN=${name}`, '-days', '2',
@@ -22,10 +23,12 @@ async function issue(dir: string, ca: { key: string; cert: string }, name: strin
   const key = join(dir, `${name}.key`);
   const csr = join(dir, `${name}.csr`);
   const cert = join(dir, `${name}.crt`);
+  // prettier-ignore
   await run('openssl', [
     'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
     '-keyout', key, '-out', csr, '-subj', `/CN=${name}`,
   ]);
+  // prettier-ignore
   await run('openssl', [
     'x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', cert, '-days', '2',
   ]);

@@ -98,6 +98,7 @@ t.test('vectors cover every field ofwire can put in an OpenFlow 1.3 match', asyn
     if (!v.hex) continue;
     for (const e of matchOf(decodeMessage(Buffer.from(v.hex, 'hex')))) covered.add(e.field);
   }
+  // prettier-ignore
   const expected = [
     'dp_hash', 'recirc_id', 'conj_id', 'packet_type', 'metadata', 'in_port', 'actset_output', 'pkt_mark',
     'tun_id', 'tun_src', 'tun_dst', 'tun_ipv6_src', 'tun_ipv6_dst', 'tun_flags', 'tun_gbp_id', 'tun_gbp_flags',

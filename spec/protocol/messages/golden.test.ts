@@ -41,12 +41,14 @@ for (const file of ['ofctl', 'live'] as const) {
 t.test('the vectors cover every message ofwire sends or receives', async (t) => {
   const mp = (dir: string, kinds: string[]) => kinds.map((k) => `multipart_${dir} ${k}`);
   const kinds = ['desc', 'flow', 'aggregate', 'table', 'port_stats', 'queue', 'group', 'group_desc', 'group_features', 'meter', 'meter_config', 'meter_features', 'table_features', 'port_desc', 'flow_monitor'];
+  // prettier-ignore
   const sent = [
     'hello', 'echo_request', 'features_request', 'get_config_request', 'set_config', 'flow_mod', 'group_mod', 'port_mod',
     'meter_mod', 'packet_out', 'barrier_request', 'queue_get_config_request', 'bundle_control', 'bundle_add',
     'nx_ct_flush_zone', 'nx_ct_flush', 'nx_set_packet_in_format',
     ...mp('request', [...kinds.filter((k) => k !== 'table_features'), 'table_features', 'experimenter']),
   ];
+  // prettier-ignore
   const received = [
     'hello', 'error', 'echo_reply', 'features_reply', 'get_config_reply', 'packet_in', 'flow_removed', 'port_status',
     'barrier_reply', 'queue_get_config_reply', 'role_reply', 'get_async_reply', 'role_status', 'requestforward',
