@@ -178,10 +178,10 @@ export function markdown(input: ReportInput): string {
     const split = cold.filter((r) => r.workload === 'cold-sync' && r.contender === 'ofwire' && typeof r.extra?.sync_s_median === 'number');
     if (split.length) {
       parts.push(
-        `Where ofwire's in-process time goes (median run): ${split
+        `Where ofwire's in-process time goes (medians of the runs): ${split
           .map((r) => {
             const gc = typeof r.extra!.gc_s_median === 'number' ? `; ${seconds(r.extra!.gc_s_median)} of the run collecting garbage (${Math.round((100 * r.extra!.gc_s_median) / r.median_s)}%)` : '';
-            return `${size(r.services)}: ${seconds(r.extra!.sync_s_median as number)} in the sync (services compiled in batches while the bundle is sent, commit), ${seconds(r.median_s - (r.extra!.sync_s_median as number))} before it (reading the empty switch and the source)${gc}`;
+            return `${size(r.services)}: ${seconds(r.extra!.sync_s_median as number)} in the sync (services compiled in batches while the bundle is sent, commit), ${seconds((r.extra!.before_s_median as number | undefined) ?? r.median_s - (r.extra!.sync_s_median as number))} before it (reading the empty switch and the source)${gc}`;
           })
           .join('; ')}.`,
         '',

@@ -26,6 +26,7 @@ export async function coldSync(run: BenchRun, f: SizeFiles): Promise<void> {
   const add = (key: string, s: RunSample) => (samples[key] ??= []).push(s);
   /** Seconds of each ofwire run spent in the proxy's sync (diff, encode, bundle round trips, commit). */
   const syncShare: Record<string, number[]> = {};
+  const beforeShare: Record<string, number[]> = {};
   /** Seconds of each ofwire run spent collecting garbage. */
   const gcShare: Record<string, number[]> = {};
   const coldSplit: TimeSplit[] = [];
@@ -63,6 +64,7 @@ export async function coldSync(run: BenchRun, f: SizeFiles): Promise<void> {
       coldSplit.push(res);
       add('ofwire', { seconds: res.seconds, vswitchdCpu: vs.cpuSeconds() - cpu0, peakRssMb: a.peakRssMb() });
       (syncShare.ofwire ??= []).push(res.syncSeconds);
+      (beforeShare.ofwire ??= []).push(res.seconds - res.syncSeconds);
       (gcShare.ofwire ??= []).push(res.gcSeconds);
       await verify('ofwire', `ofwire in-process${mix}`);
       await run.exitAgent(a);
@@ -151,6 +153,7 @@ export async function coldSync(run: BenchRun, f: SizeFiles): Promise<void> {
   put('ofwire', 'cold-sync', 'ofwire', {
     extra: {
       sync_s_median: median(syncShare.ofwire),
+      before_s_median: median(beforeShare.ofwire),
       gc_s_median: median(gcShare.ofwire),
       split: splitOf(coldSplit),
       note: "sync_s = the proxy's sync (services compiled in batches while the bundle is sent, encode, commit); the rest is reading the switch and the source; gc_s = garbage collection during the run",
