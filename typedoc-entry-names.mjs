@@ -9,7 +9,10 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const names = new Map();
 for (const [entry, target] of Object.entries(pkg.exports)) {
   if (typeof target !== 'object' || typeof target.types !== 'string') continue;
-  const path = target.types.replace(/^\.\/dist\//, '').replace(/\.d\.ts$/, '').replace(/\/index$/, '');
+  const path = target.types
+    .replace(/^\.\/dist\//, '')
+    .replace(/\.d\.ts$/, '')
+    .replace(/\/index$/, '');
   names.set(path, entry === '.' ? pkg.name : `${pkg.name}/${entry.slice(2)}`);
 }
 

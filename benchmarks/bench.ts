@@ -101,7 +101,8 @@ function settingsFromArgs(): BenchSettings {
   const quick = args.quick;
   const churnChanges = positiveInt('churn', args.churn) ?? 1000;
   const only = new Set<string>(args.only ? args.only.split(',').map((s) => s.trim()) : WORKLOADS);
-  for (const w of only) if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`--only: unknown workload "${w}" (${WORKLOADS.join(', ')})`);
+  for (const w of only)
+    if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`--only: unknown workload "${w}" (${WORKLOADS.join(', ')})`);
   return {
     quick,
     endpoints: positiveInt('endpoints', args.endpoints)!,
@@ -158,7 +159,9 @@ async function main(run: BenchRun): Promise<void> {
     iptables: withIptables ? await iptablesVersion('legacy') : 'not run',
   });
   if (machine.load_start[0]! > machine.cores) {
-    run.note(`The machine was busy: load average ${machine.load_start[0]} on ${machine.cores} cores when the run started (${machine.busy_at_start.join(', ')}). Wall-clock times include waiting for a CPU; contenders take turns within each round so the load falls on all of them, and every ratio is between measurements of this run.`);
+    run.note(
+      `The machine was busy: load average ${machine.load_start[0]} on ${machine.cores} cores when the run started (${machine.busy_at_start.join(', ')}). Wall-clock times include waiting for a CPU; contenders take turns within each round so the load falls on all of them, and every ratio is between measurements of this run.`,
+    );
   }
 
   const perSize = (N: number) => run.mixes.reduce((s: number, every) => s + stepsOf(run, N, every), 0);

@@ -56,7 +56,9 @@ export function jsonLinesLogger(options: JsonLinesLoggerOptions): Logger {
         const fields = typeof first === 'string' ? {} : (first as Record<string, unknown>);
         const text = typeof first === 'string' ? first : msg;
         if (options.filter && !options.filter(level, fields, text)) return;
-        write(`{"level":${level},"time":${Date.now()}${bindings}${fieldsText(fields)}${text === undefined ? '' : `,"msg":${JSON.stringify(text)}`}}\n`);
+        write(
+          `{"level":${level},"time":${Date.now()}${bindings}${fieldsText(fields)}${text === undefined ? '' : `,"msg":${JSON.stringify(text)}`}}\n`,
+        );
       };
     };
     return {

@@ -17,9 +17,7 @@ interface Base {
 // ---- symmetric / immutable messages -------------------------------------------------------------
 
 /** An element of a HELLO message. */
-export type HelloElement =
-  | { type: 'versionbitmap'; bitmaps: number[] }
-  | { type: 'unknown'; elementType: number; data: Buffer };
+export type HelloElement = { type: 'versionbitmap'; bitmaps: number[] } | { type: 'unknown'; elementType: number; data: Buffer };
 
 /** OFPT_HELLO: version negotiation, the first message each side sends. */
 export interface Hello extends Base {

@@ -26,14 +26,23 @@ export interface RawOxm {
 
 export type RawAction =
   | { type: 22; len: number; groupId: number }
-  | { type: 0xffff; len: number; experimenter: number; subtype: 35; flags: number; zoneSrc: number; zoneOfsNbits: number; recircTable: number; alg: number; actions: RawAction[] }
+  | {
+      type: 0xffff;
+      len: number;
+      experimenter: number;
+      subtype: 35;
+      flags: number;
+      zoneSrc: number;
+      zoneOfsNbits: number;
+      recircTable: number;
+      alg: number;
+      actions: RawAction[];
+    }
   | { type: 0xffff; len: number; experimenter: number; subtype: 36; flags: number; rangePresent: number; range: Buffer }
   | { type: number; len: number; data: Buffer };
 
 export type RawInstruction =
-  | { type: 4; len: number; actions: RawAction[] }
-  | { type: 1; len: number; tableId: number }
-  | { type: number; len: number; data: Buffer };
+  { type: 4; len: number; actions: RawAction[] } | { type: 1; len: number; tableId: number } | { type: number; len: number; data: Buffer };
 
 export interface RawFlowStats {
   length: number;
@@ -66,11 +75,7 @@ export interface RawFlowStatsReply {
 // Aliased (registered before the parsers that use it) so that ct's nested action list can refer back to it.
 const action = new Parser().namely('ofp_action');
 
-const oxm = new Parser()
-  .uint16('oxmClass')
-  .uint8('fieldMask')
-  .uint8('length')
-  .buffer('value', { length: 'length' });
+const oxm = new Parser().uint16('oxmClass').uint8('fieldMask').uint8('length').buffer('value', { length: 'length' });
 
 const nxCt = new Parser()
   .uint16('flags')
@@ -79,13 +84,22 @@ const nxCt = new Parser()
   .uint8('recircTable')
   .seek(3)
   .uint16('alg')
-  .array('actions', { type: 'ofp_action', lengthInBytes: function (this: { len: number }) { return this.len - 24; } });
+  .array('actions', {
+    type: 'ofp_action',
+    lengthInBytes: function (this: { len: number }) {
+      return this.len - 24;
+    },
+  });
 
 const nxNat = new Parser()
   .seek(2)
   .uint16('flags')
   .uint16('rangePresent')
-  .buffer('range', { length: function (this: { len: number }) { return this.len - 16; } });
+  .buffer('range', {
+    length: function (this: { len: number }) {
+      return this.len - 16;
+    },
+  });
 
 const experimenterAction = new Parser()
   .uint32('experimenter')
@@ -93,7 +107,11 @@ const experimenterAction = new Parser()
   .choice({
     tag: 'subtype',
     choices: { 35: nxCt, 36: nxNat },
-    defaultChoice: new Parser().buffer('data', { length: function (this: { len: number }) { return this.len - 10; } }),
+    defaultChoice: new Parser().buffer('data', {
+      length: function (this: { len: number }) {
+        return this.len - 10;
+      },
+    }),
   });
 
 action
@@ -105,7 +123,11 @@ action
       22: new Parser().uint32('groupId'),
       0xffff: experimenterAction,
     },
-    defaultChoice: new Parser().buffer('data', { length: function (this: { len: number }) { return this.len - 4; } }),
+    defaultChoice: new Parser().buffer('data', {
+      length: function (this: { len: number }) {
+        return this.len - 4;
+      },
+    }),
   });
 
 const instruction = new Parser()
@@ -115,9 +137,18 @@ const instruction = new Parser()
     tag: 'type',
     choices: {
       1: new Parser().uint8('tableId').seek(3),
-      4: new Parser().seek(4).array('actions', { type: 'ofp_action', lengthInBytes: function (this: { len: number }) { return this.len - 8; } }),
+      4: new Parser().seek(4).array('actions', {
+        type: 'ofp_action',
+        lengthInBytes: function (this: { len: number }) {
+          return this.len - 8;
+        },
+      }),
     },
-    defaultChoice: new Parser().buffer('data', { length: function (this: { len: number }) { return this.len - 4; } }),
+    defaultChoice: new Parser().buffer('data', {
+      length: function (this: { len: number }) {
+        return this.len - 4;
+      },
+    }),
   });
 
 const flowStats = new Parser()
@@ -136,11 +167,20 @@ const flowStats = new Parser()
   .uint64('byteCount')
   .uint16('matchType')
   .uint16('matchLength')
-  .array('oxms', { type: oxm, lengthInBytes: function (this: RawFlowStats) { return this.matchLength - 4; } })
-  .seek(function (this: RawFlowStats) { return (8 - (this.matchLength % 8)) % 8; })
+  .array('oxms', {
+    type: oxm,
+    lengthInBytes: function (this: RawFlowStats) {
+      return this.matchLength - 4;
+    },
+  })
+  .seek(function (this: RawFlowStats) {
+    return (8 - (this.matchLength % 8)) % 8;
+  })
   .array('instructions', {
     type: instruction,
-    lengthInBytes: function (this: RawFlowStats) { return this.length - 48 - ((this.matchLength + 7) & ~7); },
+    lengthInBytes: function (this: RawFlowStats) {
+      return this.length - 48 - ((this.matchLength + 7) & ~7);
+    },
   });
 
 /** One multipart reply message (its buffer holds exactly that message). */

@@ -33,7 +33,13 @@ const { values: args } = parseArgs({
     flows: { type: 'string', default: '10000' },
   },
 });
-const settings = { runs: Number(args.runs), runMs: Number(args['run-ms']), warmupMs: Number(args['warmup-ms']), flows: Number(args.flows), messages: 0 };
+const settings = {
+  runs: Number(args.runs),
+  runMs: Number(args['run-ms']),
+  warmupMs: Number(args['warmup-ms']),
+  flows: Number(args.flows),
+  messages: 0,
+};
 for (const [k, v] of Object.entries(settings)) {
   if (k !== 'messages' && !(Number.isInteger(v) && v > 0)) throw new Error(`--${k}: ${v} is not a positive integer`);
 }
@@ -42,13 +48,16 @@ const flowMod = serviceFlowMod();
 const reply = flowStatsReply(proxyFlowStats(settings.flows));
 settings.messages = reply.messages.length;
 checkWorkloads(reply);
-if (writeFlowModPlain(flowMod).toString('hex') !== FLOW_MOD_HEX) throw new Error('the reference writer does not write the FLOW_MOD ovs-ofctl sends');
+if (writeFlowModPlain(flowMod).toString('hex') !== FLOW_MOD_HEX)
+  throw new Error('the reference writer does not write the FLOW_MOD ovs-ofctl sends');
 
 /** os-ken's FLOW_MOD has the same fields, in os-ken's OXM order. */
 function checkOskenFlowMod(hex: string): void {
   const m = decodeMessage(Buffer.from(hex, 'hex')) as FlowMod;
   const key = (f: FlowMod) =>
-    JSON.stringify({ ...f, match: [...f.match].sort((a, b) => a.field.localeCompare(b.field)) }, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v));
+    JSON.stringify({ ...f, match: [...f.match].sort((a, b) => a.field.localeCompare(b.field)) }, (_k, v: unknown) =>
+      typeof v === 'bigint' ? `${v}` : v,
+    );
   if (key(m) !== key(flowMod)) throw new Error(`os-ken's FLOW_MOD differs from ofwire's: ${hex}`);
 }
 
@@ -80,9 +89,15 @@ try {
 
   const all: { workload: string; contender: string; unit: string; runs: Run[] }[] = [
     ...nodes.map((n) => ({ workload: n.def.workload, contender: n.def.name, unit: n.def.unit, runs: n.runs })),
-    ...OSKEN_ROWS.map((r) => ({ workload: r.workload, contender: r.name, unit: r.workload === ENCODE ? 'msg' : 'entry', runs: o.runs[r.key] })),
+    ...OSKEN_ROWS.map((r) => ({
+      workload: r.workload,
+      contender: r.name,
+      unit: r.workload === ENCODE ? 'msg' : 'entry',
+      runs: o.runs[r.key],
+    })),
   ];
-  const runsOf = (workload: string, prefix: string): Run[] => all.find((r) => r.workload === workload && r.contender.startsWith(prefix))!.runs;
+  const runsOf = (workload: string, prefix: string): Run[] =>
+    all.find((r) => r.workload === workload && r.contender.startsWith(prefix))!.runs;
   const base: Record<string, { ofwire: Run[]; osken: Run[]; goal: number }> = {
     [ENCODE]: { ofwire: runsOf(ENCODE, 'ofwire encodeMessage'), osken: runsOf(ENCODE, 'os-ken OFPFlowMod.serialize'), goal: GOALS[ENCODE] },
     [DECODE]: { ofwire: runsOf(DECODE, 'ofwire decodeMessage'), osken: runsOf(DECODE, 'os-ken'), goal: GOALS[DECODE] },

@@ -14,7 +14,8 @@ const send = (m: WorkerMessage): void => void process.send!(m);
 
 try {
   const def = CONTENDERS.find((c) => c.id === id);
-  if (!def || !replyFile) throw new Error(`usage: contender-worker.ts <${CONTENDERS.map((c) => c.id).join('|')}> <reply file> <run ms> <warm-up ms>`);
+  if (!def || !replyFile)
+    throw new Error(`usage: contender-worker.ts <${CONTENDERS.map((c) => c.id).join('|')}> <reply file> <run ms> <warm-up ms>`);
   const fn = def.make(replyFile);
   const calls = calibrate(fn, Number(warmupMs), Number(runMs));
   process.on('message', (m: string) => {

@@ -71,7 +71,7 @@ for (const n of p.nodes) {
     lineTicks.set(l, m);
   }
 }
-console.log('\nhottest lines of the top functions (share of that function\'s self ticks)');
+console.log("\nhottest lines of the top functions (share of that function's self ticks)");
 for (const [k] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
   const m = lineTicks.get(k);
   if (!m) continue;

@@ -30,7 +30,17 @@ export class Osken {
   ) {}
 
   static async start(replyFile: string, flows: number, runMs: number, warmupMs: number): Promise<Osken> {
-    const child = spawn(OSKEN_PYTHON, [SCRIPT, '--reply', replyFile, '--flows', String(flows), '--run-ms', String(runMs), '--warmup-ms', String(warmupMs)]);
+    const child = spawn(OSKEN_PYTHON, [
+      SCRIPT,
+      '--reply',
+      replyFile,
+      '--flows',
+      String(flows),
+      '--run-ms',
+      String(runMs),
+      '--warmup-ms',
+      String(warmupMs),
+    ]);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const rl = createInterface({ input: child.stdout });

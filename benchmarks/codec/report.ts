@@ -49,7 +49,10 @@ function cpuinfo(key: string): string | undefined {
 function ofwireRevision(): string {
   try {
     const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'protocol'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'protocol'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     return dirty ? `${rev} (protocol/ modified)` : rev;
   } catch {
     return 'unknown';
@@ -85,7 +88,11 @@ function ratio(v: number): string {
 
 const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
 
-export function markdown(rows: Row[], m: Machine, settings: { runs: number; runMs: number; warmupMs: number; flows: number; messages: number }): string {
+export function markdown(
+  rows: Row[],
+  m: Machine,
+  settings: { runs: number; runMs: number; warmupMs: number; flows: number; messages: number },
+): string {
   const out: string[] = [];
   out.push(
     `Machine: ${m.cpu}, ${m.cores} cores · Node ${m.node} (V8 ${m.v8}) · os-ken ${m.osken} on Python ${m.python} · ofwire ${m.ofwire}`,
@@ -102,7 +109,9 @@ export function markdown(rows: Row[], m: Machine, settings: { runs: number; runM
       `Decode: ${settings.flows} flows in ${settings.messages} multipart reply messages of ≤ 65535 bytes.`,
   );
   out.push('');
-  out.push('| workload | contender | ops/s per CPU s (median) | spread (min–max) | wall ops/s (median) | × os-ken | × ofwire | ofwire vs goal |');
+  out.push(
+    '| workload | contender | ops/s per CPU s (median) | spread (min–max) | wall ops/s (median) | × os-ken | × ofwire | ofwire vs goal |',
+  );
   out.push('|---|---|---:|---|---:|---:|---:|---:|');
   for (const r of rows) {
     out.push(

@@ -182,7 +182,7 @@ export function flowStatsReply(flows: FlowStats[], xid = 7): FlowStatsReply {
 /** Splits back-to-back messages by their header lengths. */
 export function splitMessages(stream: Buffer): Buffer[] {
   const out: Buffer[] = [];
-  for (let at = 0; at + 4 <= stream.length; ) {
+  for (let at = 0; at + 4 <= stream.length;) {
     const len = stream.readUInt16BE(at + 2);
     if (len < 8 || at + len > stream.length) throw new Error(`bad message length ${len} at offset ${at}`);
     out.push(stream.subarray(at, at + len));

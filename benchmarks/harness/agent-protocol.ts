@@ -18,7 +18,12 @@ export type AgentRequest = { id: number } & (
   /** Stops the proxy and closes the switch connection. */
   | { op: 'disconnect' }
   | { op: 'restart' }
-  | { op: 'churn'; count: number; stream: number; /** Count where the time goes (harness/phases.ts; adds a little to each change). */ split?: boolean }
+  | {
+      op: 'churn';
+      count: number;
+      stream: number;
+      /** Count where the time goes (harness/phases.ts; adds a little to each change). */ split?: boolean;
+    }
   | { op: 'sustained'; rate: number; seconds: number; stream: number }
   | { op: 'libraryBundle' }
   | { op: 'libraryChurn'; count: number; stream: number }

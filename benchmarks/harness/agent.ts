@@ -83,7 +83,13 @@ function attachProxy(p: ServiceProxy): void {
     const at = performance.now();
     for (const l of syncedListeners) l(info, at);
     if (forwardSynced) {
-      send({ event: 'synced', hrtime: process.hrtime.bigint().toString(), messages: info.messages, full: info.full, durationMs: info.durationMs });
+      send({
+        event: 'synced',
+        hrtime: process.hrtime.bigint().toString(),
+        messages: info.messages,
+        full: info.full,
+        durationMs: info.durationMs,
+      });
     }
   });
   p.on('error', (err) => send({ event: 'log', message: `proxy error: ${err.message}` }));
@@ -118,7 +124,14 @@ async function withGc<T>(fn: () => Promise<T>): Promise<{ result: T; gcSeconds: 
 }
 
 /** Starts a new proxy on the current switch; resolves with the time to convergence and messages sent. */
-async function startProxy(): Promise<{ seconds: number; messages: number; syncs: number; syncSeconds: number; gcSeconds: number; phases: PhaseSeconds }> {
+async function startProxy(): Promise<{
+  seconds: number;
+  messages: number;
+  syncs: number;
+  syncSeconds: number;
+  gcSeconds: number;
+  phases: PhaseSeconds;
+}> {
   let messages = 0;
   let syncs = 0;
   let syncSeconds = 0;
@@ -293,7 +306,11 @@ async function libraryChurn(count: number, stream: number): Promise<{ latenciesM
 async function handle(req: AgentRequest): Promise<unknown> {
   switch (req.op) {
     case 'setup': {
-      set = { services: req.services, endpointsPerService: req.endpointsPerService, ...(req.externalEvery === undefined ? {} : { externalEvery: req.externalEvery }) };
+      set = {
+        services: req.services,
+        endpointsPerService: req.endpointsPerService,
+        ...(req.externalEvery === undefined ? {} : { externalEvery: req.externalEvery }),
+      };
       ids = undefined;
       target = req.target;
       if (req.source === 'kube') {

@@ -166,7 +166,9 @@ export class BenchRun {
     const act = new Set(actual);
     const missing = reference.filter((l) => !act.has(l));
     const extra = actual.filter((l) => !ref.has(l));
-    this.warn(`${what}: installed state differs from ofwire's (${missing.length} entries missing, ${extra.length} extra; e.g. ${JSON.stringify(missing[0] ?? extra[0])})`);
+    this.warn(
+      `${what}: installed state differs from ofwire's (${missing.length} entries missing, ${extra.length} extra; e.g. ${JSON.stringify(missing[0] ?? extra[0])})`,
+    );
     return false;
   }
 

@@ -82,7 +82,8 @@ function bundleCli(): string {
   const newest = Math.max(newestUnder(join(AGENT_BUILD_DIR, 'lib')), newestUnder(join(AGENT_BUILD_DIR, 'protocol')), mtime(script));
   if (mtime(entry) >= newest) return entry;
   const bundled = spawnSync(process.execPath, [script, '--from', AGENT_BUILD_DIR, '--out', outdir], { cwd: REPO, encoding: 'utf8' });
-  if (bundled.status !== 0 || !statSync(entry, { throwIfNoEntry: false })) throw new Error(`scripts/bundle-cli.mjs failed: ${bundled.stderr}`);
+  if (bundled.status !== 0 || !statSync(entry, { throwIfNoEntry: false }))
+    throw new Error(`scripts/bundle-cli.mjs failed: ${bundled.stderr}`);
   return entry;
 }
 

@@ -21,7 +21,21 @@ export async function ofwireProxyOnce(target: string, manifest: string, usageFil
   rmSync(usageFile, { force: true });
   const r = await timedSpawn(
     process.execPath,
-    [...cliNodeFlags(), '--import', preload, main, 'proxy', '--once', '--bridge', target, '--source', `file:${manifest}`, ...proxyFlags(set), '--log-level', 'warn'],
+    [
+      ...cliNodeFlags(),
+      '--import',
+      preload,
+      main,
+      'proxy',
+      '--once',
+      '--bridge',
+      target,
+      '--source',
+      `file:${manifest}`,
+      ...proxyFlags(set),
+      '--log-level',
+      'warn',
+    ],
     { env: { ...process.env, OFWIRE_BENCH_USAGE_FILE: usageFile } },
   );
   if (r.code !== 0) throw new Error(`ofwire proxy --once failed (${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);

@@ -5,7 +5,7 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { DesiredState } from '../../lib/proxy/desired.js';
 import { ServiceModel } from '../../lib/proxy/model.js';
-import { compilePortKeyed } from "../../lib/proxy/wire.js";
+import { compilePortKeyed } from '../../lib/proxy/wire.js';
 import { ServicePortIds } from '../../lib/proxy/ids.js';
 import { serviceFromObject, sliceFromObject } from '../../lib/sources/convert.js';
 import { NODE_NAME, proxyOptions, serviceObject, sliceObject } from './services.js';
@@ -40,6 +40,8 @@ for (let round = 0; round < 5; round++) {
   }
   const ms = performance.now() - t0;
   await new Promise((r) => setTimeout(r, 50));
-  console.log(`round ${round}: ${ms.toFixed(1)} ms, gc ${gcMs.toFixed(1)} ms, ${desired.size} entries, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
+  console.log(
+    `round ${round}: ${ms.toFixed(1)} ms, gc ${gcMs.toFixed(1)} ms, ${desired.size} entries, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`,
+  );
 }
 obs.disconnect();

@@ -158,7 +158,10 @@ export function encodeWithBarrier(message: OfpMessage, xid: number): { bytes: Bu
 /** Several messages (xids from `xid` on) and one BARRIER after them, as one write. */
 export function encodeAllWithBarrier(messages: readonly OfpMessage[], xid: number): { bytes: Buffer; barrierXid: number } {
   const barrierXid = xid + messages.length;
-  return { bytes: Buffer.concat([...messages.map((m, k) => encodeMessage({ ...m, xid: xid + k })), header(OFPT_BARRIER_REQUEST, barrierXid)]), barrierXid };
+  return {
+    bytes: Buffer.concat([...messages.map((m, k) => encodeMessage({ ...m, xid: xid + k })), header(OFPT_BARRIER_REQUEST, barrierXid)]),
+    barrierXid,
+  };
 }
 
 /** Writes pre-encoded bytes and waits for the barrier reply; seconds from the write to the reply. */

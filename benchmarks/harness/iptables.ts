@@ -47,7 +47,9 @@ export function kubeProxyRules(set: ServiceSet): string {
     const vip = clusterIp(i);
     chains.push(`:${svc} - [0:0]`);
     rules.push(`-A KUBE-SERVICES -m comment --comment "${spn} cluster IP" -m tcp -p tcp -d ${vip}/32 --dport ${SERVICE_PORT} -j ${svc}`);
-    rules.push(`-A ${svc} -m comment --comment "${spn} cluster IP" -m tcp -p tcp -d ${vip}/32 --dport ${SERVICE_PORT} ! -s ${podCidr} -j KUBE-MARK-MASQ`);
+    rules.push(
+      `-A ${svc} -m comment --comment "${spn} cluster IP" -m tcp -p tcp -d ${vip}/32 --dport ${SERVICE_PORT} ! -s ${podCidr} -j KUBE-MARK-MASQ`,
+    );
     const n = set.endpointsPerService;
     for (let k = 0; k < n; k++) {
       const ep = `${podIp(set, i, k)}:${TARGET_PORT}`;
@@ -113,12 +115,18 @@ export class ThrowawayNetns {
 export type IptablesBackend = 'legacy' | 'nft';
 
 /** Seconds for `iptables-restore --noflush` of `file` inside a fresh namespace. */
-export async function timedRestore(ns: ThrowawayNetns, file: string, backend: IptablesBackend, check?: (ns: string) => Promise<void>): Promise<number> {
+export async function timedRestore(
+  ns: ThrowawayNetns,
+  file: string,
+  backend: IptablesBackend,
+  check?: (ns: string) => Promise<void>,
+): Promise<number> {
   const name = await ns.create();
   const fd = openSync(file, 'r');
   try {
     const r = await timedSpawn('ip', ['netns', 'exec', name, `iptables-${backend}-restore`, '-w', '--noflush'], { stdinFile: fd });
-    if (r.code !== 0) throw new Error(`iptables-${backend}-restore failed (${r.code}): ${r.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
+    if (r.code !== 0)
+      throw new Error(`iptables-${backend}-restore failed (${r.code}): ${r.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
     await check?.(name);
     return r.seconds;
   } finally {

@@ -31,7 +31,11 @@ export interface Spawned {
 }
 
 /** Runs a program and measures its wall time from spawn to exit. */
-export function timedSpawn(file: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; stdinFile?: number } = {}): Promise<Spawned> {
+export function timedSpawn(
+  file: string,
+  args: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; stdinFile?: number } = {},
+): Promise<Spawned> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(file, args, {

@@ -24,7 +24,14 @@ const PROGRAM = fileURLToPath(new URL('./osken_program.py', import.meta.url));
 function actionSpec(a: Action, ipOnly: boolean): Record<string, unknown> {
   switch (a.type) {
     case 'ct':
-      return { type: 'ct', flags: a.flags, zone: a.zone, table: a.recircTable, alg: a.alg, actions: a.actions.map((x) => actionSpec(x, ipOnly)) };
+      return {
+        type: 'ct',
+        flags: a.flags,
+        zone: a.zone,
+        table: a.recircTable,
+        alg: a.alg,
+        actions: a.actions.map((x) => actionSpec(x, ipOnly)),
+      };
     case 'nat': {
       const out: Record<string, unknown> = { type: 'nat', flags: a.flags };
       if (a.ipMin !== undefined) out.ipMin = a.ipMin;
@@ -56,13 +63,20 @@ export function oskenSpec(groups: readonly GroupEntry[], flows: readonly FlowEnt
     groups: groups.map((g) => ({
       groupId: g.groupId,
       groupType: g.groupType,
-      buckets: g.buckets.map((b) => ({ weight: b.weight, watchPort: b.watchPort, watchGroup: b.watchGroup, actions: b.actions.map((a) => actionSpec(a, bucketNat === 'ip')) })),
+      buckets: g.buckets.map((b) => ({
+        weight: b.weight,
+        watchPort: b.watchPort,
+        watchGroup: b.watchGroup,
+        actions: b.actions.map((a) => actionSpec(a, bucketNat === 'ip')),
+      })),
     })),
     flows: flows.map((f) => ({
       table: f.table,
       priority: f.priority,
       cookie: f.cookie.toString(16),
-      match: f.match.map((m) => (m.mask === undefined ? { field: m.field, value: m.value } : { field: m.field, value: m.value, mask: m.mask })),
+      match: f.match.map((m) =>
+        m.mask === undefined ? { field: m.field, value: m.value } : { field: m.field, value: m.value, mask: m.mask },
+      ),
       instructions: f.instructions.map(instructionSpec),
     })),
   });
@@ -109,7 +123,9 @@ export class OskenController {
   ): Promise<OskenController> {
     writeFileSync(specFile, oskenSpec(groups, flows, bucketNat));
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const child = spawn('ip', ['netns', 'exec', sw.netns, OSKEN_PYTHON, PROGRAM, specFile, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('ip', ['netns', 'exec', sw.netns, OSKEN_PYTHON, PROGRAM, specFile, String(port)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const c = new OskenController(child, sw, port);
     const first = await c.nextLine(120_000);
     if (!('ready' in first)) throw new Error(`os-ken did not start: ${JSON.stringify(first)}`);
@@ -127,7 +143,13 @@ export class OskenController {
   private async nextLine(timeoutMs: number): Promise<Record<string, unknown>> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`os-ken: no answer within ${timeoutMs / 1000} s; stderr: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(`os-ken: no answer within ${timeoutMs / 1000} s; stderr: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`),
+          ),
+        timeoutMs,
+      );
     });
     try {
       const r = await Promise.race([this.lines.next(), timeout]);
@@ -145,8 +167,14 @@ export class OskenController {
    */
   async programOnce(inspect?: () => Promise<void>, timeoutMs = 600_000): Promise<OskenRun> {
     await this.sw.vsctl(
-      'set-controller', this.sw.bridge, `tcp:127.0.0.1:${this.port}`,
-      '--', 'set', 'controller', this.sw.bridge, 'connection-mode=out-of-band',
+      'set-controller',
+      this.sw.bridge,
+      `tcp:127.0.0.1:${this.port}`,
+      '--',
+      'set',
+      'controller',
+      this.sw.bridge,
+      'connection-mode=out-of-band',
     );
     try {
       let firstError: string | undefined;

@@ -16,7 +16,11 @@ import { cliNodeFlags } from './build-agent.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { services: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' }, endpoints: { type: 'string', default: '5' } },
+  options: {
+    services: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '5' },
+    endpoints: { type: 'string', default: '5' },
+  },
 });
 const set: ServiceSet = { services: Number(values.services), endpointsPerService: Number(values.endpoints) };
 const runs = Number(values.runs);
@@ -44,7 +48,21 @@ try {
       rmSync(usage, { force: true });
       const p = await timedSpawn(
         process.execPath,
-        [...cliNodeFlags(), '--import', preloadJs, positionals[c]!, 'proxy', '--once', '--bridge', vs.target, '--source', `file:${manifest}`, ...proxyFlags(set), '--log-level', 'warn'],
+        [
+          ...cliNodeFlags(),
+          '--import',
+          preloadJs,
+          positionals[c]!,
+          'proxy',
+          '--once',
+          '--bridge',
+          vs.target,
+          '--source',
+          `file:${manifest}`,
+          ...proxyFlags(set),
+          '--log-level',
+          'warn',
+        ],
         { env: { ...process.env, OFWIRE_BENCH_USAGE_FILE: usage } },
       );
       if (p.code !== 0) throw new Error(`${positionals[c]} failed: ${p.stderr}`);
@@ -61,9 +79,16 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 const base = median(ofctlTimes);
-console.log(`load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ${set.services} services, ${runs} runs`);
+console.log(
+  `load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; ${set.services} services, ${runs} runs`,
+);
 console.log(`ovs-ofctl bundle: ${base.toFixed(3)} s`);
 positionals.forEach((main, c) => {
   const t = median(times[c]!);
-  console.log(`${main}: ${t.toFixed(3)} s (${(t / base).toFixed(2)}× ovs-ofctl bundle), peak RSS ${median(rss[c]!).toFixed(0)} MB, CPU ${median(cpu[c]!).toFixed(2)} s; runs ${times[c]!.map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `${main}: ${t.toFixed(3)} s (${(t / base).toFixed(2)}× ovs-ofctl bundle), peak RSS ${median(rss[c]!).toFixed(0)} MB, CPU ${median(cpu[c]!).toFixed(2)} s; runs ${times[c]!.map((x) => x.toFixed(2)).join(' ')}`,
+  );
 });

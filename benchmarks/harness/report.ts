@@ -80,7 +80,10 @@ function byWorkload(results: readonly Result[], workloads: string[], clusterOnly
   return results.filter((r) => all.includes(r.workload)).sort((a, b) => a.services - b.services || order(a) - order(b));
 }
 
-function timeTable(rows: Result[], opts: { vsFloor?: boolean; vsOfctl?: boolean; readded?: boolean; extra?: (r: Result) => string; extraHead?: string }): string {
+function timeTable(
+  rows: Result[],
+  opts: { vsFloor?: boolean; vsOfctl?: boolean; readded?: boolean; extra?: (r: Result) => string; extraHead?: string },
+): string {
   const head = ['services', 'contender', 'runs', 'median', 'min – max'];
   if (opts.vsFloor) head.push('× floor');
   if (opts.vsOfctl) head.push('× ovs-ofctl bundle');
@@ -107,7 +110,8 @@ function latencyTable(rows: Result[]): string {
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   for (const r of rows) {
     const perChange = r.vswitchd_cpu_s !== undefined && r.samples ? r.vswitchd_cpu_s / r.samples : undefined;
-    const perChangeText = perChange === undefined ? '–' : r.vswitchd_cpu_s! < 0.005 ? `< ${seconds(0.01 / r.samples!)}` : seconds(perChange);
+    const perChangeText =
+      perChange === undefined ? '–' : r.vswitchd_cpu_s! < 0.005 ? `< ${seconds(0.01 / r.samples!)}` : seconds(perChange);
     lines.push(
       `| ${[
         size(r.services),
@@ -143,7 +147,9 @@ function codecTable(rows: Result[]): string {
   const lines = [`| ${head.join(' | ')} |`, '|---|---|---:|---:|---:|'];
   for (const r of rows) {
     const rate = Number(r.extra?.rate_per_s);
-    lines.push(`| ${r.workload} | ${String((r.extra?.label as string | undefined) ?? r.contender)} | ${rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M` : `${(rate / 1e3).toFixed(0)} k`}/s | ${seconds(r.median_s)} | ${r.runs} |`);
+    lines.push(
+      `| ${r.workload} | ${String((r.extra?.label as string | undefined) ?? r.contender)} | ${rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M` : `${(rate / 1e3).toFixed(0)} k`}/s | ${seconds(r.median_s)} | ${r.runs} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -180,7 +186,10 @@ export function markdown(input: ReportInput): string {
       parts.push(
         `Where ofwire's in-process time goes (medians of the runs): ${split
           .map((r) => {
-            const gc = typeof r.extra!.gc_s_median === 'number' ? `; ${seconds(r.extra!.gc_s_median)} of the run collecting garbage (${Math.round((100 * r.extra!.gc_s_median) / r.median_s)}%)` : '';
+            const gc =
+              typeof r.extra!.gc_s_median === 'number'
+                ? `; ${seconds(r.extra!.gc_s_median)} of the run collecting garbage (${Math.round((100 * r.extra!.gc_s_median) / r.median_s)}%)`
+                : '';
             return `${size(r.services)}: ${seconds(r.extra!.sync_s_median as number)} in the sync (services compiled in batches while the bundle is sent, commit), ${seconds((r.extra!.before_s_median as number | undefined) ?? r.median_s - (r.extra!.sync_s_median as number))} before it (reading the empty switch and the source)${gc}`;
           })
           .join('; ')}.`,
@@ -190,7 +199,10 @@ export function markdown(input: ReportInput): string {
     const node = results.find((r) => r.workload === 'process-start-up' && r.contender === 'node');
     const cli = results.find((r) => r.workload === 'process-start-up' && r.contender === 'ofwire');
     if (node && cli) {
-      parts.push(`Process start-up alone (median of ${cli.runs}, spawn to exit): \`node -e ''\` ${seconds(node.median_s)}, \`ofwire --help\` ${seconds(cli.median_s)} — part of every \`ofwire proxy --once\` row.`, '');
+      parts.push(
+        `Process start-up alone (median of ${cli.runs}, spawn to exit): \`node -e ''\` ${seconds(node.median_s)}, \`ofwire --help\` ${seconds(cli.median_s)} — part of every \`ofwire proxy --once\` row.`,
+        '',
+      );
     }
     parts.push('![cold sync](cold-sync.svg)', '');
   }
@@ -200,7 +212,10 @@ export function markdown(input: ReportInput): string {
     parts.push(latencyTable(churn), '');
     const gc = churn.filter((r) => r.contender === 'ofwire' && r.workload === 'churn' && typeof r.extra?.gc_share === 'number');
     if (gc.length) {
-      parts.push(`Garbage collection during ofwire's churn (MemorySource): ${gc.map((r) => `${size(r.services)} ${Math.round(100 * (r.extra!.gc_share as number))}%`).join(', ')} of the time.`, '');
+      parts.push(
+        `Garbage collection during ofwire's churn (MemorySource): ${gc.map((r) => `${size(r.services)} ${Math.round(100 * (r.extra!.gc_share as number))}%`).join(', ')} of the time.`,
+        '',
+      );
     }
   }
   const sus = byWorkload(results, ['churn-sustained']);
@@ -217,7 +232,7 @@ export function markdown(input: ReportInput): string {
   if (split) {
     parts.push("## Where ofwire's time goes — the agent's counted steps, the rest, and garbage collection", '', split, '');
     parts.push(
-      'Steps (benchmarks/harness/phases.ts, each counted once): model = the source\'s objects into the service model and its service ports; compile = a service\'s ports into desired entries; diff = comparing them with the installed state; encode = messages into the outgoing buffer; write = bytes handed to the socket; waiting = the rest of the run (the switch, the event loop, reading the dump). GC overlaps the steps it interrupts. Medians of the runs; churn per change, from a run of its own after the timed ones (counting adds a little to each change).',
+      "Steps (benchmarks/harness/phases.ts, each counted once): model = the source's objects into the service model and its service ports; compile = a service's ports into desired entries; diff = comparing them with the installed state; encode = messages into the outgoing buffer; write = bytes handed to the socket; waiting = the rest of the run (the switch, the event loop, reading the dump). GC overlaps the steps it interrupts. Medians of the runs; churn per change, from a run of its own after the timed ones (counting adds a little to each change).",
       '',
     );
   }
@@ -236,8 +251,18 @@ export function markdown(input: ReportInput): string {
   }
   const cli = byWorkload(results, ['cli-add']);
   if (cli.length) {
-    parts.push('## The command line — `--bundle add-groups FILE` then `--bundle add-flows FILE` on an empty bridge, two processes each', '');
-    parts.push(timeTable(cli, { vsOfctl: true, extraHead: 'groups + flows', extra: (r) => String((r.extra?.groups_and_flows as number | undefined) ?? '') }), '');
+    parts.push(
+      '## The command line — `--bundle add-groups FILE` then `--bundle add-flows FILE` on an empty bridge, two processes each',
+      '',
+    );
+    parts.push(
+      timeTable(cli, {
+        vsOfctl: true,
+        extraHead: 'groups + flows',
+        extra: (r) => String((r.extra?.groups_and_flows as number | undefined) ?? ''),
+      }),
+      '',
+    );
   }
   const codec = results.filter((r) => r.workload.startsWith('codec-'));
   if (codec.length) {
@@ -256,7 +281,9 @@ const SPLIT_WORKLOADS: [string, string][] = [
 /** Rows of the ofwire results that carry a time split (extra.split), or undefined when none do. */
 function splitTable(results: readonly Result[]): string | undefined {
   const rows = SPLIT_WORKLOADS.flatMap(([w, name]) =>
-    results.filter((r) => r.workload === w && r.contender === 'ofwire' && r.extra?.split).map((r) => ({ name, r, s: r.extra!.split as Record<string, number> })),
+    results
+      .filter((r) => r.workload === w && r.contender === 'ofwire' && r.extra?.split)
+      .map((r) => ({ name, r, s: r.extra!.split as Record<string, number> })),
   );
   if (!rows.length) return undefined;
   const cols = ['model', 'compile', 'diff', 'encode', 'write', 'wait', 'gc'];
@@ -320,7 +347,11 @@ export function readmeFragment(input: ReportInput): string {
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#17becf', '#7f7f7f'];
 
 function axisLabel(v: number): string {
-  return v >= 1 ? `${Number(v.toPrecision(2))} s` : v >= 0.001 ? `${Number((v * 1000).toPrecision(2))} ms` : `${Number((v * 1e6).toPrecision(2))} µs`;
+  return v >= 1
+    ? `${Number(v.toPrecision(2))} s`
+    : v >= 0.001
+      ? `${Number((v * 1000).toPrecision(2))} ms`
+      : `${Number((v * 1e6).toPrecision(2))} µs`;
 }
 
 function esc(s: string): string {
@@ -337,7 +368,8 @@ export function coldSyncSvg(results: readonly Result[], machine: Machine): strin
   const endpoints = rows[0]?.endpoints_per_service ?? 0;
   const xs = rows.map((r) => r.services);
   const ys = rows.flatMap((r) => [r.min_s, r.max_s, r.median_s]).filter((y) => y > 0);
-  if (!xs.length) return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="80"><text x="10" y="40">no cold-sync results</text></svg>\n`;
+  if (!xs.length)
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="80"><text x="10" y="40">no cold-sync results</text></svg>\n`;
   const lx0 = Math.log10(Math.min(...xs)) - 0.15;
   const lx1 = Math.log10(Math.max(...xs)) + 0.15;
   const ly0 = Math.floor(Math.log10(Math.min(...ys)));
@@ -345,16 +377,21 @@ export function coldSyncSvg(results: readonly Result[], machine: Machine): strin
   const px = (x: number) => m.l + ((Math.log10(x) - lx0) / (lx1 - lx0 || 1)) * (W - m.l - m.r);
   const py = (y: number) => H - m.b - ((Math.log10(y) - ly0) / (ly1 - ly0 || 1)) * (H - m.t - m.b);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  out.push(`<text x="${m.l}" y="22" font-size="15" font-weight="bold">Cold sync: empty bridge → all services programmed (${endpoints} endpoints each)</text>`);
+  out.push(
+    `<text x="${m.l}" y="22" font-size="15" font-weight="bold">Cold sync: empty bridge → all services programmed (${endpoints} endpoints each)</text>`,
+  );
   for (let e = ly0; e <= ly1; e++) {
     for (const k of [1, 2, 5]) {
       const v = k * 10 ** e;
       if (Math.log10(v) > ly1 + 1e-9) continue;
       const y = py(v);
       out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="${k === 1 ? '#bbb' : '#eee'}"/>`);
-      if (k === 1 || ly1 - ly0 <= 2) out.push(`<text x="${m.l - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${esc(axisLabel(v))}</text>`);
+      if (k === 1 || ly1 - ly0 <= 2)
+        out.push(`<text x="${m.l - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${esc(axisLabel(v))}</text>`);
     }
   }
   for (const x of [...new Set(xs)].sort((a, b) => a - b)) {
@@ -365,7 +402,9 @@ export function coldSyncSvg(results: readonly Result[], machine: Machine): strin
   out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}" stroke="#333"/>`);
   out.push(`<line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}" stroke="#333"/>`);
   out.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 18}" text-anchor="middle">services (log scale)</text>`);
-  out.push(`<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">seconds (log scale), median; bars: min–max</text>`);
+  out.push(
+    `<text transform="translate(16 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">seconds (log scale), median; bars: min–max</text>`,
+  );
   series.forEach((key, i) => {
     const color = COLORS[i % COLORS.length]!;
     const pts = rows.filter((r) => `${r.workload}/${r.contender}` === key).sort((a, b) => a.services - b.services);
@@ -373,14 +412,20 @@ export function coldSyncSvg(results: readonly Result[], machine: Machine): strin
     out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
     for (const r of pts) {
       const X = px(r.services);
-      out.push(`<line x1="${X.toFixed(1)}" x2="${X.toFixed(1)}" y1="${py(r.min_s).toFixed(1)}" y2="${py(r.max_s).toFixed(1)}" stroke="${color}"/>`);
-      out.push(`<circle cx="${X.toFixed(1)}" cy="${py(r.median_s).toFixed(1)}" r="3.5" fill="${color}"><title>${esc(`${LABEL[key] ?? key}, ${size(r.services)}: ${seconds(r.median_s)}`)}</title></circle>`);
+      out.push(
+        `<line x1="${X.toFixed(1)}" x2="${X.toFixed(1)}" y1="${py(r.min_s).toFixed(1)}" y2="${py(r.max_s).toFixed(1)}" stroke="${color}"/>`,
+      );
+      out.push(
+        `<circle cx="${X.toFixed(1)}" cy="${py(r.median_s).toFixed(1)}" r="3.5" fill="${color}"><title>${esc(`${LABEL[key] ?? key}, ${size(r.services)}: ${seconds(r.median_s)}`)}</title></circle>`,
+      );
     }
     const ly = m.t + 10 + i * 20;
     out.push(`<line x1="${W - m.r + 12}" x2="${W - m.r + 32}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/>`);
     out.push(`<text x="${W - m.r + 38}" y="${ly + 4}">${esc(LABEL[key] ?? key)}</text>`);
   });
-  out.push(`<text x="${m.l}" y="${H - 2}" font-size="10" fill="#666">${esc(`${machine.cpu}, ${machine.cores} cores; ${machine.ovs}; load avg at start ${machine.load_start[0]}`)}</text>`);
+  out.push(
+    `<text x="${m.l}" y="${H - 2}" font-size="10" fill="#666">${esc(`${machine.cpu}, ${machine.cores} cores; ${machine.ovs}; load avg at start ${machine.load_start[0]}`)}</text>`,
+  );
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

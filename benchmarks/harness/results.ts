@@ -139,7 +139,7 @@ export function computeRatios(results: Result[]): void {
     const ratios: Record<string, number> = {};
     for (const b of ['floor', 'ovs-ofctl-bundle', 'ovs-ofctl-spawn', 'os-ken', 'iptables-restore'] as const) {
       const other = find(results, base, r.services, b);
-      if (!other || (other === r)) continue;
+      if (!other || other === r) continue;
       ratios[`${latencyWorkload ? 'p99_' : ''}x_${b}`] = value(r) / value(other);
     }
     if (Object.keys(ratios).length) r.ratios = ratios;

@@ -220,7 +220,12 @@ export function compileSet(set: ServiceSet): CompiledSet {
  * The groups of service i with these endpoint slots replaced, one per service port, with the ids
  * the proxy gave them on a switch it programmed from empty (compiled.ids).
  */
-export function changedGroups(set: ServiceSet, compiled: Pick<CompiledSet, 'options' | 'ids'>, i: number, overrides: Overrides): GroupEntry[] {
+export function changedGroups(
+  set: ServiceSet,
+  compiled: Pick<CompiledSet, 'options' | 'ids'>,
+  i: number,
+  overrides: Overrides,
+): GroupEntry[] {
   const model = modelOf(set);
   model.reset([serviceFromObject(serviceObject(i, set))], [sliceFromObject(sliceObject(set, i, overrides))]);
   const ids = compiled.ids[i]!;

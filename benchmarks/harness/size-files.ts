@@ -27,7 +27,11 @@ export interface SizeFiles {
 
 /** Compiles `services` services (every `every`-th one north-south, if given) and writes their files. */
 export function prepareSize(run: BenchRun, services: number, every: number | undefined): SizeFiles {
-  const set: ServiceSet = { services, endpointsPerService: run.settings.endpoints, ...(every === undefined ? {} : { externalEvery: every }) };
+  const set: ServiceSet = {
+    services,
+    endpointsPerService: run.settings.endpoints,
+    ...(every === undefined ? {} : { externalEvery: every }),
+  };
   const suffix = every === undefined ? '' : NORTH_SOUTH;
   const compiled = compileSet(set);
   const floor = encodeBundle([...compiled.groups.map((g) => groupMod(g)), ...compiled.flows.map((f) => flowMod(f))]);

@@ -18,7 +18,22 @@ export function writeReport(run: BenchRun, machine: Machine, started: number, fi
   const { quick, sizes, endpoints, churnChanges, spawnChanges, sustainedSeconds, sustainedRate } = run.settings;
   const { outDir, jsonFile } = files;
   const goalList = goals(run);
-  const input = { machine, results, goals: goalList, notes, settings: { quick, sizes, endpoints, churnChanges, spawnChanges, sustainedSeconds, sustainedRate, minutes: (Date.now() - started) / 60000 } };
+  const input = {
+    machine,
+    results,
+    goals: goalList,
+    notes,
+    settings: {
+      quick,
+      sizes,
+      endpoints,
+      churnChanges,
+      spawnChanges,
+      sustainedSeconds,
+      sustainedRate,
+      minutes: (Date.now() - started) / 60000,
+    },
+  };
   const md = markdown(input);
   mkdirSync(outDir, { recursive: true });
   mkdirSync(dirname(jsonFile), { recursive: true });
@@ -27,5 +42,7 @@ export function writeReport(run: BenchRun, machine: Machine, started: number, fi
   writeFileSync(join(outDir, 'README-fragment.md'), readmeFragment(input));
   writeFileSync(jsonFile, `${JSON.stringify({ machine, settings: input.settings, goals: goalList, results, notes }, null, 2)}\n`);
   process.stdout.write(`${md}\n`);
-  process.stderr.write(`wrote ${jsonFile}, ${join(outDir, 'latest.md')}, cold-sync.svg and README-fragment.md in ${outDir} (${((Date.now() - started) / 60000).toFixed(1)} min)\n`);
+  process.stderr.write(
+    `wrote ${jsonFile}, ${join(outDir, 'latest.md')}, cold-sync.svg and README-fragment.md in ${outDir} (${((Date.now() - started) / 60000).toFixed(1)} min)\n`,
+  );
 }

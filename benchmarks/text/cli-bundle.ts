@@ -94,7 +94,9 @@ try {
   }
   const med = (xs: Timing[], k: keyof Timing) => median(xs.map((x) => x[k]));
   const base = bundle.get('ovs-ofctl')!;
-  console.log(`${compiled.groups.length} groups, ${compiled.flows.length} flows; ${runs} runs; load at start ${loadBefore}, at end ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
+  console.log(
+    `${compiled.groups.length} groups, ${compiled.flows.length} flows; ${runs} runs; load at start ${loadBefore}, at end ${readFileSync('/proc/loadavg', 'utf8').trim()}`,
+  );
   for (const c of contenders) {
     const b = bundle.get(c.name)!;
     const h = help.get(c.name)!;

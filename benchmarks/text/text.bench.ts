@@ -61,8 +61,22 @@ try {
     const out = join(work, 'js');
     const tsc = spawnSync(
       'npx',
-      ['tsc', '--outDir', out, '--rootDir', '.', '--module', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node',
-        '--strict', 'benchmarks/text/worker.ts'],
+      [
+        'tsc',
+        '--outDir',
+        out,
+        '--rootDir',
+        '.',
+        '--module',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        '--strict',
+        'benchmarks/text/worker.ts',
+      ],
       { cwd: ROOT, encoding: 'utf8' },
     );
     if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
@@ -71,7 +85,13 @@ try {
     const worker = join(out, 'benchmarks', 'text', 'worker.js');
     const input = { 'parse-flows': flowsFile, 'parse-groups': groupsFile, 'print-flows': repliesFile };
 
-    type Sample = { items: number; loadMs: number; cold: { cpu: number; wall: number }; coldGcMs: number; warm: { cpu: number; wall: number }[] };
+    type Sample = {
+      items: number;
+      loadMs: number;
+      cold: { cpu: number; wall: number };
+      coldGcMs: number;
+      warm: { cpu: number; wall: number }[];
+    };
     const samples = new Map<string, Sample[]>(tasks.map((t) => [t, []]));
     for (let r = 0; r < runs; r++) {
       for (const t of tasks) {
@@ -165,7 +185,7 @@ async function endToEnd(flowsFile: string, groupsFile: string): Promise<Record<s
         t['dump-flows']![tool].push(timed(tools[tool](['dump-flows', 'BR']), out));
         dumps[tool] = readFileSync(out, 'utf8').replace(/duration=[0-9.]+s, /g, '');
       }
-      if (dumps.ofwire !== dumps.ofctl) console.log('warning: ofwire dump-flows output differs from ovs-ofctl\'s');
+      if (dumps.ofwire !== dumps.ofctl) console.log("warning: ofwire dump-flows output differs from ovs-ofctl's");
       if (r === 0) console.log(`dump-flows: ${dumps.ofctl!.split('\n').length - 2} flows`);
     }
   } finally {

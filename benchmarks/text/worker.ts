@@ -32,7 +32,9 @@ let sink = 0;
 async function prepare(): Promise<{ items: number; pass: () => void }> {
   if (task === 'parse-flows' || task === 'parse-groups') {
     const { lineParser } = await import('../../lib/cli/switch-files.js');
-    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     const warnings: unknown[] = [];
     const parse = lineParser({ kind: task === 'parse-flows' ? 'flows' : 'groups' }, undefined, warnings as never);
     return {

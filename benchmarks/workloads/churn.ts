@@ -45,7 +45,10 @@ export async function churn(run: BenchRun, f: SizeFiles, a: Agent): Promise<void
     cpuRuns.push(vs.cpuSeconds() - cpu);
     samples.push(...res.latenciesMs);
     const expected = groupModsOf(1 + r);
-    if (res.messages !== expected) run.note(`churn${f.suffix} at ${N}: ${res.messages} messages for ${churnChanges} changes (expected ${expected}: one GROUP_MOD per service port)`);
+    if (res.messages !== expected)
+      run.note(
+        `churn${f.suffix} at ${N}: ${res.messages} messages for ${churnChanges} changes (expected ${expected}: one GROUP_MOD per service port)`,
+      );
     progress.step();
   }
   // Where the time goes, from a run of its own: counting adds a little to each change.
@@ -85,7 +88,12 @@ export async function churn(run: BenchRun, f: SizeFiles, a: Agent): Promise<void
     const msgs = [];
     for (let k = 0; k < churnChanges; k++) {
       const ch = c.next();
-      msgs.push(encodeAllWithBarrier(changedGroups(f.set, compiled, ch.service, ch.overrides).map((g) => groupMod(g, 1)), 1000 + 4 * k));
+      msgs.push(
+        encodeAllWithBarrier(
+          changedGroups(f.set, compiled, ch.service, ch.overrides).map((g) => groupMod(g, 1)),
+          1000 + 4 * k,
+        ),
+      );
     }
     const conn = await RawConnection.open(vs.socketPath);
     const cpu = vs.cpuSeconds();
@@ -109,6 +117,7 @@ export async function churn(run: BenchRun, f: SizeFiles, a: Agent): Promise<void
     spawn.push(seconds * 1000);
   }
   run.results.push(latencyResult(base('churn', 'ovs-ofctl-spawn'), spawn, 1, { vswitchd_cpu_s: vs.cpuSeconds() - cpu }));
-  if (spawnChanges < churnChanges) run.note(`ovs-ofctl-spawn: ${spawnChanges} changes per size, not ${churnChanges} (one process per change, ~25 ms apiece here).`);
+  if (spawnChanges < churnChanges)
+    run.note(`ovs-ofctl-spawn: ${spawnChanges} changes per size, not ${churnChanges} (one process per change, ~25 ms apiece here).`);
   progress.step();
 }

@@ -32,10 +32,13 @@ export async function cliAdd(run: BenchRun, f: SizeFiles): Promise<void> {
     progress.task(`cli ${N}: ovs-ofctl --bundle add-groups + add-flows, run ${r + 1}/${n}`);
     await vs.fresh();
     samples.ofctl.push(await both(ofctl));
-    if (verified === null) verified = run.sameDump(`ovs-ofctl --bundle add-groups/add-flows at ${N} services`, reference, await vs.canonicalDump());
+    if (verified === null)
+      verified = run.sameDump(`ovs-ofctl --bundle add-groups/add-flows at ${N} services`, reference, await vs.canonicalDump());
     progress.step();
   }
   const entries = f.compiled.groups.length + f.compiled.flows.length;
   run.results.push(timedResult(rowBase(run, f, 'cli-add', 'ofwire'), samples.ofwire, { verified, extra: { groups_and_flows: entries } }));
-  run.results.push(timedResult(rowBase(run, f, 'cli-add', 'ovs-ofctl-bundle'), samples.ofctl, { verified, extra: { groups_and_flows: entries } }));
+  run.results.push(
+    timedResult(rowBase(run, f, 'cli-add', 'ovs-ofctl-bundle'), samples.ofctl, { verified, extra: { groups_and_flows: entries } }),
+  );
 }

@@ -24,7 +24,10 @@ export async function codec(run: BenchRun): Promise<void> {
   };
   for (const row of data.rows ?? []) {
     if (!row.cpu || !(row.cpu.median > 0)) continue;
-    const slug = row.workload.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const slug = row.workload
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     const contender = row.contender.startsWith('ofwire') ? 'ofwire' : row.contender.startsWith('os-ken') ? 'os-ken' : row.contender;
     const rate = row.cpu.median;
     run.results.push({
@@ -39,5 +42,7 @@ export async function codec(run: BenchRun): Promise<void> {
       extra: { label: row.contender, unit: row.unit, rate_per_s: rate },
     });
   }
-  run.note('codec-*: rows from benchmarks/codec/codec.bench.ts (its own runs and goals, CPU time per item); median_s is seconds per message or entry.');
+  run.note(
+    'codec-*: rows from benchmarks/codec/codec.bench.ts (its own runs and goals, CPU time per item); median_s is seconds per message or entry.',
+  );
 }

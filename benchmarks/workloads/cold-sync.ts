@@ -121,17 +121,27 @@ export async function coldSync(run: BenchRun, f: SizeFiles): Promise<void> {
       });
       add('osken', { seconds: o.seconds, vswitchdCpu: cpuEnd - cpu, peakRssMb: osken.peakRssMb() });
       if (o.errors) run.warn(`os-ken: the switch refused ${o.errors} messages at ${N} services (first: ${o.firstError})`);
-      if (o.padded) run.note(`os-ken: os-ken 2.5 leaves out the padding of a Nicira NAT action that ends a message, so every GROUP_MOD whose last bucket DNATs is short and OVS refuses it (OFPBRC_BAD_LEN) — with nat(dst=IP:PORT) and also with address-only nat(dst=IP). The os-ken contender appends the missing bytes after os-ken serializes each GROUP_MOD (${o.padded} of them at ${N} services) and keeps nat(dst=IP:PORT), so it installs exactly the same groups as ofwire (checked).`);
+      if (o.padded)
+        run.note(
+          `os-ken: os-ken 2.5 leaves out the padding of a Nicira NAT action that ends a message, so every GROUP_MOD whose last bucket DNATs is short and OVS refuses it (OFPBRC_BAD_LEN) — with nat(dst=IP:PORT) and also with address-only nat(dst=IP). The os-ken contender appends the missing bytes after os-ken serializes each GROUP_MOD (${o.padded} of them at ${N} services) and keeps nat(dst=IP:PORT), so it installs exactly the same groups as ofwire (checked).`,
+        );
       progress.step();
     }
     if (r < nSlow && run.iptablesFor(f.set)) {
       progress.task(`cold sync ${N}${mix}: iptables-restore, run ${r + 1}/${nSlow}`);
       const first = !('iptables' in verified);
-      const s = await timedRestore(run.ipt, f.iptablesRules, 'legacy', first ? async (ns) => {
-        const got = await natRuleCount(ns, 'legacy');
-        verified.iptables = got === expectedNatRules(f.set);
-        if (!verified.iptables) run.warn(`iptables-restore: ${got} nat rules loaded, ${expectedNatRules(f.set)} expected`);
-      } : undefined);
+      const s = await timedRestore(
+        run.ipt,
+        f.iptablesRules,
+        'legacy',
+        first
+          ? async (ns) => {
+              const got = await natRuleCount(ns, 'legacy');
+              verified.iptables = got === expectedNatRules(f.set);
+              if (!verified.iptables) run.warn(`iptables-restore: ${got} nat rules loaded, ${expectedNatRules(f.set)} expected`);
+            }
+          : undefined,
+      );
       add('iptables', { seconds: s });
       progress.step();
     }
@@ -147,7 +157,8 @@ export async function coldSync(run: BenchRun, f: SizeFiles): Promise<void> {
     }
   }
   const put = (key: string, workload: string, contender: string, more: Partial<Result> = {}) => {
-    if (samples[key]) run.results.push(timedResult(rowBase(run, f, workload, contender), samples[key], { verified: verified[key] ?? null, ...more }));
+    if (samples[key])
+      run.results.push(timedResult(rowBase(run, f, workload, contender), samples[key], { verified: verified[key] ?? null, ...more }));
   };
   const median = (xs: number[] | undefined) => (xs ? [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] : undefined);
   put('ofwire', 'cold-sync', 'ofwire', {

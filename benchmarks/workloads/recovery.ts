@@ -25,7 +25,8 @@ export async function recovery(run: BenchRun, f: SizeFiles, a: Agent): Promise<v
   await a.call({ op: 'forwardSynced', on: true });
   const check = async (what: string) => {
     const [fl, gr] = [await vs.flowCount(), await vs.groupCount()];
-    if (fl !== expectedFlows || gr !== expectedGroups) run.warn(`recovery (${what}) at ${N}: ${fl} flows and ${gr} groups, ${expectedFlows} and ${expectedGroups} expected`);
+    if (fl !== expectedFlows || gr !== expectedGroups)
+      run.warn(`recovery (${what}) at ${N}: ${fl} flows and ${gr} groups, ${expectedFlows} and ${expectedGroups} expected`);
   };
   /** Kills vswitchd, restarts it; `program` runs once its socket answers; returns seconds from its start. */
   const restartAnd = async (key: string, program: (t0: bigint) => Promise<bigint>) => {
@@ -82,7 +83,11 @@ export async function recovery(run: BenchRun, f: SizeFiles, a: Agent): Promise<v
   }
   await a.call({ op: 'forwardSynced', on: false });
   const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-  run.results.push(timedResult(base('recovery', 'ofwire'), samples.ofwire!, { extra: { socket_up_s: med(socketUp.ofwire!), reconnected_s: med(reconnected) } }));
+  run.results.push(
+    timedResult(base('recovery', 'ofwire'), samples.ofwire!, {
+      extra: { socket_up_s: med(socketUp.ofwire!), reconnected_s: med(reconnected) },
+    }),
+  );
   run.results.push(timedResult(base('recovery', 'floor'), samples.floor!, { extra: { socket_up_s: med(socketUp.floor!) } }));
   run.results.push(timedResult(base('recovery', 'ovs-ofctl-bundle'), samples.ofctl!, { extra: { socket_up_s: med(socketUp.ofctl!) } }));
 }

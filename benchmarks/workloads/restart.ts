@@ -81,7 +81,8 @@ export async function restart(run: BenchRun, f: SizeFiles): Promise<void> {
       }),
     );
     run.results.push(timedResult(base('restart', 'floor'), floorRuns));
-    if (messages + readded + processReadded) run.warn(`restart at ${N}: ${messages} messages sent, ${readded + processReadded} flows re-added`);
+    if (messages + readded + processReadded)
+      run.warn(`restart at ${N}: ${messages} messages sent, ${readded + processReadded} flows re-added`);
   } finally {
     await run.exitAgent(a);
   }

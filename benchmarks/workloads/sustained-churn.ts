@@ -15,7 +15,15 @@ export async function sustainedChurn(run: BenchRun, f: SizeFiles, a: Agent): Pro
   const N = f.set.services;
   run.progress.task(`churn ${N}: sustained ${sustainedRate}/s for ${sustainedSeconds} s`);
   const cpuS = vs.cpuSeconds();
-  const s = await a.call<{ latenciesMs: number[]; changes: number; covered: number; issuedRate: number; achievedRate: number; syncs: number; messages: number }>({
+  const s = await a.call<{
+    latenciesMs: number[];
+    changes: number;
+    covered: number;
+    issuedRate: number;
+    achievedRate: number;
+    syncs: number;
+    messages: number;
+  }>({
     op: 'sustained',
     rate: sustainedRate,
     seconds: sustainedSeconds,
@@ -25,9 +33,17 @@ export async function sustainedChurn(run: BenchRun, f: SizeFiles, a: Agent): Pro
     latencyResult(rowBase(run, f, 'churn-sustained', 'ofwire'), s.latenciesMs, 1, {
       vswitchd_cpu_s: vs.cpuSeconds() - cpuS,
       peak_rss_mb: a.peakRssMb(),
-      extra: { offered: sustainedRate, issued: s.issuedRate, achieved: s.achievedRate, syncs: s.syncs, messages: s.messages, changes: s.changes },
+      extra: {
+        offered: sustainedRate,
+        issued: s.issuedRate,
+        achieved: s.achievedRate,
+        syncs: s.syncs,
+        messages: s.messages,
+        changes: s.changes,
+      },
     }),
   );
-  if (s.covered < s.changes) run.warn(`sustained churn at ${N}: only ${s.covered} of ${s.changes} changes acknowledged within 30 s after the end`);
+  if (s.covered < s.changes)
+    run.warn(`sustained churn at ${N}: only ${s.covered} of ${s.changes} changes acknowledged within 30 s after the end`);
   run.progress.step();
 }

@@ -30,8 +30,18 @@ function say(text = ''): void {
 
 function manifest(pods: Pod[]): string {
   const objects = [
-    service('web', { type: 'NodePort', clusterIP: VIP, clusterIPs: [VIP], ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080, nodePort: NODE_PORT }] }),
-    slice('web', 'web-abc12', [{ name: 'http', port: 8080 }], pods.map((p) => ({ ip: p.ip, nodeName: 'demo-node' }))),
+    service('web', {
+      type: 'NodePort',
+      clusterIP: VIP,
+      clusterIPs: [VIP],
+      ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080, nodePort: NODE_PORT }],
+    }),
+    slice(
+      'web',
+      'web-abc12',
+      [{ name: 'http', port: 8080 }],
+      pods.map((p) => ({ ip: p.ip, nodeName: 'demo-node' })),
+    ),
   ];
   return objects.map((o) => stringify(o)).join('---\n');
 }
@@ -66,17 +76,47 @@ async function main(): Promise<void> {
 
     const file = join(dir, 'services.yaml');
     writeFileSync(file, manifest(pods));
-    const proxy = spawn(process.execPath, [cli, 'proxy', '--bridge', sb.mgmt, '--source', `file:${file}`, '--node-name', 'demo-node', '--node-ip', NODE_IP, '--healthz', '', '--log-level', 'warn'], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const proxy = spawn(
+      process.execPath,
+      [
+        cli,
+        'proxy',
+        '--bridge',
+        sb.mgmt,
+        '--source',
+        `file:${file}`,
+        '--node-name',
+        'demo-node',
+        '--node-ip',
+        NODE_IP,
+        '--healthz',
+        '',
+        '--log-level',
+        'warn',
+      ],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     resources.add(() => proxy.kill('SIGKILL'));
     say(`• ofwire proxy --bridge ${sb.mgmt} --source file:${file} --node-ip ${NODE_IP}\n`);
 
     const groupHas = (n: number) =>
-      waitFor(`the group to have ${n} endpoints`, async () => (await sb.ofctl('dump-groups', sb.bridge)).split('bucket=').length - 1 >= n && true, 30_000);
+      waitFor(
+        `the group to have ${n} endpoints`,
+        async () => (await sb.ofctl('dump-groups', sb.bridge)).split('bucket=').length - 1 >= n && true,
+        30_000,
+      );
     await groupHas(3);
     say('What ofwire installed (ovs-ofctl dump-groups):');
-    say((await sb.ofctl('dump-groups', sb.bridge)).trim().split('\n').slice(1).join('\n').replace(/,bucket=/g, ',\n    bucket='));
+    say(
+      (await sb.ofctl('dump-groups', sb.bridge))
+        .trim()
+        .split('\n')
+        .slice(1)
+        .join('\n')
+        .replace(/,bucket=/g, ',\n    bucket='),
+    );
     say(`\n${REQUESTS} requests to http://${VIP}/ from the client pod:`);
     await distribution(client, pods);
 

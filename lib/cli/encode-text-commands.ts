@@ -14,14 +14,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { BundleAdd, BundleControl, FlowMod, GroupMod, OfpMessage } from '../../protocol/index.js';
-import {
-  OfpSyntaxError,
-  parseFlow,
-  parseFlowsFile,
-  parseGroup,
-  parseGroupsFile,
-  type ParseWarning,
-} from '../../protocol/text/index.js';
+import { OfpSyntaxError, parseFlow, parseFlowsFile, parseGroup, parseGroupsFile, type ParseWarning } from '../../protocol/text/index.js';
 import { registerEncodeForm } from './codec-commands.js';
 import { CliError } from './errors.js';
 import { OFPBCT_COMMIT_REQUEST, OFPBCT_OPEN_REQUEST, OFPBF_ATOMIC, OFPBF_ORDERED } from '../../protocol/constants/openflow13.js';
@@ -34,7 +27,6 @@ export interface TextEncodeOptions {
   /** Reads a file argument (`-` is stdin). */
   readText?: (path: string) => Promise<string>;
 }
-
 
 /** The first xid ovs-ofctl uses for a command after its handshake. */
 const FIRST_XID = 2;
@@ -76,7 +68,8 @@ async function defaultRead(path: string): Promise<string> {
 }
 
 function one(verb: string, args: string[], optional: boolean): string {
-  if (args.length > 1) throw new CliError(`${verb} takes one ${verb.includes('group') ? 'group' : 'flow'} (got ${args.length} arguments; quote the text)`);
+  if (args.length > 1)
+    throw new CliError(`${verb} takes one ${verb.includes('group') ? 'group' : 'flow'} (got ${args.length} arguments; quote the text)`);
   if (!args.length && !optional) throw new CliError(`${verb} needs a ${verb.includes('group') ? 'group' : 'flow'}`);
   return args[0] ?? '';
 }
@@ -136,14 +129,15 @@ export function registerEncodeTextCommands(program: Command): void {
       .option('--strict', 'mod-flows/del-flows: match priority and fields exactly (MODIFY_STRICT, DELETE_STRICT)')
       .option('--bundle', 'send the messages in one atomic, ordered bundle, as ovs-ofctl --bundle does');
   }
-  const opts = (): { strict?: boolean; bundle?: boolean } => (encode?.opts() ?? {});
+  const opts = (): { strict?: boolean; bundle?: boolean } => encode?.opts() ?? {};
   for (const verb of TEXT_VERBS) {
     registerEncodeForm(verb, (args) => {
       const o = opts();
       const flags: TextEncodeOptions = {};
       if (o.strict) flags.strict = true;
       if (o.bundle) flags.bundle = true;
-      if (flags.strict && verb !== 'mod-flows' && verb !== 'del-flows') throw new CliError(`--strict applies to mod-flows and del-flows, not ${verb}`);
+      if (flags.strict && verb !== 'mod-flows' && verb !== 'del-flows')
+        throw new CliError(`--strict applies to mod-flows and del-flows, not ${verb}`);
       return encodeText(verb, args, flags);
     });
   }

@@ -61,7 +61,12 @@ async function openSource(spec: string, o: ProxyCliOptions, log: Logger): Promis
   if (spec === 'kube') {
     // Loaded only when used: the Kubernetes client is large.
     const { KubeSource } = await import('../sources/kube.js');
-    return new KubeSource({ kubeconfig: o.kubeconfig, namespace: o.namespace, logger: log, ...(o.nodeName ? { nodeName: o.nodeName } : {}) });
+    return new KubeSource({
+      kubeconfig: o.kubeconfig,
+      namespace: o.namespace,
+      logger: log,
+      ...(o.nodeName ? { nodeName: o.nodeName } : {}),
+    });
   }
   throw new CliError(`--source "${spec}": use kube or file:PATH`);
 }
@@ -110,7 +115,12 @@ function within<T>(promise: Promise<T>, ms: number, reason: () => string): Promi
 }
 
 function list(v: string | undefined): string[] | undefined {
-  return v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  return v === undefined
+    ? undefined
+    : v
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== '');
 }
 
 async function runProxy(o: ProxyCliOptions): Promise<void> {
@@ -196,7 +206,7 @@ async function runProxy(o: ProxyCliOptions): Promise<void> {
   source.on('node', (node) => {
     const info = nodeInfo(node.internalIPs);
     noteNodeAddresses(info.nodePortAddresses);
-    proxy.setNode({ ...info, ...(o.zone ?? node.zone ? { zone: o.zone ?? node.zone } : {}) });
+    proxy.setNode({ ...info, ...((o.zone ?? node.zone) ? { zone: o.zone ?? node.zone } : {}) });
   });
   // A single sync opens no health-check ports: the server is loaded only by a running agent.
   let healthChecks: HealthCheckServer | undefined;
@@ -278,8 +288,15 @@ export function registerProxyCommand(program: Command): void {
     .option('--ct-zone6 <n>', 'conntrack zone for IPv6', '65521')
     .option('--hairpin-ip <ip>', 'source address of a pod reaching itself through a service', '169.254.0.253')
     .option('--node-ip <ip[,ip]>', "this node's primary address per family (default: the Node object's InternalIP)")
-    .option('--nodeport-addresses <cidrs|primary>', 'addresses that accept NodePort connections: CIDRs, or primary (the node IP per family)', 'primary')
-    .option('--cluster-cidr <cidr[,cidr]>', "the pods' CIDRs: pods reaching an external address of an externalTrafficPolicy Local service use every endpoint")
+    .option(
+      '--nodeport-addresses <cidrs|primary>',
+      'addresses that accept NodePort connections: CIDRs, or primary (the node IP per family)',
+      'primary',
+    )
+    .option(
+      '--cluster-cidr <cidr[,cidr]>',
+      "the pods' CIDRs: pods reaching an external address of an externalTrafficPolicy Local service use every endpoint",
+    )
     .option('--zone <zone>', "this node's zone for topology-aware routing (default: the Node object's topology.kubernetes.io/zone)")
     .option('--health-check-address <ip[,ip]>', 'where health-check node ports of Local load balancers listen', '0.0.0.0')
     .option('--once', 'sync once, wait for the switch to acknowledge, exit')

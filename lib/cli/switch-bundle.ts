@@ -85,10 +85,11 @@ export async function streamBundle(
     if (err instanceof OpenFlowError && members.has(err.xid)) failure ??= new BundleFailed(stage, memberOf(err.xid), err);
   };
   session.on('error', onError);
-  const discard = () => session.request(control(bundleId, OFPBCT_DISCARD_REQUEST)).then(
-    () => undefined,
-    () => undefined,
-  );
+  const discard = () =>
+    session.request(control(bundleId, OFPBCT_DISCARD_REQUEST)).then(
+      () => undefined,
+      () => undefined,
+    );
 
   try {
     const open = session.submit(control(bundleId, OFPBCT_OPEN_REQUEST));

@@ -9,14 +9,7 @@
 import { action } from './errors.js';
 import type { DumpVerb } from './switch-dumps.js';
 import type { ModVerb } from './switch-mods.js';
-import {
-  findVerb,
-  isSwitchVerb,
-  parseSwitchCommandLine,
-  SWITCH_USAGE,
-  type SwitchOptions,
-  type SwitchVerb,
-} from './switch-options.js';
+import { findVerb, isSwitchVerb, parseSwitchCommandLine, SWITCH_USAGE, type SwitchOptions, type SwitchVerb } from './switch-options.js';
 
 const DUMP_VERBS: readonly string[] = ['show', 'dump-flows', 'dump-groups', 'dump-group-stats'] satisfies DumpVerb[];
 

@@ -79,7 +79,13 @@ async function show(session: Session): Promise<void> {
   const features: FeaturesReply = withXid(session.features, 2);
   const ports = await session.request({ type: 'multipart_request', flags: 0, body: { kind: 'port_desc' } });
   const config = await session.request({ type: 'get_config_request' });
-  write(formatShow(features, ports.map((p) => withXid(p, 3)), withXid(config, 5)));
+  write(
+    formatShow(
+      features,
+      ports.map((p) => withXid(p, 3)),
+      withXid(config, 5),
+    ),
+  );
 }
 
 /** GROUP of dump-group-stats: `group_id=N` as ovs-ofctl reads it, or a bare number or `all`. */
@@ -121,14 +127,30 @@ async function dumpReplies(session: Session, body: MultipartRequestBody, xid: nu
 function flowRequest(filter: string, ports: ReadonlyMap<string, number> | undefined): MultipartRequestBody {
   try {
     const fm = parseFlow(filter, ports ? { command: 'delete', ports } : { command: 'delete' });
-    return { kind: 'flow', tableId: fm.tableId, outPort: fm.outPort, outGroup: fm.outGroup, cookie: fm.cookie, cookieMask: fm.cookieMask, match: fm.match };
+    return {
+      kind: 'flow',
+      tableId: fm.tableId,
+      outPort: fm.outPort,
+      outGroup: fm.outGroup,
+      cookie: fm.cookie,
+      cookieMask: fm.cookieMask,
+      match: fm.match,
+    };
   } catch (err) {
     if (err instanceof OfpSyntaxError) throw new CliError(err.message);
     throw err;
   }
 }
 
-const ALL_FLOWS: MultipartRequestBody = { kind: 'flow', tableId: 0xff, outPort: 0xffffffff, outGroup: 0xffffffff, cookie: 0n, cookieMask: 0n, match: [] };
+const ALL_FLOWS: MultipartRequestBody = {
+  kind: 'flow',
+  tableId: 0xff,
+  outPort: 0xffffffff,
+  outGroup: 0xffffffff,
+  cookie: 0n,
+  cookieMask: 0n,
+  match: [],
+};
 
 async function dumpFlows(session: Session, filter: string | undefined, options: SwitchOptions): Promise<void> {
   const filtered = filter !== undefined && filter !== '';

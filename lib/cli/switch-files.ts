@@ -26,10 +26,7 @@ export interface ParsedLine {
   line: number;
 }
 
-export type LineForm =
-  | { kind: 'flows'; command?: FlowCommand }
-  | { kind: 'groups'; command?: GroupCommand }
-  | { kind: 'bundle' };
+export type LineForm = { kind: 'flows'; command?: FlowCommand } | { kind: 'groups'; command?: GroupCommand } | { kind: 'bundle' };
 
 export interface ParseContext {
   /** Port names the text may use. */
@@ -137,7 +134,11 @@ function parseBundleLine(text: string, opts: LineOptions): Mod {
  * A parser for lines of one form (throwing OfpSyntaxError); what it drops for OpenFlow 1.3 is
  * left in `warnings` for the caller to label.
  */
-export function lineParser(form: LineForm, ports: ReadonlyMap<string, number> | undefined, warnings: ParseWarning[]): (text: string) => Mod {
+export function lineParser(
+  form: LineForm,
+  ports: ReadonlyMap<string, number> | undefined,
+  warnings: ParseWarning[],
+): (text: string) => Mod {
   const opts: LineOptions = ports ? { ports, warnings } : { warnings };
   switch (form.kind) {
     case 'flows': {

@@ -30,15 +30,7 @@ import type { SwitchOptions } from './switch-options.js';
 import { openSession, portNames } from './switch-target.js';
 
 export type ModVerb =
-  | 'add-flow'
-  | 'add-flows'
-  | 'mod-flows'
-  | 'del-flows'
-  | 'add-group'
-  | 'add-groups'
-  | 'mod-group'
-  | 'del-groups'
-  | 'bundle';
+  'add-flow' | 'add-flows' | 'mod-flows' | 'del-flows' | 'add-group' | 'add-groups' | 'mod-group' | 'del-groups' | 'bundle';
 
 interface ModVerbSpec {
   /** What follows TARGET: one flow or group (or `-`), an optional one, or a FILE. */
@@ -163,7 +155,9 @@ async function applyFile(session: Session, input: Input, form: LineForm, ctx: Pa
       if (err.stage === 'open') throw new CliError(`switch refused to open a bundle: ${errorName(err.cause)}`);
       const m = err.member;
       const where = m ? `${input.name}:${m.line}: ` : '';
-      throw new CliError(`${where}switch rejected ${m ? `the ${m.what}` : 'the bundle'}: ${errorName(err.cause)}; bundle discarded, nothing applied`);
+      throw new CliError(
+        `${where}switch rejected ${m ? `the ${m.what}` : 'the bundle'}: ${errorName(err.cause)}; bundle discarded, nothing applied`,
+      );
     }
     return;
   }
@@ -178,6 +172,8 @@ async function applyFile(session: Session, input: Input, form: LineForm, ctx: Pa
     const line = parsed.find((p) => p.mod === first.request)?.line;
     const where = line !== undefined ? `${input.name}:${line}: ` : '';
     const others = err.failures.length > 1 ? `${err.failures.length} of ${err.total} refused` : `1 of ${err.total} refused`;
-    throw new CliError(`${where}switch rejected the ${first.request ? what(first.request as Mod) : 'change'}: ${errorName(first)} (${others}; the others were applied)`);
+    throw new CliError(
+      `${where}switch rejected the ${first.request ? what(first.request as Mod) : 'change'}: ${errorName(first)} (${others}; the others were applied)`,
+    );
   }
 }

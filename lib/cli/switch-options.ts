@@ -92,9 +92,7 @@ const OPTIONS: readonly OptionDef[] = [
   { name: 'help', short: 'h', takesValue: false },
 ];
 
-type Token =
-  | { kind: 'arg'; value: string }
-  | { kind: 'option'; def: OptionDef; value: string | undefined; spelled: string };
+type Token = { kind: 'arg'; value: string } | { kind: 'option'; def: OptionDef; value: string | undefined; spelled: string };
 
 /** The long option `name` stands for: an exact name, or the only one it is a prefix of. */
 function longOption(name: string): OptionDef {

@@ -13,15 +13,7 @@ import type { Writer } from '../../protocol/wire/writer.js';
 import type { EncodedMessages, Outgoing, Session } from '../session/session.js';
 import { OpenFlowError } from '../session/errors.js';
 import { BundleError, type BundleMemberFailure } from './errors.js';
-import {
-  toFlowMod,
-  toGroupDelete,
-  toGroupMod,
-  type FlowCommand,
-  type FlowFilter,
-  type FlowSpec,
-  type GroupSpec,
-} from './specs.js';
+import { toFlowMod, toGroupDelete, toGroupMod, type FlowCommand, type FlowFilter, type FlowSpec, type GroupSpec } from './specs.js';
 import { flowFromText, groupFromText } from './text.js';
 import {
   OFPBCT_CLOSE_REQUEST,
@@ -60,9 +52,7 @@ export class BundleBuilder {
   }
 
   modifyGroup(group: GroupSpec | string): this {
-    this.members.push(
-      typeof group === 'string' ? groupFromText(group, 'modify') : toGroupMod(group, 'modify', `bundle[${this.size}]`),
-    );
+    this.members.push(typeof group === 'string' ? groupFromText(group, 'modify') : toGroupMod(group, 'modify', `bundle[${this.size}]`));
     return this;
   }
 
@@ -144,7 +134,13 @@ class EncodedBundleAdds implements EncodedMessages {
   }
 
   message(index: number): Outgoing {
-    return { type: 'bundle_add', bundleId: this.bundleId, flags: this.flags, message: this.members.message(index) as OfpMessage, properties: [] };
+    return {
+      type: 'bundle_add',
+      bundleId: this.bundleId,
+      flags: this.flags,
+      message: this.members.message(index) as OfpMessage,
+      properties: [],
+    };
   }
 }
 
@@ -156,7 +152,12 @@ function isEncoded(members: Outgoing[] | EncodedMessages): members is EncodedMes
  * Runs one bundle on a session; resolves when committed, rejects with BundleError otherwise.
  * Members are messages, or messages kept encoded (written straight into the stream).
  */
-export async function runBundle(session: Session, bundleId: number, members: Outgoing[] | EncodedMessages, opts: BundleOptions = {}): Promise<void> {
+export async function runBundle(
+  session: Session,
+  bundleId: number,
+  members: Outgoing[] | EncodedMessages,
+  opts: BundleOptions = {},
+): Promise<void> {
   const flags = (opts.atomic === false ? 0 : OFPBF_ATOMIC) | (opts.ordered === false ? 0 : OFPBF_ORDERED);
   const encoded = isEncoded(members) ? new EncodedBundleAdds(members, bundleId, flags) : undefined;
   const memberMessage = (index: number): Outgoing => (isEncoded(members) ? members.message(index) : members[index]!);
@@ -203,7 +204,9 @@ export async function runBundle(session: Session, bundleId: number, members: Out
       if (encoded) xids.push(session.trackEncoded(encoded, index, settleMember, context));
       else {
         const message = memberMessage(index) as OfpMessage;
-        xids.push(session.track({ type: 'bundle_add', bundleId, flags, message, properties: [] }, (err) => settleMember(index, err), context));
+        xids.push(
+          session.track({ type: 'bundle_add', bundleId, flags, message, properties: [] }, (err) => settleMember(index, err), context),
+        );
       }
     } catch (err) {
       // Not sent (closed session, or a member that cannot be encoded): this one fails, the rest are not sent.

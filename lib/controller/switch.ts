@@ -25,7 +25,15 @@ import type {
 } from '../../protocol/index.js';
 import { connect, type ConnectOptions } from '../transport/connect.js';
 import { formatTarget, parseTarget, TargetError, type Target } from '../transport/target.js';
-import { Session, type EncodedMessages, type MultipartReplyOf, type Outgoing, type ReplyOf, type RequestOptions, type SessionOptions } from '../session/session.js';
+import {
+  Session,
+  type EncodedMessages,
+  type MultipartReplyOf,
+  type Outgoing,
+  type ReplyOf,
+  type RequestOptions,
+  type SessionOptions,
+} from '../session/session.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { BundleBuilder, runBundle, type BundleOptions } from './bundle.js';
 import { NotConnectedError, SwitchClosedError } from './errors.js';
@@ -213,7 +221,10 @@ export class Switch extends EventEmitter<SwitchEvents> {
    * the count, or rejects with BatchError listing each rejected flow. Not atomic: see bundle().
    */
   async addFlows(flows: Iterable<FlowSpec | string> | AsyncIterable<FlowSpec | string>, opts?: RequestOptions): Promise<number> {
-    return this.sendAll(mapIterable(flows, (f, i) => flowMod(f, 'add', `flows[${i}]`)), opts);
+    return this.sendAll(
+      mapIterable(flows, (f, i) => flowMod(f, 'add', `flows[${i}]`)),
+      opts,
+    );
   }
 
   /** Sends many ready-made messages with flow control; see Session.sendAll. */
@@ -228,10 +239,7 @@ export class Switch extends EventEmitter<SwitchEvents> {
   }
 
   async modifyGroup(group: GroupSpec | string, opts?: RequestOptions): Promise<void> {
-    await this.session.request(
-      typeof group === 'string' ? groupFromText(group, 'modify') : toGroupMod(group, 'modify'),
-      opts,
-    );
+    await this.session.request(typeof group === 'string' ? groupFromText(group, 'modify') : toGroupMod(group, 'modify'), opts);
   }
 
   /** Deletes one group, or all of them (flows that use a deleted group are deleted with it). */

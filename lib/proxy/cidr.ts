@@ -21,7 +21,7 @@ function v6Text(b: Uint8Array): string {
   // Longest run of zero groups (two or more) becomes `::`, as in RFC 5952.
   let best = -1;
   let len = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== '0') {
       i++;
       continue;

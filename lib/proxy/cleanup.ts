@@ -45,7 +45,12 @@ function flushUdp(o: ProxyOptions, family: string, vip: string, port: number, ip
 }
 
 /** The cleanups of the endpoints of `before` that `after` (undefined: the port is gone) no longer has. */
-export function removedEndpointCleanups(o: ProxyOptions, id: number, before: ServicePortState, after: ServicePortState | undefined): Outgoing[] {
+export function removedEndpointCleanups(
+  o: ProxyOptions,
+  id: number,
+  before: ServicePortState,
+  after: ServicePortState | undefined,
+): Outgoing[] {
   const gone = before.endpoints.filter((e) => !after?.endpoints.some((n) => n.ip === e.ip && n.port === e.port));
   const out: Outgoing[] = [];
   for (const ep of gone) {
@@ -76,14 +81,16 @@ export function staleCleanups(o: ProxyOptions, flows: readonly DumpedFlow[], por
       learned = new Set<bigint>();
       for (const sp of ports.values()) {
         const state = sp.compiled;
-        if (state && state.affinitySeconds > 0) for (const e of state.endpoints) learned.add(learnedCookie(o.cookiePrefix, sp.id, e.ip, e.port));
+        if (state && state.affinitySeconds > 0)
+          for (const e of state.endpoints) learned.add(learnedCookie(o.cookiePrefix, sp.id, e.ip, e.port));
       }
     }
     return learned.has(cookie);
   };
   const serviceKeyOfId = new Map<number, string>();
   for (const f of flows) {
-    if (f.tableId === t.service && cookieKind(f.cookie) === CookieKind.Service) serviceKeyOfId.set(cookieId(f.cookie), keyOfServiceFlow(f) ?? '');
+    if (f.tableId === t.service && cookieKind(f.cookie) === CookieKind.Service)
+      serviceKeyOfId.set(cookieId(f.cookie), keyOfServiceFlow(f) ?? '');
   }
   for (const f of flows) {
     const kind = cookieKind(f.cookie);

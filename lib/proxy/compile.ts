@@ -106,7 +106,9 @@ function sourceField(family: ServicePortState['family'], cidr: string): OxmField
 /** ct(commit,table=B+5,zone=Z,nat(dst=IP[:PORT])). SCTP gets no port: OVS's userspace conntrack cannot translate SCTP ports. */
 export function dnatAction(o: ProxyOptions, sp: Pick<ServicePortState, 'family' | 'protocol'>, ip: string, port: number): Action {
   const nat: Action =
-    sp.protocol === 'SCTP' ? { type: 'nat', flags: NX_NAT_F_DST, ipMin: ip } : { type: 'nat', flags: NX_NAT_F_DST, ipMin: ip, portMin: port };
+    sp.protocol === 'SCTP'
+      ? { type: 'nat', flags: NX_NAT_F_DST, ipMin: ip }
+      : { type: 'nat', flags: NX_NAT_F_DST, ipMin: ip, portMin: port };
   return { type: 'ct', flags: NX_CT_F_COMMIT, zone: dnatZone(o, sp.family), recircTable: tablesOf(o).hairpin, alg: 0, actions: [nat] };
 }
 
@@ -132,8 +134,18 @@ export function baseEntries(o: ProxyOptions): FlowEntry[] {
   });
   const untracked: OxmField = { field: 'ct_state', value: 0, mask: CT_TRK };
   return [
-    flow(t.conntrack, PRIORITY.hairpinReply, [{ field: 'eth_type', value: ETH_TYPE_IP }, { field: 'ipv4_dst', value: o.hairpinIp }, untracked], apply([ct(o.hairpinZone, t.conntrack)])),
-    flow(t.conntrack, PRIORITY.hairpinReply, [{ field: 'eth_type', value: ETH_TYPE_IPV6 }, { field: 'ipv6_dst', value: o.hairpinIp6 }, untracked], apply([ct(o.hairpinZone6, t.conntrack)])),
+    flow(
+      t.conntrack,
+      PRIORITY.hairpinReply,
+      [{ field: 'eth_type', value: ETH_TYPE_IP }, { field: 'ipv4_dst', value: o.hairpinIp }, untracked],
+      apply([ct(o.hairpinZone, t.conntrack)]),
+    ),
+    flow(
+      t.conntrack,
+      PRIORITY.hairpinReply,
+      [{ field: 'eth_type', value: ETH_TYPE_IPV6 }, { field: 'ipv6_dst', value: o.hairpinIp6 }, untracked],
+      apply([ct(o.hairpinZone6, t.conntrack)]),
+    ),
     flow(t.conntrack, PRIORITY.track, [{ field: 'eth_type', value: ETH_TYPE_IP }], apply([ct(o.ctZone, t.service)])),
     flow(t.conntrack, PRIORITY.track, [{ field: 'eth_type', value: ETH_TYPE_IPV6 }], apply([ct(o.ctZone6, t.service)])),
     flow(t.conntrack, PRIORITY.miss, [], [goto(t.next)]),
@@ -159,7 +171,13 @@ export function serviceMatch(sp: Pick<ServicePortState, 'family' | 'protocol' | 
 }
 
 /** One select-group bucket: DNAT to one endpoint. */
-export function groupBucket(o: ProxyOptions, sp: Pick<ServicePortState, 'family' | 'protocol'>, weight: number, ip: string, port: number): Bucket {
+export function groupBucket(
+  o: ProxyOptions,
+  sp: Pick<ServicePortState, 'family' | 'protocol'>,
+  weight: number,
+  ip: string,
+  port: number,
+): Bucket {
   return { weight, watchPort: OFPP_ANY, watchGroup: OFPG_ANY, actions: [dnatAction(o, sp, ip, port)] };
 }
 
@@ -353,8 +371,14 @@ export function unsnatEntry(o: ProxyOptions, address: string): FlowEntry {
     kind: 'flow',
     table: t.conntrack,
     priority: PRIORITY.hairpinReply,
-    match: [{ field: 'eth_type', value: ethType(family) }, { field: ipField(family, 'dst'), value: address }, { field: 'ct_state', value: 0, mask: CT_TRK }],
-    instructions: apply([{ type: 'ct', flags: 0, zone: snatZone(o, family), recircTable: t.conntrack, alg: 0, actions: [{ type: 'nat', flags: 0 }] }]),
+    match: [
+      { field: 'eth_type', value: ethType(family) },
+      { field: ipField(family, 'dst'), value: address },
+      { field: 'ct_state', value: 0, mask: CT_TRK },
+    ],
+    instructions: apply([
+      { type: 'ct', flags: 0, zone: snatZone(o, family), recircTable: t.conntrack, alg: 0, actions: [{ type: 'nat', flags: 0 }] },
+    ]),
     cookie: cookie(o.cookiePrefix, CookieKind.Base),
   };
 }
@@ -379,7 +403,14 @@ export function snatEntry(o: ProxyOptions, sp: ServicePortState, id: number, add
       { field: 'ct_tp_dst', value: sp.port },
     ],
     instructions: apply([
-      { type: 'ct', flags: NX_CT_F_COMMIT, zone: snatZone(o, sp.family), recircTable: o.nextTable, alg: 0, actions: [{ type: 'nat', flags: NX_NAT_F_SRC, ipMin: address }] },
+      {
+        type: 'ct',
+        flags: NX_CT_F_COMMIT,
+        zone: snatZone(o, sp.family),
+        recircTable: o.nextTable,
+        alg: 0,
+        actions: [{ type: 'nat', flags: NX_NAT_F_SRC, ipMin: address }],
+      },
     ]),
     cookie: cookie(o.cookiePrefix, CookieKind.External, id),
   };
@@ -398,7 +429,9 @@ export function sourceRangeEntries(o: ProxyOptions, sp: ServicePortState, id: nu
     { field: 'ip_proto', value: PROTO_NUMBER[sp.protocol] },
     { field: L4_DST[sp.protocol], value: sp.port },
   ];
-  const track = apply([{ type: 'ct', flags: 0, zone: dnatZone(o, sp.family), recircTable: t.service, alg: 0, actions: [{ type: 'nat', flags: 0 }] }]);
+  const track = apply([
+    { type: 'ct', flags: 0, zone: dnatZone(o, sp.family), recircTable: t.service, alg: 0, actions: [{ type: 'nat', flags: 0 }] },
+  ]);
   const out: FlowEntry[] = sp.sourceRanges.map((range) => ({
     kind: 'flow',
     table: t.conntrack,
@@ -407,6 +440,13 @@ export function sourceRangeEntries(o: ProxyOptions, sp: ServicePortState, id: nu
     instructions: track,
     cookie: c,
   }));
-  out.push({ kind: 'flow', table: t.conntrack, priority: PRIORITY.sourceDenied, match: [{ field: 'eth_type', value: ethType(sp.family) }, ...to], instructions: [], cookie: c });
+  out.push({
+    kind: 'flow',
+    table: t.conntrack,
+    priority: PRIORITY.sourceDenied,
+    match: [{ field: 'eth_type', value: ethType(sp.family) }, ...to],
+    instructions: [],
+    cookie: c,
+  });
   return out;
 }

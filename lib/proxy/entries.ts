@@ -74,7 +74,12 @@ function readerOf(latin1: string): Reader {
 export function entryOf(key: string, body: string): Entry {
   const slash = body.indexOf('/');
   if (!isFlowKey(key)) {
-    return { kind: 'group', groupId: Number(key.slice(1)), groupType: Number(body.slice(0, slash)), buckets: readBuckets(readerOf(body.slice(slash + 1)), 'buckets') };
+    return {
+      kind: 'group',
+      groupId: Number(key.slice(1)),
+      groupType: Number(body.slice(0, slash)),
+      buckets: readBuckets(readerOf(body.slice(slash + 1)), 'buckets'),
+    };
   }
   const a = key.indexOf('/');
   const b = key.indexOf('/', a + 1);
@@ -183,15 +188,18 @@ function dumpError(reason: string, structure: string, offset: number): ProtocolE
 export function dumpedFlows(bodies: Iterable<Buffer>): DumpedFlow[] {
   const out: DumpedFlow[] = [];
   for (const b of bodies) {
-    for (let at = 0; at < b.length; ) {
-      if (b.length - at < OFP_FLOW_STATS_FIXED_LEN + 4) throw dumpError(`needs ${OFP_FLOW_STATS_FIXED_LEN + 4} bytes, only ${b.length - at} left`, 'ofp_flow_stats', at);
+    for (let at = 0; at < b.length;) {
+      if (b.length - at < OFP_FLOW_STATS_FIXED_LEN + 4)
+        throw dumpError(`needs ${OFP_FLOW_STATS_FIXED_LEN + 4} bytes, only ${b.length - at} left`, 'ofp_flow_stats', at);
       const length = b.readUInt16BE(at);
       const end = at + length;
-      if (length < OFP_FLOW_STATS_FIXED_LEN + 4 || end > b.length) throw dumpError(`length ${length} does not fit (${b.length - at} bytes left)`, 'ofp_flow_stats', at);
+      if (length < OFP_FLOW_STATS_FIXED_LEN + 4 || end > b.length)
+        throw dumpError(`length ${length} does not fit (${b.length - at} bytes left)`, 'ofp_flow_stats', at);
       const matchAt = at + OFP_FLOW_STATS_FIXED_LEN;
       const matchLength = b.readUInt16BE(matchAt + 2);
       const matchEnd = matchAt + ((matchLength + 7) & ~7);
-      if (matchLength < 4 || matchEnd > end) throw dumpError(`match length ${matchLength} does not fit the ${length}-byte entry`, 'ofp_flow_stats.match', matchAt);
+      if (matchLength < 4 || matchEnd > end)
+        throw dumpError(`match length ${matchLength} does not fit the ${length}-byte entry`, 'ofp_flow_stats.match', matchAt);
       const table = b[at + 2]!;
       const priority = b.readUInt16BE(at + 12);
       const cookie = b.readBigUInt64BE(at + FLOW_STATS_COOKIE_AT);
@@ -208,11 +216,13 @@ export function dumpedFlows(bodies: Iterable<Buffer>): DumpedFlow[] {
 export function dumpedGroups(bodies: Iterable<Buffer>): DumpedGroup[] {
   const out: DumpedGroup[] = [];
   for (const b of bodies) {
-    for (let at = 0; at < b.length; ) {
-      if (b.length - at < GROUP_DESC_FIXED) throw dumpError(`needs ${GROUP_DESC_FIXED} bytes, only ${b.length - at} left`, 'ofp_group_desc', at);
+    for (let at = 0; at < b.length;) {
+      if (b.length - at < GROUP_DESC_FIXED)
+        throw dumpError(`needs ${GROUP_DESC_FIXED} bytes, only ${b.length - at} left`, 'ofp_group_desc', at);
       const length = b.readUInt16BE(at);
       const end = at + length;
-      if (length < GROUP_DESC_FIXED || end > b.length) throw dumpError(`length ${length} does not fit (${b.length - at} bytes left)`, 'ofp_group_desc', at);
+      if (length < GROUP_DESC_FIXED || end > b.length)
+        throw dumpError(`length ${length} does not fit (${b.length - at} bytes left)`, 'ofp_group_desc', at);
       const groupId = b.readUInt32BE(at + 4);
       out.push(new DumpedGroup(groupKey(groupId), `${b[at + 2]!}/${b.toString('latin1', at + GROUP_DESC_FIXED, end)}`, groupId));
       at = end;

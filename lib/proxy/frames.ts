@@ -16,7 +16,23 @@ function headOf(type: 'flow_mod' | 'group_mod'): number {
   if (h === undefined) {
     const sample =
       type === 'flow_mod'
-        ? encodeMessage({ type, xid: 0, cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 0, bufferId: OFP_NO_BUFFER, outPort: OFPP_ANY, outGroup: OFPG_ANY, flags: 0, match: [], instructions: [] })
+        ? encodeMessage({
+            type,
+            xid: 0,
+            cookie: 0n,
+            cookieMask: 0n,
+            tableId: 0,
+            command: 0,
+            idleTimeout: 0,
+            hardTimeout: 0,
+            priority: 0,
+            bufferId: OFP_NO_BUFFER,
+            outPort: OFPP_ANY,
+            outGroup: OFPG_ANY,
+            flags: 0,
+            match: [],
+            instructions: [],
+          })
         : encodeMessage({ type, xid: 0, command: 0, groupType: 0, groupId: 0, buckets: [] });
     h = sample.readUInt16BE(0);
     heads.set(type, h);

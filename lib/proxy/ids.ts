@@ -87,7 +87,7 @@ export function keyOfServiceMatchBytes(m: string, from = 0): string | undefined 
   let proto: Protocol | undefined;
   let port: number | undefined;
   let fromPods = false;
-  for (let at = from + 4; at + 4 <= end; ) {
+  for (let at = from + 4; at + 4 <= end;) {
     const header = (u16(at) << 16) | (u8(at + 2) << 8) | u8(at + 3);
     const cf = header >>> 9;
     const masked = (header & 0x100) !== 0;

@@ -159,7 +159,16 @@ export class ProxyMetrics {
 
   /** Every metric in Prometheus's text exposition format (served as `contentType`). */
   text(): string {
-    const metrics = [this.syncDuration, this.programmingLatency, this.flows, this.groups, this.servicePorts, this.errors, this.rejects, this.syncs];
+    const metrics = [
+      this.syncDuration,
+      this.programmingLatency,
+      this.flows,
+      this.groups,
+      this.servicePorts,
+      this.errors,
+      this.rejects,
+      this.syncs,
+    ];
     return metrics.map((m) => m.expose()).join('');
   }
 }

@@ -192,7 +192,11 @@ export class ServiceModel {
     if (svc.sessionAffinity === 'ClientIP') {
       affinitySeconds = Math.min(Math.max(1, svc.affinityTimeoutSeconds), MAX_AFFINITY_SECONDS);
       if (svc.affinityTimeoutSeconds > MAX_AFFINITY_SECONDS) {
-        this.warnOnce(serviceKey, 'affinity', `sessionAffinity timeout ${svc.affinityTimeoutSeconds}s capped at ${MAX_AFFINITY_SECONDS}s (OpenFlow learn timeouts are 16-bit)`);
+        this.warnOnce(
+          serviceKey,
+          'affinity',
+          `sessionAffinity timeout ${svc.affinityTimeoutSeconds}s capped at ${MAX_AFFINITY_SECONDS}s (OpenFlow learn timeouts are 16-bit)`,
+        );
       }
     }
     let internalLocal = svc.internalTrafficPolicy === 'Local';
@@ -206,7 +210,15 @@ export class ServiceModel {
       this.warnOnce(serviceKey, 'external-local', 'externalTrafficPolicy Local needs the node name; serving it as Cluster');
       externalLocal = false;
     }
-    const push = (sp: Service['ports'][number], family: IPFamily, vip: string, port: number, state: Partial<ServicePortState>, endpoints: EndpointTarget[], mode: PortMode) => {
+    const push = (
+      sp: Service['ports'][number],
+      family: IPFamily,
+      vip: string,
+      port: number,
+      state: Partial<ServicePortState>,
+      endpoints: EndpointTarget[],
+      mode: PortMode,
+    ) => {
       out.push({
         key: portKey(family, sp.protocol, vip, port),
         service: serviceKey,
@@ -226,11 +238,15 @@ export class ServiceModel {
       const family = familyOf(vip);
       for (const sp of svc.ports) {
         const all = this.endpointsFor(sliceList, family, sp.name, sp.protocol);
-        const c = categorizeEndpoints(all, {
-          ...topologyOf(svc),
-          usesCluster: !internalLocal || (external.length > 0 && !externalLocal),
-          usesLocal: internalLocal || (external.length > 0 && externalLocal),
-        }, this.opts.zone);
+        const c = categorizeEndpoints(
+          all,
+          {
+            ...topologyOf(svc),
+            usesCluster: !internalLocal || (external.length > 0 && !externalLocal),
+            usesLocal: internalLocal || (external.length > 0 && externalLocal),
+          },
+          this.opts.zone,
+        );
         const cluster = c.cluster.map(target);
         const local = c.local.map(target);
         if (internalLocal) push(sp, family, vip, sp.port, {}, local, !c.hasAny ? 'reject' : local.length ? 'serve' : 'drop');
@@ -264,7 +280,11 @@ export class ServiceModel {
           }
           const snat = ext.frontend === 'nodePort' ? ext.ip : this.primaryIP(family);
           if (snat === undefined) {
-            this.warnOnce(serviceKey, `snat-${family}`, `no ${family} node address to SNAT external connections to (--node-ip); its external ${family} addresses are not served`);
+            this.warnOnce(
+              serviceKey,
+              `snat-${family}`,
+              `no ${family} node address to SNAT external connections to (--node-ip); its external ${family} addresses are not served`,
+            );
             continue;
           }
           push(sp, family, ext.ip, port, { ...state, snat }, cluster, cluster.length ? 'serve' : 'reject');
@@ -276,7 +296,10 @@ export class ServiceModel {
 
   /** The node's address of a family that SNATed external connections leave with. */
   private primaryIP(family: IPFamily): string | undefined {
-    return (this.opts.nodeIPs ?? []).find((ip) => familyOf(ip) === family) ?? (this.opts.nodePortAddresses ?? []).find((ip) => familyOf(ip) === family);
+    return (
+      (this.opts.nodeIPs ?? []).find((ip) => familyOf(ip) === family) ??
+      (this.opts.nodePortAddresses ?? []).find((ip) => familyOf(ip) === family)
+    );
   }
 
   /** The external frontends' addresses of a Service: node addresses (node ports), external and load-balancer IPs. */
@@ -284,7 +307,12 @@ export class ServiceModel {
     const out: { frontend: Frontend; ip: string }[] = [];
     if ((svc.type === 'NodePort' || svc.type === 'LoadBalancer') && svc.ports.some((p) => p.nodePort !== undefined)) {
       const addresses = this.opts.nodePortAddresses ?? [];
-      if (!addresses.length) this.warnOnce('', 'no-node-address', 'no node address (--node-ip, --nodeport-addresses or the Node object): node ports are not served');
+      if (!addresses.length)
+        this.warnOnce(
+          '',
+          'no-node-address',
+          'no node address (--node-ip, --nodeport-addresses or the Node object): node ports are not served',
+        );
       for (const ip of addresses) out.push({ frontend: 'nodePort', ip });
     }
     for (const ip of svc.externalIPs ?? []) out.push({ frontend: 'externalIP', ip });

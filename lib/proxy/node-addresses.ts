@@ -14,7 +14,8 @@ export function parseNodePortAddresses(text: string): NodePortAddressSpec {
   if (trimmed === '' || trimmed === 'primary') return 'primary';
   return trimmed.split(',').map((part) => {
     const c = parseCidr(part.trim());
-    if (!c || !part.includes('/')) throw new Error(`--nodeport-addresses: "${part.trim()}" is not a CIDR (e.g. 192.168.0.0/16) or "primary"`);
+    if (!c || !part.includes('/'))
+      throw new Error(`--nodeport-addresses: "${part.trim()}" is not a CIDR (e.g. 192.168.0.0/16) or "primary"`);
     return c;
   });
 }

@@ -246,7 +246,10 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       if (have?.owner === serviceKey && have.round === round) continue;
       if (have?.owner !== undefined && have.owner !== serviceKey) {
         (have.waiting ??= new Set()).add(serviceKey);
-        this.reportServiceError(serviceKey, new Error(`${state.vip} port ${state.port}/${state.protocol} is already served for ${have.owner}`));
+        this.reportServiceError(
+          serviceKey,
+          new Error(`${state.vip} port ${state.port}/${state.protocol} is already served for ${have.owner}`),
+        );
         continue;
       }
       const sp = have ?? this.ports.acquirePort(state.key);
@@ -268,7 +271,9 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       if (prev) this.afterSync.push(...removedEndpointCleanups(this.options, sp.id, prev, state));
       if (prev && prev.affinitySeconds > 0 && state.affinitySeconds === 0) {
         // Affinity switched off: its learned flows must not come back to life when it is switched on again.
-        this.afterSync.push(deleteLearned(this.options, cookie(this.options.cookiePrefix, CookieKind.Learned, sp.id * 0x100000), 0xfffffffffff00000n));
+        this.afterSync.push(
+          deleteLearned(this.options, cookie(this.options.cookiePrefix, CookieKind.Learned, sp.id * 0x100000), 0xfffffffffff00000n),
+        );
       }
     }
     let letGo: ServicePort[] | undefined;
@@ -295,7 +300,12 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private updateHealthCheck(serviceKey: string): void {
     const hc = this.model.healthCheckOf(serviceKey);
     const before = this.healthChecks.get(serviceKey);
-    if (hc === undefined ? before === undefined : before !== undefined && before.port === hc.port && before.localEndpoints === hc.localEndpoints) return;
+    if (
+      hc === undefined
+        ? before === undefined
+        : before !== undefined && before.port === hc.port && before.localEndpoints === hc.localEndpoints
+    )
+      return;
     if (hc) this.healthChecks.set(serviceKey, hc);
     else this.healthChecks.delete(serviceKey);
     this.emit('healthCheck', serviceKey, hc);

@@ -12,7 +12,17 @@ import { BundleError } from '../controller/errors.js';
 import { OpenFlowError } from '../session/errors.js';
 import { COOKIE_EXACT_MASK, cookieKind, CookieKind } from './cookies.js';
 import type { DesiredState } from './desired.js';
-import { cookieOfBody, isFlowKey, keyedFlowStats, keyedGroupDesc, type DumpedFlow, type DumpedGroup, type FlowEntry, type GroupEntry, type Keyed } from './entries.js';
+import {
+  cookieOfBody,
+  isFlowKey,
+  keyedFlowStats,
+  keyedGroupDesc,
+  type DumpedFlow,
+  type DumpedGroup,
+  type FlowEntry,
+  type GroupEntry,
+  type Keyed,
+} from './entries.js';
 import { writeEntryMod } from './frames.js';
 import {
   OFPFC_ADD,
@@ -278,11 +288,21 @@ export class Reconciler {
    * come batch by batch (undefined when there are none): on a switch that takes encoded bundles,
    * they are planned while the bundle is being sent.
    */
-  async sync(sw: ReconcilerSwitch, keys: Iterable<string> = this.desired.takeDirty(), more?: () => Iterable<string> | undefined): Promise<SyncResult> {
+  async sync(
+    sw: ReconcilerSwitch,
+    keys: Iterable<string> = this.desired.takeDirty(),
+    more?: () => Iterable<string> | undefined,
+  ): Promise<SyncResult> {
     let ops: Op[] = [];
     let stream: StreamedOps | undefined;
     if (more && sw.bundleEncoded) {
-      stream = new StreamedOps(ops, keys, more, (k) => this.plan(k), (k) => this.desired.get(k) !== undefined);
+      stream = new StreamedOps(
+        ops,
+        keys,
+        more,
+        (k) => this.plan(k),
+        (k) => this.desired.get(k) !== undefined,
+      );
       if (!stream.prime(2)) {
         // Everything is planned already: one transaction in the usual order.
         ops = ops.sort((a, b) => rank(a) - rank(b));

@@ -72,7 +72,16 @@ function parse(frame: Buffer): Parsed | null {
     if (ihl < 20 || ip.length < ihl) return null;
     const fragment = ip.readUInt16BE(6) & 0x1fff;
     if (fragment) return null;
-    return { l2, v6: false, ip, src: ip.subarray(12, 16), dst: ip.subarray(16, 20), proto: ip[9]!, l4: ihl, payloadLen: ip.readUInt16BE(2) - ihl };
+    return {
+      l2,
+      v6: false,
+      ip,
+      src: ip.subarray(12, 16),
+      dst: ip.subarray(16, 20),
+      proto: ip[9]!,
+      l4: ihl,
+      payloadLen: ip.readUInt16BE(2) - ihl,
+    };
   }
   if (type === ETH_TYPE_IPV6) {
     if (ip.length < 40 || ip[0]! >> 4 !== 6) return null;

@@ -36,7 +36,11 @@ export interface Categorized<E> {
  * kube-proxy's rule for using hints: enabled by trafficDistribution or the annotation `Auto`, the
  * node has a zone, every ready endpoint carries a hint, and at least one is hinted for this zone.
  */
-export function canUseTopology<E extends TopologyEndpoint>(endpoints: readonly E[], svc: TopologyService, zone: string | undefined): boolean {
+export function canUseTopology<E extends TopologyEndpoint>(
+  endpoints: readonly E[],
+  svc: TopologyService,
+  zone: string | undefined,
+): boolean {
   if (svc.trafficDistribution === undefined) {
     const mode = svc.topologyMode;
     if (mode !== 'Auto' && mode !== 'auto') return false;
@@ -51,7 +55,11 @@ export function canUseTopology<E extends TopologyEndpoint>(endpoints: readonly E
   return forZone;
 }
 
-export function categorizeEndpoints<E extends TopologyEndpoint>(endpoints: readonly E[], svc: TopologyService, zone: string | undefined): Categorized<E> {
+export function categorizeEndpoints<E extends TopologyEndpoint>(
+  endpoints: readonly E[],
+  svc: TopologyService,
+  zone: string | undefined,
+): Categorized<E> {
   let cluster: E[] = [];
   let local: E[] = [];
   let hasAny = false;

@@ -162,7 +162,11 @@ function optionTemplates(o: ProxyOptions): OptionTemplates {
     ports: new Map(),
     hairpinKey: { IPv4: v4.key, IPv6: v6.key },
     hairpinBody: { IPv4: v4.body, IPv6: v6.body },
-    toGroup: derive((v) => encoded((w) => writeInstructions(w, toGroup(v[0] as number), 'instructions')), [SAMPLE.groupId[0]], [SAMPLE.groupId[1]]),
+    toGroup: derive(
+      (v) => encoded((w) => writeInstructions(w, toGroup(v[0] as number), 'instructions')),
+      [SAMPLE.groupId[0]],
+      [SAMPLE.groupId[1]],
+    ),
     toController: latin1(encoded((w) => writeInstructions(w, toController(o), 'instructions'))),
     serviceKeyPrefix: `f${tables.service}/${PRIORITY.service}/`,
     hairpinKeyPrefix: `f${tables.hairpin}/${PRIORITY.hairpin}/`,
@@ -185,7 +189,10 @@ function portTemplates(o: ProxyOptions, ot: OptionTemplates, family: IPFamily, p
       [ipB, SAMPLE.port[1]],
     ),
     bucket: derive(
-      (v) => encoded((w) => writeBuckets(w, [groupBucket(o, sp, v[0] as number, v[1] as string, (v[2] as number | undefined) ?? SAMPLE.port[0])], 'buckets')),
+      (v) =>
+        encoded((w) =>
+          writeBuckets(w, [groupBucket(o, sp, v[0] as number, v[1] as string, (v[2] as number | undefined) ?? SAMPLE.port[0])], 'buckets'),
+        ),
       protocol === 'SCTP' ? [SAMPLE.weight[0], ipA] : [SAMPLE.weight[0], ipA, SAMPLE.port[0]],
       protocol === 'SCTP' ? [SAMPLE.weight[1], ipB] : [SAMPLE.weight[1], ipB, SAMPLE.port[1]],
     ),
@@ -230,7 +237,8 @@ export function compilePortKeyed(o: ProxyOptions, sp: ServicePortState, id: numb
   const w = groupWeights(sp.endpoints.length)!;
   const sctp = sp.protocol === 'SCTP';
   out.reset();
-  const bucket = (weight: number, ep: { ip: string; port: number }) => fill(out, pt.bucket, sctp ? [weight, ep.ip] : [weight, ep.ip, ep.port]);
+  const bucket = (weight: number, ep: { ip: string; port: number }) =>
+    fill(out, pt.bucket, sctp ? [weight, ep.ip] : [weight, ep.ip, ep.port]);
   sp.endpoints.forEach((ep, i) => bucket(w.weights[i]!, ep));
   if (w.extra) bucket(w.extra, sp.endpoints[0]!);
   const groupId = groupIdOf(o, id);

@@ -139,8 +139,6 @@ export class BatchError extends Error {
     readonly failures: OpenFlowError[],
     readonly total: number,
   ) {
-    super(
-      `${failures.length} of ${total} messages failed; first: ${failures[0]?.message ?? 'unknown'}`,
-    );
+    super(`${failures.length} of ${total} messages failed; first: ${failures[0]?.message ?? 'unknown'}`);
   }
 }

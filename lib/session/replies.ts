@@ -37,9 +37,7 @@ interface ReplyTypes {
 }
 
 /** What `request()` resolves with: the reply, all multipart parts, or nothing for commands. */
-export type ReplyOf<M extends { type: MessageType }> = M['type'] extends keyof ReplyTypes
-  ? ReplyTypes[M['type']]
-  : void;
+export type ReplyOf<M extends { type: MessageType }> = M['type'] extends keyof ReplyTypes ? ReplyTypes[M['type']] : void;
 
 /**
  * The reply body for a multipart request body: a `{ kind: 'flow' }` request is answered by

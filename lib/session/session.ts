@@ -351,7 +351,15 @@ export class Session extends EventEmitter<SessionEvents> {
       const msg = numbered({ type: 'multipart_request', flags: 0, body }, xid);
       const frame = encodeMessage(msg);
       this.channel.sendRaw(frame);
-      const p = new Pending(xid, this.pending.nextSeq(), msg, 'multipart', 'multipart_reply', (err) => (err ? reject(err) : resolve()), opts.context);
+      const p = new Pending(
+        xid,
+        this.pending.nextSeq(),
+        msg,
+        'multipart',
+        'multipart_reply',
+        (err) => (err ? reject(err) : resolve()),
+        opts.context,
+      );
       p.rawType = frame.readUInt16BE(8);
       p.onRawBody = onBody;
       // Reached only for a part of another type, which dispatch() refuses first.
@@ -439,7 +447,8 @@ export class Session extends EventEmitter<SessionEvents> {
 
   private onFrame(frame: Buffer): void {
     this.keepAlive.received();
-    if (frame[1] === OFPT_MULTIPART_REPLY && frame.length >= OFP_MULTIPART_HEADER_LEN && this.state === 'open' && this.rawPart(frame)) return;
+    if (frame[1] === OFPT_MULTIPART_REPLY && frame.length >= OFP_MULTIPART_HEADER_LEN && this.state === 'open' && this.rawPart(frame))
+      return;
     let msg: OfpMessage;
     try {
       msg = decodeMessage(frame);
@@ -482,7 +491,9 @@ export class Session extends EventEmitter<SessionEvents> {
     if (type <= 3 || (version === OFP13_VERSION && type <= OFPT_METER_MOD)) return undefined;
     const len = (h[2]! << 8) | h[3]!;
     return new ProtocolError(
-      version === OFP13_VERSION ? `unknown message type ${type}` : `OpenFlow version 0x${version.toString(16)} is not 1.3 (0x04) (type ${type}, length ${len})`,
+      version === OFP13_VERSION
+        ? `unknown message type ${type}`
+        : `OpenFlow version 0x${version.toString(16)} is not 1.3 (0x04) (type ${type}, length ${len})`,
       0,
       'ofp_header',
     );
@@ -528,7 +539,10 @@ export class Session extends EventEmitter<SessionEvents> {
       const part = msg as MultipartReply;
       const req = p.message as Extract<Outgoing, { type: 'multipart_request' }>;
       if (part.body.kind !== req.body.kind) {
-        this.pending.finish(p, new UnexpectedReplyError(this.target, p.request, msg, `got a ${part.body.kind} part, expected ${req.body.kind}`));
+        this.pending.finish(
+          p,
+          new UnexpectedReplyError(this.target, p.request, msg, `got a ${part.body.kind} part, expected ${req.body.kind}`),
+        );
         return;
       }
       p.onPart!(part);
@@ -626,7 +640,12 @@ export class Session extends EventEmitter<SessionEvents> {
       this.helloWaiter(
         cause instanceof HandshakeError
           ? cause
-          : new HandshakeError(`connection closed during the handshake${cause ? `: ${cause.message}` : ''}`, this.target, this.peerVersions, cause),
+          : new HandshakeError(
+              `connection closed during the handshake${cause ? `: ${cause.message}` : ''}`,
+              this.target,
+              this.peerVersions,
+              cause,
+            ),
       );
     }
     for (const p of this.pending.takeAll()) this.pending.finish(p, new SessionClosedError(this.target, p.request, cause));

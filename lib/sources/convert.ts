@@ -1,15 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { ObjectError, type FieldPath, type ObjectKind } from './errors.js';
-import type {
-  Endpoint,
-  EndpointPort,
-  EndpointSlice,
-  IPFamily,
-  NodeObject,
-  Protocol,
-  Service,
-  ServicePort,
-} from './types.js';
+import type { Endpoint, EndpointPort, EndpointSlice, IPFamily, NodeObject, Protocol, Service, ServicePort } from './types.js';
 
 /** Label that hands a Service to a specific proxy implementation (as kube-proxy honours it). */
 export const SERVICE_PROXY_NAME_LABEL = 'service.kubernetes.io/service-proxy-name';
@@ -274,7 +265,13 @@ function isCidr(text: string): boolean {
 }
 
 /** The north-south fields: node ports' companions, external and load-balancer addresses, policies. */
-function readExternal(read: FieldReader, spec: Json, status: Json | undefined, service: Service, annotations: Record<string, string>): void {
+function readExternal(
+  read: FieldReader,
+  spec: Json,
+  status: Json | undefined,
+  service: Service,
+  annotations: Record<string, string>,
+): void {
   const externalIPs = readAddresses(read, spec.externalIPs, SPEC_EXTERNAL_IPS);
   if (externalIPs.length) service.externalIPs = externalIPs;
   const lb = read.record(status?.loadBalancer, LOAD_BALANCER);
@@ -365,7 +362,9 @@ function readEndpoint(read: FieldReader, addressType: EndpointSlice['addressType
   let serving: boolean | undefined;
   let terminating = false;
   if (endpoint.conditions !== undefined && endpoint.conditions !== null) {
-    const conditions = isRecord(endpoint.conditions) ? endpoint.conditions : read.object(endpoint.conditions, [...ENDPOINTS, i], 'conditions');
+    const conditions = isRecord(endpoint.conditions)
+      ? endpoint.conditions
+      : read.object(endpoint.conditions, [...ENDPOINTS, i], 'conditions');
     const { ready: r, serving: s, terminating: t } = conditions;
     if (typeof r === 'boolean') ready = r;
     else if (r !== undefined && r !== null) read.optBoolean(r, [...ENDPOINTS, i, 'conditions'], 'ready');

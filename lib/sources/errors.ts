@@ -25,11 +25,7 @@ export class ObjectError extends Error {
     readonly path: FieldPath,
     readonly problem: string,
   ) {
-    super(
-      path.length > 0
-        ? `${objectKind} ${objectRef}: ${formatFieldPath(path)}: ${problem}`
-        : `${objectKind} ${objectRef}: ${problem}`,
-    );
+    super(path.length > 0 ? `${objectKind} ${objectRef}: ${formatFieldPath(path)}: ${problem}` : `${objectKind} ${objectRef}: ${problem}`);
   }
 
   get field(): string {

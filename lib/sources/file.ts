@@ -57,7 +57,9 @@ export class FileSource extends BaseSource {
     } catch (err) {
       throw new SourceError(`file:${this.file}: cannot watch ${directory}: ${firstLine(err)}`, { file: this.file, cause: err });
     }
-    this.watcher.on('error', (err) => this.report(new SourceError(`${this.file}: watch failed: ${firstLine(err)}`, { file: this.file, cause: err })));
+    this.watcher.on('error', (err) =>
+      this.report(new SourceError(`${this.file}: watch failed: ${firstLine(err)}`, { file: this.file, cause: err })),
+    );
     this.lastDigest = undefined;
     this.rereadRequested = false;
     await this.read();

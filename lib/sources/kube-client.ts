@@ -137,7 +137,8 @@ export class KubeClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = c.tokenFile ? (await readFile(c.tokenFile, 'utf8')).trim() : c.token;
     if (token) headers.authorization = `Bearer ${token}`;
-    else if (c.username !== undefined) headers.authorization = `Basic ${Buffer.from(`${c.username}:${c.password ?? ''}`).toString('base64')}`;
+    else if (c.username !== undefined)
+      headers.authorization = `Basic ${Buffer.from(`${c.username}:${c.password ?? ''}`).toString('base64')}`;
     return headers;
   }
 

@@ -93,7 +93,8 @@ function find<K extends 'clusters' | 'users' | 'contexts'>(files: KubeConfigFile
   for (const f of files) {
     const entries = f.doc[list];
     if (!Array.isArray(entries)) continue;
-    for (const e of entries as NonNullable<KubeConfigFile['doc'][K]>) if (e && e.name === name) return { file: f, entry: e as NonNullable<KubeConfigFile['doc'][K]>[number] };
+    for (const e of entries as NonNullable<KubeConfigFile['doc'][K]>)
+      if (e && e.name === name) return { file: f, entry: e as NonNullable<KubeConfigFile['doc'][K]>[number] };
   }
   return undefined;
 }
@@ -128,7 +129,9 @@ function fromFiles(paths: string[], origin: string, skipMissing = false): Loaded
 
 function credentials(u: Record<string, unknown>, file: KubeConfigFile, where: string): Partial<KubeConnection> {
   if (u.exec !== undefined || u['auth-provider'] !== undefined) {
-    throw new SourceError(`${where}: ${u.exec !== undefined ? 'exec credential plugins' : 'auth providers'} are not supported; use a token, a token file or a client certificate`);
+    throw new SourceError(
+      `${where}: ${u.exec !== undefined ? 'exec credential plugins' : 'auth providers'} are not supported; use a token, a token file or a client certificate`,
+    );
   }
   const out: Partial<KubeConnection> = {};
   if (typeof u.token === 'string' && u.token) out.token = u.token;

@@ -82,7 +82,10 @@ export class KubeSource extends BaseSource {
   }
 
   /** Watches the Node objects (the agent's account may list nodes, not get one by a selector) for this node's. */
-  private nodeInformer(common: Omit<ConstructorParameters<typeof RestartingInformer>[0], 'resource' | 'path' | 'handlers'>, nodeName: string): RestartingInformer {
+  private nodeInformer(
+    common: Omit<ConstructorParameters<typeof RestartingInformer>[0], 'resource' | 'path' | 'handlers'>,
+    nodeName: string,
+  ): RestartingInformer {
     return new RestartingInformer({
       ...common,
       resource: 'nodes',

@@ -91,8 +91,7 @@ export interface EndpointSlice {
 
 /** One change, keyed by `namespace/name`. */
 export type SourceChange =
-  | { kind: 'service'; key: string; service: Service | null }
-  | { kind: 'slice'; key: string; slice: EndpointSlice | null };
+  { kind: 'service'; key: string; service: Service | null } | { kind: 'slice'; key: string; slice: EndpointSlice | null };
 
 /** The events of a ServiceSource. */
 export interface SourceEvents {

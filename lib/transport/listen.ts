@@ -92,7 +92,9 @@ export function listen(target: string | Target, opts: ListenOptions = {}): Promi
   };
   server.on(t.kind === 'pssl' ? 'secureConnection' : 'connection', accepted);
   if (t.kind === 'pssl') {
-    server.on('tlsClientError', (err: Error) => listener.emit('error', new ConnectionError(`TLS handshake failed: ${err.message}`, label, err)));
+    server.on('tlsClientError', (err: Error) =>
+      listener.emit('error', new ConnectionError(`TLS handshake failed: ${err.message}`, label, err)),
+    );
   }
   server.on('close', () => listener.emit('close'));
   return new Promise((resolve, reject) => {

@@ -11,15 +11,11 @@ export const DEFAULT_LISTEN_HOST = '127.0.0.1';
 
 /** A target ofwire connects to: `unix:PATH`, `tcp:HOST:PORT` or `ssl:HOST:PORT`. */
 export type ActiveTarget =
-  | { kind: 'unix'; path: string }
-  | { kind: 'tcp'; host: string; port: number }
-  | { kind: 'ssl'; host: string; port: number };
+  { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'ssl'; host: string; port: number };
 
 /** A target ofwire listens on: `punix:PATH`, `ptcp:[PORT][:IP]` or `pssl:[PORT][:IP]`. */
 export type PassiveTarget =
-  | { kind: 'punix'; path: string }
-  | { kind: 'ptcp'; host: string; port: number }
-  | { kind: 'pssl'; host: string; port: number };
+  { kind: 'punix'; path: string } | { kind: 'ptcp'; host: string; port: number } | { kind: 'pssl'; host: string; port: number };
 
 /** A connection target in ovs-ofctl's notation, parsed. */
 export type Target = ActiveTarget | PassiveTarget;

@@ -163,15 +163,7 @@ function decodeController2(r: Reader, s: string): Controller2Action {
   return out;
 }
 
-const controller2: ActionCodec<Controller2Action> = nx(
-  'controller2',
-  37,
-  STRUCT,
-  16,
-  encodeController2,
-  decodeController2,
-  MAX_ACTION_LEN,
-);
+const controller2: ActionCodec<Controller2Action> = nx('controller2', 37, STRUCT, 16, encodeController2, decodeController2, MAX_ACTION_LEN);
 
 registerAction(controller);
 registerAction(controller2);

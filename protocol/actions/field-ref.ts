@@ -60,14 +60,7 @@ export function readFieldRef(r: Reader, wide: boolean, ctx: HeaderContext, struc
 }
 
 /** Reads a header and makes it a SubField with the given bit range. */
-export function readSubField(
-  r: Reader,
-  wide: boolean,
-  ctx: HeaderContext,
-  ofs: number,
-  nBits: number,
-  structure: string,
-): SubField {
+export function readSubField(r: Reader, wide: boolean, ctx: HeaderContext, ofs: number, nBits: number, structure: string): SubField {
   const sf = readFieldRef(r, wide, ctx, structure) as SubField;
   sf.ofs = ofs;
   sf.nBits = nBits;
@@ -136,8 +129,14 @@ export function putOfsNbits(w: Writer, sf: SubField, path: string, name: string)
   const { ofs, nBits } = sf;
   if (!(ofs >>> 0 === ofs && ofs <= 1023)) throw new EncodeError(`offset ${String(ofs)} is not in [0, 1023]`, `${at(path, name)}.ofs`);
   if (!(nBits >>> 0 === nBits && nBits >= 1 && nBits <= 64)) {
-    const range = typeof sf.field === 'string' && Number.isInteger(nBits) && nBits > 64 ? `${sf.field}[${ofs}..${ofs + nBits - 1}] is ${nBits} bits wide: ` : '';
-    throw new EncodeError(`${range}nBits ${String(nBits)} is not in [1, 64] (this action packs a bit range into 16 bits)`, `${at(path, name)}.nBits`);
+    const range =
+      typeof sf.field === 'string' && Number.isInteger(nBits) && nBits > 64
+        ? `${sf.field}[${ofs}..${ofs + nBits - 1}] is ${nBits} bits wide: `
+        : '';
+    throw new EncodeError(
+      `${range}nBits ${String(nBits)} is not in [1, 64] (this action packs a bit range into 16 bits)`,
+      `${at(path, name)}.nBits`,
+    );
   }
   w.u16((ofs << 6) | (nBits - 1));
 }

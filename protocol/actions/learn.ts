@@ -96,7 +96,8 @@ function writeSpec(w: Writer, spec: LearnSpec, path: string): void {
     throw new EncodeError(`source has ${String(srcField.nBits)} bits but destination ${nBits}`, `${path}.src.nBits`);
   }
   const header = src | dst | nBits;
-  if (header === 0) throw new EncodeError('a 0-bit field match cannot be encoded (its header would end the spec list)', `${path}.dst.nBits`);
+  if (header === 0)
+    throw new EncodeError('a 0-bit field match cannot be encoded (its header would end the spec list)', `${path}.dst.nBits`);
   w.u16(header);
   if (srcField) {
     writeFieldSource(w, srcField, path, 'src');
@@ -206,7 +207,8 @@ const learn2: ActionCodec<Learn2Action> = nx(
     }
     if (a.resultDst) {
       checkSubField(a.resultDst, path, 'resultDst');
-      if (a.resultDst.nBits !== 1) throw new EncodeError(`the result is 1 bit, not ${String(a.resultDst.nBits)}`, `${path}.resultDst.nBits`);
+      if (a.resultDst.nBits !== 1)
+        throw new EncodeError(`the result is 1 bit, not ${String(a.resultDst.nBits)}`, `${path}.resultDst.nBits`);
       put16(w, a.resultDst.ofs, path, 'resultDst.ofs');
       putZeros(w, 2);
       writeFieldRef(w, a.resultDst, true, 'nxm', path, 'resultDst');

@@ -125,8 +125,7 @@ const ED_PROP_TLV_SIZE = 8;
  * ofwire cannot know: it counts the largest, 124 bytes.
  */
 function fieldBytes(ref: FieldRef): number {
-  const def =
-    fieldByName(ref.field) ?? (ref.header === undefined ? undefined : fieldByHeader(ref.header, ref.experimenter)?.def);
+  const def = fieldByName(ref.field) ?? (ref.header === undefined ? undefined : fieldByHeader(ref.header, ref.experimenter)?.def);
   // A field neither ofwire nor (so) Open vSwitch knows is refused before it takes any room.
   if (!def) return 8;
   return def.encodings[0]?.bytes ?? Math.ceil(def.bits / 8);
@@ -236,7 +235,10 @@ export function checkOvsAction(a: Action, path: string): void {
       }
       throw new OvsLimitError(
         `${a.type} with ${plural(a.specs.length, 'spec')} ${over(size)}; the first ${fit} specs fit`,
-        path, a.type, size, OVS_OFPACT_MAX_LEN,
+        path,
+        a.type,
+        size,
+        OVS_OFPACT_MAX_LEN,
       );
     }
     case 'bundle':
@@ -244,9 +246,11 @@ export function checkOvsAction(a: Action, path: string): void {
       const size = bundleLength(a.members.length);
       if (size <= OVS_OFPACT_MAX_LEN) return;
       throw new OvsLimitError(
-        `${a.type} with ${plural(a.members.length, 'member')} ${over(size)} (and it accepts at most ` +
-          `${BUNDLE_MAX_MEMBERS} members)`,
-        path, a.type, size, OVS_OFPACT_MAX_LEN,
+        `${a.type} with ${plural(a.members.length, 'member')} ${over(size)} (and it accepts at most ` + `${BUNDLE_MAX_MEMBERS} members)`,
+        path,
+        a.type,
+        size,
+        OVS_OFPACT_MAX_LEN,
       );
     }
     case 'clone':
@@ -255,7 +259,10 @@ export function checkOvsAction(a: Action, path: string): void {
       if (size <= OVS_OFPACT_MAX_LEN) return;
       throw new OvsLimitError(
         `${a.type} with ${plural(a.actions.length, 'nested action')} ${over(size)}`,
-        path, a.type, size, OVS_OFPACT_MAX_LEN,
+        path,
+        a.type,
+        size,
+        OVS_OFPACT_MAX_LEN,
       );
     }
     default:
@@ -274,6 +281,9 @@ export function checkOvsWriteActions(actions: readonly Action[], path: string): 
   throw new OvsLimitError(
     `write_actions with ${plural(actions.length, 'action')} takes ${size} bytes inside Open vSwitch, ` +
       `over its ${OVS_OFPACT_MAX_LEN}-byte limit for one instruction`,
-    path, 'write_actions', size, OVS_OFPACT_MAX_LEN,
+    path,
+    'write_actions',
+    size,
+    OVS_OFPACT_MAX_LEN,
   );
 }

@@ -164,7 +164,11 @@ const outputReg2 = nx(
   (r, s) => {
     const ofsNbits = r.u16(s);
     const maxLen = r.u16(s);
-    return { type: 'output_reg2', src: readSubField(r, true, 'nxm', ofsOf(ofsNbits), nBitsOf(ofsNbits), 'nx_action_output_reg2.src'), maxLen };
+    return {
+      type: 'output_reg2',
+      src: readSubField(r, true, 'nxm', ofsOf(ofsNbits), nBitsOf(ofsNbits), 'nx_action_output_reg2.src'),
+      maxLen,
+    };
   },
 );
 

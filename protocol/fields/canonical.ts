@@ -84,7 +84,14 @@ function putIp(e: Emitter, f: FlowMatch): void {
 
 const METADATA_SLOTS = ['recirc_id', 'conj_id', 'in_port', 'actset_output'];
 const TUNNEL_SLOTS = ['tun_id', 'tun_flags', 'tun_src', 'tun_dst', 'tun_ipv6_src', 'tun_ipv6_dst', 'tun_gbp_id', 'tun_gbp_flags'];
-const TUNNEL_SLOTS_AFTER_METADATA = ['tun_erspan_idx', 'tun_erspan_ver', 'tun_erspan_dir', 'tun_erspan_hwid', 'tun_gtpu_flags', 'tun_gtpu_msgtype'];
+const TUNNEL_SLOTS_AFTER_METADATA = [
+  'tun_erspan_idx',
+  'tun_erspan_ver',
+  'tun_erspan_dir',
+  'tun_erspan_hwid',
+  'tun_gtpu_flags',
+  'tun_gtpu_msgtype',
+];
 const NSH_SLOTS = ['nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np'];
 const NSH_SLOTS_AFTER_SPI = ['nsh_si', 'nsh_c1', 'nsh_c2', 'nsh_c3', 'nsh_c4'];
 const REG_SLOTS = Array.from({ length: 16 }, (_, i) => `reg${i}`);
@@ -237,7 +244,8 @@ export function canonicalMatch(fields: readonly OxmField[], path = 'match'): Mat
 }
 
 function explainDrop(d: FieldDef, f: FlowMatch): string {
-  if (d.name === 'ct_tp_src' || d.name === 'ct_tp_dst') return 'requires a non-zero ct_nw_proto (Open vSwitch does not encode it otherwise)';
+  if (d.name === 'ct_tp_src' || d.name === 'ct_tp_dst')
+    return 'requires a non-zero ct_nw_proto (Open vSwitch does not encode it otherwise)';
   if (d.name === 'vlan_pcp' || d.name === 'dl_vlan_pcp') return 'requires a VLAN tag (Open vSwitch does not encode it otherwise)';
   if (d.name === 'nd_sll' || d.name === 'nd_tll' || d.name === 'nd_options_type' || d.name === 'nd_reserved') {
     return 'requires icmp6 neighbor discovery (icmpv6_type=135 or 136, icmpv6_code=0)';

@@ -280,7 +280,13 @@ setter(['tun_flags'], tunFlags);
  * Tunnel fields OVS 3.1 keeps in a whole byte with the value as its own mask: a value wider than
  * the field's bits (tun_erspan_ver=16) reaches the switch as written.
  */
-export const MASK_IS_VALUE_FIELDS: ReadonlySet<string> = new Set(['tun_erspan_ver', 'tun_erspan_dir', 'tun_erspan_hwid', 'tun_gtpu_flags', 'tun_gtpu_msgtype']);
+export const MASK_IS_VALUE_FIELDS: ReadonlySet<string> = new Set([
+  'tun_erspan_ver',
+  'tun_erspan_dir',
+  'tun_erspan_hwid',
+  'tun_gtpu_flags',
+  'tun_gtpu_msgtype',
+]);
 for (const n of MASK_IS_VALUE_FIELDS) SETTERS.set(n, maskIsValue(n));
 setter(['ct_state'], ctState);
 for (let i = 0; i < 8; i++) SETTERS.set(`xreg${i}`, regs(2 * i, 2));
@@ -346,4 +352,3 @@ export function flowOf(entries: readonly OxmField[]): FlowMatch {
   for (const e of entries) if (e.field !== 'unknown') applyField(f, e);
   return f;
 }
-

@@ -2,13 +2,7 @@
 import { EncodeError } from '../errors.js';
 import { renameStructure, type Reader } from '../wire/reader.js';
 import type { Writer } from '../wire/writer.js';
-import {
-  defaultEncodingByName,
-  fieldByHeader,
-  fieldByName,
-  type FieldDef,
-  type FieldLookup,
-} from './registry.js';
+import { defaultEncodingByName, fieldByHeader, fieldByName, type FieldDef, type FieldLookup } from './registry.js';
 import type { FieldValue, Match, OxmField } from './types.js';
 import { parseIpv4, u32At, valueAt, writeValue } from './values.js';
 import { OFPMT_OXM, OFPP11_OFFSET, OFPP16_MAX, OFPXMC_EXPERIMENTER } from '../constants/openflow13.js';
@@ -357,7 +351,11 @@ export function readFieldHeader(r: Reader, structure: string): FieldHeaderRef & 
   const expLen = experimenter === undefined ? 0 : 4;
   const found = fieldByHeader(header, experimenter);
   if (!found) {
-    const out: FieldHeaderRef & { bits: number } = { field: 'unknown', header: header >>> 0, bits: Math.max(0, (header & 0xff) - expLen) * 8 };
+    const out: FieldHeaderRef & { bits: number } = {
+      field: 'unknown',
+      header: header >>> 0,
+      bits: Math.max(0, (header & 0xff) - expLen) * 8,
+    };
     if (experimenter !== undefined) out.experimenter = experimenter;
     return out;
   }

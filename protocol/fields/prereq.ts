@@ -56,9 +56,7 @@ export function prereqMet(f: FlowMatch, p: Prerequisite): boolean {
     case 'pbb':
       return f.dlType() === 0x88e7;
     case 'l4':
-      return (
-        prereqMet(f, 'tcp') || prereqMet(f, 'udp') || prereqMet(f, 'sctp') || prereqMet(f, 'icmp') || prereqMet(f, 'icmp6')
-      );
+      return prereqMet(f, 'tcp') || prereqMet(f, 'udp') || prereqMet(f, 'sctp') || prereqMet(f, 'icmp') || prereqMet(f, 'icmp6');
   }
 }
 

@@ -58,14 +58,7 @@ const defaultFormat: Record<ValueKind, FieldFormat> = {
   bytes: 'hex',
 };
 
-function row(
-  name: string,
-  kind: ValueKind,
-  bits: number,
-  maskable: boolean,
-  encodings: FieldEncoding[],
-  opts: RowOptions = {},
-): FieldDef {
+function row(name: string, kind: ValueKind, bits: number, maskable: boolean, encodings: FieldEncoding[], opts: RowOptions = {}): FieldDef {
   const def: FieldDef = {
     name,
     aliases: opts.aliases ?? [],
@@ -225,7 +218,10 @@ export const FIELD_TABLE: readonly FieldDef[] = [
   }),
 
   // ---- ARP ------------------------------------------------------------------------------------
-  row('arp_op', 'uint', 8, false, [of(21, 2, 'ARP_OP'), nxm0(15, 2, 'ARP_OP')], { prereq: 'arp', doc: '16 bits on the wire; Open vSwitch matches opcodes 0–255' }),
+  row('arp_op', 'uint', 8, false, [of(21, 2, 'ARP_OP'), nxm0(15, 2, 'ARP_OP')], {
+    prereq: 'arp',
+    doc: '16 bits on the wire; Open vSwitch matches opcodes 0–255',
+  }),
   row('arp_spa', 'ipv4', 32, true, [of(22, 4, 'ARP_SPA'), nxm0(16, 4, 'ARP_SPA')], { prereq: 'arp' }),
   row('arp_tpa', 'ipv4', 32, true, [of(23, 4, 'ARP_TPA'), nxm0(17, 4, 'ARP_TPA')], { prereq: 'arp' }),
   row('arp_sha', 'mac', 48, true, [of(24, 6, 'ARP_SHA'), nxm1(17, 6, 'ARP_SHA')], { prereq: 'arp' }),

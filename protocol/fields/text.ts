@@ -182,7 +182,8 @@ function parsePort(def: FieldDef, text: string, ports?: ReadonlyMap<string, numb
     if (n < 0xffffff00) fail(def, text, 'port is outside 0 through 65535 and 0xffffff00 through 0xffffffff');
     return n;
   }
-  const named = (PORT_NAMES as Readonly<Record<string, number>>)[text.toUpperCase()] ?? (text.toUpperCase() === 'NONE' ? 0xffff : undefined);
+  const named =
+    (PORT_NAMES as Readonly<Record<string, number>>)[text.toUpperCase()] ?? (text.toUpperCase() === 'NONE' ? 0xffff : undefined);
   if (named !== undefined) return (named + OFPP11_OFFSET) >>> 0;
   const unquoted = text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1) : text;
   const mapped = ports?.get(unquoted);

@@ -11,7 +11,13 @@ export function writeBands(w: Writer, bands: readonly MeterBand[], path: string)
     const p = `${path}[${i}]`;
     const start = w.pos;
     const type =
-      b.type === 'drop' ? OFPMBT_DROP : b.type === 'dscp_remark' ? OFPMBT_DSCP_REMARK : b.type === 'experimenter' ? OFPMBT_EXPERIMENTER : -1;
+      b.type === 'drop'
+        ? OFPMBT_DROP
+        : b.type === 'dscp_remark'
+          ? OFPMBT_DSCP_REMARK
+          : b.type === 'experimenter'
+            ? OFPMBT_EXPERIMENTER
+            : -1;
     if (type < 0) throw new EncodeError(`unknown meter band type "${(b as { type: string }).type}"`, p);
     w.u16(type);
     w.u16(0);

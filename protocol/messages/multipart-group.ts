@@ -108,4 +108,3 @@ registerMultipart({
     return { kind: 'group_features', types, capabilities, maxGroups, actions: four() };
   },
 });
-

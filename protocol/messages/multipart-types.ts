@@ -198,13 +198,7 @@ export type TableFeatureProperty =
       actions: ActionId[];
     }
   | {
-      type:
-        | 'match'
-        | 'wildcards'
-        | 'write_setfield'
-        | 'write_setfield_miss'
-        | 'apply_setfield'
-        | 'apply_setfield_miss';
+      type: 'match' | 'wildcards' | 'write_setfield' | 'write_setfield_miss' | 'apply_setfield' | 'apply_setfield_miss';
       /** OXM headers (u32 each; experimenter OXMs are 8 bytes: header then experimenter id). */
       oxms: OxmId[];
     }

@@ -90,7 +90,10 @@ function readTuple(r: Reader, s: string): CtTuple {
         r.fail(`unknown conntrack tuple property ${p.type}`, s, p.start);
     }
   });
-  const order = orderIfUnusual(seen, [...seen].sort((a, b) => a - b));
+  const order = orderIfUnusual(
+    seen,
+    [...seen].sort((a, b) => a - b),
+  );
   if (order) t.order = order;
   return t;
 }
@@ -107,7 +110,11 @@ function writeTuple(w: Writer, t: CtTuple, path: string): void {
 }
 
 /** The property types to write: `order` first (when given), then any other present member. */
-function memberOrder<K extends string>(obj: Partial<Record<K, unknown>> & { order?: number[] }, members: readonly K[], path: string): number[] {
+function memberOrder<K extends string>(
+  obj: Partial<Record<K, unknown>> & { order?: number[] },
+  members: readonly K[],
+  path: string,
+): number[] {
   const present = members.map((m, i) => (obj[m] !== undefined ? i : -1)).filter((i) => i >= 0);
   if (!obj.order) return present;
   for (const t of obj.order) {
@@ -149,7 +156,10 @@ registerMessage<NxCtFlush>({
       else if (p.type === NXT_CT_REPLY_TUPLE) m.reply = readTuple(nestedBody(p, `${s}.reply`), `${s}.reply`);
       else r.fail(`unknown conntrack flush property ${p.type}`, s, p.start);
     });
-    const order = orderIfUnusual(seen, [...seen].sort((a, b) => a - b));
+    const order = orderIfUnusual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+    );
     if (order) m.order = order;
     return m;
   },

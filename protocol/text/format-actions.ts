@@ -18,16 +18,7 @@ import type {
 } from '../actions/types.js';
 import { formatFieldValue } from '../fields/text.js';
 import { formatSubfield, lookupField, metaFlowBits, metaFlowName } from './format-field-names.js';
-import {
-  formatPort16,
-  formatTable,
-  hexAlt,
-  hexBytes,
-  hexDotted,
-  hexPad,
-  packetInReason,
-  port16,
-} from './format-util.js';
+import { formatPort16, formatTable, hexAlt, hexBytes, hexDotted, hexPad, packetInReason, port16 } from './format-util.js';
 import {
   OFPP16_CONTROLLER,
   OFPP16_IN_PORT,
@@ -43,10 +34,7 @@ import { PT_USE_NEXT_PROTO } from '../constants/packet.js';
 // ---- helpers -------------------------------------------------------------------------------------
 
 function hashFields(fields: number): string {
-  return (
-    ['eth_src', 'symmetric_l4', 'symmetric_l3l4', 'symmetric_l3l4+udp', 'nw_src', 'nw_dst', 'symmetric_l3'][fields] ??
-    '<unknown>'
-  );
+  return ['eth_src', 'symmetric_l4', 'symmetric_l3l4', 'symmetric_l3l4+udp', 'nw_src', 'nw_dst', 'symmetric_l3'][fields] ?? '<unknown>';
 }
 
 /** A subfield's field and offset are the same as another's (learn's `dst=src` shortcut test). */
@@ -256,9 +244,7 @@ function formatLearnSpec(spec: LearnSpec): string {
       return `${formatSubfield(spec.dst)}=${hexBytes(imm)}`;
     }
     case 'match_field':
-      return sameFieldAndOffset(spec.src, spec.dst)
-        ? formatSubfield(spec.dst)
-        : `${formatSubfield(spec.dst)}=${formatSubfield(spec.src)}`;
+      return sameFieldAndOffset(spec.src, spec.dst) ? formatSubfield(spec.dst) : `${formatSubfield(spec.dst)}=${formatSubfield(spec.src)}`;
     case 'load_immediate':
       return `load:${hexBytes(learnImmediate(spec.value, spec.dst.nBits))}->${formatSubfield(spec.dst)}`;
     case 'load_field':
@@ -486,4 +472,3 @@ export function formatInstructions(instructions: readonly Instruction[]): string
   const parts = sorted.flatMap(formatInstruction);
   return parts.length ? parts.join(',') : 'drop';
 }
-

@@ -48,7 +48,11 @@ function ones(bits: number): bigint {
 }
 
 function macText(v: bigint): string {
-  return Array.from({ length: 6 }, (_, i) => Number((v >> BigInt(8 * (5 - i))) & 0xffn).toString(16).padStart(2, '0')).join(':');
+  return Array.from({ length: 6 }, (_, i) =>
+    Number((v >> BigInt(8 * (5 - i))) & 0xffn)
+      .toString(16)
+      .padStart(2, '0'),
+  ).join(':');
 }
 
 function ipv6Bytes(v: bigint): Uint8Array {
@@ -191,12 +195,14 @@ function formatShorthand(o: Out, f: FlowMatch, dlType: number): { skipType: bool
     o.put(`${name ?? 'ipv6'},`);
     return { skipType: true, skipProto: name !== undefined };
   }
-  const other = ({
-    [ETH_TYPE_ARP]: 'arp',
-    [ETH_TYPE_RARP]: 'rarp',
-    [ETH_TYPE_MPLS]: 'mpls',
-    [ETH_TYPE_MPLS_MCAST]: 'mplsm',
-  } as Record<number, string>)[dlType];
+  const other = (
+    {
+      [ETH_TYPE_ARP]: 'arp',
+      [ETH_TYPE_RARP]: 'rarp',
+      [ETH_TYPE_MPLS]: 'mpls',
+      [ETH_TYPE_MPLS_MCAST]: 'mplsm',
+    } as Record<number, string>
+  )[dlType];
   if (other === undefined) return { skipType: false, skipProto: false };
   o.put(`${other},`);
   return { skipType: true, skipProto: false };
@@ -249,13 +255,7 @@ function formatVlan(o: Out, f: FlowMatch): void {
     const vidMask = m & 0x0fffn;
     const pcpMask = m & 0xe000n;
     const cfi = m & 0x1000n;
-    if (
-      cfi &&
-      tci & 0x1000n &&
-      (!vidMask || vidMask === 0x0fffn) &&
-      (!pcpMask || pcpMask === 0xe000n) &&
-      (vidMask || pcpMask)
-    ) {
+    if (cfi && tci & 0x1000n && (!vidMask || vidMask === 0x0fffn) && (!pcpMask || pcpMask === 0xe000n) && (vidMask || pcpMask)) {
       if (vidMask) o.field(`dl_vlan${suffix}`, String(tci & 0x0fffn));
       if (pcpMask) o.field(`dl_vlan_pcp${suffix}`, String(tci >> 13n));
     } else if (m === 0xffffn) {

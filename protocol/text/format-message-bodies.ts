@@ -30,7 +30,17 @@ import { formatMatch } from './format-match.js';
 import { formatPacketSummary } from './format-packet.js';
 import { formatPortConfig, formatPortFeatures } from './format-port.js';
 import { formatGroup, formatMeterConfig } from './format-multipart.js';
-import { OvsDecodeError, bitNames, flowModFlagsText, flowRemovedReason, formatDuration, formatPort, hexAlt, hexDump, packetInReason } from './format-util.js';
+import {
+  OvsDecodeError,
+  bitNames,
+  flowModFlagsText,
+  flowRemovedReason,
+  formatDuration,
+  formatPort,
+  hexAlt,
+  hexDump,
+  packetInReason,
+} from './format-util.js';
 
 export function formatHello(m: Hello): string {
   let allowed = m.version >= 1 && m.version < 31 ? ((1 << (m.version + 1)) - 2) >>> 0 : 0;
@@ -309,7 +319,7 @@ function ctTupleText(t: CtTuple | undefined, ipProto: number, v4: boolean): stri
   const addr = (a: string | undefined) =>
     a === undefined ? (v4 ? '0.0.0.0' : '::') : a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
   const first = t?.srcPort ?? t?.icmpId ?? 0;
-  const second = t?.dstPort ?? (((t?.icmpCode ?? 0) << 8) | (t?.icmpType ?? 0));
+  const second = t?.dstPort ?? ((t?.icmpCode ?? 0) << 8) | (t?.icmpType ?? 0);
   let s = `${v4 ? 'ct_nw_src=' : 'ct_ipv6_src='}${addr(t?.src)}${v4 ? ',ct_nw_dst=' : ',ct_ipv6_dst='}${addr(t?.dst)}`;
   if (ipProto === 1 || ipProto === 58) s += `,icmp_id=${first},icmp_type=${second & 0xff},icmp_code=${second >> 8}`;
   else s += `,ct_tp_src=${first},ct_tp_dst=${second}`;

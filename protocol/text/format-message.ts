@@ -246,4 +246,3 @@ export function formatRawMessage(bytes: Buffer, verbosity: number): string {
   }
   return formatMessage(m, { verbosity });
 }
-

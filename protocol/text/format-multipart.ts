@@ -147,11 +147,7 @@ export function formatFlowStats(fs: FlowStats, stats = true): string {
   return `${s}actions=${formatInstructions(fs.instructions)}`;
 }
 
-function formatFlowStatsRequest(b: {
-  tableId: number;
-  outPort: number;
-  match: import('../fields/types.js').Match;
-}): string {
+function formatFlowStatsRequest(b: { tableId: number; outPort: number; match: import('../fields/types.js').Match }): string {
   let s = '';
   if (b.tableId !== 0xff) s += ` table=${b.tableId}`;
   if (b.outPort >>> 0 !== 0xffffffff) s += ` out_port=${formatPort(b.outPort)}`;

@@ -379,7 +379,7 @@ interface Prop {
 
 function properties(b: Buffer): Prop[] {
   const out: Prop[] = [];
-  for (let p = 0; p + 4 <= b.length; ) {
+  for (let p = 0; p + 4 <= b.length;) {
     const type = b.readUInt16BE(p);
     const len = b.readUInt16BE(p + 2);
     if (len < 4 || p + len > b.length) break;

@@ -56,14 +56,6 @@ export function formatDumpGroupStats(replies: readonly MultipartReply[]): string
  * `ovs-ofctl show`: the features reply, the port-desc replies (OpenFlow 1.3 features replies
  * carry no ports) and the get-config reply, each as ofp-print prints it.
  */
-export function formatShow(
-  features: FeaturesReply,
-  portDesc: readonly MultipartReply[],
-  config: GetConfigReply,
-): string {
-  return (
-    formatMessage(features, { verbosity: 1 }) +
-    formatDumpReplies(portDesc) +
-    formatMessage(config, { verbosity: 1 })
-  );
+export function formatShow(features: FeaturesReply, portDesc: readonly MultipartReply[], config: GetConfigReply): string {
+  return formatMessage(features, { verbosity: 1 }) + formatDumpReplies(portDesc) + formatMessage(config, { verbosity: 1 });
 }

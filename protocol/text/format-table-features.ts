@@ -36,7 +36,19 @@ const INSTRUCTION_BITS: Record<number, number> = { 6: 0, 4: 1, 5: 2, 3: 3, 2: 4,
 const INSTRUCTION_NAMES = ['meter', 'apply_actions', 'clear_actions', 'write_actions', 'write_metadata', 'goto_table'];
 
 /** OpenFlow 1.3 action types Open vSwitch knows in a table-features action list. */
-const KNOWN_OFPAT = (1 << 0) | (1 << 15) | (1 << 16) | (1 << 17) | (1 << 18) | (1 << 19) | (1 << 20) | (1 << 21) | (1 << 22) | (1 << 23) | (1 << 24) | (1 << 25);
+const KNOWN_OFPAT =
+  (1 << 0) |
+  (1 << 15) |
+  (1 << 16) |
+  (1 << 17) |
+  (1 << 18) |
+  (1 << 19) |
+  (1 << 20) |
+  (1 << 21) |
+  (1 << 22) |
+  (1 << 23) |
+  (1 << 24) |
+  (1 << 25);
 
 interface ActionFeatures {
   ofpat: number;
@@ -348,7 +360,7 @@ function instructionFeaturesText(f: InstructionFeatures, prev: InstructionFeatur
   if (f.next.size) {
     const sorted = [...f.next].sort((a, b) => a - b);
     const ranges: string[] = [];
-    for (let i = 0; i < sorted.length; ) {
+    for (let i = 0; i < sorted.length;) {
       let j = i;
       while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
       ranges.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);

@@ -168,7 +168,7 @@ export function flagNames(flags: number, name: (bit: number) => string | undefin
   if (!flags) return '0';
   let s = '';
   let bad = 0;
-  for (let rest = flags >>> 0; rest; ) {
+  for (let rest = flags >>> 0; rest;) {
     const bit = (rest & -rest) >>> 0;
     const n = name(bit);
     if (n !== undefined) s += n + sep;
@@ -183,16 +183,11 @@ export function flagNames(flags: number, name: (bit: number) => string | undefin
  * `+name-name…` for the bits of `mask` (lowest first), or the plain flags when the mask is the
  * whole field, or `0/0` for an empty mask (OVS's format_flags_masked, without the `name=`).
  */
-export function flagsMasked(
-  flags: number,
-  mask: number,
-  maxMask: number,
-  name: (bit: number) => string | undefined,
-): string {
+export function flagsMasked(flags: number, mask: number, maxMask: number, name: (bit: number) => string | undefined): string {
   if (mask === maxMask) return flagNames(flags, name, '|');
   if (!mask) return '0/0';
   let s = '';
-  for (let rest = mask >>> 0; rest; ) {
+  for (let rest = mask >>> 0; rest;) {
     const bit = (rest & -rest) >>> 0;
     s += `${flags & bit ? '+' : '-'}${name(bit) ?? '[Unknown]'}`;
     rest = (rest & ~bit) >>> 0;

@@ -114,7 +114,12 @@ export class KeyValueReader {
     const valueStart = keyEnd + 1;
     let len = valueLength(s, valueStart, toClose);
     // `(x)->y`: check_pkt_larger(1500)->reg0[0] keeps the `->y` in its value.
-    if (toClose && s.charCodeAt(valueStart + len) === CLOSE && s.charCodeAt(valueStart + len + 1) === 0x2d && s.charCodeAt(valueStart + len + 2) === 0x3e) {
+    if (
+      toClose &&
+      s.charCodeAt(valueStart + len) === CLOSE &&
+      s.charCodeAt(valueStart + len + 1) === 0x2d &&
+      s.charCodeAt(valueStart + len + 2) === 0x3e
+    ) {
       len += valueLength(s, valueStart + len, false);
     }
     const valueEnd = valueStart + len;

@@ -122,7 +122,15 @@ export class FlowView {
 }
 
 /** What ovs-ofctl calls each check failure (OpenFlow error names). */
-export type CheckError = 'OFPBAC_MATCH_INCONSISTENT' | 'OFPBAC_BAD_OUT_PORT' | 'OFPBAC_BAD_SET_ARGUMENT' | 'OFPBAC_BAD_ARGUMENT' | 'OFPBAC_BAD_TAG' | 'OFPBIC_BAD_TABLE_ID' | 'OFPMMFC_INVALID_METER' | 'OFPBAC_BAD_SET_LEN';
+export type CheckError =
+  | 'OFPBAC_MATCH_INCONSISTENT'
+  | 'OFPBAC_BAD_OUT_PORT'
+  | 'OFPBAC_BAD_SET_ARGUMENT'
+  | 'OFPBAC_BAD_ARGUMENT'
+  | 'OFPBAC_BAD_TAG'
+  | 'OFPBIC_BAD_TABLE_ID'
+  | 'OFPMMFC_INVALID_METER'
+  | 'OFPBAC_BAD_SET_LEN';
 
 export class CheckContext {
   /** The first action that made the flow unusable in OpenFlow 1.1+ and why. */
@@ -147,7 +155,11 @@ export class CheckContext {
   /** mf_check_src/mf_check_dst: the field's prerequisites hold, and for a destination, it is writable. */
   checkField(token: Located, field: OvsField, dst: boolean): void {
     if (!this.flow.prereqOk(field.def.prereq)) {
-      throw this.error(token, 'OFPBAC_MATCH_INCONSISTENT', `${dst ? 'destination' : 'source'} field ${field.name} lacks correct prerequisites`);
+      throw this.error(
+        token,
+        'OFPBAC_MATCH_INCONSISTENT',
+        `${dst ? 'destination' : 'source'} field ${field.name} lacks correct prerequisites`,
+      );
     }
     if (dst && !field.writable) {
       throw this.error(token, 'OFPBAC_BAD_SET_ARGUMENT', `destination field ${field.name} is not writable`);

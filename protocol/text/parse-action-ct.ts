@@ -80,7 +80,8 @@ function parseNatRange(s: string, loc: Located): NatRange {
   let n = 0;
   const v4 = ipv4At(s, 0);
   if (v4) {
-    if (v4.value < 0) throw failAt(loc, `invalid nat range "${s}": ${s.slice(0, v4.end)} is not an IPv4 address (ovs-ofctl would truncate it)`);
+    if (v4.value < 0)
+      throw failAt(loc, `invalid nat range "${s}": ${s.slice(0, v4.end)} is not an IPv4 address (ovs-ofctl would truncate it)`);
     r.family = 4;
     n = v4.end;
     if (v4.value) r.ipMin = ipText(v4.value);
@@ -164,7 +165,11 @@ export function parseNat(arg: Segment, token: Located): Ofpact {
     check: (cx: CheckContext) => {
       const t = cx.flow.etherType;
       if ((t !== 0x0800 && t !== 0x86dd) || (range.family === 4 && t !== 0x0800) || (range.family === 6 && t !== 0x86dd)) {
-        throw cx.error(token, 'OFPBAC_MATCH_INCONSISTENT', `nat${range.family ? ` with an IPv${range.family} range` : ''} needs an ${range.family === 6 ? 'ipv6' : range.family === 4 ? 'ip' : 'ip or ipv6'} match`);
+        throw cx.error(
+          token,
+          'OFPBAC_MATCH_INCONSISTENT',
+          `nat${range.family ? ` with an IPv${range.family} range` : ''} needs an ${range.family === 6 ? 'ipv6' : range.family === 4 ? 'ip' : 'ip or ipv6'} match`,
+        );
       }
     },
     lower: () => [{ ...action }],
@@ -205,7 +210,8 @@ export function parseCt(arg: Segment, token: Located, scope: ParseScope, nested:
         } else {
           const sf = parseSubfield(kv.value);
           if (typeof sf === 'string') throw failAt(loc, sf);
-          if (sf.nBits !== 16) throw failAt(loc, `zone ${kv.value} is ${sf.nBits} bits wide, not 16 (ovs-ofctl sends it but the switch refuses it)`);
+          if (sf.nBits !== 16)
+            throw failAt(loc, `zone ${kv.value} is ${sf.nBits} bits wide, not 16 (ovs-ofctl sends it but the switch refuses it)`);
           zoneSrc = sf;
         }
         break;
@@ -229,7 +235,10 @@ export function parseCt(arg: Segment, token: Located, scope: ParseScope, nested:
   if (!(flags & NX_CT_F_COMMIT)) {
     const other = inner.find((a) => !a.bareNat);
     if (other) {
-      throw failAt(token, `ct needs "commit" when it ${other.name === 'nat' ? 'has nat with arguments' : `runs ${other.name}`} (ovs-ofctl sends it but the switch refuses it)`);
+      throw failAt(
+        token,
+        `ct needs "commit" when it ${other.name === 'nat' ? 'has nat with arguments' : `runs ${other.name}`} (ovs-ofctl sends it but the switch refuses it)`,
+      );
     }
   }
   const src = zoneSrc;

@@ -172,7 +172,10 @@ function parseTunValue(text: string, loc: Located): { value: bigint; mask: bigin
 export function parseSetField(arg: Located, token: Located): Ofpact {
   const { value, key } = splitArrow(arg);
   if (key === 'dl_vlan' || key === 'dl_vlan_pcp') {
-    throw failAt(token, `${key} has no OpenFlow field to set (ovs-ofctl sends set_field on in_port for it); use ${key === 'dl_vlan' ? 'vlan_vid' : 'vlan_pcp'}`);
+    throw failAt(
+      token,
+      `${key} has no OpenFlow field to set (ovs-ofctl sends set_field on in_port for it); use ${key === 'dl_vlan' ? 'vlan_vid' : 'vlan_pcp'}`,
+    );
   }
   const field = ovsField(key);
   if (!field) throw failAt(token, `${key} is not a valid OXM field name`);
@@ -262,8 +265,11 @@ export function parseStack(name: 'push' | 'pop', arg: Located, token: Located): 
   const sf = parseSubfieldPrefix(arg.text);
   if (typeof sf === 'string') throw failAt(token, sf);
   if (sf.length !== arg.text.length) throw failAt(token, `${arg.text.slice(sf.length)}: trailing garbage following push or pop`);
-  return simple(name, token, () => [{ type: name === 'push' ? 'stack_push' : 'stack_pop', field: subFieldRef(sf) }], (cx) =>
-    cx.checkField(token, sf.field, name === 'pop'),
+  return simple(
+    name,
+    token,
+    () => [{ type: name === 'push' ? 'stack_push' : 'stack_pop', field: subFieldRef(sf) }],
+    (cx) => cx.checkField(token, sf.field, name === 'pop'),
   );
 }
 
@@ -276,4 +282,3 @@ export function outputToField(sf: ParsedSubfield, token: Located): Ofpact {
     (cx) => cx.checkField(token, sf.field, false),
   );
 }
-

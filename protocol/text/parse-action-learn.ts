@@ -215,7 +215,11 @@ export function parseLearn(arg: Segment, token: Located): Ofpact {
       const learned = new LearnedMatch();
       const bad = (sub: Sub, dst: boolean, view: FlowView): void => {
         if (!view.prereqOk(sub.field.def.prereq)) {
-          throw cx.error(token, 'OFPBAC_MATCH_INCONSISTENT', `${dst ? 'destination' : 'source'} field ${sub.field.name} lacks correct prerequisites`);
+          throw cx.error(
+            token,
+            'OFPBAC_MATCH_INCONSISTENT',
+            `${dst ? 'destination' : 'source'} field ${sub.field.name} lacks correct prerequisites`,
+          );
         }
         if (dst && !sub.field.writable) {
           throw cx.error(token, 'OFPBAC_BAD_SET_ARGUMENT', `destination field ${sub.field.name} is not writable`);

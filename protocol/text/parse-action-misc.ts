@@ -100,11 +100,7 @@ export function parseEnqueue(arg: Segment, token: Located): Ofpact {
   return simple(
     'enqueue',
     token,
-    [
-      { type: 'set_queue', queueId: queue },
-      { type: 'output', port: port32(port), maxLen: 0xffff },
-      { type: 'pop_queue' },
-    ],
+    [{ type: 'set_queue', queueId: queue }, { type: 'output', port: port32(port), maxLen: 0xffff }, { type: 'pop_queue' }],
     (cx) => {
       if (port >= OFPP.MAX && port !== OFPP.IN_PORT && port !== OFPP.LOCAL) {
         throw cx.error(token, 'OFPBAC_BAD_OUT_PORT', `enqueue to port ${m[1]}`);
@@ -143,7 +139,11 @@ export function parseResubmit(arg: Segment, token: Located): Ofpact {
     [ct ? { type: 'resubmit_table_ct', inPort, tableId } : { type: 'resubmit_table', inPort, tableId }],
     (cx) => {
       if (ct && !cx.flow.isCtValid()) {
-        throw cx.error(token, 'OFPBAC_MATCH_INCONSISTENT', 'resubmit(...,ct) needs a ct_state match that implies a tracked connection (+est, +new, +trk-inv…)');
+        throw cx.error(
+          token,
+          'OFPBAC_MATCH_INCONSISTENT',
+          'resubmit(...,ct) needs a ct_state match that implies a tracked connection (+est, +new, +trk-inv…)',
+        );
       }
     },
   );
@@ -177,7 +177,10 @@ export function parseNote(arg: Segment, token: Located): Ofpact {
 
 /** `conjunction(ID,K/N)`. */
 export function parseConjunction(arg: Segment, token: Located): Ofpact {
-  const m = /^[ \t\n\v\f\r]*([+-]?(?:0[xX][0-9a-fA-F]+|[0-9]+))[ \t\n\v\f\r]*,[ \t\n\v\f\r]*([+-]?[0-9]+)[ \t\n\v\f\r]*\/[ \t\n\v\f\r]*([+-]?[0-9]+)[ \t\n\v\f\r]*$/.exec(arg.text);
+  const m =
+    /^[ \t\n\v\f\r]*([+-]?(?:0[xX][0-9a-fA-F]+|[0-9]+))[ \t\n\v\f\r]*,[ \t\n\v\f\r]*([+-]?[0-9]+)[ \t\n\v\f\r]*\/[ \t\n\v\f\r]*([+-]?[0-9]+)[ \t\n\v\f\r]*$/.exec(
+      arg.text,
+    );
   if (!m) throw failAt(token, '"conjunction" syntax is "conjunction(id,i/n)"');
   const idBig = parseCInteger(m[1]!);
   if (idBig === null || idBig > 0xffffffffn || idBig < -0x80000000n) throw failAt(token, '"conjunction" syntax is "conjunction(id,i/n)"');
@@ -222,7 +225,10 @@ export function parseMultipath(arg: Segment, token: Located): Ofpact {
   const dst = subfieldOrFail(t[5]!, token);
   if (dst.field.experimenter) throw failAt(token, `${s}: experimenter OXM field '${t[5]}' not supported`);
   if (dst.nBits < 16 && nLinks > 1 << dst.nBits) {
-    throw failAt(token, `${s}: ${dst.nBits}-bit destination field has ${1 << dst.nBits} possible values, less than specified n_links ${nLinks}`);
+    throw failAt(
+      token,
+      `${s}: ${dst.nBits}-bit destination field has ${1 << dst.nBits} possible values, less than specified n_links ${nLinks}`,
+    );
   }
   return simple(
     'multipath',

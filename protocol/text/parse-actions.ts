@@ -38,7 +38,13 @@ function num<T extends number | bigint>(v: T | string, loc: Located): T {
   return v;
 }
 
-function instruction(name: string, token: Located, slot: InstructionSlot, make: () => Instruction, check?: (cx: CheckContext) => void): Ofpact {
+function instruction(
+  name: string,
+  token: Located,
+  slot: InstructionSlot,
+  make: () => Instruction,
+  check?: (cx: CheckContext) => void,
+): Ofpact {
   return { name, token, slot, check: check ?? (() => undefined), lower: () => [], instruction: make };
 }
 
@@ -356,11 +362,18 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
       return void out.push(simple(key, token, [{ type: 'debug_slow' }]));
     case 'meter': {
       const meterId = num(parseU32(v), token);
-      if (!scope.allowInstructions) scope.notOf13 ??= { token, why: 'meter is an action only in OpenFlow 1.5; in OpenFlow 1.3 it is an instruction of a flow' };
+      if (!scope.allowInstructions)
+        scope.notOf13 ??= { token, why: 'meter is an action only in OpenFlow 1.5; in OpenFlow 1.3 it is an instruction of a flow' };
       return void out.push(
-        instruction('meter', token, InstructionSlot.Meter, () => ({ type: 'meter', meterId }), (cx) => {
-          if (meterId === 0 || meterId > 0xffff0000) throw cx.error(token, 'OFPMMFC_INVALID_METER', `meter ${meterId}`);
-        }),
+        instruction(
+          'meter',
+          token,
+          InstructionSlot.Meter,
+          () => ({ type: 'meter', meterId }),
+          (cx) => {
+            if (meterId === 0 || meterId > 0xffff0000) throw cx.error(token, 'OFPMMFC_INVALID_METER', `meter ${meterId}`);
+          },
+        ),
       );
     }
     case 'clear_actions':
@@ -386,17 +399,25 @@ function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void
       let mask = 0xffffffffffffffffn;
       if (slash >= 0) mask = num(parseU64(v.slice(slash + 1)), token);
       const metadata = num(parseU64(slash >= 0 ? v.slice(0, slash) : v), token);
-      return void out.push(instruction(key, token, InstructionSlot.WriteMetadata, () => ({ type: 'write_metadata', metadata, metadataMask: mask })));
+      return void out.push(
+        instruction(key, token, InstructionSlot.WriteMetadata, () => ({ type: 'write_metadata', metadata, metadataMask: mask })),
+      );
     }
     case 'goto_table': {
       const t = tableFromString(v);
       if (t === null) throw failAt(token, `unknown table "${v}"`);
       return void out.push(
-        instruction(key, token, InstructionSlot.GotoTable, () => ({ type: 'goto_table', tableId: t }), (cx) => {
-          if (cx.tableId !== 255 && t <= cx.tableId) {
-            throw cx.error(token, 'OFPBIC_BAD_TABLE_ID', `goto_table:${t} from table ${cx.tableId} (it must go to a later table)`);
-          }
-        }),
+        instruction(
+          key,
+          token,
+          InstructionSlot.GotoTable,
+          () => ({ type: 'goto_table', tableId: t }),
+          (cx) => {
+            if (cx.tableId !== 255 && t <= cx.tableId) {
+              throw cx.error(token, 'OFPBIC_BAD_TABLE_ID', `goto_table:${t} from table ${cx.tableId} (it must go to a later table)`);
+            }
+          },
+        ),
       );
     }
     case 'drop':
@@ -444,7 +465,10 @@ function verify(list: Ofpact[], scope: ParseScope): void {
       if (next === slot) {
         throw failAt(a.token, `duplicate ${SLOT_NAMES[slot]} instruction not allowed, for OpenFlow 1.1+ compatibility`);
       }
-      throw failAt(a.token, `invalid instruction ordering: ${SLOT_NAMES[next]} must appear before ${SLOT_NAMES[slot]}, for OpenFlow 1.1+ compatibility`);
+      throw failAt(
+        a.token,
+        `invalid instruction ordering: ${SLOT_NAMES[next]} must appear before ${SLOT_NAMES[slot]}, for OpenFlow 1.1+ compatibility`,
+      );
     }
     if (!scope.allowInstructions && next !== InstructionSlot.Apply && next !== InstructionSlot.Meter) {
       throw failAt(a.token, `${SLOT_NAMES[next]} instruction not allowed here`);

@@ -17,7 +17,6 @@ import { OFPFC, type FlowCommand } from '../constants/openflow13.js';
 
 export type { FlowCommand };
 
-
 /** Options of parsing a flow in ovs-ofctl's syntax. */
 export interface ParseFlowOptions {
   /** What the flow_mod does (default `add`). */

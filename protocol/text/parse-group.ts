@@ -132,7 +132,10 @@ function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptio
   if (groupType === 2 && buckets.length > 1) throw failAt(whole, 'Indirect groups can have at most one bucket.');
   // ovs-ofctl forgets these properties once it has parsed a bucket; without one they leave only OpenFlow 1.5.
   if (!buckets.length && (hadSelectionMethod || selectionParam || hadFields)) {
-    throw failAt(whole, 'no usable protocol: selection_method, selection_method_param and fields need OpenFlow 1.5 (ofwire speaks OpenFlow 1.3)');
+    throw failAt(
+      whole,
+      'no usable protocol: selection_method, selection_method_param and fields need OpenFlow 1.5 (ofwire speaks OpenFlow 1.3)',
+    );
   }
   return { ...base, groupType, groupId, buckets };
 }
@@ -162,7 +165,8 @@ function checkSelectionMask(def: FieldDef, kv: KeyValue, loc: Located, ports: Re
   if (parsed.mask !== undefined) throw failAt(loc, `${kv.value}: wildcards not allowed here`);
   const mask = def.kind === 'bytes' ? 0n : toBig(def, parsed.value);
   if (!def.variable && mask === 0n) throw failAt(loc, `${kv.key}: values are wildcards here and must not be all-zeros`);
-  if (!def.maskable && !def.variable && mask !== ones(fieldBytes(def) * 8)) throw failAt(loc, `${kv.value}: invalid mask for field ${def.name}`);
+  if (!def.maskable && !def.variable && mask !== ones(fieldBytes(def) * 8))
+    throw failAt(loc, `${kv.value}: invalid mask for field ${def.name}`);
 }
 
 /** `whole` is the bucket's text, for errors about the bucket as a whole. */

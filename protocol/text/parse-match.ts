@@ -205,9 +205,7 @@ export class MatchBuilder {
       }
     }
     if (!this.tunMetadata.size) return out;
-    const tun: OxmField[] = [...this.tunMetadata.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([i, t]) => tunEntry(i, t));
+    const tun: OxmField[] = [...this.tunMetadata.entries()].sort((a, b) => a[0] - b[0]).map(([i, t]) => tunEntry(i, t));
     let pos = out.findIndex((e) => AFTER_TUN_METADATA.has(e.field));
     if (pos < 0) pos = out.length;
     return [...out.slice(0, pos), ...tun, ...out.slice(pos)];

@@ -26,7 +26,22 @@ t.test('npm run bench at 40 services produces every workload, checked like for l
   t.teardown(() => rmSync(out, { recursive: true, force: true }));
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'benchmarks/bench.ts', '--sizes', '40', '--runs', '1', '--churn', '20', '--sustained-seconds', '1', '--no-codec', '--out-dir', out],
+    [
+      '--import',
+      'tsx',
+      'benchmarks/bench.ts',
+      '--sizes',
+      '40',
+      '--runs',
+      '1',
+      '--churn',
+      '20',
+      '--sustained-seconds',
+      '1',
+      '--no-codec',
+      '--out-dir',
+      out,
+    ],
     // No coverage from these processes: tsx compiles the sources differently from the tests'
     // loader, and coverage of two compilations of one file cannot be merged.
     { encoding: 'utf8', timeout: 240_000, env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' } },
@@ -51,45 +66,70 @@ t.test('npm run bench at 40 services produces every workload, checked like for l
   t.match(r.stdout, /## Cold sync/, 'the Markdown report goes to stdout');
   for (const w of ['cold-sync', 'restart', 'churn']) {
     const split = (has(w, 'ofwire') as { extra?: { split?: Record<string, number> } } | undefined)?.extra?.split;
-    t.ok(split && split.total_s! > 0 && split.compile_s! >= 0 && split.wait_s !== undefined && split.gc_s! >= 0, `${w}: where ofwire's time goes`);
+    t.ok(
+      split && split.total_s! > 0 && split.compile_s! >= 0 && split.wait_s !== undefined && split.gc_s! >= 0,
+      `${w}: where ofwire's time goes`,
+    );
   }
   t.match(r.stdout, /## Where ofwire's time goes/, 'reported as a table');
-  t.match(r.stdout, /restart with nothing changed, 40 services \(10k not run\): ofwire ÷ floor's read-back \| ≤ 3×/, 'the goals table holds the current goals');
+  t.match(
+    r.stdout,
+    /restart with nothing changed, 40 services \(10k not run\): ofwire ÷ floor's read-back \| ≤ 3×/,
+    'the goals table holds the current goals',
+  );
   t.end();
 });
 
-t.test('npm run bench --external-every 3 at 40 services adds the north-south mix, checked like for like', { skip: ONLY_IN_LONG_RUN }, (t) => {
-  const out = mkdtempSync(join(tmpdir(), 'ofwire-bench-smoke-ns-'));
-  t.teardown(() => rmSync(out, { recursive: true, force: true }));
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'benchmarks/bench.ts',
-      ...['--sizes', '40', '--runs', '1', '--churn', '20', '--sustained-seconds', '1', '--only', 'cold-sync,churn'],
-      ...['--external-every', '3', '--no-codec', '--no-osken', '--no-iptables', '--no-kube', '--out-dir', out],
-    ],
-    { encoding: 'utf8', timeout: 240_000, env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' } },
-  );
-  t.equal(r.status, 0, `bench exits 0: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  const json = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { results: Row[]; notes: string[] };
-  const has = (workload: string, contender: string) => json.results.find((x) => x.workload === workload && x.contender === contender);
-  for (const suffix of ['', '-north-south']) {
-    for (const c of ['ofwire', 'floor', 'ovs-ofctl-bundle']) t.equal(has(`cold-sync${suffix}`, c)?.verified, true, `cold-sync${suffix} ${c}: same flows & groups`);
-    for (const w of ['cold-sync-process', 'cold-sync-library']) t.equal(has(`${w}${suffix}`, 'ofwire')?.verified, true, `${w}${suffix}: same flows & groups`);
-    for (const c of ['ofwire', 'floor', 'ovs-ofctl-spawn']) t.ok((has(`churn${suffix}`, c)?.p99_s ?? 0) > 0, `churn${suffix} ${c} measured`);
-  }
-  t.notOk(has('cold-sync-north-south', 'os-ken') ?? has('cold-sync-north-south', 'iptables-restore'), 'no os-ken or iptables rows for the north-south mix');
-  t.notOk(
-    json.notes.some((n) => /messages for \d+ changes|differs|installed, \d+ expected/.test(n)),
-    'every churn step sent one GROUP_MOD per service port, and nothing differed',
-  );
-  t.match(r.stdout, /cold sync, 40 services \(10k not run\), 1 in 3 services NodePort\/LoadBalancer: ofwire \(in-process\) ÷ floor \| ≤ 1\.5×/, 'the cold-sync goal on the north-south mix');
-  t.match(r.stdout, /endpoint change → barrier ack, 40 services \(10k not run\), 1 in 3 services NodePort\/LoadBalancer \(MemorySource\) \| p50 ≤ floor p50 \+ 50 µs, p99 ≤ 2× floor p99/, 'the churn goal on the north-south mix');
-  t.match(r.stdout, /— north-south mix \|/, 'north-south rows labelled in the tables');
-  t.end();
-});
+t.test(
+  'npm run bench --external-every 3 at 40 services adds the north-south mix, checked like for like',
+  { skip: ONLY_IN_LONG_RUN },
+  (t) => {
+    const out = mkdtempSync(join(tmpdir(), 'ofwire-bench-smoke-ns-'));
+    t.teardown(() => rmSync(out, { recursive: true, force: true }));
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'benchmarks/bench.ts',
+        ...['--sizes', '40', '--runs', '1', '--churn', '20', '--sustained-seconds', '1', '--only', 'cold-sync,churn'],
+        ...['--external-every', '3', '--no-codec', '--no-osken', '--no-iptables', '--no-kube', '--out-dir', out],
+      ],
+      { encoding: 'utf8', timeout: 240_000, env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' } },
+    );
+    t.equal(r.status, 0, `bench exits 0: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    const json = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { results: Row[]; notes: string[] };
+    const has = (workload: string, contender: string) => json.results.find((x) => x.workload === workload && x.contender === contender);
+    for (const suffix of ['', '-north-south']) {
+      for (const c of ['ofwire', 'floor', 'ovs-ofctl-bundle'])
+        t.equal(has(`cold-sync${suffix}`, c)?.verified, true, `cold-sync${suffix} ${c}: same flows & groups`);
+      for (const w of ['cold-sync-process', 'cold-sync-library'])
+        t.equal(has(`${w}${suffix}`, 'ofwire')?.verified, true, `${w}${suffix}: same flows & groups`);
+      for (const c of ['ofwire', 'floor', 'ovs-ofctl-spawn'])
+        t.ok((has(`churn${suffix}`, c)?.p99_s ?? 0) > 0, `churn${suffix} ${c} measured`);
+    }
+    t.notOk(
+      has('cold-sync-north-south', 'os-ken') ?? has('cold-sync-north-south', 'iptables-restore'),
+      'no os-ken or iptables rows for the north-south mix',
+    );
+    t.notOk(
+      json.notes.some((n) => /messages for \d+ changes|differs|installed, \d+ expected/.test(n)),
+      'every churn step sent one GROUP_MOD per service port, and nothing differed',
+    );
+    t.match(
+      r.stdout,
+      /cold sync, 40 services \(10k not run\), 1 in 3 services NodePort\/LoadBalancer: ofwire \(in-process\) ÷ floor \| ≤ 1\.5×/,
+      'the cold-sync goal on the north-south mix',
+    );
+    t.match(
+      r.stdout,
+      /endpoint change → barrier ack, 40 services \(10k not run\), 1 in 3 services NodePort\/LoadBalancer \(MemorySource\) \| p50 ≤ floor p50 \+ 50 µs, p99 ≤ 2× floor p99/,
+      'the churn goal on the north-south mix',
+    );
+    t.match(r.stdout, /— north-south mix \|/, 'north-south rows labelled in the tables');
+    t.end();
+  },
+);
 
 t.test('npm run bench -- --help lists every workload and option, and runs nothing', (t) => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'benchmarks/bench.ts', '--help'], {
@@ -98,7 +138,9 @@ t.test('npm run bench -- --help lists every workload and option, and runs nothin
     env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' },
   });
   t.equal(r.status, 0, `exits 0: ${r.stderr.trim()}`);
-  for (const w of ['cold-sync', 'churn', 'restart', 'recovery', 'cli', 'codec']) t.match(r.stdout, new RegExp(`^  ${w} `, 'm'), `describes ${w}`);
-  for (const o of ['--quick', '--sizes', '--runs', '--churn', '--only', '--external-every', '--no-osken', '--out-dir', '--cpu-prof']) t.match(r.stdout, o, `describes ${o}`);
+  for (const w of ['cold-sync', 'churn', 'restart', 'recovery', 'cli', 'codec'])
+    t.match(r.stdout, new RegExp(`^  ${w} `, 'm'), `describes ${w}`);
+  for (const o of ['--quick', '--sizes', '--runs', '--churn', '--only', '--external-every', '--no-osken', '--out-dir', '--cpu-prof'])
+    t.match(r.stdout, o, `describes ${o}`);
   t.end();
 });

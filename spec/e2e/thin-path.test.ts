@@ -39,9 +39,7 @@ function flow(tableId: number, priority: number, match: Match, actions: Action[]
     outGroup: ANY,
     flags: 0,
     match,
-    instructions: Array.isArray(actions)
-      ? [{ type: 'apply_actions', actions }]
-      : [{ type: 'goto_table', tableId: actions.goto }],
+    instructions: Array.isArray(actions) ? [{ type: 'apply_actions', actions }] : [{ type: 'goto_table', tableId: actions.goto }],
   };
 }
 
@@ -74,9 +72,12 @@ t.test('ClusterIP traffic is balanced over backend pods by flows installed throu
   await session.request({ type: 'group_mod', command: 0, groupType: 1, groupId: GROUP, buckets });
 
   const flows = [
-    flow(T_CT, 100, [{ field: 'eth_type', value: 0x0800 }], [
-      { type: 'ct', flags: 0, zone: ZONE, recircTable: T_SERVICE, alg: 0, actions: [{ type: 'nat', flags: 0 }] },
-    ]),
+    flow(
+      T_CT,
+      100,
+      [{ field: 'eth_type', value: 0x0800 }],
+      [{ type: 'ct', flags: 0, zone: ZONE, recircTable: T_SERVICE, alg: 0, actions: [{ type: 'nat', flags: 0 }] }],
+    ),
     flow(
       T_SERVICE,
       100,
@@ -118,12 +119,20 @@ t.test('ClusterIP traffic is balanced over backend pods by flows installed throu
   }
 
   const direct = await client.httpGet(`http://${backends[0]!.ip}:8080/`, 1);
-  t.same(direct.map((r) => r.body), [backends[0]!.name], 'pod-to-pod forwarding works');
+  t.same(
+    direct.map((r) => r.body),
+    [backends[0]!.name],
+    'pod-to-pod forwarding works',
+  );
 
   const results = await client.httpGet(`http://${VIP}/`, 60);
   const failed = results.filter((r) => !r.ok);
   t.equal(failed.length, 0, `all 60 requests to the ClusterIP succeed${failed.length ? `: ${JSON.stringify(failed[0])}` : ''}`);
   const seen = new Set(results.filter((r) => r.ok).map((r) => r.body));
   t.ok(seen.size >= 2, `requests reach at least 2 distinct pods (saw ${[...seen].join(', ')})`);
-  for (const name of seen) t.ok(backends.some((p) => p.name === name), `${name} is a backend`);
+  for (const name of seen)
+    t.ok(
+      backends.some((p) => p.name === name),
+      `${name} is a backend`,
+    );
 });

@@ -79,9 +79,7 @@ function agentCommand(node: { name: string; sb: Sandbox }, kubeconfig: string): 
     if (volume?.hostPath?.path === '/var/run/openvswitch') hostPaths.set(m.mountPath, node.sb.dir);
   }
   const args = container.args.map((arg) => {
-    let a = arg.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (ref, name?: string) =>
-      name === undefined ? '$' : (env[name] ?? ref),
-    );
+    let a = arg.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (ref, name?: string) => (name === undefined ? '$' : (env[name] ?? ref)));
     for (const [mountPath, dir] of hostPaths) a = a.split(`${mountPath}/`).join(`${dir}/`);
     return a.replace(/\/br-int\.mgmt$/, `/${node.sb.bridge}.mgmt`);
   });
@@ -185,8 +183,17 @@ async function joinNodes(a: NodeBase, b: NodeBase): Promise<void> {
     await run('ip', ['-n', node.sb.netns, 'link', 'set', 'underlay', 'up']);
     await node.sb.vsctl('add-port', node.phy, 'underlay');
     await node.sb.vsctl(
-      'add-port', node.sb.bridge, 'vxlan0', '--', 'set', 'interface', 'vxlan0', 'type=vxlan',
-      `options:remote_ip=${peer.underlayIp}`, 'options:key=flow', `ofport_request=${TUNNEL_PORT}`,
+      'add-port',
+      node.sb.bridge,
+      'vxlan0',
+      '--',
+      'set',
+      'interface',
+      'vxlan0',
+      'type=vxlan',
+      `options:remote_ip=${peer.underlayIp}`,
+      'options:key=flow',
+      `ofport_request=${TUNNEL_PORT}`,
     );
   }
 }
@@ -366,7 +373,17 @@ t.test('two nodes joined by VXLAN, each running the DaemonSet agent', async (t) 
     );
   const putEndpoints = (name: string, pods: Pod[]) => {
     const endpoints: SliceEndpoint[] = pods.map((p) => ({ ip: p.ip, nodeName: nodeOf(p) }));
-    api.upsert(slice(name, `${name}-1`, [{ name: 'http', port: HTTP_PORT }, { name: 'echo', port: ECHO_PORT }], endpoints) as KubeObject);
+    api.upsert(
+      slice(
+        name,
+        `${name}-1`,
+        [
+          { name: 'http', port: HTTP_PORT },
+          { name: 'echo', port: ECHO_PORT },
+        ],
+        endpoints,
+      ) as KubeObject,
+    );
   };
   putService('web', '10.96.0.10');
   putEndpoints('web', backends);
@@ -385,13 +402,17 @@ t.test('two nodes joined by VXLAN, each running the DaemonSet agent', async (t) 
   // Pod to pod needs the proxy's table 10 (it hands every packet on to table 20).
   // ovs-vswitchd resolves the peer's underlay address by ARP on the first packet into the tunnel
   // (and drops that packet): TCP's retransmission gets through.
-  await waitFor('pod to pod across the tunnel, both ways', async () => {
-    const [ab, ba] = await Promise.all([
-      a.client.httpGet(`http://${b.backends[0]!.ip}:${HTTP_PORT}/`, 1, 2000),
-      b.client.httpGet(`http://${a.backends[0]!.ip}:${HTTP_PORT}/`, 1, 2000),
-    ]);
-    return ab[0]!.body === b.backends[0]!.name && ba[0]!.body === a.backends[0]!.name;
-  }, 30_000);
+  await waitFor(
+    'pod to pod across the tunnel, both ways',
+    async () => {
+      const [ab, ba] = await Promise.all([
+        a.client.httpGet(`http://${b.backends[0]!.ip}:${HTTP_PORT}/`, 1, 2000),
+        b.client.httpGet(`http://${a.backends[0]!.ip}:${HTTP_PORT}/`, 1, 2000),
+      ]);
+      return ab[0]!.body === b.backends[0]!.name && ba[0]!.body === a.backends[0]!.name;
+    },
+    30_000,
+  );
 
   await t.test('each agent answers /healthz 200 in its node namespace once synced', async (t) => {
     for (const n of nodes) {
@@ -426,7 +447,7 @@ t.test('two nodes joined by VXLAN, each running the DaemonSet agent', async (t) 
     }
   });
 
-  await t.test('node B\'s agent SIGKILLed and restarted: connections live on, new ones keep working', async (t) => {
+  await t.test("node B's agent SIGKILLed and restarted: connections live on, new ones keep working", async (t) => {
     for (const n of nodes) await waitProgrammed(n, '10.96.0.10', ECHO_PORT, backends);
     // Long-lived connections from node B's client, each sending a numbered line every 250 ms.
     const src = `
@@ -452,10 +473,12 @@ t.test('two nodes joined by VXLAN, each running the DaemonSet agent', async (t) 
     t.teardown(() => streams.stop());
     await streams.waitForLine('long-lived connections', (l) => l === 'connected');
     const echoes = () =>
-      streams.lines.filter((l) => l.startsWith('echo ')).map((l) => {
-        const [, c, seq, pod] = l.split(' ');
-        return { c: Number(c), seq: Number(seq), pod: pod! };
-      });
+      streams.lines
+        .filter((l) => l.startsWith('echo '))
+        .map((l) => {
+          const [, c, seq, pod] = l.split(' ');
+          return { c: Number(c), seq: Number(seq), pod: pod! };
+        });
     await waitFor('an echo on every connection', async () => new Set(echoes().map((e) => e.c)).size === 4);
     const landedOn = new Map(echoes().map((e) => [e.c, e.pod]));
     t.comment(`long-lived connections on ${JSON.stringify([...landedOn].sort())}`);
@@ -473,10 +496,7 @@ t.test('two nodes joined by VXLAN, each running the DaemonSet agent', async (t) 
     t.equal(total(duringDown, backends), 10, 'new connections work with the agent dead (the flows stay)');
 
     b.agent = startAgent(b);
-    const [duringStart, ready] = await Promise.all([
-      served(b.client, 'http://10.96.0.10/', 10),
-      probe(b, 'readinessProbe'),
-    ]);
+    const [duringStart, ready] = await Promise.all([served(b.client, 'http://10.96.0.10/', 10), probe(b, 'readinessProbe')]);
     t.equal(ready.status, 200, `the restarted agent is ready (${ready.status ?? ready.error})`);
     const adopted = await switchState();
     t.same(
@@ -492,11 +512,20 @@ t.test('two nodes joined by VXLAN, each running the DaemonSet agent', async (t) 
       const m = /^sent (\d+) (\d+)$/.exec(l);
       if (m) sentBefore.set(Number(m[1]), Number(m[2]));
     }
-    await waitFor('an echo on every connection of a line sent after the restart', async () =>
-      [0, 1, 2, 3].every((c) => echoes().some((e) => e.c === c && e.seq > sentBefore.get(c)!)),
-    30_000);
-    t.same(streams.lines.filter((l) => /^(error|closed) /.test(l)), [], 'no connection broke');
-    t.ok(echoes().every((e) => landedOn.get(e.c) === e.pod), 'each connection stayed on its endpoint');
+    await waitFor(
+      'an echo on every connection of a line sent after the restart',
+      async () => [0, 1, 2, 3].every((c) => echoes().some((e) => e.c === c && e.seq > sentBefore.get(c)!)),
+      30_000,
+    );
+    t.same(
+      streams.lines.filter((l) => /^(error|closed) /.test(l)),
+      [],
+      'no connection broke',
+    );
+    t.ok(
+      echoes().every((e) => landedOn.get(e.c) === e.pod),
+      'each connection stayed on its endpoint',
+    );
 
     const after = await served(b.client, 'http://10.96.0.10/', 20);
     t.comment(`after the restart: ${show(after)}`);

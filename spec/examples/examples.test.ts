@@ -111,7 +111,12 @@ async function kubeFixture(t: Test) {
 t.test('kube-node-agent.ts: a watch event changes the group on the switch', async (t) => {
   const sb = await createSandbox({ t });
   const { api, slice, kubeconfig } = await kubeFixture(t);
-  const agent = startExample(tsx, [join(root, 'examples/kube-node-agent.ts')], { OFWIRE_BRIDGE: sb.mgmt, KUBECONFIG: kubeconfig, NODE_NAME: 'n1' }, /ready/);
+  const agent = startExample(
+    tsx,
+    [join(root, 'examples/kube-node-agent.ts')],
+    { OFWIRE_BRIDGE: sb.mgmt, KUBECONFIG: kubeconfig, NODE_NAME: 'n1' },
+    /ready/,
+  );
   t.teardown(agent.stop);
   await agent.started;
   t.match(agent.output(), /ready: 1 service ports/);
@@ -127,12 +132,21 @@ t.test('ofwire proxy --source kube programs the switch from the API server', asy
   const sb = await createSandbox({ t });
   const { api, slice, kubeconfig } = await kubeFixture(t);
   const cli = join(root, 'dist/bin/main.js');
-  const once = await run(process.execPath, [cli, 'proxy', '--once', '--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', kubeconfig, '--log-level', 'warn'], {
-    timeoutMs: 60_000,
-  });
+  const once = await run(
+    process.execPath,
+    [cli, 'proxy', '--once', '--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', kubeconfig, '--log-level', 'warn'],
+    {
+      timeoutMs: 60_000,
+    },
+  );
   t.equal(once, '', '--once exits quietly after the sync');
   t.match(await sb.ofctl('dump-groups', sb.bridge), /nat\(dst=10\.244\.0\.12:8080\)/, '--once left the service programmed');
-  const proxy = startExample(process.execPath, [cli, 'proxy', '--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', kubeconfig, '--log-level', 'info'], {}, /./);
+  const proxy = startExample(
+    process.execPath,
+    [cli, 'proxy', '--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', kubeconfig, '--log-level', 'info'],
+    {},
+    /./,
+  );
   t.teardown(proxy.stop);
   await waitFor('the proxy to watch', async () => api.watchCount('endpointslices') > 0);
   api.upsert(slice(['10.244.0.12']));

@@ -118,5 +118,9 @@ export async function flowLines(sb: Sandbox, filter?: string): Promise<string[]>
 
 /** A dumped flow line without its counters and age, for comparing dumps. */
 export function withoutCounters(line: string): string {
-  return line.replace(/ duration=[0-9.]+s,/, '').replace(/ n_packets=\d+, n_bytes=\d+,/, '').replace(/ idle_age=\d+,/, '').trim();
+  return line
+    .replace(/ duration=[0-9.]+s,/, '')
+    .replace(/ n_packets=\d+, n_bytes=\d+,/, '')
+    .replace(/ idle_age=\d+,/, '')
+    .trim();
 }

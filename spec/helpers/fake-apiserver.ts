@@ -331,7 +331,10 @@ export class FakeApiServer extends EventEmitter {
     const tls = this.options.tls;
     const handler = (request: IncomingMessage, response: ServerResponse) => this.handle(request, response);
     const server = tls
-      ? createHttpsServer({ key: tls.key, cert: tls.cert, ca: tls.clientCa, requestCert: Boolean(tls.clientCa), rejectUnauthorized: false }, handler)
+      ? createHttpsServer(
+          { key: tls.key, cert: tls.cert, ca: tls.clientCa, requestCert: Boolean(tls.clientCa), rejectUnauthorized: false },
+          handler,
+        )
       : createServer(handler);
     server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -402,12 +405,7 @@ export class FakeApiServer extends EventEmitter {
       .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
   }
 
-  private serveList(
-    resource: Resource,
-    namespace: string | undefined,
-    query: Record<string, string>,
-    response: ServerResponse,
-  ): void {
+  private serveList(resource: Resource, namespace: string | undefined, query: Record<string, string>, response: ServerResponse): void {
     let listRevision = this.revision;
     let after = '';
     if (query.continue) {
@@ -437,12 +435,7 @@ export class FakeApiServer extends EventEmitter {
     this.reply(response, 200, { kind: listKind, apiVersion, metadata, items });
   }
 
-  private serveWatch(
-    resource: Resource,
-    namespace: string | undefined,
-    query: Record<string, string>,
-    response: ServerResponse,
-  ): void {
+  private serveWatch(resource: Resource, namespace: string | undefined, query: Record<string, string>, response: ServerResponse): void {
     response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     response.flushHeaders();
     const from = query.resourceVersion;

@@ -86,11 +86,7 @@ t.test('close() removes namespaces, processes, links and files', async (t) => {
     link: `${sb.bridge.slice(0, 14)}h`,
     hostIp: '',
   };
-  t.same(
-    await leftovers(r),
-    [`netns ${sb.netns}`, `netns ${pod.netns}`, `dir ${sb.dir}`, `link ${r.link}`],
-    'resources exist while open',
-  );
+  t.same(await leftovers(r), [`netns ${sb.netns}`, `netns ${pod.netns}`, `dir ${sb.dir}`, `link ${r.link}`], 'resources exist while open');
   await sb.close();
   t.same(await settled(r), [], 'nothing left after close()');
   await sb.close();

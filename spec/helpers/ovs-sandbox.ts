@@ -340,14 +340,17 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
 
   const vsctl = (...args: string[]) => run('ovs-vsctl', [`--db=${db}`, '--timeout=30', ...args], { env });
   const ofctl = (...args: string[]) => run('ovs-ofctl', ['-O', 'OpenFlow13', ...args], { env });
-  const appctl = (...args: string[]) =>
-    run('ovs-appctl', ['-t', join(dir, 'ovs-vswitchd.ctl'), ...args], { env });
+  const appctl = (...args: string[]) => run('ovs-appctl', ['-t', join(dir, 'ovs-vswitchd.ctl'), ...args], { env });
 
   const startVswitchd = async () => {
     await run(
       'ip',
       [
-        'netns', 'exec', netns, 'ovs-vswitchd', db,
+        'netns',
+        'exec',
+        netns,
+        'ovs-vswitchd',
+        db,
         '--disable-system',
         `--pidfile=${vswitchdPidfile}`,
         `--unixctl=${join(dir, 'ovs-vswitchd.ctl')}`,
@@ -373,7 +376,11 @@ export async function createSandbox(opts: SandboxOptions = {}): Promise<Sandbox>
     await run(
       'ip',
       [
-        'netns', 'exec', netns, 'ovsdb-server', join(dir, 'conf.db'),
+        'netns',
+        'exec',
+        netns,
+        'ovsdb-server',
+        join(dir, 'conf.db'),
         `--remote=punix:${join(dir, 'db.sock')}`,
         `--pidfile=${ovsdbPidfile}`,
         `--unixctl=${join(dir, 'ovsdb-server.ctl')}`,
@@ -476,8 +483,12 @@ async function addBridgeRow(
   protocols: string,
 ): Promise<void> {
   await vsctl(
-    'add-br', bridge,
-    '--', 'set', 'bridge', bridge,
+    'add-br',
+    bridge,
+    '--',
+    'set',
+    'bridge',
+    bridge,
     'datapath_type=netdev',
     'fail-mode=secure',
     `protocols=${protocols}`,

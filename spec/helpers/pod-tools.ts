@@ -80,12 +80,16 @@ export function spawnInPod(sb: Sandbox, pod: Pod, args: string[]): PodProcess {
     pid: child.pid,
     lines,
     async waitForLine(what, match, timeoutMs = 15_000) {
-      return waitFor(what, async () => {
-        const hit = lines.find(match);
-        if (hit !== undefined) return hit;
-        if (exited) throw new Error(`process in pod ${pod.name} exited: ${stderr.trim()}`);
-        return undefined;
-      }, timeoutMs);
+      return waitFor(
+        what,
+        async () => {
+          const hit = lines.find(match);
+          if (hit !== undefined) return hit;
+          if (exited) throw new Error(`process in pod ${pod.name} exited: ${stderr.trim()}`);
+          return undefined;
+        },
+        timeoutMs,
+      );
     },
     async stop() {
       unregister();

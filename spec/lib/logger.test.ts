@@ -5,7 +5,11 @@ import { jsonLinesLogger, silentLogger } from '../../lib/logger.js';
 function capture(level: 'debug' | 'info' | 'warn', filter?: Parameters<typeof jsonLinesLogger>[0]['filter']) {
   const lines: Record<string, unknown>[] = [];
   const raw: string[] = [];
-  const log = jsonLinesLogger({ level, write: (l) => (raw.push(l), lines.push(JSON.parse(l) as Record<string, unknown>)), ...(filter ? { filter } : {}) });
+  const log = jsonLinesLogger({
+    level,
+    write: (l) => (raw.push(l), lines.push(JSON.parse(l) as Record<string, unknown>)),
+    ...(filter ? { filter } : {}),
+  });
   return { log, lines, raw };
 }
 
@@ -27,7 +31,10 @@ t.test('a filter sees each line before it is written', async (t) => {
   log.warn({ drop: true }, 'dropped');
   log.warn({ drop: false }, 'kept');
   log.debug({}, 'debug on');
-  t.same(lines.map((l) => l.msg), ['kept', 'debug on']);
+  t.same(
+    lines.map((l) => l.msg),
+    ['kept', 'debug on'],
+  );
 });
 
 t.test('the silent logger writes nothing and its children are silent', async (t) => {

@@ -82,10 +82,16 @@ t.test('npm pack: every entry type-checks with skipLibCheck off and runs', async
   // neither follows nor changes it).
   symlinkSync(join(root, 'node_modules'), stagedModules);
   run(process.execPath, ['scripts/bundle-cli.mjs', '--from', join(stage, 'dist'), '--out', join(stage, 'dist/bin')], root);
-  const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], stage)) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], stage)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   const files = packed[0]!.files.map((f) => f.path);
   t.ok(files.includes('dist/lib/kube.d.ts') && files.includes('dist/protocol/text/index.d.ts'), 'the entries are in the package');
-  t.notOk(files.some((f) => f.startsWith('spec/') || f.startsWith('lib/')), 'no tests or sources');
+  t.notOk(
+    files.some((f) => f.startsWith('spec/') || f.startsWith('lib/')),
+    'no tests or sources',
+  );
 
   // A scratch project: the package unpacked into node_modules, its dependencies linked.
   const app = join(tmp, 'app');
@@ -122,19 +128,30 @@ export async function resolve(specifier, context, next) {
   // Two compilations: the Kubernetes entry's program alone, and the others together (none of which
   // may pull in the Kubernetes source's types).
   const typeChecked: Record<string, string[]> = {};
-  for (const [name, entries] of [['core', ['protocol', 'text', 'main']], ['kube', ['kube']]] as const) {
+  for (const [name, entries] of [
+    ['core', ['protocol', 'text', 'main']],
+    ['kube', ['kube']],
+  ] as const) {
     for (const entry of entries) {
       mkdirSync(join(app, entry));
       writeFileSync(join(app, entry, 'main.ts'), programs[entry]!.source);
     }
     const config = join(app, `tsconfig.${name}.json`);
-    writeFileSync(config, JSON.stringify({ compilerOptions: { ...compilerOptions, rootDir: '.' }, include: entries.map((e) => `${e}/main.ts`) }));
+    writeFileSync(
+      config,
+      JSON.stringify({ compilerOptions: { ...compilerOptions, rootDir: '.' }, include: entries.map((e) => `${e}/main.ts`) }),
+    );
     try {
       const listed = run(tsc, ['-p', config, '--listFiles'], app);
       for (const entry of entries) typeChecked[entry] = listed.split('\n').filter((f) => f.includes('/node_modules/ofwire/'));
     } catch (err) {
       const out = (err as { stdout?: string }).stdout ?? (err as Error).message;
-      t.fail(`tsc (${entries.join(', ')}): ${out.split('\n').filter((l) => l.includes('error')).join('\n')}`);
+      t.fail(
+        `tsc (${entries.join(', ')}): ${out
+          .split('\n')
+          .filter((l) => l.includes('error'))
+          .join('\n')}`,
+      );
     }
   }
 
@@ -145,21 +162,41 @@ export async function resolve(specifier, context, next) {
       t.ok(typeFiles.length > 0, 'type-checked against the package');
       const log = join(app, entry, 'loaded.txt');
       writeFileSync(log, '');
-      const out = run(process.execPath, ['--import', join(app, 'register.mjs'), join(app, 'out', entry, 'main.js')], app, { LOADED_LOG: log });
+      const out = run(process.execPath, ['--import', join(app, 'register.mjs'), join(app, 'out', entry, 'main.js')], app, {
+        LOADED_LOG: log,
+      });
       t.match(out, prints);
-      const loaded = readFileSync(log, 'utf8').split('\n').filter((u) => u.includes('/node_modules/ofwire/'));
+      const loaded = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((u) => u.includes('/node_modules/ofwire/'));
       if (entry !== 'kube') {
-        t.same(typeFiles.filter((f) => /\/sources\/kube/.test(f)), [], 'no Kubernetes types type-checked');
-        t.same(loaded.filter((u) => /\/sources\/kube/.test(u)), [], 'no Kubernetes module loaded');
+        t.same(
+          typeFiles.filter((f) => /\/sources\/kube/.test(f)),
+          [],
+          'no Kubernetes types type-checked',
+        );
+        t.same(
+          loaded.filter((u) => /\/sources\/kube/.test(u)),
+          [],
+          'no Kubernetes module loaded',
+        );
       }
-      if (entry === 'protocol' || entry === 'text') t.same(loaded.filter((u) => u.includes('/dist/lib/')), [], 'nothing of lib/ loaded');
+      if (entry === 'protocol' || entry === 'text')
+        t.same(
+          loaded.filter((u) => u.includes('/dist/lib/')),
+          [],
+          'nothing of lib/ loaded',
+        );
     });
   }
 
   await t.test('files outside the entries cannot be imported', async (t) => {
     const dir = join(app, 'deep');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'main.mjs'), `await import('ofwire/dist/lib/proxy/compile.js').then(() => console.log('loaded'), (e) => console.log(e.code));\n`);
+    writeFileSync(
+      join(dir, 'main.mjs'),
+      `await import('ofwire/dist/lib/proxy/compile.js').then(() => console.log('loaded'), (e) => console.log(e.code));\n`,
+    );
     t.match(run(process.execPath, [join(dir, 'main.mjs')], dir), /ERR_PACKAGE_PATH_NOT_EXPORTED/);
   });
 });

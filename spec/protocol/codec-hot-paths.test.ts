@@ -68,7 +68,9 @@ t.test('encodeMessage: each message its own bytes, intact after later ones', asy
 t.test('encodeMessage: a message larger than a slab gets a buffer of its own', async (t) => {
   const big: FlowMod = {
     ...serviceFlowMod(),
-    instructions: [{ type: 'apply_actions', actions: Array.from({ length: 3000 }, (_, i) => ({ type: 'output' as const, port: i + 1, maxLen: 0 })) }],
+    instructions: [
+      { type: 'apply_actions', actions: Array.from({ length: 3000 }, (_, i) => ({ type: 'output' as const, port: i + 1, maxLen: 0 })) },
+    ],
   };
   const before = encodeMessage(serviceFlowMod());
   const copyOfBefore = Buffer.from(before);
@@ -89,7 +91,10 @@ t.test('encodeMessage: a refused message leaves no bytes behind', async (t) => {
 
 t.test('FLOW_MOD fixed part: numbers for cookies, and values out of range', async (t) => {
   const m = serviceFlowMod();
-  t.equal(written({ ...m, cookie: 0x1234, cookieMask: 0xff } as unknown as FlowMod).toString('hex'), written({ ...m, cookie: 0x1234n, cookieMask: 0xffn }).toString('hex'));
+  t.equal(
+    written({ ...m, cookie: 0x1234, cookieMask: 0xff } as unknown as FlowMod).toString('hex'),
+    written({ ...m, cookie: 0x1234n, cookieMask: 0xffn }).toString('hex'),
+  );
   const refusals: [Partial<FlowMod>, string][] = [
     [{ priority: 70000 }, 'flow_mod.priority'],
     [{ tableId: 256 }, 'flow_mod.tableId'],
@@ -112,7 +117,11 @@ t.test('OXMs written in place: the same bytes as the general path, refusals unch
   t.equal(oxmBytes({ field: 'reg2', value: 80, mask: 0xffff }).toString('hex'), '0001050800000050' + '0000ffff');
   t.equal(oxmBytes({ field: 'vlan_pcp', value: 3 }).toString('hex'), '80000e0103');
   t.equal(oxmBytes({ field: 'ipv6_label', value: 0x12345 }).toString('hex'), '8000380400012345');
-  t.equal(oxmBytes({ field: 'in_port', value: 0xfffffffe, header: oxmHeader(0, 0) }).toString('hex'), '00000002fffe', 'a 16-bit port header');
+  t.equal(
+    oxmBytes({ field: 'in_port', value: 0xfffffffe, header: oxmHeader(0, 0) }).toString('hex'),
+    '00000002fffe',
+    'a 16-bit port header',
+  );
   t.equal(oxmBytes({ field: 'tun_id', value: 5n }).toString('hex'), '80004c080000000000000005', 'a 64-bit value (OXM_OF_TUNNEL_ID)');
   const refused: [OxmField, string, string][] = [
     [{ field: 'tcp_dst', value: 70000 }, 'oxm', '70000 does not fit in 16 bits'],
@@ -121,7 +130,11 @@ t.test('OXMs written in place: the same bytes as the general path, refusals unch
     [{ field: 'ipv4_src', value: '10.0.0.0', mask: 'x' }, 'oxm.mask', '"x" is not an IPv4 address'],
     [{ field: 'ip_proto', value: 6, mask: 255 }, 'oxm', 'field "ip_proto" cannot be masked'],
     [{ field: 'no_such_field', value: 1 }, 'oxm', 'unknown field "no_such_field"'],
-    [{ field: 'tp_dst', value: 80 }, 'oxm', '"tp_dst" has no OXM/NXM encoding of its own; canonicalMatch() turns it into the fields OpenFlow 1.3 carries'],
+    [
+      { field: 'tp_dst', value: 80 },
+      'oxm',
+      '"tp_dst" has no OXM/NXM encoding of its own; canonicalMatch() turns it into the fields OpenFlow 1.3 carries',
+    ],
   ];
   for (const [entry, path, reason] of refused) {
     const err = thrown(() => oxmBytes(entry));
@@ -178,7 +191,12 @@ t.test('matches written one after another: each field looked up anew when the na
   ];
   const unknown: OxmField[] = [{ field: 'unknown', header: oxmHeader(0x8000, 127), value: Buffer.from([1]) }];
   for (const m of [a, b, a, nxm, a, unknown, a, b]) t.equal(whole(m), each(m));
-  const err = thrown(() => whole([{ field: 'eth_type', value: 0x800 }, { field: 'no_such_field', value: 1 }]));
+  const err = thrown(() =>
+    whole([
+      { field: 'eth_type', value: 0x800 },
+      { field: 'no_such_field', value: 1 },
+    ]),
+  );
   t.match(err, { path: 'match[1]', reason: 'unknown field "no_such_field"' });
 });
 

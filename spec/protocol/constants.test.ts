@@ -112,8 +112,14 @@ t.test('the rule: values, repeated names and synonyms', async (t) => {
   t.equal(numericValue('1 +'), undefined, 'an expression that does not evaluate');
   const defs = [
     ...definitionsIn('export const NX_VENDOR_ID = 0x00002320;\nconst OFPP16_IN_PORT = 0xfff8;\nconst OFPGT_SELECT = 1;', 'a.ts'),
-    ...definitionsIn('const NX = 0x00002320;\n  const OFPP_IN_PORT_16 = 0xfff8;\nexport const OFPGT_SELECT = 1;\nconst OFPGT_ALL = 0;', 'b.ts'),
-    ...definitionsIn('const OFPP_ANY = 0xffffffff;\nconst OFPG_ANY = 0xffffffff;\nconst OFPMPF_REPLY_MORE = 1;\nconst OFPMPF_REQ_MORE = 1;', 'c.ts'),
+    ...definitionsIn(
+      'const NX = 0x00002320;\n  const OFPP_IN_PORT_16 = 0xfff8;\nexport const OFPGT_SELECT = 1;\nconst OFPGT_ALL = 0;',
+      'b.ts',
+    ),
+    ...definitionsIn(
+      'const OFPP_ANY = 0xffffffff;\nconst OFPG_ANY = 0xffffffff;\nconst OFPMPF_REPLY_MORE = 1;\nconst OFPMPF_REQ_MORE = 1;',
+      'c.ts',
+    ),
   ];
   t.same(violations(defs), [
     'OFPGT_SELECT is defined twice: a.ts:3 and b.ts:3',

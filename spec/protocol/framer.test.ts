@@ -6,7 +6,14 @@ const messages: OfpMessage[] = [
   { type: 'hello', version: 4, xid: 1, elements: [{ type: 'versionbitmap', bitmaps: [0x10] }] },
   { type: 'barrier_request', xid: 2 },
   { type: 'echo_request', xid: 3, data: Buffer.from('0123456789abcdef0123', 'hex') },
-  { type: 'packet_out', xid: 4, bufferId: 0xffffffff, inPort: 1, actions: [{ type: 'output', port: 2, maxLen: 0 }], data: Buffer.alloc(35, 7) },
+  {
+    type: 'packet_out',
+    xid: 4,
+    bufferId: 0xffffffff,
+    inPort: 1,
+    actions: [{ type: 'output', port: 2, maxLen: 0 }],
+    data: Buffer.alloc(35, 7),
+  },
   { type: 'features_request', xid: 5 },
 ];
 const stream = Buffer.concat(messages.map((m) => encodeMessage(m)));
@@ -57,10 +64,10 @@ t.test('a 64 KiB message arriving in small chunks is assembled once', async (t) 
   let concats = 0;
   // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called as Buffer.concat and put back
   const real = Buffer.concat;
-  Buffer.concat = ((list: readonly Uint8Array[], len?: number) => {
+  Buffer.concat = (list: readonly Uint8Array[], len?: number) => {
     concats++;
     return real(list, len);
-  });
+  };
   try {
     for (let i = 0; i < big.length; i += 7) out.push(...f.push(big.subarray(i, i + 7)));
   } finally {
@@ -74,7 +81,10 @@ t.test('a 64 KiB message arriving in small chunks is assembled once', async (t) 
 
 t.test('a length shorter than the header is an error with the stream offset, and stays one', async (t) => {
   const f = new Framer();
-  t.same(f.push(stream.subarray(0, 16)), [expected[0]].map((h) => Buffer.from(h!, 'hex')));
+  t.same(
+    f.push(stream.subarray(0, 16)),
+    [expected[0]].map((h) => Buffer.from(h!, 'hex')),
+  );
   const err = t.throws(() => f.push(Buffer.from('0414000400000001', 'hex'))) as ProtocolError;
   t.type(err, ProtocolError);
   t.equal(err.offset, 16);
@@ -82,5 +92,9 @@ t.test('a length shorter than the header is an error with the stream offset, and
   t.throws(() => f.push(stream), ProtocolError, 'later pushes fail too');
   const split = new Framer();
   split.push(Buffer.from('0414', 'hex'));
-  t.throws(() => split.push(Buffer.from('000000000001', 'hex')), { message: /length 0 is shorter/ }, 'also when the header arrives in pieces');
+  t.throws(
+    () => split.push(Buffer.from('000000000001', 'hex')),
+    { message: /length 0 is shorter/ },
+    'also when the header arrives in pieces',
+  );
 });

@@ -79,13 +79,20 @@ function run(t: Test, name: string, arb: fc.Arbitrary<Buffer>, numRuns: number):
 const SEED = Number(process.env.FC_SEED ?? 20261126);
 
 t.test('random bytes', async (t) => {
-  run(t, 'random bytes', fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)), 2000);
+  run(
+    t,
+    'random bytes',
+    fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)),
+    2000,
+  );
 });
 
 t.test('random bodies behind valid OpenFlow 1.3 headers', async (t) => {
   const known = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29];
   const experimenterHead = fc.constantFrom(
-    ...[0x4f4e4600, 0x2320].flatMap((exp) => [1870, 1871, 1872, 1911, 2300, 2301, 2350, 16, 20, 27, 28, 29, 30, 32].map((sub) => [exp, sub])),
+    ...[0x4f4e4600, 0x2320].flatMap((exp) =>
+      [1870, 1871, 1872, 1911, 2300, 2301, 2350, 16, 20, 27, 28, 29, 30, 32].map((sub) => [exp, sub]),
+    ),
   );
   const body = fc.oneof(
     fc.tuple(fc.constantFrom(...known), fc.uint8Array({ maxLength: 160 })).map(([type, b]) => ({ type, b: Buffer.from(b) })),

@@ -17,9 +17,24 @@ t.test('print --json HEX…: one JSON object per message per line', async (t) =>
   const r = await ofwire(['print', '--json', FEATURES, BARRIERS]);
   t.equal(r.code, 0);
   t.equal(r.stderr, '');
-  const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string });
-  t.same(lines.map((l) => l.type), ['features_reply', 'barrier_request', 'barrier_reply']);
-  t.same(lines[0], { type: 'features_reply', xid: 1, datapathId: '0xf00000000000001', nBuffers: 254, nTables: 254, auxiliaryId: 0, capabilities: 0x4f, reserved: 0 });
+  const lines = r.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string });
+  t.same(
+    lines.map((l) => l.type),
+    ['features_reply', 'barrier_request', 'barrier_reply'],
+  );
+  t.same(lines[0], {
+    type: 'features_reply',
+    xid: 1,
+    datapathId: '0xf00000000000001',
+    nBuffers: 254,
+    nTables: 254,
+    auxiliaryId: 0,
+    capabilities: 0x4f,
+    reserved: 0,
+  });
 });
 
 t.test('print - reads one hex string per stdin line; spaces and 0x are fine', async (t) => {
@@ -48,10 +63,22 @@ t.test('errors: one line on stderr and a non-zero status', async (t) => {
   const cases: [string[], string | undefined, RegExp][] = [
     [['print', '--json', 'zz'], undefined, /^ofwire print: argument: "zz" is not hex\n$/],
     [['print', '--json', '04140'], undefined, /^ofwire print: argument: odd number of hex digits \(5\)\n$/],
-    [['print', '--json', BARRIERS, '0414000400000001'], undefined, /^ofwire print: argument 2: ofp_header at offset 0: message length 4 is shorter than the 8-byte header\n$/],
-    [['print', '--json', '-'], `${FEATURES}\n04140008\n`, /^ofwire print: stdin line 2: ofp_header at offset 0: needs 8 bytes, only 4 left\n$/],
+    [
+      ['print', '--json', BARRIERS, '0414000400000001'],
+      undefined,
+      /^ofwire print: argument 2: ofp_header at offset 0: message length 4 is shorter than the 8-byte header\n$/,
+    ],
+    [
+      ['print', '--json', '-'],
+      `${FEATURES}\n04140008\n`,
+      /^ofwire print: stdin line 2: ofp_header at offset 0: needs 8 bytes, only 4 left\n$/,
+    ],
     [['encode', '--json'], '{"type":"barrier_request","xid":1}\n{"type":"barrier_request"\n', /^ofwire encode: line 2: not JSON/],
-    [['encode', '--json'], '{"type":"table_mod","xid":1,"tableId":300,"config":0}\n', /^ofwire encode: line 1: table_mod\.tableId: 300 is not an unsigned 8-bit integer\n$/],
+    [
+      ['encode', '--json'],
+      '{"type":"table_mod","xid":1,"tableId":300,"config":0}\n',
+      /^ofwire encode: line 1: table_mod\.tableId: 300 is not an unsigned 8-bit integer\n$/,
+    ],
     [['encode'], undefined, /^ofwire encode: say what to encode/],
     [['encode', 'no-such-form', 'x'], undefined, /^ofwire encode: unknown input form "no-such-form"/],
   ];

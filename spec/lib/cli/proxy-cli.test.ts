@@ -7,7 +7,6 @@ import { createSandbox, run, waitFor } from '../../helpers/ovs-sandbox.js';
 import { service, slice } from '../../helpers/cluster.js';
 import { CLI as cli, startCli } from '../../helpers/cli.js';
 
-
 function manifest(dir: string, endpoints: string[]): string {
   const file = join(dir, 'services.json');
   const list = {
@@ -15,7 +14,12 @@ function manifest(dir: string, endpoints: string[]): string {
     kind: 'List',
     items: [
       service('web', { clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }),
-      slice('web', 'web-1', [{ name: 'http', port: 8080 }], endpoints.map((ip) => ({ ip }))),
+      slice(
+        'web',
+        'web-1',
+        [{ name: 'http', port: 8080 }],
+        endpoints.map((ip) => ({ ip })),
+      ),
     ],
   };
   writeFileSync(file, JSON.stringify(list));
@@ -31,7 +35,17 @@ t.test('ofwire proxy --once programs the switch from a manifest and exits', asyn
   t.match(groups, /nat\(dst=10\.244\.0\.11:8080\)/);
   t.match(groups, /nat\(dst=10\.244\.0\.12:8080\)/);
   t.match(await sb.ofctl('dump-flows', sb.bridge, 'table=11'), /tcp,nw_dst=10\.96\.0\.10,tp_dst=80 actions=group:/);
-  const again = await run(process.execPath, [cli, 'proxy', '--once', '--bridge', sb.mgmt, '--source', `file:${file}`, '--log-level', 'info']).catch((e: Error) => e.message);
+  const again = await run(process.execPath, [
+    cli,
+    'proxy',
+    '--once',
+    '--bridge',
+    sb.mgmt,
+    '--source',
+    `file:${file}`,
+    '--log-level',
+    'info',
+  ]).catch((e: Error) => e.message);
   t.equal(again, '', 'a second --once changes nothing and succeeds');
 });
 
@@ -64,9 +78,18 @@ t.test('bad options are refused in one line', async (t) => {
     );
     t.ok(err, `${args.join(' ')} fails`);
     const text = ((err as { stderr?: string })?.stderr ?? (err as Error).message).trim();
-    return text.split('\n').filter((l) => l.startsWith('ofwire')).join('\n');
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('ofwire'))
+      .join('\n');
   };
-  t.match(await bad(['--bridge', 'unix:/nonexistent.mgmt', '--source', 'file:/tmp/x.yaml', '--table-base', 'ten', '--once']), /--table-base: "ten" is not a number/);
-  t.match(await bad(['--bridge', 'unix:/nonexistent.mgmt', '--source', 'file:/tmp/x.yaml', '--table-base', '10', '--next-table', '12', '--once']), /nextTable: 12 must be above/);
+  t.match(
+    await bad(['--bridge', 'unix:/nonexistent.mgmt', '--source', 'file:/tmp/x.yaml', '--table-base', 'ten', '--once']),
+    /--table-base: "ten" is not a number/,
+  );
+  t.match(
+    await bad(['--bridge', 'unix:/nonexistent.mgmt', '--source', 'file:/tmp/x.yaml', '--table-base', '10', '--next-table', '12', '--once']),
+    /nextTable: 12 must be above/,
+  );
   t.match(await bad(['--bridge', 'unix:/nonexistent.mgmt', '--source', 'etcd', '--once']), /--source "etcd": use kube or file:PATH/);
 });

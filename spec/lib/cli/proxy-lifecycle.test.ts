@@ -24,7 +24,12 @@ function manifest(dir: string, endpoints: string[], port = 80): string {
   const file = join(dir, 'services.json');
   const items = [
     service('web', { clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ports: [{ name: 'http', port, protocol: 'TCP' }] }),
-    slice('web', 'web-1', [{ name: 'http', port: 8080 }], endpoints.map((ip) => ({ ip }))),
+    slice(
+      'web',
+      'web-1',
+      [{ name: 'http', port: 8080 }],
+      endpoints.map((ip) => ({ ip })),
+    ),
   ];
   writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
   return file;
@@ -73,14 +78,23 @@ t.test('every exit path ends in time, with its status and one line on stderr', a
   const badPort = join(dir, 'bad-port.json');
   writeFileSync(
     badPort,
-    JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [service('web', { clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ports: [{ name: 'http', port: 70000, protocol: 'TCP' }] })] }),
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        service('web', { clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ports: [{ name: 'http', port: 70000, protocol: 'TCP' }] }),
+      ],
+    }),
   );
   const api = await FakeApiServer.start();
   t.teardown(() => api.close());
   const lost = api.writeKubeconfig(dir, 'lost-cluster');
   writeFileSync(lost, [`apiVersion: v1`, `kind: Config`, `current-context: elsewhere`, `contexts: []`, `clusters: []`].join('\n'));
   const exec = join(dir, 'exec-user');
-  writeFileSync(exec, `apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\nclusters:\n- name: k\n  cluster: {server: ${api.url}}\nusers:\n- name: u\n  user: {exec: {command: aws}}\n`);
+  writeFileSync(
+    exec,
+    `apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\nclusters:\n- name: k\n  cluster: {server: ${api.url}}\nusers:\n- name: u\n  user: {exec: {command: aws}}\n`,
+  );
   const wrongToken = api.writeKubeconfig(dir, 'wrong-token');
   writeFileSync(wrongToken, readFileSync(wrongToken, 'utf8').replace(/token: .*/, 'token: wrong'));
 
@@ -88,14 +102,62 @@ t.test('every exit path ends in time, with its status and one line on stderr', a
   // this is a loaded 2-core machine; what matters is that none of them waits forever.
   const cases: [string, string[], number, RegExp, number][] = [
     ['a bad flag', ['--bridge', sb.mgmt, '--source', `file:${good}`, '--ct-zone', 'x'], 1, /--ct-zone: "x" is not a number/, 20_000],
-    ['a bad --healthz', ['--bridge', sb.mgmt, '--source', `file:${good}`, '--healthz', 'here'], 1, /--healthz "here": expected HOST:PORT or PORT/, 20_000],
-    ['a missing kubeconfig', ['--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', '/nonexistent/kubeconfig'], 1, /kubeconfig \/nonexistent\/kubeconfig: ENOENT/, 20_000],
-    ['a kubeconfig without a usable cluster', ['--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', lost], 1, /current context "elsewhere" names no known cluster/, 20_000],
-    ['a kubeconfig with an exec plugin', ['--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', exec], 1, /exec credential plugins are not supported/, 20_000],
-    ['--once, the switch unreachable', ['--once', '--timeout', '1', '--bridge', 'unix:/nonexistent/br.mgmt', '--source', `file:${good}`], 1, /not synced within --timeout 1 s: the switch unix:\/nonexistent\/br\.mgmt was not reachable/, 30_000],
-    ['--once, the manifest missing', ['--once', '--timeout', '1', '--bridge', sb.mgmt, '--source', `file:${dir}/missing.yaml`], 1, /not synced within --timeout 1 s: the source file:.*missing\.yaml was not readable \(.*no such file/, 30_000],
-    ['the manifest directory missing', ['--bridge', sb.mgmt, '--source', 'file:/nonexistent/services.yaml'], 1, /file:\/nonexistent\/services\.yaml: cannot watch \/nonexistent: ENOENT/, 20_000],
-    ['--once, a manifest with a bad port', ['--once', '--timeout', '1', '--bridge', sb.mgmt, '--source', `file:${badPort}`], 1, /not synced within --timeout 1 s: the source .* was not readable \(.*bad-port\.json:1: Service default\/web: spec\.ports\[0\]\.port: must be 1-65535\)/, 30_000],
+    [
+      'a bad --healthz',
+      ['--bridge', sb.mgmt, '--source', `file:${good}`, '--healthz', 'here'],
+      1,
+      /--healthz "here": expected HOST:PORT or PORT/,
+      20_000,
+    ],
+    [
+      'a missing kubeconfig',
+      ['--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', '/nonexistent/kubeconfig'],
+      1,
+      /kubeconfig \/nonexistent\/kubeconfig: ENOENT/,
+      20_000,
+    ],
+    [
+      'a kubeconfig without a usable cluster',
+      ['--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', lost],
+      1,
+      /current context "elsewhere" names no known cluster/,
+      20_000,
+    ],
+    [
+      'a kubeconfig with an exec plugin',
+      ['--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', exec],
+      1,
+      /exec credential plugins are not supported/,
+      20_000,
+    ],
+    [
+      '--once, the switch unreachable',
+      ['--once', '--timeout', '1', '--bridge', 'unix:/nonexistent/br.mgmt', '--source', `file:${good}`],
+      1,
+      /not synced within --timeout 1 s: the switch unix:\/nonexistent\/br\.mgmt was not reachable/,
+      30_000,
+    ],
+    [
+      '--once, the manifest missing',
+      ['--once', '--timeout', '1', '--bridge', sb.mgmt, '--source', `file:${dir}/missing.yaml`],
+      1,
+      /not synced within --timeout 1 s: the source file:.*missing\.yaml was not readable \(.*no such file/,
+      30_000,
+    ],
+    [
+      'the manifest directory missing',
+      ['--bridge', sb.mgmt, '--source', 'file:/nonexistent/services.yaml'],
+      1,
+      /file:\/nonexistent\/services\.yaml: cannot watch \/nonexistent: ENOENT/,
+      20_000,
+    ],
+    [
+      '--once, a manifest with a bad port',
+      ['--once', '--timeout', '1', '--bridge', sb.mgmt, '--source', `file:${badPort}`],
+      1,
+      /not synced within --timeout 1 s: the source .* was not readable \(.*bad-port\.json:1: Service default\/web: spec\.ports\[0\]\.port: must be 1-65535\)/,
+      30_000,
+    ],
     [
       '--once, the API server refusing the token',
       ['--once', '--timeout', '1', '--bridge', sb.mgmt, '--source', 'kube', '--kubeconfig', wrongToken],
@@ -144,7 +206,10 @@ t.test('/healthz and /readyz follow the switch and the first sync', async (t) =>
   await sb.kill();
   await waitFor('/healthz 503 with the switch gone', async () => (await get('/healthz')).status === 503);
   t.equal((await get('/readyz')).status, 200, 'still ready: it did sync');
-  const warnings = agent.log().split('\n').filter((l) => l.includes('"level":40'));
+  const warnings = agent
+    .log()
+    .split('\n')
+    .filter((l) => l.includes('"level":40'));
   await sb.start();
   await waitFor('/healthz 200 again', async () => (await get('/healthz')).status === 200);
   t.ok(warnings.length <= 3, `${warnings.length} warning lines for one outage`);
@@ -164,7 +229,14 @@ t.test('not ready before the first sync; unhealthy without a switch', async (t) 
   await waitFor('the switch warning', async () => agent.log().includes('cannot connect'));
   // Reconnect attempts keep failing the same way: one warning, not one per attempt.
   await new Promise((r) => setTimeout(r, 1500));
-  t.equal(agent.log().split('\n').filter((l) => l.includes('cannot connect')).length, 1, 'one warning line while the state stays the same');
+  t.equal(
+    agent
+      .log()
+      .split('\n')
+      .filter((l) => l.includes('cannot connect')).length,
+    1,
+    'one warning line while the state stays the same',
+  );
   agent.child.kill('SIGINT');
   t.equal((await agent.exited).code, 0, 'SIGINT: exit 0');
 });

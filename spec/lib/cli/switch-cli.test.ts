@@ -33,7 +33,10 @@ t.test('TARGET notations', async (t) => {
 
   const missing = await ofwire(['dump-flows', sb.bridge], { env: { ...process.env, OVS_RUNDIR: join(sb.dir, 'elsewhere') } });
   t.equal(missing.code, 1);
-  t.equal(missing.stderr, `ofwire dump-flows: ${sb.bridge} is not a bridge or a socket (no ${join(sb.dir, 'elsewhere', `${sb.bridge}.mgmt`)})\n`);
+  t.equal(
+    missing.stderr,
+    `ofwire dump-flows: ${sb.bridge} is not a bridge or a socket (no ${join(sb.dir, 'elsewhere', `${sb.bridge}.mgmt`)})\n`,
+  );
 
   const { switchIp } = await sb.hostLink();
 
@@ -53,7 +56,21 @@ t.test('TARGET notations', async (t) => {
     await openssl('req', '-x509', ...ec, '-keyout', file('ca.key'), '-out', file('ca.crt'), '-subj', '/CN=ca', '-days', '2');
     for (const n of ['switch', 'client']) {
       await openssl('req', ...ec, '-keyout', file(`${n}.key`), '-out', file(`${n}.csr`), '-subj', `/CN=${n}`);
-      await openssl('x509', '-req', '-in', file(`${n}.csr`), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file(`${n}.crt`), '-days', '2');
+      await openssl(
+        'x509',
+        '-req',
+        '-in',
+        file(`${n}.csr`),
+        '-CA',
+        file('ca.crt'),
+        '-CAkey',
+        file('ca.key'),
+        '-CAcreateserial',
+        '-out',
+        file(`${n}.crt`),
+        '-days',
+        '2',
+      );
     }
     await sb.vsctl('set-ssl', file('switch.key'), file('switch.crt'), file('ca.crt'));
     const port = 20000 + Math.floor(Math.random() * 20000);
@@ -93,21 +110,36 @@ t.test('errors: one line on stderr, exit status 1', async (t) => {
     [['add-flow', sb.mgmt, 'priority=1,', 'actions=drop'], /^ofwire add-flow: too many arguments .*quote the flow/],
     [['add-flow', sb.mgmt, 'priority=1,tp_dst=http,actions=drop'], /^ofwire add-flow: ovs-ofctl syntax: "tp_dst=http" \(column 12\): /],
     [['add-flow', sb.mgmt, 'priority=1,actions=frob:3'], /^ofwire add-flow: ovs-ofctl syntax: .*frob/],
-    [['add-flow', sb.mgmt, 'priority=1,actions=group:42'], /^ofwire add-flow: switch rejected the flow_mod add: OFPET_BAD_ACTION\/OFPBAC_BAD_OUT_GROUP$/],
-    [['mod-group', sb.mgmt, 'group_id=42,type=all,bucket=actions=output:1'], /^ofwire mod-group: switch rejected the group_mod modify: OFPET_GROUP_MOD_FAILED\/OFPGMFC_UNKNOWN_GROUP$/],
+    [
+      ['add-flow', sb.mgmt, 'priority=1,actions=group:42'],
+      /^ofwire add-flow: switch rejected the flow_mod add: OFPET_BAD_ACTION\/OFPBAC_BAD_OUT_GROUP$/,
+    ],
+    [
+      ['mod-group', sb.mgmt, 'group_id=42,type=all,bucket=actions=output:1'],
+      /^ofwire mod-group: switch rejected the group_mod modify: OFPET_GROUP_MOD_FAILED\/OFPGMFC_UNKNOWN_GROUP$/,
+    ],
     [['show', 'unix:/nonexistent/br0.mgmt'], /^ofwire show: unix:\/nonexistent\/br0\.mgmt: cannot connect: .*ENOENT/],
-    [['show', `tcp:127.0.0.1:${closedPort}`], new RegExp(`^ofwire show: tcp:127\\.0\\.0\\.1:${closedPort}: cannot connect: .*ECONNREFUSED`)],
+    [
+      ['show', `tcp:127.0.0.1:${closedPort}`],
+      new RegExp(`^ofwire show: tcp:127\\.0\\.0\\.1:${closedPort}: cannot connect: .*ECONNREFUSED`),
+    ],
     [['show', 'nosuchbridge0'], /^ofwire show: nosuchbridge0 is not a bridge or a socket \(no \/.*nosuchbridge0\.mgmt\)$/],
     [['show', 'frob:1.2.3.4'], /^ofwire show: target "frob:1\.2\.3\.4": unknown method "frob"/],
     [['-t', '1', 'show', `tcp:127.0.0.1:${silentPort}`], /^ofwire show: timed out after 1 s$/],
     [['-O', 'OpenFlow10', 'show', sb.mgmt], /^ofwire show: -O OpenFlow10: ofwire speaks OpenFlow 1\.3 only; use -O OpenFlow13$/],
     [['show', sb.mgmt, '--protocols=OpenFlow99'], /^ofwire show: --protocols OpenFlow99: unknown OpenFlow version "OpenFlow99"$/],
-    [['dump-flows', sb.mgmt, 'ip,', 'tcp'], /^ofwire dump-flows: too many arguments \(usage: dump-flows TARGET \[FLOW\]; quote a flow or group that has spaces\)$/],
+    [
+      ['dump-flows', sb.mgmt, 'ip,', 'tcp'],
+      /^ofwire dump-flows: too many arguments \(usage: dump-flows TARGET \[FLOW\]; quote a flow or group that has spaces\)$/,
+    ],
     [['show', sb.mgmt, '--frob'], /^ofwire show: unrecognized option '--frob'$/],
     [['show', sb.mgmt, '--no'], /^ofwire show: option '--no' is ambiguous/],
     [['show', sb.mgmt, '-O'], /^ofwire show: option requires an argument -- 'O'$/],
     [['add-flows', sb.mgmt, join(sb.dir, 'missing.flows')], /^ofwire add-flows: \/.*missing\.flows: open failed \(no such file\)$/],
-    [['dump-group-stats', sb.mgmt, 'group=1'], /^ofwire dump-group-stats: ovs-ofctl syntax: "group=1" \(column 1\): unknown keyword group$/],
+    [
+      ['dump-group-stats', sb.mgmt, 'group=1'],
+      /^ofwire dump-group-stats: ovs-ofctl syntax: "group=1" \(column 1\): unknown keyword group$/,
+    ],
     [['dump-flows', sb.mgmt, 'priority=5'], /^ofwire dump-flows: ovs-ofctl syntax: "priority=5"/],
   ];
   for (const [args, pattern] of cases) {
@@ -126,7 +158,10 @@ t.test('help, and the other verbs still there', async (t) => {
     t.match(help, verb, `--help mentions ${verb}`);
   }
   t.match(await out(t, ['dump-flows', '--help']), /^Switch verbs/);
-  t.equal(await out(t, ['print', '--json', '04140008000000070415000800000007']), '{"type":"barrier_request","xid":7}\n{"type":"barrier_reply","xid":7}\n');
+  t.equal(
+    await out(t, ['print', '--json', '04140008000000070415000800000007']),
+    '{"type":"barrier_request","xid":7}\n{"type":"barrier_reply","xid":7}\n',
+  );
   t.match(await out(t, ['encode', 'add-flow', 'priority=1,actions=drop']), /^040e[0-9a-f]+\n$/);
   t.match(await out(t, ['proxy', '--help']), /--bridge <target>/);
 });

@@ -23,9 +23,7 @@ async function out(sb: Sandbox, args: string[]): Promise<string> {
 
 /** Durations, ages and counters: what differs between two dumps taken one after the other. */
 function stripStats(text: string): string {
-  return text
-    .replace(/duration=[0-9.]+s,\s?/g, '')
-    .replace(/(n_packets|n_bytes|packet_count|byte_count|idle_age|hard_age)=\d+,?\s?/g, '');
+  return text.replace(/duration=[0-9.]+s,\s?/g, '').replace(/(n_packets|n_bytes|packet_count|byte_count|idle_age|hard_age)=\d+,?\s?/g, '');
 }
 
 const VARIED_FLOWS = `# matches, masks, tables, cookies, timeouts, flags, instructions and many actions
@@ -119,7 +117,11 @@ t.test('dumps equal ovs-ofctl -O OpenFlow13', async (t) => {
     ];
     for (const f of filters) {
       t.equal(stripStats(await out(sb, ['dump-flows', sb.mgmt, f])), stripStats(await sb.ofctl('dump-flows', sb.bridge, f)), f);
-      t.equal(await out(sb, ['dump-flows', sb.mgmt, f, '--no-stats']), await sb.ofctl('--no-stats', 'dump-flows', sb.bridge, f), `--no-stats ${f}`);
+      t.equal(
+        await out(sb, ['dump-flows', sb.mgmt, f, '--no-stats']),
+        await sb.ofctl('--no-stats', 'dump-flows', sb.bridge, f),
+        `--no-stats ${f}`,
+      );
     }
     t.equal(
       stripStats(await out(sb, ['--no-names', 'dump-flows', sb.mgmt, 'table=11'])),
@@ -178,7 +180,10 @@ t.test('a dump of several reply messages prints each with its header, flags=[mor
   const sb = await createSandbox({ t });
   const file = join(sb.dir, 'many.flows');
   const lines: string[] = [];
-  for (let i = 0; i < 3000; i++) lines.push(`table=1,priority=${i % 100},tcp,nw_dst=10.1.${i >> 8}.${i & 255},tp_dst=${i},actions=ct(commit,nat(dst=10.2.0.1:80)),output:1`);
+  for (let i = 0; i < 3000; i++)
+    lines.push(
+      `table=1,priority=${i % 100},tcp,nw_dst=10.1.${i >> 8}.${i & 255},tp_dst=${i},actions=ct(commit,nat(dst=10.2.0.1:80)),output:1`,
+    );
   writeFileSync(file, lines.join('\n') + '\n');
   await sb.ofctl('--bundle', 'add-flows', sb.bridge, file);
   const mine = await out(sb, ['dump-flows', sb.bridge]);

@@ -73,7 +73,11 @@ t.test('switch verbs that change tables', async (t) => {
       'added (a port given by name)',
     );
     await ok(t, sb, ['--strict', 'mod-flows', sb.bridge, 'table=1,priority=20,ip,nw_dst=10.0.0.1,actions=output:2']);
-    t.match(await flows(sb), /priority=10,ip,nw_dst=10\.0\.0\.1 actions=output:1\n table=1, priority=20,ip,nw_dst=10\.0\.0\.1 actions=output:2\n/, '--strict changes one');
+    t.match(
+      await flows(sb),
+      /priority=10,ip,nw_dst=10\.0\.0\.1 actions=output:1\n table=1, priority=20,ip,nw_dst=10\.0\.0\.1 actions=output:2\n/,
+      '--strict changes one',
+    );
     await ok(t, sb, ['mod-flows', sb.bridge, 'table=1,ip,nw_dst=10.0.0.1,actions=output:3']);
     t.equal((await flows(sb)).match(/output:3/g)?.length, 2, 'without --strict, every matching flow');
     await ok(t, sb, ['del-flows', sb.bridge, 'table=1,priority=10,ip,nw_dst=10.0.0.1', '--strict']);
@@ -144,8 +148,13 @@ delete group_id=3
     t.match(await groups(sb), /group_id=1,type=select,bucket=weight:9,actions=output:1,bucket=weight:3,actions=output:2/);
   });
 
-  t.test('add-flow -, mod-flows --strict -, del-flows -: a file on stdin with the verb\'s command', async (t) => {
-    await ok(t, sb, ['add-flow', sb.bridge, '-'], 'priority=1,ip,actions=output:1\npriority=2,ip,actions=output:1\nmodify_strict priority=2,ip,actions=output:2\n');
+  t.test("add-flow -, mod-flows --strict -, del-flows -: a file on stdin with the verb's command", async (t) => {
+    await ok(
+      t,
+      sb,
+      ['add-flow', sb.bridge, '-'],
+      'priority=1,ip,actions=output:1\npriority=2,ip,actions=output:1\nmodify_strict priority=2,ip,actions=output:2\n',
+    );
     t.equal(await flows(sb), ' priority=1,ip actions=output:1\n priority=2,ip actions=output:2\n', 'add-flow - takes keywords');
     await ok(t, sb, ['--strict', 'mod-flows', sb.bridge, '-'], 'priority=1,ip,actions=output:3\n');
     t.equal(await flows(sb), ' priority=1,ip actions=output:3\n priority=2,ip actions=output:2\n');
@@ -162,7 +171,10 @@ delete group_id=3
       'priority=1,ip,actions=output:1\n# the next line names a group that does not exist\npriority=2,ip,actions=group:77\npriority=3,ip,actions=output:1\n',
     );
     const err = await fails(t, sb, ['--bundle', 'add-flows', sb.bridge, path]);
-    t.match(err, `ofwire add-flows: ${path}:3: switch rejected the flow_mod add: OFPET_BAD_ACTION/OFPBAC_BAD_OUT_GROUP; bundle discarded, nothing applied`);
+    t.match(
+      err,
+      `ofwire add-flows: ${path}:3: switch rejected the flow_mod add: OFPET_BAD_ACTION/OFPBAC_BAD_OUT_GROUP; bundle discarded, nothing applied`,
+    );
     t.equal(await flows(sb), before, 'table unchanged');
 
     const g = file(sb, 'refused.groups', 'group_id=1,type=all,bucket=actions=output:1\ngroup_id=1,type=all,bucket=actions=output:2\n');
@@ -175,9 +187,16 @@ delete group_id=3
   });
 
   t.test('without --bundle a refused line does not stop the others; the error names it', async (t) => {
-    const path = file(sb, 'partly.flows', 'priority=1,ip,actions=output:1\npriority=2,ip,actions=group:77\npriority=3,ip,actions=output:1\n');
+    const path = file(
+      sb,
+      'partly.flows',
+      'priority=1,ip,actions=output:1\npriority=2,ip,actions=group:77\npriority=3,ip,actions=output:1\n',
+    );
     const err = await fails(t, sb, ['add-flows', sb.bridge, path]);
-    t.match(err, `${path}:2: switch rejected the flow_mod add: OFPET_BAD_ACTION/OFPBAC_BAD_OUT_GROUP (1 of 3 refused; the others were applied)`);
+    t.match(
+      err,
+      `${path}:2: switch rejected the flow_mod add: OFPET_BAD_ACTION/OFPBAC_BAD_OUT_GROUP (1 of 3 refused; the others were applied)`,
+    );
     t.equal((await flows(sb)).split('\n').filter(Boolean).length, 2);
   });
 
@@ -225,7 +244,10 @@ group delete group_id=7
       'group add group_id=2,type=all,bucket=actions=output:1\nflow add priority=6,actions=group:2\nflow delete\ngroup delete group_id=1\nflow add priority=7,actions=group:1\n',
     );
     const err = await fails(t, sb, ['bundle', sb.bridge, path]);
-    t.match(err, `ofwire bundle: ${path}:5: switch rejected the flow_mod add: OFPET_BAD_ACTION/OFPBAC_BAD_OUT_GROUP; bundle discarded, nothing applied`);
+    t.match(
+      err,
+      `ofwire bundle: ${path}:5: switch rejected the flow_mod add: OFPET_BAD_ACTION/OFPBAC_BAD_OUT_GROUP; bundle discarded, nothing applied`,
+    );
     t.same([await flows(sb), await groups(sb)], before, 'flows and groups as before');
 
     const bad = file(sb, 'typo.bundle', 'group add group_id=3,type=all,bucket=actions=output:1\nflwo add priority=1,actions=drop\n');
@@ -236,7 +258,10 @@ group delete group_id=7
 
   t.test('--bundle streams a large file, and discards it all when its last line fails', async (t) => {
     const lines: string[] = [];
-    for (let i = 0; i < 5000; i++) lines.push(`table=3,priority=100,tcp,nw_dst=10.96.${i >> 8}.${i & 255},tp_dst=80,actions=ct(commit,zone=65520,nat(dst=10.244.${i >> 8}.${i & 255}:8080)),goto_table:4`);
+    for (let i = 0; i < 5000; i++)
+      lines.push(
+        `table=3,priority=100,tcp,nw_dst=10.96.${i >> 8}.${i & 255},tp_dst=80,actions=ct(commit,zone=65520,nat(dst=10.244.${i >> 8}.${i & 255}:8080)),goto_table:4`,
+      );
     const good = file(sb, 'large.flows', lines.join('\n') + '\n');
     await ok(t, sb, ['--bundle', 'add-flows', sb.bridge, good]);
     t.equal((await flows(sb)).split('\n').filter(Boolean).length, 5000, 'all 5000 flows');

@@ -15,7 +15,8 @@ t.test('bundles', async (t) => {
   await t.test('a committed bundle applies groups and the flows that use them', async (t) => {
     const result = await sw.bundle((b) => {
       b.addGroup({ groupId: 10, type: 'select', buckets: [{ actions: out(1) }, { actions: out(2) }] });
-      for (let i = 0; i < 100; i++) b.addFlow({ table: 1, priority: 100 + i, match: { reg0: i }, actions: [{ type: 'group', groupId: 10 }] });
+      for (let i = 0; i < 100; i++)
+        b.addFlow({ table: 1, priority: 100 + i, match: { reg0: i }, actions: [{ type: 'group', groupId: 10 }] });
       return 'done';
     });
     t.equal(result, 'done', 'resolves with what the builder returned');
@@ -42,9 +43,16 @@ t.test('bundles', async (t) => {
     t.type(e.member?.error, OpenFlowError);
     t.equal(e.member?.error.codeName, 'OFPBAC_BAD_OUT_GROUP');
     t.match((e.cause as OpenFlowError).codeName, 'OFPBFC_MSG_FAILED');
-    t.match(e.message, /bundle \d+ rolled back: member 3 of 5 \(flow_mod add table 2 priority 2\) failed: OFPET_BAD_ACTION\/OFPBAC_BAD_OUT_GROUP/);
+    t.match(
+      e.message,
+      /bundle \d+ rolled back: member 3 of 5 \(flow_mod add table 2 priority 2\) failed: OFPET_BAD_ACTION\/OFPBAC_BAD_OUT_GROUP/,
+    );
     t.equal(await sb.ofctl('dump-flows', '--no-stats', sb.bridge), before, 'no flow changed');
-    t.same((await sw.dumpGroups()).map((g) => g.groupId), [10], 'no group added');
+    t.same(
+      (await sw.dumpGroups()).map((g) => g.groupId),
+      [10],
+      'no group added',
+    );
   });
 
   await t.test('a member the switch rejects when it is added discards the bundle', async (t) => {

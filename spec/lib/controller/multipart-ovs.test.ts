@@ -31,7 +31,14 @@ t.test('20k flows: dump, stream with backpressure, abandon', async (t) => {
   const cookies = new Set(all.map((f) => f.cookie));
   t.equal(cookies.size, N, 'each flow exactly once');
   const f7 = all.find((f) => f.cookie === 7n);
-  t.match(f7, { tableId: 3, priority: 1007, match: [{ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.7' }] });
+  t.match(f7, {
+    tableId: 3,
+    priority: 1007,
+    match: [
+      { field: 'eth_type', value: 0x800 },
+      { field: 'ipv4_dst', value: '10.0.0.7' },
+    ],
+  });
 
   // Undecoded: the reply bodies as sent, cut into the same keys and bodies as the decoded flows.
   const bodies = await sw.dumpFlowsRaw();
@@ -95,7 +102,9 @@ t.test('groups: a raw GROUP_DESC dump gives the keys and bodies of the decoded o
   const sw = await Switch.connect(sb.mgmt, { reconnect: false, echoIntervalMs: 0 });
   t.teardown(() => sw.close());
   for (let g = 1; g <= 300; g++) {
-    await sw.addGroup(`group_id=${g},type=select,bucket=weight=${g % 7 + 1},output:${g % 5 + 1},bucket=weight=1,mod_nw_dst:10.0.0.${g % 250},output:2`);
+    await sw.addGroup(
+      `group_id=${g},type=select,bucket=weight=${(g % 7) + 1},output:${(g % 5) + 1},bucket=weight=1,mod_nw_dst:10.0.0.${g % 250},output:2`,
+    );
   }
   const raw = dumpedGroups(await sw.dumpGroupsRaw());
   const typed = (await sw.dumpGroups()).map(keyedGroupDesc);

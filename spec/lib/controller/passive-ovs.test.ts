@@ -14,10 +14,7 @@ import { createSandbox, run, waitFor } from '../../helpers/ovs-sandbox.js';
 const OFPP_CONTROLLER = 0xfffffffd;
 
 /** A broadcast ARP request: any frame will do for a packet-out. */
-const FRAME = Buffer.from(
-  'ffffffffffff0a0000000001080600010800060400010a00000000010a0000010000000000000a000002' + '00'.repeat(18),
-  'hex',
-);
+const FRAME = Buffer.from('ffffffffffff0a0000000001080600010800060400010a00000000010a0000010000000000000a000002' + '00'.repeat(18), 'hex');
 
 t.test('ptcp: the bridge connects in; reconnects after a restart to the same Switch', async (t) => {
   const sb = await createSandbox({ t });

@@ -34,14 +34,21 @@ t.test('FlowSpec defaults per command', async (t) => {
     instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 1, maxLen: 0 }] }],
   });
   const del = toFlowMod({ cookie: 5n, cookieMask: 0xffn, outPort: 3, actions: [{ type: 'output', port: 1, maxLen: 0 }] }, 'delete');
-  t.match(del, { command: 3, tableId: OFPTT_ALL, cookie: 5n, cookieMask: 0xffn, outPort: 3, instructions: [] }, 'delete: all tables, no instructions');
+  t.match(
+    del,
+    { command: 3, tableId: OFPTT_ALL, cookie: 5n, cookieMask: 0xffn, outPort: 3, instructions: [] },
+    'delete: all tables, no instructions',
+  );
   t.match(toFlowMod({ table: 2, priority: 7 }, 'delete_strict'), { command: 4, tableId: 2, priority: 7 });
   t.match(toFlowMod({ cookie: 1n, cookieMask: 1n }, 'add'), { cookieMask: 0n }, 'add ignores cookie masks');
-  t.match(
-    toFlowMod({ actions: [{ type: 'group', groupId: 1 }], instructions: [{ type: 'goto_table', tableId: 3 }] }, 'modify'),
-    { command: 1, instructions: [{ type: 'apply_actions' }, { type: 'goto_table', tableId: 3 }] },
-  );
-  t.throws(() => toFlowMod({ priority: 70000 }, 'add'), { name: 'SpecError', message: 'flow: priority 70000 is not an integer in 0..65535' });
+  t.match(toFlowMod({ actions: [{ type: 'group', groupId: 1 }], instructions: [{ type: 'goto_table', tableId: 3 }] }, 'modify'), {
+    command: 1,
+    instructions: [{ type: 'apply_actions' }, { type: 'goto_table', tableId: 3 }],
+  });
+  t.throws(() => toFlowMod({ priority: 70000 }, 'add'), {
+    name: 'SpecError',
+    message: 'flow: priority 70000 is not an integer in 0..65535',
+  });
   t.throws(() => toFlowMod({ table: 255 }, 'add'), { name: 'SpecError', message: /table 255 \(all\) cannot receive new flows/ });
   t.same(toMatch({ reg0: { value: 1, mask: 0xff }, eth_src: '0a:00:00:00:00:01' }), [
     { field: 'reg0', value: 1, mask: 0xff },
@@ -56,10 +63,7 @@ t.test('GroupSpec', async (t) => {
     command: 0,
     groupType: 1,
     groupId: 3,
-    buckets: [
-      { weight: 1, watchPort: 0xffffffff, watchGroup: 0xffffffff },
-      { weight: 5 },
-    ],
+    buckets: [{ weight: 1, watchPort: 0xffffffff, watchGroup: 0xffffffff }, { weight: 5 }],
   });
   t.match(toGroupMod({ groupId: 3, type: 'ff', buckets: [{ watchPort: 2, actions: [] }] }, 'modify'), {
     command: 1,
@@ -104,7 +108,10 @@ t.test('ovs-ofctl text becomes the same messages as typed specs', async (t) => {
     command: 0,
     tableId: 3,
     priority: 77,
-    match: [{ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1' }],
+    match: [
+      { field: 'eth_type', value: 0x800 },
+      { field: 'ipv4_dst', value: '10.0.0.1' },
+    ],
     instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 2 }] }],
   });
   t.match(del, { type: 'flow_mod', command: 4, tableId: 1, priority: 5 });
@@ -138,6 +145,12 @@ t.test('an optional pino logger records connection events', async (t) => {
   const sw = await Switch.connect(peer.target, { reconnect: false, echoIntervalMs: 0, logger });
   await sw.close();
   await new Promise((r) => setImmediate(r));
-  t.ok(lines.some((l) => l.msg === 'switch connected' && l.dpid === '0000000000000abc'), 'connected is logged with the dpid');
-  t.ok(lines.some((l) => l.msg === 'session closed'), 'closing is logged');
+  t.ok(
+    lines.some((l) => l.msg === 'switch connected' && l.dpid === '0000000000000abc'),
+    'connected is logged with the dpid',
+  );
+  t.ok(
+    lines.some((l) => l.msg === 'session closed'),
+    'closing is logged',
+  );
 });

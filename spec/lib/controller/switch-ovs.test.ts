@@ -75,14 +75,24 @@ t.test('ofwire and ovs-ofctl program identical bridges', async (t) => {
   // modify (strict and not), delete by cookie mask, delete strict, delete a group.
   const target = flows[10]!.spec;
   await sw.modifyFlows({ ...target, actions: [{ type: 'output', port: 42, maxLen: 0 }], instructions: [] }, { strict: true });
-  await sb.ofctl('mod-flows', '--strict', other.bridge, flows[10]!.text.replace(/actions=.*$/, 'actions=output:42').replace(/,(idle|hard)_timeout=\d+|,send_flow_rem/g, ''));
+  await sb.ofctl(
+    'mod-flows',
+    '--strict',
+    other.bridge,
+    flows[10]!.text.replace(/actions=.*$/, 'actions=output:42').replace(/,(idle|hard)_timeout=\d+|,send_flow_rem/g, ''),
+  );
   await sw.modifyFlows({ table: 5, actions: [{ type: 'output', port: 9, maxLen: 0 }] });
   await sb.ofctl('mod-flows', other.bridge, 'table=5,actions=output:9');
   await sw.deleteFlows({ cookie: 3n << 32n, cookieMask: 0xfn << 32n });
   await sb.ofctl('del-flows', other.bridge, `cookie=0x300000000/0xf00000000`);
   const strictTarget = flows[20]!;
-  await sw.deleteFlows({ table: strictTarget.spec.table, priority: strictTarget.spec.priority, match: strictTarget.spec.match }, { strict: true });
-  const strictText = strictTarget.text.replace(/,actions=.*$/, '').replace(/,cookie=0x[0-9a-f]+|,(idle|hard)_timeout=\d+|,send_flow_rem/g, '');
+  await sw.deleteFlows(
+    { table: strictTarget.spec.table, priority: strictTarget.spec.priority, match: strictTarget.spec.match },
+    { strict: true },
+  );
+  const strictText = strictTarget.text
+    .replace(/,actions=.*$/, '')
+    .replace(/,cookie=0x[0-9a-f]+|,(idle|hard)_timeout=\d+|,send_flow_rem/g, '');
   await sb.ofctl('--strict', 'del-flows', other.bridge, strictText);
   await sw.deleteGroup(4);
   await sb.ofctl('del-groups', other.bridge, 'group_id=4');
@@ -108,15 +118,26 @@ t.test('ofwire and ovs-ofctl program identical bridges', async (t) => {
   const groupDescs = await sw.dumpGroups();
   t.equal(groupDescs.length, GROUPS - 1);
   const g1 = groupDescs.find((g) => g.groupId === 1);
-  t.same(g1?.buckets.map((b) => b.actions), groups[0]!.spec.buckets.map((b) => b.actions), 'group buckets read back as sent');
+  t.same(
+    g1?.buckets.map((b) => b.actions),
+    groups[0]!.spec.buckets.map((b) => b.actions),
+    'group buckets read back as sent',
+  );
   const stats = await sw.groupStats();
   t.equal(stats.length, GROUPS - 1, 'group stats for every group');
   t.equal((await sw.groupStats(1)).length, 1, 'group stats for one group');
   const ports = await sw.portDesc();
-  t.ok(ports.some((p) => p.name === sb.bridge), 'port desc includes the bridge port');
+  t.ok(
+    ports.some((p) => p.name === sb.bridge),
+    'port desc includes the bridge port',
+  );
   const tables = await sw.tableStats();
   t.equal(tables.length, 254, 'table stats for every table');
-  t.equal(tables.reduce((n, x) => n + x.activeCount, 0), dumped.length, 'active counts add up');
+  t.equal(
+    tables.reduce((n, x) => n + x.activeCount, 0),
+    dumped.length,
+    'active counts add up',
+  );
   const desc = await sw.desc();
   t.match(desc.swDesc, /3\.1\.0/);
 });
@@ -125,9 +146,7 @@ t.test('errors carry the request; bad specs fail before reaching the switch', as
   const sb = await createSandbox({ t });
   const sw = await Switch.connect(sb.mgmt, { reconnect: false, echoIntervalMs: 0 });
   t.teardown(() => sw.close());
-  const err = await sw
-    .addFlow({ table: 1, priority: 5, actions: [{ type: 'group', groupId: 77 }] })
-    .catch((e: unknown) => e);
+  const err = await sw.addFlow({ table: 1, priority: 5, actions: [{ type: 'group', groupId: 77 }] }).catch((e: unknown) => e);
   t.type(err, OpenFlowError);
   t.equal((err as OpenFlowError).codeName, 'OFPBAC_BAD_OUT_GROUP');
   t.match((err as OpenFlowError).request, { type: 'flow_mod', tableId: 1, priority: 5 });

@@ -13,7 +13,11 @@ import { resolveOptions, tablesOf, type ProxyOptions } from '../../../lib/proxy/
 
 const O = resolveOptions();
 
-function sp(over: Partial<ServicePortState> & Pick<ServicePortState, 'vip' | 'port'>, endpoints: string[] = [], epPort = 8080): ServicePortState {
+function sp(
+  over: Partial<ServicePortState> & Pick<ServicePortState, 'vip' | 'port'>,
+  endpoints: string[] = [],
+  epPort = 8080,
+): ServicePortState {
   const family = over.vip.includes(':') ? 'IPv6' : 'IPv4';
   const protocol = over.protocol ?? 'TCP';
   return {
@@ -84,9 +88,13 @@ t.test('SCTP: address-only DNAT (userspace conntrack cannot translate SCTP ports
   ]);
   const aff = compilePort(O, sp({ vip: '10.96.0.14', port: 9, protocol: 'SCTP', affinitySeconds: 60 }, ['10.244.0.11']), 8);
   t.equal(aff.shape, 'slots', 'SCTP with affinity: slots');
-  sameAsOvs(t, aff.shared.filter((e) => e.table === 13), [
-    'cookie=0xf77300000000000,table=13,priority=100,sctp,reg2=0x1f90/0xffff,reg3=0xaf4000b,actions=ct(commit,table=15,zone=65520,nat(dst=10.244.0.11))',
-  ]);
+  sameAsOvs(
+    t,
+    aff.shared.filter((e) => e.table === 13),
+    [
+      'cookie=0xf77300000000000,table=13,priority=100,sctp,reg2=0x1f90/0xffff,reg3=0xaf4000b,actions=ct(commit,table=15,zone=65520,nat(dst=10.244.0.11))',
+    ],
+  );
 });
 
 t.test('UDP: multipath into per-endpoint slot flows', async (t) => {
@@ -129,21 +137,31 @@ t.test('IPv6 ClientIP affinity', async (t) => {
     'cookie=0xf77100000000004,table=11,priority=100,ct_state=+new+trk,tcp6,ipv6_dst=fd00:10:96::a,tp_dst=80,actions=set_field:0x4->reg0,resubmit(,14),multipath(symmetric_l3l4+udp,0,modulo_n,1,0,NXM_NX_REG1[]),goto_table:12',
     'cookie=0xf77200000000004,table=12,priority=100,tcp6,reg0=0x4,reg1=0,actions=learn(table=14,idle_timeout=30,priority=100,cookie=0xf774000004cdac8,eth_type=0x86dd,NXM_NX_IPV6_SRC[],NXM_NX_REG0[],load:0xfd000010024400000000000000000011->NXM_NX_XXREG1[],load:0x1f90->NXM_NX_REG2[0..15],load:0x1->NXM_NX_REG2[16]),ct(commit,table=15,zone=65521,nat(dst=[fd00:10:244::11]:8080))',
   ]);
-  sameAsOvs(t, c.shared.filter((e) => e.table === 13), [
-    'cookie=0xf77300000000000,table=13,priority=100,tcp6,reg2=0x1f90/0xffff,reg4=0xfd000010,reg5=0x2440000,reg6=0,reg7=0x11,actions=ct(commit,table=15,zone=65521,nat(dst=[fd00:10:244::11]:8080))',
-  ]);
+  sameAsOvs(
+    t,
+    c.shared.filter((e) => e.table === 13),
+    [
+      'cookie=0xf77300000000000,table=13,priority=100,tcp6,reg2=0x1f90/0xffff,reg4=0xfd000010,reg5=0x2440000,reg6=0,reg7=0x11,actions=ct(commit,table=15,zone=65521,nat(dst=[fd00:10:244::11]:8080))',
+    ],
+  );
 });
 
 t.test('no endpoints: to the controller; Local without local endpoints: drop', async (t) => {
   const reject = compilePort(O, sp({ vip: '10.96.0.12', port: 80 }), 6);
   t.equal(reject.shape, 'reject');
-  sameAsOvs(t, own(reject), ['cookie=0xf77100000000006,table=11,priority=100,ct_state=+new+trk,tcp,nw_dst=10.96.0.12,tp_dst=80,actions=CONTROLLER:256']);
+  sameAsOvs(t, own(reject), [
+    'cookie=0xf77100000000006,table=11,priority=100,ct_state=+new+trk,tcp,nw_dst=10.96.0.12,tp_dst=80,actions=CONTROLLER:256',
+  ]);
   t.same(reject.shared, []);
   const reject6 = compilePort(O, sp({ vip: 'fd00:10:96::c', port: 53, protocol: 'UDP' }), 7);
-  sameAsOvs(t, own(reject6), ['cookie=0xf77100000000007,table=11,priority=100,ct_state=+new+trk,udp6,ipv6_dst=fd00:10:96::c,tp_dst=53,actions=CONTROLLER:256']);
+  sameAsOvs(t, own(reject6), [
+    'cookie=0xf77100000000007,table=11,priority=100,ct_state=+new+trk,udp6,ipv6_dst=fd00:10:96::c,tp_dst=53,actions=CONTROLLER:256',
+  ]);
   const drop = compilePort(O, { ...sp({ vip: '10.96.0.15', port: 80 }), mode: 'drop' }, 9);
   t.equal(drop.shape, 'drop');
-  sameAsOvs(t, own(drop), ['cookie=0xf77100000000009,table=11,priority=100,ct_state=+new+trk,tcp,nw_dst=10.96.0.15,tp_dst=80,actions=drop']);
+  sameAsOvs(t, own(drop), [
+    'cookie=0xf77100000000009,table=11,priority=100,ct_state=+new+trk,tcp,nw_dst=10.96.0.15,tp_dst=80,actions=drop',
+  ]);
   t.same(drop.shared, []);
 });
 
@@ -163,11 +181,13 @@ t.test('group or slots', async (t) => {
   const big = compilePort(O, sp({ vip: '10.96.0.1', port: 80 }, eps(5000)), 77);
   t.equal(big.own.length, 5001, '5000 endpoints: one service flow and 5000 slot flows');
   t.equal(big.shared.length, 5000, 'and a hairpin flow each');
-  const mp = (big.own[0] as { instructions: { actions?: { type: string; maxLink?: number }[] }[] }).instructions[0]!.actions!.find((a) => a.type === 'multipath');
+  const mp = (big.own[0] as { instructions: { actions?: { type: string; maxLink?: number }[] }[] }).instructions[0]!.actions!.find(
+    (a) => a.type === 'multipath',
+  );
   t.equal(mp?.maxLink, 4999, 'multipath over 5000 links');
 });
 
-t.test('hairpin flows only for this node\'s endpoints when the node is known', async (t) => {
+t.test("hairpin flows only for this node's endpoints when the node is known", async (t) => {
   const o = resolveOptions({ nodeName: 'a' });
   const s = sp({ vip: '10.96.0.1', port: 80 }, ['10.244.0.11', '10.244.0.12']);
   s.endpoints[1]!.local = true;
@@ -176,9 +196,13 @@ t.test('hairpin flows only for this node\'s endpoints when the node is known', a
     c.shared.map((e) => (e.match.find((m) => m.field === 'ipv4_src') as { value: string }).value),
     ['10.244.0.12'],
   );
-  sameAsOvs(t, [hairpinEntry(O, '10.244.0.5')], [
-    'cookie=0xf77500000000000,table=15,priority=100,ip,nw_src=10.244.0.5,nw_dst=10.244.0.5,actions=ct(commit,table=20,zone=65522,nat(src=169.254.0.253))',
-  ]);
+  sameAsOvs(
+    t,
+    [hairpinEntry(O, '10.244.0.5')],
+    [
+      'cookie=0xf77500000000000,table=15,priority=100,ip,nw_src=10.244.0.5,nw_dst=10.244.0.5,actions=ct(commit,table=20,zone=65522,nat(src=169.254.0.253))',
+    ],
+  );
 });
 
 t.test('tables, zones, registers, cookies and group ids follow the options', async (t) => {

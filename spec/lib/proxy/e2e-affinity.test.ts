@@ -23,10 +23,26 @@ t.test('ClientIP session affinity', async (t) => {
   const affinity = (timeoutSeconds: number) => ({ sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds } } });
   const ports = [{ port: 80, protocol: 'TCP', targetPort: 8080 }];
   source.upsertService(service('sticky', { clusterIP: '10.96.0.30', ports, ...affinity(86400) }));
-  const put = (pods: typeof backends) => source.upsertEndpointSlice(slice('sticky', 'sticky-1', [{ port: 8080 }], pods.map((p) => ({ ip: p.ip }))));
+  const put = (pods: typeof backends) =>
+    source.upsertEndpointSlice(
+      slice(
+        'sticky',
+        'sticky-1',
+        [{ port: 8080 }],
+        pods.map((p) => ({ ip: p.ip })),
+      ),
+    );
   put(backends);
   source.upsertService(service('sticky6', { clusterIP: 'fd00:10:96::30', ipFamilies: ['IPv6'], ports, ...affinity(600) }));
-  source.upsertEndpointSlice(slice('sticky6', 'sticky6-1', [{ port: 8080 }], backends6.map((ip) => ({ ip })), 'IPv6'));
+  source.upsertEndpointSlice(
+    slice(
+      'sticky6',
+      'sticky6-1',
+      [{ port: 8080 }],
+      backends6.map((ip) => ({ ip })),
+      'IPv6',
+    ),
+  );
   const { proxy, warnings, stop } = await startProxy(t, sb, source);
 
   const pods = async (from: typeof c1, url: string, count: number) =>
@@ -48,13 +64,22 @@ t.test('ClientIP session affinity', async (t) => {
     t.comment(`c1 ${JSON.stringify([...one])}; c2 ${JSON.stringify([...two])}`);
     t.equal(one.size, 1, 'c1: one pod for 20 connections');
     t.equal(two.size, 1, 'c2: one pod for 20 connections');
-    t.notOk([...one.keys(), ...two.keys()].some((k) => k.startsWith('error')), 'all answered');
+    t.notOk(
+      [...one.keys(), ...two.keys()].some((k) => k.startsWith('error')),
+      'all answered',
+    );
     c1Pod = [...one.keys()][0]!;
     const flows = await learned();
     t.comment(flows.join('\n'));
     t.equal(flows.length, 2, 'one learned flow per client');
-    for (const [client, ip] of [['c1', c1.ip], ['c2', c2.ip]]) {
-      t.ok(flows.some((l) => l.includes(`idle_timeout=65535,`) && l.includes(`nw_src=${ip} `)), `${client}'s learned flow, idle_timeout=65535`);
+    for (const [client, ip] of [
+      ['c1', c1.ip],
+      ['c2', c2.ip],
+    ]) {
+      t.ok(
+        flows.some((l) => l.includes(`idle_timeout=65535,`) && l.includes(`nw_src=${ip} `)),
+        `${client}'s learned flow, idle_timeout=65535`,
+      );
     }
   });
 
@@ -62,7 +87,10 @@ t.test('ClientIP session affinity', async (t) => {
     const six = await pods(c1, 'http://[fd00:10:96::30]/', 15);
     t.comment(JSON.stringify([...six]));
     t.equal(six.size, 1);
-    t.ok((await learned()).some((l) => l.includes(`ipv6_src=${c1v6} `) && l.includes('idle_timeout=600,')), 'learned with the IPv6 source');
+    t.ok(
+      (await learned()).some((l) => l.includes(`ipv6_src=${c1v6} `) && l.includes('idle_timeout=600,')),
+      'learned with the IPv6 source',
+    );
   });
 
   await t.test('removing the pod a client is pinned to moves the client and forgets its learned flow', async (t) => {
@@ -74,7 +102,10 @@ t.test('ClientIP session affinity', async (t) => {
       const flows = await learned();
       return flows.some((l) => l.includes(`load:0x${ipHex(pinned.ip)}->NXM_NX_REG3[]`)) ? undefined : flows;
     });
-    t.notOk(c1Learned.some((l) => l.includes(`nw_src=${c1.ip} `)), "c1's learned flow is gone");
+    t.notOk(
+      c1Learned.some((l) => l.includes(`nw_src=${c1.ip} `)),
+      "c1's learned flow is gone",
+    );
     const after = await pods(c1, 'http://10.96.0.30/', 15);
     t.comment(`c1 after removing ${pinned.name}: ${JSON.stringify([...after])}`);
     t.equal(after.size, 1, 'c1 is pinned again, to one pod');
@@ -85,7 +116,10 @@ t.test('ClientIP session affinity', async (t) => {
     // c2 is pinned; while affinity is off its pod goes away; the learned flow must not outlive it.
     const pinnedName = [...(await pods(c2, 'http://10.96.0.30/', 3)).keys()][0]!;
     const pinned = backends.find((b) => b.name === pinnedName)!;
-    t.ok((await learned()).some((l) => l.includes(`nw_src=${c2.ip} `)), 'c2 has a learned flow');
+    t.ok(
+      (await learned()).some((l) => l.includes(`nw_src=${c2.ip} `)),
+      'c2 has a learned flow',
+    );
     source.upsertService(service('sticky', { clusterIP: '10.96.0.30', ports }));
     await new Promise((r) => setImmediate(r));
     await proxy.whenSynced();
@@ -97,7 +131,10 @@ t.test('ClientIP session affinity', async (t) => {
     await proxy.whenSynced();
     const results = (await c2.httpGet('http://10.96.0.30/', 3, 1500)).map((r) => (r.ok ? r.body!.split(' ')[0]! : `error:${r.error}`));
     t.comment(`c2 after ${pinned.name} went away while affinity was off: ${results.join(',')}`);
-    t.notOk(results.some((r) => r.startsWith('error')), 'every connection answered');
+    t.notOk(
+      results.some((r) => r.startsWith('error')),
+      'every connection answered',
+    );
     put(backends);
     await new Promise((r) => setImmediate(r));
     await proxy.whenSynced();
@@ -106,18 +143,42 @@ t.test('ClientIP session affinity', async (t) => {
   await t.test('an endpoint removed while the agent was down: the restarted agent does not leave clients pinned to it', async (t) => {
     const pinnedName = [...(await pods(c1, 'http://10.96.0.30/', 3)).keys()][0]!;
     const pinned = backends.find((b) => b.name === pinnedName)!;
-    t.ok((await learned()).some((l) => l.includes(`nw_src=${c1.ip} `)), 'c1 has a learned flow');
+    t.ok(
+      (await learned()).some((l) => l.includes(`nw_src=${c1.ip} `)),
+      'c1 has a learned flow',
+    );
     await stop();
     const next = new MemorySource();
     next.upsertService(service('sticky', { clusterIP: '10.96.0.30', ports, ...affinity(600) }));
-    next.upsertEndpointSlice(slice('sticky', 'sticky-1', [{ port: 8080 }], backends.filter((b) => b !== pinned).map((p) => ({ ip: p.ip }))));
+    next.upsertEndpointSlice(
+      slice(
+        'sticky',
+        'sticky-1',
+        [{ port: 8080 }],
+        backends.filter((b) => b !== pinned).map((p) => ({ ip: p.ip })),
+      ),
+    );
     next.upsertService(service('sticky6', { clusterIP: 'fd00:10:96::30', ipFamilies: ['IPv6'], ports, ...affinity(600) }));
-    next.upsertEndpointSlice(slice('sticky6', 'sticky6-1', [{ port: 8080 }], backends6.map((ip) => ({ ip })), 'IPv6'));
+    next.upsertEndpointSlice(
+      slice(
+        'sticky6',
+        'sticky6-1',
+        [{ port: 8080 }],
+        backends6.map((ip) => ({ ip })),
+        'IPv6',
+      ),
+    );
     await startProxy(t, sb, next);
     const results = (await c1.httpGet('http://10.96.0.30/', 3, 1500)).map((r) => (r.ok ? r.body!.split(' ')[0]! : `error:${r.error}`));
     t.comment(`c1 after ${pinned.name} went away while the agent was down: ${results.join(',')}`);
-    t.notOk(results.some((r) => r.startsWith('error')), 'every connection answered');
-    t.notOk((await learned()).some((l) => l.includes(`load:0x${ipHex(pinned.ip)}->NXM_NX_REG3[]`)), `no learned flow points at ${pinned.name}`);
+    t.notOk(
+      results.some((r) => r.startsWith('error')),
+      'every connection answered',
+    );
+    t.notOk(
+      (await learned()).some((l) => l.includes(`load:0x${ipHex(pinned.ip)}->NXM_NX_REG3[]`)),
+      `no learned flow points at ${pinned.name}`,
+    );
   });
 });
 

@@ -23,14 +23,45 @@ t.test('IPv6, dual stack and hairpin', async (t) => {
     { name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 },
     { name: 'dns', port: 53, protocol: 'UDP', targetPort: 5353 },
   ];
-  const slicePorts = [{ name: 'http', port: 8080 }, { name: 'dns', port: 5353, protocol: 'UDP' }];
+  const slicePorts = [
+    { name: 'http', port: 8080 },
+    { name: 'dns', port: 5353, protocol: 'UDP' },
+  ];
   source.upsertService(service('web6', { clusterIP: 'fd00:10:96::10', ipFamilies: ['IPv6'], ports }));
-  source.upsertEndpointSlice(slice('web6', 'web6-1', slicePorts, backends6.map((ip) => ({ ip })), 'IPv6'));
-  source.upsertService(
-    service('dual', { clusterIPs: ['10.96.0.40', 'fd00:10:96::40'], ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack', ports }),
+  source.upsertEndpointSlice(
+    slice(
+      'web6',
+      'web6-1',
+      slicePorts,
+      backends6.map((ip) => ({ ip })),
+      'IPv6',
+    ),
   );
-  source.upsertEndpointSlice(slice('dual', 'dual-v4', slicePorts, backends.slice(0, 2).map((b) => ({ ip: b.ip }))));
-  source.upsertEndpointSlice(slice('dual', 'dual-v6', slicePorts, backends6.slice(1).map((ip) => ({ ip })), 'IPv6'));
+  source.upsertService(
+    service('dual', {
+      clusterIPs: ['10.96.0.40', 'fd00:10:96::40'],
+      ipFamilies: ['IPv4', 'IPv6'],
+      ipFamilyPolicy: 'RequireDualStack',
+      ports,
+    }),
+  );
+  source.upsertEndpointSlice(
+    slice(
+      'dual',
+      'dual-v4',
+      slicePorts,
+      backends.slice(0, 2).map((b) => ({ ip: b.ip })),
+    ),
+  );
+  source.upsertEndpointSlice(
+    slice(
+      'dual',
+      'dual-v6',
+      slicePorts,
+      backends6.slice(1).map((ip) => ({ ip })),
+      'IPv6',
+    ),
+  );
   source.upsertService(service('self', { clusterIPs: ['10.96.0.41', 'fd00:10:96::41'], ipFamilies: ['IPv4', 'IPv6'], ports }));
   source.upsertEndpointSlice(slice('self', 'self-v4', slicePorts, [{ ip: p11!.ip }]));
   source.upsertEndpointSlice(slice('self', 'self-v6', slicePorts, [{ ip: backends6[0]! }], 'IPv6'));
@@ -46,8 +77,14 @@ t.test('IPv6, dual stack and hairpin', async (t) => {
     const counts = tally(answers.map((a) => a.split(' ')[0]!));
     t.comment(`30 connections: ${JSON.stringify([...counts].sort())}`);
     t.same([...counts.keys()].sort(), ['pod11', 'pod12', 'pod13'], 'every endpoint answered');
-    t.ok(answers.every((a) => a.endsWith(` ${client6}`)), `servers see the client's own address ${client6}`);
-    t.match((await flowLines(sb, 'table=11')).find((l) => l.includes('ipv6_dst=fd00:10:96::10,tp_dst=80')), /tcp6.*actions=group:/);
+    t.ok(
+      answers.every((a) => a.endsWith(` ${client6}`)),
+      `servers see the client's own address ${client6}`,
+    );
+    t.match(
+      (await flowLines(sb, 'table=11')).find((l) => l.includes('ipv6_dst=fd00:10:96::10,tp_dst=80')),
+      /tcp6.*actions=group:/,
+    );
   });
 
   await t.test('an IPv6 UDP service spreads over its endpoints', async (t) => {
@@ -75,7 +112,7 @@ t.test('IPv6, dual stack and hairpin', async (t) => {
     t.same(await udpRequests(p11!, 'fd00:10:96::41', 53, { count: 3 }), ['pod11', 'pod11', 'pod11'], 'UDP over IPv6');
   });
 
-  await t.test('hairpin in a service with other endpoints: only the pod\'s own connections are SNATed', async (t) => {
+  await t.test("hairpin in a service with other endpoints: only the pod's own connections are SNATed", async (t) => {
     const answers = await who(p11!, 'http://[fd00:10:96::10]/', 30);
     const counts = tally(answers);
     t.comment(JSON.stringify([...counts].sort()));
@@ -83,6 +120,9 @@ t.test('IPv6, dual stack and hairpin', async (t) => {
       if (answer.startsWith('pod11 ')) t.equal(answer, 'pod11 fd00:ffff::253', 'to itself: from the hairpin address');
       else t.match(answer, /^pod1[23] fd00:10:244::11$/, 'to another pod: its own address');
     }
-    t.ok([...counts.keys()].some((a) => a.startsWith('pod11 ')), 'some connections came back to pod11');
+    t.ok(
+      [...counts.keys()].some((a) => a.startsWith('pod11 ')),
+      'some connections came back to pod11',
+    );
   });
 });

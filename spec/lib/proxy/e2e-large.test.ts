@@ -29,14 +29,25 @@ t.test('5000 endpoints all receive new connections', async (t) => {
   const ips = Array.from({ length: ENDPOINTS }, (_, i) => `10.245.${i >> 8}.${i & 255}`);
   // Slices hold at most 1000 endpoints in Kubernetes.
   for (let s = 0; s < ENDPOINTS / 1000; s++) {
-    source.upsertEndpointSlice(slice('big', `big-${s}`, [{ port: 8080 }], ips.slice(s * 1000, (s + 1) * 1000).map((ip) => ({ ip }))));
+    source.upsertEndpointSlice(
+      slice(
+        'big',
+        `big-${s}`,
+        [{ port: 8080 }],
+        ips.slice(s * 1000, (s + 1) * 1000).map((ip) => ({ ip })),
+      ),
+    );
   }
   const { sw } = await startProxy(t, sb, source);
 
   const service11 = await sw.dumpFlows({ table: 11, cookie: cookie(0x0f77, CookieKind.Service, 0), cookieMask: 0xfffff00000000000n });
   t.equal(service11.length, 1, 'one service flow');
   const id = Number(service11[0]!.cookie & 0xffffffn);
-  t.match(JSON.stringify(service11[0]!.instructions, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)), /"type":"multipath".*"maxLink":4999/, 'multipath over 5000 links');
+  t.match(
+    JSON.stringify(service11[0]!.instructions, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+    /"type":"multipath".*"maxLink":4999/,
+    'multipath over 5000 links',
+  );
   const slotFilter = { table: 12, cookie: cookie(0x0f77, CookieKind.Slot, id), cookieMask: 0xffffffffffffffffn };
   t.equal((await sw.dumpFlows(slotFilter)).length, ENDPOINTS, 'one slot flow per endpoint');
 
@@ -67,14 +78,24 @@ t.test('5000 endpoints all receive new connections', async (t) => {
   // entries (30 s), so those SYNs are new again: the service flow may count more than SYNS.
   t.ok(seen >= SYNS, `every distinct SYN was a new connection (${seen} counted in ${passes} pass(es))`);
 
-  const counts = await waitFor('the slot counters to add up', async () => {
-    const c = (await sw.dumpFlows(slotFilter)).map((f) => Number(f.packetCount));
-    return c.reduce((a, b) => a + b, 0) >= seen ? c : undefined;
-  }, 30_000);
+  const counts = await waitFor(
+    'the slot counters to add up',
+    async () => {
+      const c = (await sw.dumpFlows(slotFilter)).map((f) => Number(f.packetCount));
+      return c.reduce((a, b) => a + b, 0) >= seen ? c : undefined;
+    },
+    30_000,
+  );
   const min = Math.min(...counts);
   const max = Math.max(...counts);
   const zero = counts.filter((n) => n === 0).length;
-  t.comment(`${seen} connections over ${ENDPOINTS} endpoints: min ${min}, max ${max}, mean ${(seen / ENDPOINTS).toFixed(1)}, endpoints without any: ${zero}`);
-  t.equal(counts.reduce((a, b) => a + b, 0), seen, 'each connection counted by exactly one slot flow');
+  t.comment(
+    `${seen} connections over ${ENDPOINTS} endpoints: min ${min}, max ${max}, mean ${(seen / ENDPOINTS).toFixed(1)}, endpoints without any: ${zero}`,
+  );
+  t.equal(
+    counts.reduce((a, b) => a + b, 0),
+    seen,
+    'each connection counted by exactly one slot flow',
+  );
   t.ok(min >= 1, 'every endpoint received new connections');
 });

@@ -31,8 +31,23 @@ t.test('dual-stack NodePort from outside', async (t) => {
       ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8081, nodePort: 30200 }],
     }),
   );
-  source.upsertEndpointSlice(slice('dual', 'dual-v4', [{ name: 'http', port: 8081 }], backends.slice(0, 2).map((b) => ({ ip: b.ip }))));
-  source.upsertEndpointSlice(slice('dual', 'dual-v6', [{ name: 'http', port: 8081 }], backends6.slice(1).map((ip) => ({ ip })), 'IPv6'));
+  source.upsertEndpointSlice(
+    slice(
+      'dual',
+      'dual-v4',
+      [{ name: 'http', port: 8081 }],
+      backends.slice(0, 2).map((b) => ({ ip: b.ip })),
+    ),
+  );
+  source.upsertEndpointSlice(
+    slice(
+      'dual',
+      'dual-v6',
+      [{ name: 'http', port: 8081 }],
+      backends6.slice(1).map((ip) => ({ ip })),
+      'IPv6',
+    ),
+  );
   await startProxy(t, sb, source, { nodeIPs: [NODE_IP, NODE_IP6], nodePortAddresses: [NODE_IP, NODE_IP6] });
 
   const who = async (url: string, count: number) =>

@@ -58,9 +58,28 @@ t.test('services without endpoints', async (t) => {
 
   await t.test('an endpoint ends the refusals; losing it brings them back', async (t) => {
     const eps = (on: boolean) => {
-      source.upsertEndpointSlice(slice('empty', 'empty-1', [{ name: 'http', port: 8080 }, { name: 'dns', port: 5353, protocol: 'UDP' }], on ? [{ ip: backend.ip }] : []));
       source.upsertEndpointSlice(
-        slice('empty6', 'empty6-1', [{ name: 'http', port: 8080 }, { name: 'dns', port: 5353, protocol: 'UDP' }], on ? [{ ip: backend6 }] : [], 'IPv6'),
+        slice(
+          'empty',
+          'empty-1',
+          [
+            { name: 'http', port: 8080 },
+            { name: 'dns', port: 5353, protocol: 'UDP' },
+          ],
+          on ? [{ ip: backend.ip }] : [],
+        ),
+      );
+      source.upsertEndpointSlice(
+        slice(
+          'empty6',
+          'empty6-1',
+          [
+            { name: 'http', port: 8080 },
+            { name: 'dns', port: 5353, protocol: 'UDP' },
+          ],
+          on ? [{ ip: backend6 }] : [],
+          'IPv6',
+        ),
       );
     };
     eps(true);

@@ -35,7 +35,10 @@ t.test('IPv4 TCP services', async (t) => {
   await sb.ofctl('add-group', sb.bridge, 'group_id=7,type=select,bucket=actions=drop');
   for (const f of foreign) await sb.ofctl('add-flow', sb.bridge, f);
   const othersBefore = async () => ({
-    flows: (await flowLines(sb)).filter((l) => !l.includes('cookie=0xf77')).map(withoutCounters).sort(),
+    flows: (await flowLines(sb))
+      .filter((l) => !l.includes('cookie=0xf77'))
+      .map(withoutCounters)
+      .sort(),
     groups: (await sb.ofctl('dump-groups', sb.bridge)).split('\n').filter((l) => l.includes('group_id=7,')),
   });
   const others = await othersBefore();
@@ -46,8 +49,20 @@ t.test('IPv4 TCP services', async (t) => {
   await sb.appctl('vlog/set', 'ofproto_dpif:file:dbg');
 
   const source = new MemorySource();
-  const web = (ips: string[]) => slice('web', 'web-1', [{ name: 'http', port: 8080 }], ips.map((ip) => ({ ip, nodeName: NODE })));
-  source.upsertService(service('web', { clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }] }));
+  const web = (ips: string[]) =>
+    slice(
+      'web',
+      'web-1',
+      [{ name: 'http', port: 8080 }],
+      ips.map((ip) => ({ ip, nodeName: NODE })),
+    );
+  source.upsertService(
+    service('web', {
+      clusterIP: '10.96.0.10',
+      clusterIPs: ['10.96.0.10'],
+      ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }],
+    }),
+  );
   source.upsertEndpointSlice(web(backends.map((b) => b.ip)));
   const { proxy } = await startProxy(t, sb, source, { nodeName: NODE });
   let syncs = 0;
@@ -85,7 +100,10 @@ t.test('IPv4 TCP services', async (t) => {
     });
     t.comment(`bucket packet counts: ${stats.join(' ')}`);
     t.equal(stats.length, 4, 'three buckets and the weight-1 bucket that evens the hash slots');
-    t.ok(stats.slice(0, 3).every((n) => n > 0), 'every endpoint bucket counted packets');
+    t.ok(
+      stats.slice(0, 3).every((n) => n > 0),
+      'every endpoint bucket counted packets',
+    );
   });
 
   await t.test('ovs-vswitchd deals the hash slots exactly as weights.ts computes', async (t) => {
@@ -119,7 +137,14 @@ t.test('IPv4 TCP services', async (t) => {
   await t.test('serving-but-terminating endpoints are used only when none is ready', async (t) => {
     source.upsertService(service('term', { clusterIP: '10.96.0.11', ports: [{ port: 80, protocol: 'TCP', targetPort: 8080 }] }));
     const put = (e: { ip: string; ready: boolean; serving: boolean; terminating: boolean }[]) =>
-      source.upsertEndpointSlice(slice('term', 'term-1', [{ port: 8080 }], e.map((x) => ({ ...x, nodeName: NODE }))));
+      source.upsertEndpointSlice(
+        slice(
+          'term',
+          'term-1',
+          [{ port: 8080 }],
+          e.map((x) => ({ ...x, nodeName: NODE })),
+        ),
+      );
     put([
       { ip: p11!.ip, ready: true, serving: true, terminating: false },
       { ip: p12!.ip, ready: false, serving: true, terminating: true },
@@ -158,7 +183,17 @@ t.test('IPv4 TCP services', async (t) => {
       }),
     );
     // pod11 and pod12 serve both ports; pod13 only http (its own slice).
-    source.upsertEndpointSlice(slice('multi', 'multi-a', [{ name: 'who', port: 8081 }, { name: 'http', port: 8080 }], [{ ip: p11!.ip }, { ip: p12!.ip }]));
+    source.upsertEndpointSlice(
+      slice(
+        'multi',
+        'multi-a',
+        [
+          { name: 'who', port: 8081 },
+          { name: 'http', port: 8080 },
+        ],
+        [{ ip: p11!.ip }, { ip: p12!.ip }],
+      ),
+    );
     source.upsertEndpointSlice(slice('multi', 'multi-b', [{ name: 'http', port: 8080 }], [{ ip: p13!.ip }]));
     await settle();
     const http = await served('http://10.96.0.12:80/', 30);
@@ -171,16 +206,33 @@ t.test('IPv4 TCP services', async (t) => {
     await checkOthers(t);
   });
 
-  await t.test('internalTrafficPolicy Local uses only this node\'s endpoints, and drops without one', async (t) => {
-    source.upsertService(service('local', { clusterIP: '10.96.0.13', internalTrafficPolicy: 'Local', ports: [{ port: 80, protocol: 'TCP', targetPort: 8080 }] }));
-    source.upsertEndpointSlice(
-      slice('local', 'local-1', [{ port: 8080 }], [
-        { ip: p11!.ip, nodeName: NODE },
-        { ip: p12!.ip, nodeName: 'node-b' },
-        { ip: p13!.ip, nodeName: 'node-b' },
-      ]),
+  await t.test("internalTrafficPolicy Local uses only this node's endpoints, and drops without one", async (t) => {
+    source.upsertService(
+      service('local', {
+        clusterIP: '10.96.0.13',
+        internalTrafficPolicy: 'Local',
+        ports: [{ port: 80, protocol: 'TCP', targetPort: 8080 }],
+      }),
     );
-    source.upsertService(service('remote', { clusterIP: '10.96.0.14', internalTrafficPolicy: 'Local', ports: [{ port: 80, protocol: 'TCP', targetPort: 8080 }] }));
+    source.upsertEndpointSlice(
+      slice(
+        'local',
+        'local-1',
+        [{ port: 8080 }],
+        [
+          { ip: p11!.ip, nodeName: NODE },
+          { ip: p12!.ip, nodeName: 'node-b' },
+          { ip: p13!.ip, nodeName: 'node-b' },
+        ],
+      ),
+    );
+    source.upsertService(
+      service('remote', {
+        clusterIP: '10.96.0.14',
+        internalTrafficPolicy: 'Local',
+        ports: [{ port: 80, protocol: 'TCP', targetPort: 8080 }],
+      }),
+    );
     source.upsertEndpointSlice(slice('remote', 'remote-1', [{ port: 8080 }], [{ ip: p12!.ip, nodeName: 'node-b' }]));
     await settle();
     const counts = await served('http://10.96.0.13/', 10);
@@ -197,14 +249,23 @@ t.test('IPv4 TCP services', async (t) => {
     source.upsertService(other({ 'service.kubernetes.io/service-proxy-name': 'someone-else' }));
     source.upsertEndpointSlice(slice('other', 'other-1', [{ port: 8080 }], [{ ip: p11!.ip }]));
     await settle();
-    t.notOk((await flowLines(sb)).some((l) => l.includes('10.96.0.15')), 'no flow for its cluster IP');
+    t.notOk(
+      (await flowLines(sb)).some((l) => l.includes('10.96.0.15')),
+      'no flow for its cluster IP',
+    );
     source.upsertService(other({}));
     await settle();
-    t.ok((await flowLines(sb, 'table=11')).some((l) => l.includes('nw_dst=10.96.0.15')), 'served once the label is gone');
+    t.ok(
+      (await flowLines(sb, 'table=11')).some((l) => l.includes('nw_dst=10.96.0.15')),
+      'served once the label is gone',
+    );
     t.same([...(await served('http://10.96.0.15/', 3))], [['pod11', 3]], 'and answers');
     source.upsertService(other({ 'service.kubernetes.io/service-proxy-name': 'someone-else' }));
     await settle();
-    t.notOk((await flowLines(sb)).some((l) => l.includes('10.96.0.15')), 'removed again when labelled');
+    t.notOk(
+      (await flowLines(sb)).some((l) => l.includes('10.96.0.15')),
+      'removed again when labelled',
+    );
     await checkOthers(t);
   });
 
@@ -212,9 +273,25 @@ t.test('IPv4 TCP services', async (t) => {
     // No SCTP in this kernel: only the switch state is checked. OVS's userspace conntrack keeps no
     // SCTP ports (it tracks SCTP as a generic protocol) and cannot rewrite them, so the DNAT names
     // the endpoint address only and SCTP works only where port == targetPort.
-    source.upsertService(service('sctp', { clusterIP: '10.96.0.16', ports: [{ name: 'a', port: 9, protocol: 'SCTP' }, { name: 'b', port: 99, protocol: 'SCTP', targetPort: 9999 }] }));
+    source.upsertService(
+      service('sctp', {
+        clusterIP: '10.96.0.16',
+        ports: [
+          { name: 'a', port: 9, protocol: 'SCTP' },
+          { name: 'b', port: 99, protocol: 'SCTP', targetPort: 9999 },
+        ],
+      }),
+    );
     source.upsertEndpointSlice(
-      slice('sctp', 'sctp-1', [{ name: 'a', port: 9, protocol: 'SCTP' }, { name: 'b', port: 9999, protocol: 'SCTP' }], [{ ip: p11!.ip }, { ip: p12!.ip }]),
+      slice(
+        'sctp',
+        'sctp-1',
+        [
+          { name: 'a', port: 9, protocol: 'SCTP' },
+          { name: 'b', port: 9999, protocol: 'SCTP' },
+        ],
+        [{ ip: p11!.ip }, { ip: p12!.ip }],
+      ),
     );
     await settle();
     const flows = (await flowLines(sb, 'table=11')).filter((l) => l.includes('nw_dst=10.96.0.16'));
@@ -224,7 +301,11 @@ t.test('IPv4 TCP services', async (t) => {
     for (const f of flows) {
       const id = /group:(\d+)/.exec(f)![1];
       const g = groups.find((l) => l.includes(`group_id=${id},`))!;
-      t.match(g, /type=select,bucket=actions=ct\(commit,table=15,zone=65520,nat\(dst=10\.244\.0\.11\)\),bucket=actions=ct\(commit,table=15,zone=65520,nat\(dst=10\.244\.0\.12\)\)$/, 'address-only DNAT');
+      t.match(
+        g,
+        /type=select,bucket=actions=ct\(commit,table=15,zone=65520,nat\(dst=10\.244\.0\.11\)\),bucket=actions=ct\(commit,table=15,zone=65520,nat\(dst=10\.244\.0\.12\)\)$/,
+        'address-only DNAT',
+      );
     }
     await checkOthers(t);
   });

@@ -23,7 +23,15 @@ t.test('IPv4 UDP services', async (t) => {
 
   const source = new MemorySource();
   source.upsertService(service('dns', { clusterIP: VIP, ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 5353 }] }));
-  const put = (pods: typeof backends) => source.upsertEndpointSlice(slice('dns', 'dns-1', [{ name: 'dns', port: 5353, protocol: 'UDP' }], pods.map((p) => ({ ip: p.ip }))));
+  const put = (pods: typeof backends) =>
+    source.upsertEndpointSlice(
+      slice(
+        'dns',
+        'dns-1',
+        [{ name: 'dns', port: 5353, protocol: 'UDP' }],
+        pods.map((p) => ({ ip: p.ip })),
+      ),
+    );
   put(backends);
   const { proxy, sw } = await startProxy(t, sb, source);
   const slotFlows = async () => {
@@ -44,8 +52,15 @@ t.test('IPv4 UDP services', async (t) => {
     });
     t.comment(`slot flow n_packets: ${packets.join(' ')}`);
     t.equal(packets.length, 3, 'one slot flow per endpoint');
-    t.ok(packets.every((n) => n > 0), 'every slot flow counted new flows');
-    t.equal(packets.reduce((a, b) => a + b, 0), 60, 'one new connection per source port');
+    t.ok(
+      packets.every((n) => n > 0),
+      'every slot flow counted new flows',
+    );
+    t.equal(
+      packets.reduce((a, b) => a + b, 0),
+      60,
+      'one new connection per source port',
+    );
   });
 
   await t.test('datagrams from one source port stay on one endpoint', async (t) => {
@@ -82,14 +97,18 @@ t.test('IPv4 UDP services', async (t) => {
     await new Promise((r) => setImmediate(r));
     await proxy.whenSynced();
     // The flush follows the flow change: every flow of the removed endpoint is answered elsewhere.
-    const after = await waitFor(`flows of ${victim} to move`, async () => {
-      const a = streamAnswers(streams, mark);
-      const ok = moved.every((p) => {
-        const mine = a.filter((x) => x.sport === p).map((x) => x.answer);
-        return mine.length >= 3 && mine.slice(-3).every((x) => x !== victim && x !== 'timeout');
-      });
-      return ok ? a : undefined;
-    }, 20_000);
+    const after = await waitFor(
+      `flows of ${victim} to move`,
+      async () => {
+        const a = streamAnswers(streams, mark);
+        const ok = moved.every((p) => {
+          const mine = a.filter((x) => x.sport === p).map((x) => x.answer);
+          return mine.length >= 3 && mine.slice(-3).every((x) => x !== victim && x !== 'timeout');
+        });
+        return ok ? a : undefined;
+      },
+      20_000,
+    );
     for (const p of moved) {
       const mine = after.filter((x) => x.sport === p).map((x) => x.answer);
       t.comment(`${p} after removal: ${mine.join(',')}`);

@@ -22,7 +22,14 @@ const NODE_IP = '192.168.50.1';
 const svc = (name: string, spec: Record<string, unknown>, status?: Record<string, unknown>): Service =>
   serviceFromObject({ ...(service(name, spec) as object), ...(status ? { status } : {}) });
 const eps = (name: string, list: { ip: string; node: string }[]): EndpointSlice =>
-  sliceFromObject(slice(name, `${name}-1`, [{ port: 8080 }], list.map((e) => ({ ip: e.ip, nodeName: e.node }))));
+  sliceFromObject(
+    slice(
+      name,
+      `${name}-1`,
+      [{ port: 8080 }],
+      list.map((e) => ({ ip: e.ip, nodeName: e.node })),
+    ),
+  );
 
 function ports(services: Service[], slices: EndpointSlice[], opts: ModelOptions = {}): ServicePortState[] {
   const m = new ServiceModel({ nodeName: NODE, nodeIPs: [NODE_IP], nodePortAddresses: [NODE_IP], ...opts });
@@ -45,24 +52,43 @@ t.test('NodePort, externalTrafficPolicy Cluster: every node address, every endpo
     'nodePort IPv4|TCP|192.168.50.1|30080 serve [10.244.0.11 10.244.0.12] snat=192.168.50.1',
   ]);
   const multi = ports([svc('web', np)], [eps('web', two)], { nodePortAddresses: [NODE_IP, '192.168.51.1'] });
-  t.same(multi.map((p) => p.snat), [undefined, NODE_IP, '192.168.51.1'], 'each node address SNATs to itself');
+  t.same(
+    multi.map((p) => p.snat),
+    [undefined, NODE_IP, '192.168.51.1'],
+    'each node address SNATs to itself',
+  );
 });
 
 t.test('dual-stack NodePort: one frontend per family and node address, SNAT within the family', async (t) => {
   const spec = { ...np, clusterIPs: ['10.96.0.10', 'fd00:96::10'], ipFamilies: ['IPv4', 'IPv6'] };
   const v6 = sliceFromObject(slice('web', 'web-6', [{ port: 8080 }], [{ ip: 'fd00:10:244::11', nodeName: NODE }], 'IPv6'));
-  t.same(ports([svc('web', spec)], [eps('web', two), v6], { nodeIPs: [NODE_IP, 'fd00:50::1'], nodePortAddresses: [NODE_IP, 'fd00:50::1'] }).map(summary), [
-    'clusterIP IPv4|TCP|10.96.0.10|80 serve [10.244.0.11 10.244.0.12]',
-    'nodePort IPv4|TCP|192.168.50.1|30080 serve [10.244.0.11 10.244.0.12] snat=192.168.50.1',
-    'clusterIP IPv6|TCP|fd00:96::10|80 serve [fd00:10:244::11]',
-    'nodePort IPv6|TCP|fd00:50::1|30080 serve [fd00:10:244::11] snat=fd00:50::1',
-  ]);
-  const p6 = ports([svc('web', spec)], [v6], { nodeIPs: ['fd00:50::1'], nodePortAddresses: ['fd00:50::1'] }).find((p) => p.frontend === 'nodePort')!;
+  t.same(
+    ports([svc('web', spec)], [eps('web', two), v6], { nodeIPs: [NODE_IP, 'fd00:50::1'], nodePortAddresses: [NODE_IP, 'fd00:50::1'] }).map(
+      summary,
+    ),
+    [
+      'clusterIP IPv4|TCP|10.96.0.10|80 serve [10.244.0.11 10.244.0.12]',
+      'nodePort IPv4|TCP|192.168.50.1|30080 serve [10.244.0.11 10.244.0.12] snat=192.168.50.1',
+      'clusterIP IPv6|TCP|fd00:96::10|80 serve [fd00:10:244::11]',
+      'nodePort IPv6|TCP|fd00:50::1|30080 serve [fd00:10:244::11] snat=fd00:50::1',
+    ],
+  );
+  const p6 = ports([svc('web', spec)], [v6], { nodeIPs: ['fd00:50::1'], nodePortAddresses: ['fd00:50::1'] }).find(
+    (p) => p.frontend === 'nodePort',
+  )!;
   const c = compilePort(O, p6, 3);
-  sameAsOvs(t, c.own.filter((e) => e.kind === 'flow' && e.table === 15), [
-    'cookie=0x0f77600000000003,table=15,priority=150,ct_state=-rpl-inv+trk,ct_ipv6_dst=fd00:50::1,ct_nw_proto=6,ct_tp_dst=30080,ipv6,actions=ct(commit,table=20,zone=65525,nat(src=fd00:50::1))',
-  ]);
-  sameAsOvs(t, c.shared.filter((e) => e.table === 10), ['cookie=0x0f77000000000000,table=10,priority=110,ct_state=-trk,ipv6,ipv6_dst=fd00:50::1,actions=ct(table=10,zone=65525,nat)']);
+  sameAsOvs(
+    t,
+    c.own.filter((e) => e.kind === 'flow' && e.table === 15),
+    [
+      'cookie=0x0f77600000000003,table=15,priority=150,ct_state=-rpl-inv+trk,ct_ipv6_dst=fd00:50::1,ct_nw_proto=6,ct_tp_dst=30080,ipv6,actions=ct(commit,table=20,zone=65525,nat(src=fd00:50::1))',
+    ],
+  );
+  sameAsOvs(
+    t,
+    c.shared.filter((e) => e.table === 10),
+    ['cookie=0x0f77000000000000,table=10,priority=110,ct_state=-trk,ipv6,ipv6_dst=fd00:50::1,actions=ct(table=10,zone=65525,nat)'],
+  );
 });
 
 t.test('externalTrafficPolicy Local: local endpoints; drop without one; reject without any; pods use every endpoint', async (t) => {
@@ -73,7 +99,9 @@ t.test('externalTrafficPolicy Local: local endpoints; drop without one; reject w
     healthCheckNodePort: 32000,
     externalIPs: ['192.168.60.10'],
   };
-  const status = { loadBalancer: { ingress: [{ ip: '192.168.60.20' }, { ip: '192.168.60.30', ipMode: 'Proxy' }, { hostname: 'lb.example' }] } };
+  const status = {
+    loadBalancer: { ingress: [{ ip: '192.168.60.20' }, { ip: '192.168.60.30', ipMode: 'Proxy' }, { hostname: 'lb.example' }] },
+  };
   t.same(ports([svc('web', spec, status)], [eps('web', two)], { clusterCidrs: ['10.244.0.0/16', 'fd00:10:244::/64'] }).map(summary), [
     'clusterIP IPv4|TCP|10.96.0.10|80 serve [10.244.0.11 10.244.0.12]',
     'nodePort IPv4|TCP|192.168.50.1|30080 serve [10.244.0.11]',
@@ -84,19 +112,40 @@ t.test('externalTrafficPolicy Local: local endpoints; drop without one; reject w
     'loadBalancer IPv4|TCP|192.168.60.20|80|pods serve [10.244.0.11 10.244.0.12] from=10.244.0.0/16',
   ]);
   const remote = ports([svc('web', spec, status)], [eps('web', [two[1]!])]);
-  t.same(remote.filter((p) => p.frontend).map((p) => p.mode), ['drop', 'drop', 'drop'], 'endpoints elsewhere only: dropped');
+  t.same(
+    remote.filter((p) => p.frontend).map((p) => p.mode),
+    ['drop', 'drop', 'drop'],
+    'endpoints elsewhere only: dropped',
+  );
   const none = ports([svc('web', spec, status)], []);
-  t.same(none.map((p) => p.mode), ['reject', 'reject', 'reject', 'reject'], 'no endpoint anywhere: refused');
+  t.same(
+    none.map((p) => p.mode),
+    ['reject', 'reject', 'reject', 'reject'],
+    'no endpoint anywhere: refused',
+  );
 });
 
 t.test('allocateLoadBalancerNodePorts false, types without node ports, ClusterIP with external IPs', async (t) => {
-  const noNodePort = { type: 'LoadBalancer', clusterIP: '10.96.0.10', allocateLoadBalancerNodePorts: false, ports: [{ port: 80, protocol: 'TCP' }] };
-  t.same(ports([svc('web', noNodePort, { loadBalancer: { ingress: [{ ip: '192.168.60.20' }] } })], [eps('web', two)]).map((p) => p.frontend ?? 'clusterIP'), ['clusterIP', 'loadBalancer']);
+  const noNodePort = {
+    type: 'LoadBalancer',
+    clusterIP: '10.96.0.10',
+    allocateLoadBalancerNodePorts: false,
+    ports: [{ port: 80, protocol: 'TCP' }],
+  };
+  t.same(
+    ports([svc('web', noNodePort, { loadBalancer: { ingress: [{ ip: '192.168.60.20' }] } })], [eps('web', two)]).map(
+      (p) => p.frontend ?? 'clusterIP',
+    ),
+    ['clusterIP', 'loadBalancer'],
+  );
   const clusterIP = { clusterIP: '10.96.0.10', externalIPs: ['192.168.60.10'], ports: [{ port: 80, protocol: 'TCP', nodePort: 30080 }] };
-  t.same(ports([svc('web', clusterIP, { loadBalancer: { ingress: [{ ip: '192.168.60.20' }] } })], [eps('web', two)]).map((p) => `${p.frontend ?? 'clusterIP'} ${p.vip}:${p.port}`), [
-    'clusterIP 10.96.0.10:80',
-    'externalIP 192.168.60.10:80',
-  ], 'a ClusterIP service: no node port, no load-balancer address, but its external IPs');
+  t.same(
+    ports([svc('web', clusterIP, { loadBalancer: { ingress: [{ ip: '192.168.60.20' }] } })], [eps('web', two)]).map(
+      (p) => `${p.frontend ?? 'clusterIP'} ${p.vip}:${p.port}`,
+    ),
+    ['clusterIP 10.96.0.10:80', 'externalIP 192.168.60.10:80'],
+    'a ClusterIP service: no node port, no load-balancer address, but its external IPs',
+  );
 });
 
 t.test('warnings: no node address; no address to SNAT to; Local without the node name', async (t) => {
@@ -105,7 +154,11 @@ t.test('warnings: no node address; no address to SNAT to; Local without the node
   const m = new ServiceModel({ warn });
   m.reset([svc('web', { ...np, externalIPs: ['192.168.60.10'], externalTrafficPolicy: 'Local' })], [eps('web', two)]);
   const p = m.portsOf('default/web');
-  t.same(p.map((x) => x.frontend ?? 'clusterIP'), ['clusterIP'], 'nothing external can be served');
+  t.same(
+    p.map((x) => x.frontend ?? 'clusterIP'),
+    ['clusterIP'],
+    'nothing external can be served',
+  );
   t.same(warnings, [
     ': no node address (--node-ip, --nodeport-addresses or the Node object): node ports are not served',
     'default/web: externalTrafficPolicy Local needs the node name; serving it as Cluster',
@@ -118,7 +171,9 @@ t.test('source ranges per family; topology from the zone; setNode', async (t) =>
   const status = { loadBalancer: { ingress: [{ ip: '192.168.60.20' }] } };
   const lb = ports([svc('web', spec, status)], [eps('web', two)]).find((p) => p.frontend === 'loadBalancer')!;
   t.same(lb.sourceRanges, ['192.168.50.2/32', '10.0.0.0/8']);
-  const v6only = ports([svc('web', { ...spec, loadBalancerSourceRanges: ['2001:db8::/32'] }, status)], [eps('web', two)]).find((p) => p.frontend === 'loadBalancer')!;
+  const v6only = ports([svc('web', { ...spec, loadBalancerSourceRanges: ['2001:db8::/32'] }, status)], [eps('web', two)]).find(
+    (p) => p.frontend === 'loadBalancer',
+  )!;
   t.same(v6only.sourceRanges, [], 'ranges of the other family only: nobody of this family');
 
   const hinted = sliceFromObject({
@@ -130,9 +185,17 @@ t.test('source ranges per family; topology from the zone; setNode', async (t) =>
   });
   const m = new ServiceModel({ nodeName: NODE });
   m.reset([svc('web', { clusterIP: '10.96.0.10', trafficDistribution: 'PreferClose', ports: [{ port: 80, protocol: 'TCP' }] })], [hinted]);
-  t.same(m.portsOf('default/web')[0]!.endpoints.map((e) => e.ip), ['10.244.0.11', '10.244.0.12'], 'no zone known: every endpoint');
+  t.same(
+    m.portsOf('default/web')[0]!.endpoints.map((e) => e.ip),
+    ['10.244.0.11', '10.244.0.12'],
+    'no zone known: every endpoint',
+  );
   m.setNode({ zone: 'zone-b', nodeIPs: [NODE_IP] });
-  t.same(m.portsOf('default/web')[0]!.endpoints.map((e) => e.ip), ['10.244.0.12'], "the zone's endpoints once the zone is known");
+  t.same(
+    m.portsOf('default/web')[0]!.endpoints.map((e) => e.ip),
+    ['10.244.0.12'],
+    "the zone's endpoints once the zone is known",
+  );
   m.setNode({});
   t.same(m.portsOf('default/web')[0]!.endpoints.length, 2, 'and all again without it');
 });
@@ -140,7 +203,10 @@ t.test('source ranges per family; topology from the zone; setNode', async (t) =>
 t.test('health checks: Local load balancers with a health-check node port', async (t) => {
   const m = new ServiceModel({ nodeName: NODE });
   const spec = { ...np, type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: 32000 };
-  m.reset([svc('web', spec), svc('cluster', { ...spec, externalTrafficPolicy: 'Cluster' }), svc('other', spec)], [eps('web', [...two, { ip: '10.244.0.13', node: NODE }])]);
+  m.reset(
+    [svc('web', spec), svc('cluster', { ...spec, externalTrafficPolicy: 'Cluster' }), svc('other', spec)],
+    [eps('web', [...two, { ip: '10.244.0.13', node: NODE }])],
+  );
   t.same(m.healthCheckOf('default/web'), { port: 32000, namespace: 'default', name: 'web', localEndpoints: 2 });
   t.same(m.healthCheckOf('default/other'), { port: 32000, namespace: 'default', name: 'other', localEndpoints: 0 });
   t.equal(m.healthCheckOf('default/cluster'), undefined, 'Cluster policy: none');
@@ -151,34 +217,59 @@ t.test('health checks: Local load balancers with a health-check node port', asyn
 });
 
 t.test('compiled flows of external frontends, as ovs-vswitchd prints them back', async (t) => {
-  const spec = { ...np, type: 'LoadBalancer', loadBalancerSourceRanges: ['192.168.50.2/32', '10.244.0.0/16'], externalTrafficPolicy: 'Local' };
+  const spec = {
+    ...np,
+    type: 'LoadBalancer',
+    loadBalancerSourceRanges: ['192.168.50.2/32', '10.244.0.0/16'],
+    externalTrafficPolicy: 'Local',
+  };
   const status = { loadBalancer: { ingress: [{ ip: '192.168.60.20' }] } };
   const all = ports([svc('web', { ...spec, externalTrafficPolicy: 'Cluster' }, status)], [eps('web', two)]);
   const node = all.find((p) => p.frontend === 'nodePort')!;
   const c = compilePort(O, node, 7);
   t.equal(c.shape, 'group');
-  sameAsOvs(t, c.own.filter((e) => e.kind === 'flow'), [
-    'cookie=0x0f77100000000007,table=11,priority=100,ct_state=+new+trk,tcp,nw_dst=192.168.50.1,tp_dst=30080,actions=group:2130706439',
-    'cookie=0x0f77600000000007,table=15,priority=150,ct_state=-rpl-inv+trk,ct_nw_dst=192.168.50.1,ct_nw_proto=6,ct_tp_dst=30080,ip,actions=ct(commit,table=20,zone=65524,nat(src=192.168.50.1))',
-  ]);
-  sameAsOvs(t, c.shared.filter((e) => e.table === 10), ['cookie=0x0f77000000000000,table=10,priority=110,ct_state=-trk,ip,nw_dst=192.168.50.1,actions=ct(table=10,zone=65524,nat)']);
+  sameAsOvs(
+    t,
+    c.own.filter((e) => e.kind === 'flow'),
+    [
+      'cookie=0x0f77100000000007,table=11,priority=100,ct_state=+new+trk,tcp,nw_dst=192.168.50.1,tp_dst=30080,actions=group:2130706439',
+      'cookie=0x0f77600000000007,table=15,priority=150,ct_state=-rpl-inv+trk,ct_nw_dst=192.168.50.1,ct_nw_proto=6,ct_tp_dst=30080,ip,actions=ct(commit,table=20,zone=65524,nat(src=192.168.50.1))',
+    ],
+  );
+  sameAsOvs(
+    t,
+    c.shared.filter((e) => e.table === 10),
+    ['cookie=0x0f77000000000000,table=10,priority=110,ct_state=-trk,ip,nw_dst=192.168.50.1,actions=ct(table=10,zone=65524,nat)'],
+  );
   const lb = all.find((p) => p.frontend === 'loadBalancer')!;
-  sameAsOvs(t, compilePort(O, lb, 8).own.filter((e) => e.kind === 'flow' && e.table === 10), [
-    'cookie=0x0f77600000000008,table=10,priority=105,tcp,nw_src=192.168.50.2,nw_dst=192.168.60.20,tp_dst=80,actions=ct(table=11,zone=65520,nat)',
-    'cookie=0x0f77600000000008,table=10,priority=105,tcp,nw_src=10.244.0.0/16,nw_dst=192.168.60.20,tp_dst=80,actions=ct(table=11,zone=65520,nat)',
-    'cookie=0x0f77600000000008,table=10,priority=104,tcp,nw_dst=192.168.60.20,tp_dst=80,actions=drop',
-  ]);
+  sameAsOvs(
+    t,
+    compilePort(O, lb, 8).own.filter((e) => e.kind === 'flow' && e.table === 10),
+    [
+      'cookie=0x0f77600000000008,table=10,priority=105,tcp,nw_src=192.168.50.2,nw_dst=192.168.60.20,tp_dst=80,actions=ct(table=11,zone=65520,nat)',
+      'cookie=0x0f77600000000008,table=10,priority=105,tcp,nw_src=10.244.0.0/16,nw_dst=192.168.60.20,tp_dst=80,actions=ct(table=11,zone=65520,nat)',
+      'cookie=0x0f77600000000008,table=10,priority=104,tcp,nw_dst=192.168.60.20,tp_dst=80,actions=drop',
+    ],
+  );
   const local = ports([svc('web', spec, status)], [eps('web', two)], { clusterCidrs: ['10.244.0.0/16'] });
   const pods = local.find((p) => p.fromCidrs && p.frontend === 'nodePort')!;
-  sameAsOvs(t, compilePort(O, pods, 9).own.filter((e) => e.kind === 'flow'), [
-    'cookie=0x0f77100000000009,table=11,priority=110,ct_state=+new+trk,tcp,nw_src=10.244.0.0/16,nw_dst=192.168.50.1,tp_dst=30080,actions=group:2130706441',
-  ]);
+  sameAsOvs(
+    t,
+    compilePort(O, pods, 9).own.filter((e) => e.kind === 'flow'),
+    [
+      'cookie=0x0f77100000000009,table=11,priority=110,ct_state=+new+trk,tcp,nw_src=10.244.0.0/16,nw_dst=192.168.50.1,tp_dst=30080,actions=group:2130706441',
+    ],
+  );
   const dropped = { ...local.find((p) => p.frontend === 'loadBalancer' && !p.fromCidrs)!, mode: 'drop' as const, endpoints: [] };
   t.equal(compilePort(O, dropped, 10).own.length, 4, 'a dropping load-balancer frontend keeps its source ranges');
   for (const p of [...all, ...local]) {
     const objects = compilePort(O, p, 11);
     const bytes = compilePortKeyed(O, p, 11);
-    t.same(bytes.own.map((k) => hex(k.key + k.body)), objects.own.map(keyed).map((k) => hex(k.key + k.body)), `${p.key}: the byte path gives the object compiler's bytes`);
+    t.same(
+      bytes.own.map((k) => hex(k.key + k.body)),
+      objects.own.map(keyed).map((k) => hex(k.key + k.body)),
+      `${p.key}: the byte path gives the object compiler's bytes`,
+    );
   }
 });
 
@@ -198,8 +289,15 @@ t.test('CIDRs and node addresses', async (t) => {
   t.equal(parseNodePortAddresses(''), 'primary');
   t.throws(() => parseNodePortAddresses('10.0.0.0/8,10.1.1.1'), /^--nodeport-addresses: "10.1.1.1" is not a CIDR/);
   const spec = parseNodePortAddresses('192.168.0.0/16, fd00::/8');
-  t.same(nodePortAddresses(spec, ['192.168.1.1'], ['10.0.0.1', '192.168.2.2', 'fd00::2', '192.168.1.1']), ['192.168.1.1', '192.168.2.2', 'fd00::2']);
+  t.same(nodePortAddresses(spec, ['192.168.1.1'], ['10.0.0.1', '192.168.2.2', 'fd00::2', '192.168.1.1']), [
+    '192.168.1.1',
+    '192.168.2.2',
+    'fd00::2',
+  ]);
   t.same(nodePortAddresses('primary', ['192.168.1.1', '192.168.1.2', 'fd00::1'], ['10.0.0.1']), ['192.168.1.1', 'fd00::1']);
   t.same(primaryPerFamily(['fd00::1']), ['fd00::1']);
-  t.ok(hostAddresses().every((a) => a !== '127.0.0.1'), 'host addresses leave out loopback');
+  t.ok(
+    hostAddresses().every((a) => a !== '127.0.0.1'),
+    'host addresses leave out loopback',
+  );
 });

@@ -14,7 +14,11 @@ t.test("kube-proxy's body, indented as kube-proxy writes it", async (t) => {
 t.test('one listener per port; two services on one port; moved; closed', async (t) => {
   let healthy = true;
   const errors: string[] = [];
-  const hc = new HealthCheckServer({ hosts: ['127.0.0.1'], proxyHealthy: () => healthy, onError: (p, e) => errors.push(`${p}: ${e.message}`) });
+  const hc = new HealthCheckServer({
+    hosts: ['127.0.0.1'],
+    proxyHealthy: () => healthy,
+    onError: (p, e) => errors.push(`${p}: ${e.message}`),
+  });
   t.teardown(() => hc.close());
   const [a, b] = [await freePort(), await freePort()];
   const get = async (port: number) => {
@@ -22,7 +26,11 @@ t.test('one listener per port; two services on one port; moved; closed', async (
     return { status: res.status, type: res.headers.get('content-type'), body: JSON.parse(await res.text()) as Record<string, unknown> };
   };
   await hc.update('ns/web', { port: a, namespace: 'ns', name: 'web', localEndpoints: 0 });
-  t.same(await get(a), { status: 503, type: 'application/json', body: { service: { namespace: 'ns', name: 'web' }, localEndpoints: 0, serviceProxyHealthy: true } });
+  t.same(await get(a), {
+    status: 503,
+    type: 'application/json',
+    body: { service: { namespace: 'ns', name: 'web' }, localEndpoints: 0, serviceProxyHealthy: true },
+  });
   await hc.update('ns/web', { port: a, namespace: 'ns', name: 'web', localEndpoints: 3 });
   healthy = false;
   t.same((await get(a)).status, 503, 'an unhealthy proxy fails the check, endpoints or not');

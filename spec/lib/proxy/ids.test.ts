@@ -57,7 +57,11 @@ t.test('cookies', async (t) => {
   const l = learnedCookie(0x0f77, 3, '10.244.0.11', 8080);
   t.equal(cookieKind(l), CookieKind.Learned);
   t.equal(cookieId(l), 3 * 0x100000 + h, 'service-port id above the endpoint hash');
-  t.equal(Math.floor(cookieId(learnedCookie(0x0f77, MAX_SERVICE_PORT_ID, '::1', 1)) / 2 ** 20), MAX_SERVICE_PORT_ID, 'the largest id still fits');
+  t.equal(
+    Math.floor(cookieId(learnedCookie(0x0f77, MAX_SERVICE_PORT_ID, '::1', 1)) / 2 ** 20),
+    MAX_SERVICE_PORT_ID,
+    'the largest id still fits',
+  );
 });
 
 t.test('service-port ids are allocated, reused and released', async (t) => {
@@ -135,13 +139,68 @@ t.test('keyOfServiceMatchBytes reads what keyOfServiceMatch reads, from the enco
     return w.buf.toString('latin1', 0, w.pos);
   };
   const cases: [Match, string][] = [
-    [[{ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1' }, { field: 'ip_proto', value: 6 }, { field: 'tcp_dst', value: 80 }], 'TCP'],
-    [[{ field: 'eth_type', value: 0x86dd }, { field: 'ipv6_dst', value: 'fd00::1' }, { field: 'ip_proto', value: 132 }, { field: 'sctp_dst', value: 9 }], 'SCTP'],
-    [[{ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1' }, { field: 'ip_proto', value: 17 }, { field: 'udp_dst', value: 53 }], 'UDP'],
-    [[{ field: 'reg0', value: 1 }, { field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1' }, { field: 'ip_proto', value: 6 }, { field: 'tcp_dst', value: 80 }], 'other fields around'],
-    [[{ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1', mask: '255.0.0.0' }, { field: 'ip_proto', value: 17 }, { field: 'udp_dst', value: 53 }], 'masked address'],
-    [[{ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1' }, { field: 'ip_proto', value: 1 }], 'not TCP/UDP/SCTP'],
-    [[{ field: 'eth_type', value: 0x806 }, { field: 'ip_proto', value: 6 }, { field: 'tcp_dst', value: 80 }], 'not IP'],
+    [
+      [
+        { field: 'eth_type', value: 0x800 },
+        { field: 'ipv4_dst', value: '10.0.0.1' },
+        { field: 'ip_proto', value: 6 },
+        { field: 'tcp_dst', value: 80 },
+      ],
+      'TCP',
+    ],
+    [
+      [
+        { field: 'eth_type', value: 0x86dd },
+        { field: 'ipv6_dst', value: 'fd00::1' },
+        { field: 'ip_proto', value: 132 },
+        { field: 'sctp_dst', value: 9 },
+      ],
+      'SCTP',
+    ],
+    [
+      [
+        { field: 'eth_type', value: 0x800 },
+        { field: 'ipv4_dst', value: '10.0.0.1' },
+        { field: 'ip_proto', value: 17 },
+        { field: 'udp_dst', value: 53 },
+      ],
+      'UDP',
+    ],
+    [
+      [
+        { field: 'reg0', value: 1 },
+        { field: 'eth_type', value: 0x800 },
+        { field: 'ipv4_dst', value: '10.0.0.1' },
+        { field: 'ip_proto', value: 6 },
+        { field: 'tcp_dst', value: 80 },
+      ],
+      'other fields around',
+    ],
+    [
+      [
+        { field: 'eth_type', value: 0x800 },
+        { field: 'ipv4_dst', value: '10.0.0.1', mask: '255.0.0.0' },
+        { field: 'ip_proto', value: 17 },
+        { field: 'udp_dst', value: 53 },
+      ],
+      'masked address',
+    ],
+    [
+      [
+        { field: 'eth_type', value: 0x800 },
+        { field: 'ipv4_dst', value: '10.0.0.1' },
+        { field: 'ip_proto', value: 1 },
+      ],
+      'not TCP/UDP/SCTP',
+    ],
+    [
+      [
+        { field: 'eth_type', value: 0x806 },
+        { field: 'ip_proto', value: 6 },
+        { field: 'tcp_dst', value: 80 },
+      ],
+      'not IP',
+    ],
     [[], 'empty'],
   ];
   for (const [match, name] of cases) t.equal(keyOfServiceMatchBytes(bytes(match)), keyOfServiceMatch(match), name);
@@ -156,16 +215,49 @@ t.test('keyOfServiceMatchBytes reads what keyOfServiceMatch reads, from the enco
 t.test('keyOfServiceMatch', async (t) => {
   const m = (...fields: Match): Match => fields;
   t.equal(
-    keyOfServiceMatch(m({ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1' }, { field: 'ip_proto', value: 6 }, { field: 'tcp_dst', value: 80 })),
+    keyOfServiceMatch(
+      m(
+        { field: 'eth_type', value: 0x800 },
+        { field: 'ipv4_dst', value: '10.0.0.1' },
+        { field: 'ip_proto', value: 6 },
+        { field: 'tcp_dst', value: 80 },
+      ),
+    ),
     'IPv4|TCP|10.0.0.1|80',
   );
   t.equal(
-    keyOfServiceMatch(m({ field: 'eth_type', value: 0x86dd }, { field: 'ipv6_dst', value: '::1' }, { field: 'ip_proto', value: 132 }, { field: 'sctp_dst', value: 9 })),
+    keyOfServiceMatch(
+      m(
+        { field: 'eth_type', value: 0x86dd },
+        { field: 'ipv6_dst', value: '::1' },
+        { field: 'ip_proto', value: 132 },
+        { field: 'sctp_dst', value: 9 },
+      ),
+    ),
     'IPv6|SCTP|::1|9',
   );
-  t.equal(keyOfServiceMatch(m({ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1', mask: '255.0.0.0' }, { field: 'ip_proto', value: 17 }, { field: 'udp_dst', value: 53 })), undefined, 'masked address');
-  t.equal(keyOfServiceMatch(m({ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1' }, { field: 'ip_proto', value: 1 })), undefined, 'not TCP/UDP/SCTP');
-  t.equal(keyOfServiceMatch(m({ field: 'eth_type', value: 0x806 }, { field: 'ip_proto', value: 6 }, { field: 'tcp_dst', value: 80 })), undefined, 'not IP');
+  t.equal(
+    keyOfServiceMatch(
+      m(
+        { field: 'eth_type', value: 0x800 },
+        { field: 'ipv4_dst', value: '10.0.0.1', mask: '255.0.0.0' },
+        { field: 'ip_proto', value: 17 },
+        { field: 'udp_dst', value: 53 },
+      ),
+    ),
+    undefined,
+    'masked address',
+  );
+  t.equal(
+    keyOfServiceMatch(m({ field: 'eth_type', value: 0x800 }, { field: 'ipv4_dst', value: '10.0.0.1' }, { field: 'ip_proto', value: 1 })),
+    undefined,
+    'not TCP/UDP/SCTP',
+  );
+  t.equal(
+    keyOfServiceMatch(m({ field: 'eth_type', value: 0x806 }, { field: 'ip_proto', value: 6 }, { field: 'tcp_dst', value: 80 })),
+    undefined,
+    'not IP',
+  );
   t.equal(keyOfServiceMatch([]), undefined);
 });
 

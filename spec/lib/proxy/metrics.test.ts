@@ -26,7 +26,10 @@ t.test('a counter by label escapes label values; one without labels starts at 0'
   c.inc({ service: 'default/a' });
   c.inc({ service: 'default/a' });
   c.inc({ service: 'we"ird\\\n' }, 3);
-  t.equal(c.expose(), '# HELP errors_total Errors\n# TYPE errors_total counter\nerrors_total{service="default/a"} 2\nerrors_total{service="we\\"ird\\\\\\n"} 3\n');
+  t.equal(
+    c.expose(),
+    '# HELP errors_total Errors\n# TYPE errors_total counter\nerrors_total{service="default/a"} 2\nerrors_total{service="we\\"ird\\\\\\n"} 3\n',
+  );
   t.same(new Counter('n_total', 'N').get().values, [{ labels: {}, value: 0 }]);
 });
 

@@ -27,17 +27,25 @@ t.test('ready endpoints, else serving terminating ones, else reject', async (t) 
     { ip: '10.244.0.14', ready: false, serving: false },
   ]);
   t.equal(p.mode, 'serve');
-  t.same(p.endpoints, [
-    { ip: '10.244.0.11', port: 8080, local: false },
-    { ip: '10.244.0.13', port: 8080, local: false },
-  ], 'only the ready ones, sorted by address');
+  t.same(
+    p.endpoints,
+    [
+      { ip: '10.244.0.11', port: 8080, local: false },
+      { ip: '10.244.0.13', port: 8080, local: false },
+    ],
+    'only the ready ones, sorted by address',
+  );
   p = run([
     { ip: '10.244.0.12', ready: false, serving: true, terminating: true },
     { ip: '10.244.0.11', ready: false, serving: true, terminating: true },
     { ip: '10.244.0.13', ready: false, serving: false, terminating: true },
     { ip: '10.244.0.14', ready: false, serving: true, terminating: false },
   ]);
-  t.same(p.endpoints.map((e) => e.ip), ['10.244.0.11', '10.244.0.12'], 'no ready endpoint: the serving terminating ones');
+  t.same(
+    p.endpoints.map((e) => e.ip),
+    ['10.244.0.11', '10.244.0.12'],
+    'no ready endpoint: the serving terminating ones',
+  );
   p = run([{ ip: '10.244.0.13', ready: false, serving: false, terminating: true }]);
   t.equal(p.mode, 'reject', 'nothing usable: reject');
   t.same(p.endpoints, []);
@@ -60,9 +68,26 @@ t.test('service ports join slice ports by name and protocol', async (t) => {
       }),
     ],
     [
-      sl('web', 'web-1', [{ name: 'dns', port: 5353, protocol: 'UDP' }, { name: 'http', port: 8080 }, { name: 'dns-tcp', port: 5354 }], [{ ip: '10.244.0.11' }]),
+      sl(
+        'web',
+        'web-1',
+        [
+          { name: 'dns', port: 5353, protocol: 'UDP' },
+          { name: 'http', port: 8080 },
+          { name: 'dns-tcp', port: 5354 },
+        ],
+        [{ ip: '10.244.0.11' }],
+      ),
       // A port of the same name but another protocol does not join.
-      sl('web', 'web-2', [{ name: 'http', port: 8081, protocol: 'UDP' }, { name: 'metrics', port: 9091 }], [{ ip: '10.244.0.12' }]),
+      sl(
+        'web',
+        'web-2',
+        [
+          { name: 'http', port: 8081, protocol: 'UDP' },
+          { name: 'metrics', port: 9091 },
+        ],
+        [{ ip: '10.244.0.12' }],
+      ),
     ],
   );
   const ports = m.portsOf('default/web');
@@ -80,7 +105,14 @@ t.test('service ports join slice ports by name and protocol', async (t) => {
 
 t.test('dual stack: each cluster IP takes the endpoints of its own family', async (t) => {
   const m = model(
-    [svc('web', { clusterIPs: ['10.96.0.10', 'fd00:10:96::a'], ipFamilies: ['IPv4', 'IPv6'], ipFamilyPolicy: 'RequireDualStack', ports: [{ port: 80, protocol: 'TCP' }] })],
+    [
+      svc('web', {
+        clusterIPs: ['10.96.0.10', 'fd00:10:96::a'],
+        ipFamilies: ['IPv4', 'IPv6'],
+        ipFamilyPolicy: 'RequireDualStack',
+        ports: [{ port: 80, protocol: 'TCP' }],
+      }),
+    ],
     [
       sl('web', 'web-v4', [{ port: 8080 }], [{ ip: '10.244.0.11' }]),
       sl('web', 'web-v6', [{ port: 8080 }], [{ ip: 'fd00:10:244::11' }, { ip: 'fd00:10:244::12' }], 'IPv6'),
@@ -94,11 +126,17 @@ t.test('dual stack: each cluster IP takes the endpoints of its own family', asyn
     ],
   );
   const ports = m.portsOf('default/web');
-  t.same(ports.map((p) => [p.family, p.vip, p.endpoints.map((e) => e.ip)]), [
-    ['IPv4', '10.96.0.10', ['10.244.0.11']],
-    ['IPv6', 'fd00:10:96::a', ['fd00:10:244::11', 'fd00:10:244::12']],
-  ]);
-  t.same(ports.map((p) => p.key), ['IPv4|TCP|10.96.0.10|80', 'IPv6|TCP|fd00:10:96::a|80']);
+  t.same(
+    ports.map((p) => [p.family, p.vip, p.endpoints.map((e) => e.ip)]),
+    [
+      ['IPv4', '10.96.0.10', ['10.244.0.11']],
+      ['IPv6', 'fd00:10:96::a', ['fd00:10:244::11', 'fd00:10:244::12']],
+    ],
+  );
+  t.same(
+    ports.map((p) => p.key),
+    ['IPv4|TCP|10.96.0.10|80', 'IPv6|TCP|fd00:10:96::a|80'],
+  );
 });
 
 t.test('internalTrafficPolicy Local', async (t) => {
@@ -112,8 +150,14 @@ t.test('internalTrafficPolicy Local', async (t) => {
   let p = m.portsOf('default/web')[0]!;
   t.same(p.endpoints, [{ ip: '10.244.0.11', port: 80, local: true }], 'only the ready local endpoint');
 
-  m = model([svc('web', local)], [sl('web', 'w', [{ port: 80 }], [eps[1]!, eps[2]!, { ip: '10.244.0.14', nodeName: 'b' }])], { nodeName: 'a' });
-  t.same(m.portsOf('default/web')[0]!.endpoints.map((e) => e.ip), ['10.244.0.13'], 'no ready local endpoint: the local serving terminating one');
+  m = model([svc('web', local)], [sl('web', 'w', [{ port: 80 }], [eps[1]!, eps[2]!, { ip: '10.244.0.14', nodeName: 'b' }])], {
+    nodeName: 'a',
+  });
+  t.same(
+    m.portsOf('default/web')[0]!.endpoints.map((e) => e.ip),
+    ['10.244.0.13'],
+    'no ready local endpoint: the local serving terminating one',
+  );
 
   m = model([svc('web', local)], [sl('web', 'w', [{ port: 80 }], [eps[1]!])], { nodeName: 'a' });
   p = m.portsOf('default/web')[0]!;
@@ -124,7 +168,14 @@ t.test('internalTrafficPolicy Local', async (t) => {
   t.equal(m.portsOf('default/web')[0]!.mode, 'reject', 'no endpoints anywhere: reject');
 
   m = model([svc('web', tcp80)], [sl('web', 'w', [{ port: 80 }], eps)], { nodeName: 'a' });
-  t.same(m.portsOf('default/web')[0]!.endpoints.map((e) => [e.ip, e.local]), [['10.244.0.11', true], ['10.244.0.12', false]], 'Cluster policy: all, marked local or not');
+  t.same(
+    m.portsOf('default/web')[0]!.endpoints.map((e) => [e.ip, e.local]),
+    [
+      ['10.244.0.11', true],
+      ['10.244.0.12', false],
+    ],
+    'Cluster policy: all, marked local or not',
+  );
 
   const warnings: string[] = [];
   m = model([svc('web', local)], [sl('web', 'w', [{ port: 80 }], eps)], { warn: (s, msg) => warnings.push(`${s} ${msg}`) });
@@ -154,20 +205,44 @@ t.test('the service-proxy-name label and services a ClusterIP proxy does not ser
 });
 
 t.test('the same endpoint in two slices counts once, in its most usable state', async (t) => {
-  const a = sl('web', 'web-a', [{ port: 8080 }], [{ ip: '10.244.0.11', ready: false, serving: true, terminating: true }, { ip: '10.244.0.12' }]);
-  const b = sl('web', 'web-b', [{ port: 8080 }], [{ ip: '10.244.0.11', ready: true }, { ip: '10.244.0.12', ready: false, serving: false }]);
-  for (const order of [[a, b], [b, a]]) {
+  const a = sl(
+    'web',
+    'web-a',
+    [{ port: 8080 }],
+    [{ ip: '10.244.0.11', ready: false, serving: true, terminating: true }, { ip: '10.244.0.12' }],
+  );
+  const b = sl(
+    'web',
+    'web-b',
+    [{ port: 8080 }],
+    [
+      { ip: '10.244.0.11', ready: true },
+      { ip: '10.244.0.12', ready: false, serving: false },
+    ],
+  );
+  for (const order of [
+    [a, b],
+    [b, a],
+  ]) {
     const m = model([svc('web', tcp80)], order);
     t.same(ips(m), [['10.244.0.11:8080', '10.244.0.12:8080']], `order ${order.map((s) => s.name).join(',')}`);
   }
   const c = sl('web', 'web-c', [{ port: 8081 }], [{ ip: '10.244.0.11' }]);
-  t.same(ips(model([svc('web', tcp80)], [a, c])), [['10.244.0.11:8081', '10.244.0.12:8080']], 'another port is another endpoint; the ready one wins over the terminating');
+  t.same(
+    ips(model([svc('web', tcp80)], [a, c])),
+    [['10.244.0.11:8081', '10.244.0.12:8080']],
+    'another port is another endpoint; the ready one wins over the terminating',
+  );
 });
 
 t.test('ClientIP affinity timeout, capped at 65535 s with a warning', async (t) => {
   const warnings: string[] = [];
   const aff = (timeoutSeconds?: number) =>
-    svc('web', { ...tcp80, sessionAffinity: 'ClientIP', ...(timeoutSeconds ? { sessionAffinityConfig: { clientIP: { timeoutSeconds } } } : {}) });
+    svc('web', {
+      ...tcp80,
+      sessionAffinity: 'ClientIP',
+      ...(timeoutSeconds ? { sessionAffinityConfig: { clientIP: { timeoutSeconds } } } : {}),
+    });
   const m = new ServiceModel({ warn: (s, msg) => warnings.push(`${s}: ${msg}`) });
   m.reset([aff(86400)], []);
   t.equal(m.portsOf('default/web')[0]!.affinitySeconds, MAX_AFFINITY_SECONDS);

@@ -6,7 +6,11 @@ t.test('defaults', async (t) => {
   const o = resolveOptions();
   t.same(o, DEFAULT_OPTIONS);
   t.same(tablesOf(o), { conntrack: 10, service: 11, slot: 12, dnat: 13, affinity: 14, hairpin: 15, next: 20 });
-  t.same(resolveOptions({ tableBase: undefined, registers: { slot: 12 } as never }).registers, { ...DEFAULT_OPTIONS.registers, slot: 12 }, 'undefined keeps the default; registers merge');
+  t.same(
+    resolveOptions({ tableBase: undefined, registers: { slot: 12 } as never }).registers,
+    { ...DEFAULT_OPTIONS.registers, slot: 12 },
+    'undefined keeps the default; registers merge',
+  );
 });
 
 t.test('bad values are refused with the option named', async (t) => {
@@ -19,9 +23,9 @@ t.test('bad values are refused with the option named', async (t) => {
     [{ hairpinZone6: -1 }, /^hairpinZone6: -1 is not/],
     [{ ctZone: 65522 }, /^ctZone, ctZone6, hairpinZone, hairpinZone6, snatZone, snatZone6 must all differ$/],
     [{ snatZone: 65520 }, /must all differ$/],
-    [{ nodeIPs: ["10.0.0.300"] }, /^nodeIPs: "10.0.0.300" is not an IP address$/],
-    [{ nodePortAddresses: ["x"] }, /^nodePortAddresses: "x" is not an IP address$/],
-    [{ clusterCidrs: ["10.0.0.0/33"] }, /^clusterCidrs: "10.0.0.0\/33" is not a CIDR/],
+    [{ nodeIPs: ['10.0.0.300'] }, /^nodeIPs: "10.0.0.300" is not an IP address$/],
+    [{ nodePortAddresses: ['x'] }, /^nodePortAddresses: "x" is not an IP address$/],
+    [{ clusterCidrs: ['10.0.0.0/33'] }, /^clusterCidrs: "10.0.0.0\/33" is not a CIDR/],
     [{ hairpinIp: 'fd00::1' }, /^hairpinIp: "fd00::1" is not an IPv4 address$/],
     [{ hairpinIp6: '169.254.0.1' }, /^hairpinIp6: "169\.254\.0\.1" is not an IPv6 address$/],
     [{ cookiePrefix: 0 }, /^cookiePrefix: 0 is not an integer in 1\.\.65535$/],

@@ -95,7 +95,9 @@ class MemorySwitch extends EventEmitter {
       if (m.command === 0) this.flows.set(key, m);
       else if (m.command === 2) this.flows.set(key, { ...this.flows.get(key)!, instructions: m.instructions });
       else if (m.command === 4) this.flows.delete(key);
-      else if (m.command === 3) for (const [k, f] of this.flows) if (f.tableId === m.tableId && (f.cookie & m.cookieMask) === (m.cookie & m.cookieMask)) this.flows.delete(k);
+      else if (m.command === 3)
+        for (const [k, f] of this.flows)
+          if (f.tableId === m.tableId && (f.cookie & m.cookieMask) === (m.cookie & m.cookieMask)) this.flows.delete(k);
     } else if (m.type === 'group_mod') {
       if (m.command === 2) this.groups.delete(m.groupId);
       else this.groups.set(m.groupId, m);
@@ -110,7 +112,10 @@ class MemorySwitch extends EventEmitter {
       const vip = f.match.find((x) => x.field === 'ipv4_dst' || x.field === 'ipv6_dst')!.value;
       const port = f.match.find((x) => x.field.endsWith('_dst') && !x.field.startsWith('ip'))!.value;
       const a = f.instructions.find((i) => i.type === 'apply_actions') as { actions: { type: string; groupId?: number }[] } | undefined;
-      out.set(`${String(vip)}:${String(port)}`, a?.actions.map((x) => (x.type === 'group' ? `group:${x.groupId}` : x.type)).join(',') ?? 'drop');
+      out.set(
+        `${String(vip)}:${String(port)}`,
+        a?.actions.map((x) => (x.type === 'group' ? `group:${x.groupId}` : x.type)).join(',') ?? 'drop',
+      );
     }
     return out;
   }
@@ -143,7 +148,13 @@ async function start(t: Test, source: MemorySource, opts: ServiceProxyOptions = 
 
 const web = (name: string, vip: string, ips: string[], protocol = 'TCP', extra: Record<string, unknown> = {}) => ({
   svc: service(name, { clusterIP: vip, ports: [{ name: 'p', port: protocol === 'UDP' ? 53 : 80, protocol }], ...extra }),
-  slice: slice(name, `${name}-1`, [{ name: 'p', port: protocol === 'UDP' ? 5353 : 8080, protocol }], ips.map((ip) => ({ ip })), vip.includes(':') ? 'IPv6' : 'IPv4'),
+  slice: slice(
+    name,
+    `${name}-1`,
+    [{ name: 'p', port: protocol === 'UDP' ? 5353 : 8080, protocol }],
+    ips.map((ip) => ({ ip })),
+    vip.includes(':') ? 'IPv6' : 'IPv4',
+  ),
 });
 
 function add(source: MemorySource, s: ReturnType<typeof web>): void {
@@ -163,7 +174,11 @@ t.test('programs the switch, then only what changes', async (t) => {
   const logged = sw.log.length;
   source.upsertEndpointSlice(web('a', '10.96.0.10', ['10.244.0.11']).slice);
   await settle(proxy);
-  t.same(sw.log.slice(logged).map((m) => `${m.type}${'command' in m ? ` ${m.command}` : ''}`), ['bundle', 'group_mod 1', 'flow_mod 4'], 'group modified, the gone hairpin flow deleted');
+  t.same(
+    sw.log.slice(logged).map((m) => `${m.type}${'command' in m ? ` ${m.command}` : ''}`),
+    ['bundle', 'group_mod 1', 'flow_mod 4'],
+    'group modified, the gone hairpin flow deleted',
+  );
   t.same(sw.groupTargets(0x7f000001), ['10.244.0.11']);
   source.upsertEndpointSlice(web('a', '10.96.0.10', ['10.244.0.11']).slice);
   await settle(proxy);
@@ -218,19 +233,45 @@ t.test('removing UDP endpoints flushes exactly their conntrack entries, after th
   await settle(proxy);
   let after = sw.log.slice(mark);
   const flushes = after.filter((m) => m.type === 'nx_ct_flush');
-  t.same(flushes, [
-    { type: 'nx_ct_flush', ipProto: 17, zoneId: 65520, orig: { dst: '10.96.0.10', dstPort: 53 }, reply: { src: '10.244.0.12', srcPort: 5353 } },
-    { type: 'nx_ct_flush', ipProto: 17, zoneId: 65520, orig: { dst: '10.96.0.10', dstPort: 53 }, reply: { src: '10.244.0.13', srcPort: 5353 } },
-  ], 'one flush per removed UDP endpoint (none for TCP)');
+  t.same(
+    flushes,
+    [
+      {
+        type: 'nx_ct_flush',
+        ipProto: 17,
+        zoneId: 65520,
+        orig: { dst: '10.96.0.10', dstPort: 53 },
+        reply: { src: '10.244.0.12', srcPort: 5353 },
+      },
+      {
+        type: 'nx_ct_flush',
+        ipProto: 17,
+        zoneId: 65520,
+        orig: { dst: '10.96.0.10', dstPort: 53 },
+        reply: { src: '10.244.0.13', srcPort: 5353 },
+      },
+    ],
+    'one flush per removed UDP endpoint (none for TCP)',
+  );
   const lastFlowMod = after.map((m) => m.type).lastIndexOf('flow_mod');
   t.ok(after.findIndex((m) => m.type === 'nx_ct_flush') > lastFlowMod, 'flushed only after the flows stopped selecting them');
   mark = sw.log.length;
   source.deleteService('default', 'dns6');
   await settle(proxy);
   after = sw.log.slice(mark);
-  t.same(after.filter((m) => m.type === 'nx_ct_flush'), [
-    { type: 'nx_ct_flush', ipProto: 17, zoneId: 65521, orig: { dst: 'fd00:10:96::a', dstPort: 53 }, reply: { src: 'fd00:10:244::11', srcPort: 5353 } },
-  ], 'a deleted IPv6 UDP service: its endpoints flushed in the IPv6 zone');
+  t.same(
+    after.filter((m) => m.type === 'nx_ct_flush'),
+    [
+      {
+        type: 'nx_ct_flush',
+        ipProto: 17,
+        zoneId: 65521,
+        orig: { dst: 'fd00:10:96::a', dstPort: 53 },
+        reply: { src: 'fd00:10:244::11', srcPort: 5353 },
+      },
+    ],
+    'a deleted IPv6 UDP service: its endpoints flushed in the IPv6 zone',
+  );
 });
 
 t.test('cleanups queued for a sync that failed are sent by the next one', async (t) => {
@@ -269,7 +310,13 @@ t.test('cleanups queued for a sync that failed are sent by the next one', async 
   await proxy.whenSynced();
   t.ok(sw.serviceFlows().has('10.96.0.10:53'));
   const flushes = sw.log.slice(mark).filter((m) => m.type === 'nx_ct_flush');
-  const expected = { type: 'nx_ct_flush', ipProto: 17, zoneId: 65520, orig: { dst: '10.96.0.10', dstPort: 53 }, reply: { src: '10.244.0.12', srcPort: 5353 } };
+  const expected = {
+    type: 'nx_ct_flush',
+    ipProto: 17,
+    zoneId: 65520,
+    orig: { dst: '10.96.0.10', dstPort: 53 },
+    reply: { src: '10.244.0.12', srcPort: 5353 },
+  };
   t.ok(flushes.length >= 1, 'the removed endpoint is still flushed');
   for (const f of flushes) t.same(f, expected, 'exactly its entries');
 });
@@ -333,13 +380,27 @@ t.test('a Service the switch refuses is reported and retried; the others go thro
   t.equal(count, errors.length, 'every refusal counted for the Service');
 });
 
-t.test('packet-ins of the proxy\'s service flows are answered, rate limited', async (t) => {
+t.test("packet-ins of the proxy's service flows are answered, rate limited", async (t) => {
   const source = new MemorySource();
   source.upsertService(service('empty', { clusterIP: '10.96.0.10', ports: [{ port: 80, protocol: 'TCP' }] }));
   const { proxy, sw } = await start(t, source, { rejectRate: 3 });
   await proxy.whenSynced();
-  const syn = Buffer.from('0a580af400010a580af4000208004500002800004000400600000af400020a600000a2ec0050000003e80000000050020000000000000000', 'hex');
-  const pin = (c: bigint, data = syn) => sw.emit('packetIn', { type: 'packet_in', xid: 0, bufferId: 0xffffffff, totalLen: data.length, reason: 1, tableId: 11, cookie: c, match: [{ field: 'in_port', value: 2 }], data });
+  const syn = Buffer.from(
+    '0a580af400010a580af4000208004500002800004000400600000af400020a600000a2ec0050000003e80000000050020000000000000000',
+    'hex',
+  );
+  const pin = (c: bigint, data = syn) =>
+    sw.emit('packetIn', {
+      type: 'packet_in',
+      xid: 0,
+      bufferId: 0xffffffff,
+      totalLen: data.length,
+      reason: 1,
+      tableId: 11,
+      cookie: c,
+      match: [{ field: 'in_port', value: 2 }],
+      data,
+    });
   pin(0xbeefn);
   pin(cookie(0x0f77, CookieKind.Slot, 1));
   t.equal(sw.packetOuts.length, 0, 'packet-ins of other flows are ignored');
@@ -347,7 +408,11 @@ t.test('packet-ins of the proxy\'s service flows are answered, rate limited', as
   t.equal(sw.packetOuts.length, 0, 'nothing to refuse in a frame that is not IP');
   for (let i = 0; i < 5; i++) pin(cookie(0x0f77, CookieKind.Service, 1));
   t.equal(sw.packetOuts.length, 2, 'the bucket allows 3 per second (one went to the non-IP frame)');
-  t.same(sw.packetOuts[0], { data: rejectFrame(syn), inPort: 2, actions: [{ type: 'output', port: 0xfffffff8, maxLen: 0 }] }, 'the RST, out of the port the SYN came in');
+  t.same(
+    sw.packetOuts[0],
+    { data: rejectFrame(syn), inPort: 2, actions: [{ type: 'output', port: 0xfffffff8, maxLen: 0 }] },
+    'the RST, out of the port the SYN came in',
+  );
   t.equal(proxy.metrics.rejects.get().values[0]!.value, 2);
 });
 
@@ -390,7 +455,10 @@ t.test('a restarted agent keeps the ids it finds on the switch', async (t) => {
   t.equal(sw.log.length, mark, 'ids 2 and 3 recovered from the cookies: nothing to send');
   add(second, web('s4', '10.96.0.20', ['10.244.0.11']));
   await settle(b.proxy);
-  t.ok([...sw.flows.values()].some((f) => f.cookie === cookie(0x0f77, CookieKind.Service, 4)), 'a new service port gets an unused id');
+  t.ok(
+    [...sw.flows.values()].some((f) => f.cookie === cookie(0x0f77, CookieKind.Service, 4)),
+    'a new service port gets an unused id',
+  );
 });
 
 t.test('source errors are passed on; start and stop', async (t) => {

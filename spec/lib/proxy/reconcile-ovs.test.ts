@@ -20,7 +20,9 @@ function flow(reg0: number, groupId?: number): FlowEntry {
     table: 1,
     priority: 100,
     match: [{ field: 'reg0', value: reg0 }],
-    instructions: [{ type: 'apply_actions', actions: [groupId === undefined ? { type: 'output', port: 1, maxLen: 0 } : { type: 'group', groupId }] }],
+    instructions: [
+      { type: 'apply_actions', actions: [groupId === undefined ? { type: 'output', port: 1, maxLen: 0 } : { type: 'group', groupId }] },
+    ],
     cookie: cookie(P, CookieKind.Service, reg0),
   };
 }
@@ -30,7 +32,12 @@ function group(groupId: number, ports: number[]): GroupEntry {
     kind: 'group',
     groupId,
     groupType: 1,
-    buckets: ports.map((port) => ({ weight: 1, watchPort: 0xffffffff, watchGroup: 0xffffffff, actions: [{ type: 'output', port, maxLen: 0 }] })),
+    buckets: ports.map((port) => ({
+      weight: 1,
+      watchPort: 0xffffffff,
+      watchGroup: 0xffffffff,
+      actions: [{ type: 'output', port, maxLen: 0 }],
+    })),
   };
 }
 
@@ -48,7 +55,11 @@ t.test('encoded changes on a real switch', async (t) => {
   const err = first.failed.get('bad') as BundleError;
   t.type(err, BundleError);
   t.match(err.member?.message, { type: 'flow_mod', tableId: 1, priority: 100, command: 0 }, 'the refused member, decoded from its bytes');
-  t.same(first.applied.map((o) => o.kind), ['add', 'add'], "the good owner's group and flow are applied");
+  t.same(
+    first.applied.map((o) => o.kind),
+    ['add', 'add'],
+    "the good owner's group and flow are applied",
+  );
   t.equal((await sw.dumpFlows()).length, 1);
 
   desired.remove('bad');
@@ -60,7 +71,11 @@ t.test('encoded changes on a real switch', async (t) => {
   t.equal(refused.stage, 'add');
   t.match(refused.member?.message, { type: 'flow_mod', tableId: 3 }, 'named when it is added');
   t.match(refused.member?.error.request, { type: 'bundle_add', message: { type: 'flow_mod', tableId: 3 } }, 'the request as sent, decoded');
-  t.same(added.applied.map((o) => o.kind), ['add'], 'the other owner is applied');
+  t.same(
+    added.applied.map((o) => o.kind),
+    ['add'],
+    'the other owner is applied',
+  );
   desired.remove('backwards');
   desired.remove('other');
   await rec.sync(sw);
@@ -73,7 +88,11 @@ t.test('encoded changes on a real switch', async (t) => {
   desired.remove('alone');
   desired.set('good', [group(0x7f000001, [3]), flow(1, 0x7f000001)]);
   const modified = await rec.sync(sw);
-  t.same(modified.applied.map((o) => `${o.kind} ${o.message.type}`), ['modify group_mod'], 'only the changed group');
+  t.same(
+    modified.applied.map((o) => `${o.kind} ${o.message.type}`),
+    ['modify group_mod'],
+    'only the changed group',
+  );
   t.equal(modified.messages, 1);
 
   const reread = new Reconciler(new DesiredState(), (g) => g >= 0x7f000000);
@@ -127,7 +146,10 @@ t.test('a sync planned batch by batch while it is sent', async (t) => {
   );
   t.equal(desired.dirtyCount, 1, "b's group changed again after it went out: compared in the next sync");
   const next = await rec.sync(sw);
-  t.same(next.applied.map((o) => `${o.kind} ${o.key}`), ['modify g2130706434']);
+  t.same(
+    next.applied.map((o) => `${o.kind} ${o.key}`),
+    ['modify g2130706434'],
+  );
   t.same((await sw.dumpFlows()).map((f) => f.match[0]?.value).sort(), [1, 2, 3]);
 
   const idle = await rec.sync(sw, desired.takeDirty(), () => undefined);
@@ -172,6 +194,14 @@ t.test('the installed view read from raw dumps: compared as bytes, a one-byte di
     ['modify group_mod', 'add flow_mod', 'modify flow_mod'],
     'the group and flow that differ by a byte are modified; the flow whose cookie changed is replaced',
   );
-  t.equal((await rec.sync(sw, plan.map((o) => o.key))).messages, 3);
+  t.equal(
+    (
+      await rec.sync(
+        sw,
+        plan.map((o) => o.key),
+      )
+    ).messages,
+    3,
+  );
   t.same((await read(next)).plan(next.keys()), [], 'and read back equal');
 });

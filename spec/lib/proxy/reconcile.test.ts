@@ -36,7 +36,12 @@ function group(id: number, ports: number[]): GroupEntry {
     kind: 'group',
     groupId: id,
     groupType: 1,
-    buckets: ports.map((port) => ({ weight: 1, watchPort: 0xffffffff, watchGroup: 0xffffffff, actions: [{ type: 'output', port, maxLen: 0 }] })),
+    buckets: ports.map((port) => ({
+      weight: 1,
+      watchPort: 0xffffffff,
+      watchGroup: 0xffffffff,
+      actions: [{ type: 'output', port, maxLen: 0 }],
+    })),
   };
 }
 
@@ -80,7 +85,8 @@ class FakeSwitch implements ReconcilerSwitch {
 }
 
 const summary = (m: Outgoing): string => {
-  if (m.type === 'flow_mod') return `flow ${['add', 'modify', 'modify_strict', 'delete', 'delete_strict'][m.command]} t${m.tableId} r${(m.match[0] as { value: number }).value}`;
+  if (m.type === 'flow_mod')
+    return `flow ${['add', 'modify', 'modify_strict', 'delete', 'delete_strict'][m.command]} t${m.tableId} r${(m.match[0] as { value: number }).value}`;
   if (m.type === 'group_mod') return `group ${['add', 'modify', 'delete'][m.command]} ${m.groupId}`;
   return m.type;
 };
@@ -118,13 +124,17 @@ t.test('desired state: owners, shared entries and what changed', async (t) => {
   d.set('b', [flow(11, 2)], [hp, hp]);
   t.same([...d.takeDirty()], [keyed(flow(11, 2)).key], 'a shared entry someone already wants is not new');
   t.throws(() => d.set('c', [flow(11, 1)]), /flow in table 11 at priority 100 is already installed for a/, "another owner's entry");
-  t.throws(() => d.set('c', [], [flow(11, 2)]), /already installed for b/, "an owned entry cannot be shared");
+  t.throws(() => d.set('c', [], [flow(11, 2)]), /already installed for b/, 'an owned entry cannot be shared');
   t.throws(() => d.set('c', [hp]), /already installed for shared/, 'a shared entry cannot be owned');
   t.equal(d.ownersKeys('c').length, 0, 'a refused set changes nothing');
   t.equal(d.dirtyCount, 0);
 
   d.remove('a');
-  t.same([...d.takeDirty()].sort(), [keyed(flow(11, 1)).key, keyed(group(0x7f000001, [1])).key].sort(), "a's own entries go; the shared one stays for b");
+  t.same(
+    [...d.takeDirty()].sort(),
+    [keyed(flow(11, 1)).key, keyed(group(0x7f000001, [1])).key].sort(),
+    "a's own entries go; the shared one stays for b",
+  );
   t.ok(d.get(keyed(hp).key), 'still wanted');
   d.remove('b');
   t.same([...d.takeDirty()].sort(), [keyed(flow(11, 2)).key, keyed(hp).key].sort(), 'the last user takes the shared entry with it');
@@ -171,7 +181,10 @@ t.test('a lone change goes out without a bundle; nothing to do sends nothing', a
   const { desired, rec, sw } = setup();
   desired.set('a', [flow(11, 1)]);
   const r = await rec.sync(sw);
-  t.same(sw.log.map((l) => l.via), ['req']);
+  t.same(
+    sw.log.map((l) => l.via),
+    ['req'],
+  );
   t.equal(r.messages, 1);
   t.equal(r.applied.length, 1);
   const again = await rec.sync(sw);
@@ -183,7 +196,7 @@ t.test('a lone change goes out without a bundle; nothing to do sends nothing', a
   t.same(sw.log[1]!.messages.map(summary), ['flow add t11 r1']);
 });
 
-t.test('a refused bundle member takes out only its owner\'s changes, which stay pending', async (t) => {
+t.test("a refused bundle member takes out only its owner's changes, which stay pending", async (t) => {
   const { desired, rec, sw } = setup();
   desired.set('good', [flow(11, 1), flow(12, 1)]);
   desired.set('bad', [group(0x7f000009, [1]), flow(11, 9, { group: 0x7f000009 })]);
@@ -194,14 +207,23 @@ t.test('a refused bundle member takes out only its owner\'s changes, which stay 
     const i = messages.findIndex((m) => m.type === 'group_mod' && m.groupId === 0x7f000009);
     if (i < 0) return;
     if (via === 'req') throw openflowError(messages[i] as OfpMessage);
-    throw new BundleError(1, 'commit', { index: i, message: messages[i] as OfpMessage, error: openflowError(messages[i] as OfpMessage) }, new Error('refused'), messages.length);
+    throw new BundleError(
+      1,
+      'commit',
+      { index: i, message: messages[i] as OfpMessage, error: openflowError(messages[i] as OfpMessage) },
+      new Error('refused'),
+      messages.length,
+    );
   };
   const r = await rec.sync(sw);
   t.equal(attempts, 2, 'refused once, then applied without the owner');
   t.same([...r.failed.keys()], ['bad'], 'the owner is reported');
   t.match(r.failed.get('bad')!.message, /rolled back: member 0/);
   t.equal(r.messages, 5 + 3, 'messages sent, the retry included');
-  t.same(sw.log.map((l) => l.messages.map(summary)), [['flow add t11 r1', 'flow add t12 r1', 'flow add t11 r2']]);
+  t.same(
+    sw.log.map((l) => l.messages.map(summary)),
+    [['flow add t11 r1', 'flow add t12 r1', 'flow add t11 r2']],
+  );
   t.same(r.applied.map((o) => desired.ownerOf(o.key)).sort(), ['good', 'good', 'good2']);
   t.equal(desired.dirtyCount, 2, "the refused owner's two keys stay dirty for a retry");
   t.equal(rec.installedCount, 3);
@@ -251,12 +273,17 @@ t.test('the installed view is read back from dumps', async (t) => {
   t.equal(rec.installedCount, 5, 'learned flows and groups of others are not ours to manage');
   t.equal(keyedFlowStats(statsOf(keep)).key, keyed(keep).key, 'a dumped flow has the identity of the entry it came from');
   await rec.sync(sw);
-  t.same(sw.log.map((l) => l.messages.map(summary)), [
-    ['group modify 2130706433', 'flow modify_strict t12 r2', 'flow delete_strict t11 r5', 'group delete 2130706434'],
-  ]);
+  t.same(
+    sw.log.map((l) => l.messages.map(summary)),
+    [['group modify 2130706433', 'flow modify_strict t12 r2', 'flow delete_strict t11 r5', 'group delete 2130706434']],
+  );
   rec.forget();
   t.equal(rec.installedCount, 0);
   rec.loadInstalled([statsOf(keep)], []);
   const ops = rec.plan(desired.takeDirty());
-  t.same(ops.map((o) => o.kind), ['add', 'add'], 'after a reload only what is missing is planned');
+  t.same(
+    ops.map((o) => o.kind),
+    ['add', 'add'],
+    'after a reload only what is missing is planned',
+  );
 });

@@ -153,7 +153,14 @@ function readRst(t: Test, frame: Buffer | null, v6 = false, l2 = 14): Rst {
   }
   t.equal(seg.length, 20, 'a bare TCP header');
   t.equal(seg[12]! >> 4, 5, 'data offset 5');
-  return { sport: seg.readUInt16BE(0), dport: seg.readUInt16BE(2), seq: seg.readUInt32BE(4), ack: seg.readUInt32BE(8), flags: seg[13]!, window: seg.readUInt16BE(14) };
+  return {
+    sport: seg.readUInt16BE(0),
+    dport: seg.readUInt16BE(2),
+    seq: seg.readUInt32BE(4),
+    ack: seg.readUInt32BE(8),
+    flags: seg[13]!,
+    window: seg.readUInt16BE(14),
+  };
 }
 
 const RST = 0x04;
@@ -166,7 +173,11 @@ t.test('TCP RST follows RFC 9293 §3.10.7.1', async (t) => {
     ['SYN at the top of the sequence space wraps', { seq: 0xffffffff, flags: 'S' }, { seq: 0, ack: 0, flags: RST_ACK }],
     ['data without ACK: ack = SEG.SEQ + SEG.LEN', { seq: 5000, flags: 'P', data: 100 }, { seq: 0, ack: 5100, flags: RST_ACK }],
     ['FIN without ACK: the FIN counts one', { seq: 7000, flags: 'F', data: 3 }, { seq: 0, ack: 7004, flags: RST_ACK }],
-    ['ACK segment with data: seq = SEG.ACK, RST alone', { seq: 5000, ack: 9000, flags: 'PA', data: 100 }, { seq: 9000, ack: 0, flags: RST }],
+    [
+      'ACK segment with data: seq = SEG.ACK, RST alone',
+      { seq: 5000, ack: 9000, flags: 'PA', data: 100 },
+      { seq: 9000, ack: 0, flags: RST },
+    ],
     ['FIN|ACK: seq = SEG.ACK', { seq: 5000, ack: 0xfffffff0, flags: 'FA' }, { seq: 0xfffffff0, ack: 0, flags: RST }],
     ['SYN|ACK: seq = SEG.ACK', { seq: 1, ack: 77, flags: 'SA' }, { seq: 77, ack: 0, flags: RST }],
   ];
@@ -186,7 +197,9 @@ t.test('TCP RST follows RFC 9293 §3.10.7.1', async (t) => {
     t.match(rst, { seq: 4242, ack: 0, flags: RST });
   });
   await t.test('IPv4 header options are skipped; the VLAN tag is kept', async (t) => {
-    const frame = rejectFrame(Buffer.concat([eth(0x0800, 0x0064), ipv4(6, tcp({ seq: 9, flags: 'S' }), { options: Buffer.from([1, 1, 1, 0]) })]));
+    const frame = rejectFrame(
+      Buffer.concat([eth(0x0800, 0x0064), ipv4(6, tcp({ seq: 9, flags: 'S' }), { options: Buffer.from([1, 1, 1, 0]) })]),
+    );
     const rst = readRst(t, frame, false, 18);
     t.match(rst, { seq: 0, ack: 10, flags: RST_ACK, sport: 80, dport: 40000 });
     t.equal(frame!.readUInt16BE(12), 0x8100, 'VLAN ethertype');
@@ -206,7 +219,11 @@ t.test('nothing is sent for what must not be answered', async (t) => {
   t.equal(rejectFrame(v4(udp(4), 17, { frag: 0x2001 })), null, 'a non-first fragment');
   t.equal(rejectFrame(v4(tcp({ seq: 1, flags: 'S' })).subarray(0, 14 + 20 + 12)), null, 'a TCP header cut short');
   t.equal(rejectFrame(v4(tcp({ seq: 1, flags: 'S' })).subarray(0, 14 + 12)), null, 'an IPv4 header cut short');
-  t.equal(rejectFrame(Buffer.concat([eth(0x86dd), ipv6(6, tcp({ seq: 1, flags: 'S' }))]).subarray(0, 14 + 30)), null, 'an IPv6 header cut short');
+  t.equal(
+    rejectFrame(Buffer.concat([eth(0x86dd), ipv6(6, tcp({ seq: 1, flags: 'S' }))]).subarray(0, 14 + 30)),
+    null,
+    'an IPv6 header cut short',
+  );
   t.equal(rejectFrame(Buffer.concat([eth(0x0806), Buffer.alloc(28)])), null, 'ARP');
   t.equal(rejectFrame(Buffer.alloc(10)), null, 'less than an Ethernet header');
   t.equal(rejectFrame(Buffer.concat([eth(0x0800, 1)]).subarray(0, 16)), null, 'a VLAN header cut short');

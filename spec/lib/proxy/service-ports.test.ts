@@ -14,7 +14,10 @@ t.test('one record per key, found by key and by id', async (t) => {
   t.equal(table.get('IPv4|TCP|10.96.0.1|80'), 1);
   const b = table.acquirePort('IPv4|UDP|10.96.0.1|53');
   t.equal(table.size, 2);
-  t.same([...table.values()].map((sp) => sp.id), [1, 2]);
+  t.same(
+    [...table.values()].map((sp) => sp.id),
+    [1, 2],
+  );
   a.owner = 'default/a';
   (a.waiting ??= new Set()).add('default/b');
   t.equal(table.release(a.key), a, 'released as it was, its claimants with it');

@@ -44,7 +44,19 @@ function perEndpoint(n: number): { slots: number; shares: number[] } {
 const ratio = (xs: number[]) => Math.max(...xs) / Math.min(...xs);
 
 t.test('dealSlots replays OVS for assorted weightings', async (t) => {
-  const cases = [[1], [1, 1], [1, 1, 1], [2, 1], [57, 57, 57, 1], [25, 25, 25, 25, 25, 25, 25, 25, 25, 25, 1], [3, 0, 5], [1, 2, 3, 4, 5], [100, 1], [65535, 65535], [7, 11, 13]];
+  const cases = [
+    [1],
+    [1, 1],
+    [1, 1, 1],
+    [2, 1],
+    [57, 57, 57, 1],
+    [25, 25, 25, 25, 25, 25, 25, 25, 25, 25, 1],
+    [3, 0, 5],
+    [1, 2, 3, 4, 5],
+    [100, 1],
+    [65535, 65535],
+    [7, 11, 13],
+  ];
   for (const w of cases) t.same(dealSlots(w), ovsDeal(w), `weights ${w.join(',')}`);
   t.same(dealSlots([1, 1, 1]), { slots: 16, hits: [6, 5, 5] }, 'equal weights for 3: 16 slots, 6/5/5');
   t.equal(dealSlots([0, 0]), null, 'no weight: no dp_hash table');

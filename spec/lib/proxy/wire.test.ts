@@ -19,7 +19,9 @@ import { Writer } from '../../../protocol/wire/writer.js';
 const SEED = 20261206;
 
 const ipv4 = fc.tuple(fc.integer({ min: 1, max: 254 }), fc.nat(255), fc.nat(255), fc.integer({ min: 1, max: 254 })).map((b) => b.join('.'));
-const ipv6 = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).map((g) => [0xfd00, ...g.slice(1)].map((x) => x.toString(16)).join(':'));
+const ipv6 = fc
+  .array(fc.nat(0xffff), { minLength: 8, maxLength: 8 })
+  .map((g) => [0xfd00, ...g.slice(1)].map((x) => x.toString(16)).join(':'));
 const port = fc.integer({ min: 1, max: 65535 });
 
 const options = fc
@@ -75,24 +77,55 @@ t.test('one service port: the same keys and bodies as the object compiler', asyn
 t.test('FLOW_MOD and GROUP_MOD frames written from keys and bodies: the bytes the codec writes', async (t) => {
   const w = new Writer(64);
   fc.assert(
-    fc.property(options, anyPort, fc.integer({ min: 1, max: 0xffffff }), fc.constantFrom<OpKind>('add', 'modify', 'delete'), fc.nat(0xffffffff), (o, sp, id, kind, xid) => {
-      const k = compilePortKeyed(o, sp, id);
-      for (const e of [...k.own, ...k.shared]) {
-        const op = new Op(e.key, kind, e, e);
-        w.reset();
-        writeEntryMod(w, e.key, e.body, op.command, kind !== 'delete', xid);
-        const want = encodeMessage({ ...op.message, xid });
-        if (!w.buf.subarray(0, w.pos).equals(want)) throw new Error(`${kind} of ${e.key.slice(0, 12)}: frames differ`);
-      }
-    }),
+    fc.property(
+      options,
+      anyPort,
+      fc.integer({ min: 1, max: 0xffffff }),
+      fc.constantFrom<OpKind>('add', 'modify', 'delete'),
+      fc.nat(0xffffffff),
+      (o, sp, id, kind, xid) => {
+        const k = compilePortKeyed(o, sp, id);
+        for (const e of [...k.own, ...k.shared]) {
+          const op = new Op(e.key, kind, e, e);
+          w.reset();
+          writeEntryMod(w, e.key, e.body, op.command, kind !== 'delete', xid);
+          const want = encodeMessage({ ...op.message, xid });
+          if (!w.buf.subarray(0, w.pos).equals(want)) throw new Error(`${kind} of ${e.key.slice(0, 12)}: frames differ`);
+        }
+      },
+    ),
     { numRuns: 300, seed: SEED },
   );
   t.pass('300 random service ports, every entry, every command');
   w.reset();
-  t.throws(() => writeGroupMod(w, 'g5', `1/${'\0'.repeat(70_000)}`, 0, true, 1), /does not fit OpenFlow's 16-bit length/, 'a group too large for one message');
+  t.throws(
+    () => writeGroupMod(w, 'g5', `1/${'\0'.repeat(70_000)}`, 0, true, 1),
+    /does not fit OpenFlow's 16-bit length/,
+    'a group too large for one message',
+  );
   w.reset();
   writeEntryMod(w, 'f1/2/', '5/', 0, true, 9);
-  t.same(w.buf.subarray(8, 48), encodeMessage({ type: 'flow_mod', xid: 9, cookie: 5n, cookieMask: 0n, tableId: 1, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 2, bufferId: 0xffffffff, outPort: 0xffffffff, outGroup: 0xffffffff, flags: 0, match: [], instructions: [] }).subarray(8, 48), 'a short cookie');
+  t.same(
+    w.buf.subarray(8, 48),
+    encodeMessage({
+      type: 'flow_mod',
+      xid: 9,
+      cookie: 5n,
+      cookieMask: 0n,
+      tableId: 1,
+      command: 0,
+      idleTimeout: 0,
+      hardTimeout: 0,
+      priority: 2,
+      bufferId: 0xffffffff,
+      outPort: 0xffffffff,
+      outGroup: 0xffffffff,
+      flags: 0,
+      match: [],
+      instructions: [],
+    }).subarray(8, 48),
+    'a short cookie',
+  );
 });
 
 t.test('change sequences: the same desired state and changed keys after every step', async (t) => {
@@ -145,7 +178,10 @@ t.test('an entry compiled to bytes decodes to the entry it came from', async (t)
     affinitySeconds: 0,
   };
   const k = compilePortKeyed(o, sp, 7);
-  t.ok(k.own.every((e) => e instanceof WireKeyed), 'group shape: straight from templates');
+  t.ok(
+    k.own.every((e) => e instanceof WireKeyed),
+    'group shape: straight from templates',
+  );
   for (const e of [...k.own, ...k.shared]) {
     const back = keyed(e.entry);
     t.equal(back.key, e.key);
@@ -154,5 +190,9 @@ t.test('an entry compiled to bytes decodes to the entry it came from', async (t)
   t.same(entryOf(k.own[0]!.key, k.own[0]!.body), compilePort(o, sp, 7).own[0], 'the group, typed');
   t.ok(isFlowKey(k.own[1]!.key) && !isFlowKey(k.own[0]!.key));
   t.equal(cookieOfBody(k.own[1]!.body), 'f77100000000007', 'the cookie of a service flow');
-  t.equal(hairpinKeyed(o, 'fd00::5').key, keyed(compilePort(o, { ...sp, family: 'IPv6', vip: 'fd00::a', endpoints: [{ ip: 'fd00::5', port: 1, local: true }] }, 1).shared[0]!).key);
+  t.equal(
+    hairpinKeyed(o, 'fd00::5').key,
+    keyed(compilePort(o, { ...sp, family: 'IPv6', vip: 'fd00::a', endpoints: [{ ip: 'fd00::5', port: 1, local: true }] }, 1).shared[0]!)
+      .key,
+  );
 });

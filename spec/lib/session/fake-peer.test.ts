@@ -147,9 +147,7 @@ t.test('replies are matched by xid, whatever their order', async (t) => {
       return true;
     },
   });
-  const replies = await Promise.all(
-    ['a', 'b', 'c'].map((d) => session.request({ type: 'echo_request', data: Buffer.from(d) })),
-  );
+  const replies = await Promise.all(['a', 'b', 'c'].map((d) => session.request({ type: 'echo_request', data: Buffer.from(d) })));
   t.same(
     replies.map((r) => r.data.toString()),
     ['a', 'b', 'c'],
@@ -289,7 +287,10 @@ t.test('multipart streaming: parts as they come; breaking out discards the rest'
   for await (const part of session.multipartStream(flowRequest)) {
     seen.push(...part.flows.map((f) => f.priority));
   }
-  t.same(seen, Array.from({ length: 100 }, (_, i) => i));
+  t.same(
+    seen,
+    Array.from({ length: 100 }, (_, i) => i),
+  );
 
   let taken = 0;
   for await (const _part of session.multipartStream(flowRequest)) {
@@ -419,7 +420,10 @@ t.test('fault: a peer that never answers echo is declared dead', async (t) => {
   const err = await pending;
   t.type(err, SessionClosedError);
   const conn = await peer.connection();
-  t.ok(conn.received.some((m) => m.type === 'echo_request'), 'the peer was probed');
+  t.ok(
+    conn.received.some((m) => m.type === 'echo_request'),
+    'the peer was probed',
+  );
 });
 
 t.test('a peer that answers echo stays up', async (t) => {

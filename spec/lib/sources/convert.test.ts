@@ -15,8 +15,7 @@ const servicesList = { items: fixtureItems('services.json') };
 const slicesList = { items: fixtureItems('endpointslices.json') };
 const serviceObject = (namespace: string, name: string): Record<string, any> =>
   structuredClone(servicesList.items.find((s) => s.metadata.namespace === namespace && s.metadata.name === name)!);
-const sliceObject = (name: string): Record<string, any> =>
-  structuredClone(slicesList.items.find((s) => s.metadata.name === name)!);
+const sliceObject = (name: string): Record<string, any> => structuredClone(slicesList.items.find((s) => s.metadata.name === name)!);
 
 t.test('every fixture Service and EndpointSlice converts', async (t) => {
   for (const obj of servicesList.items) t.doesNotThrow(() => serviceFromObject(obj), obj.metadata.name);
@@ -134,16 +133,48 @@ t.test('isProxyableService on the fixture objects', async (t) => {
 t.test('invalid objects: one-line errors naming object and field', async (t) => {
   const cases: Array<[string, (obj: Record<string, any>) => void, string]> = [
     ['port out of range', (o) => (o.spec.ports[1].port = 70000), 'Service kube-system/kube-dns: spec.ports[1].port: must be 1-65535'],
-    ['bad protocol', (o) => (o.spec.ports[0].protocol = 'ICMP'), 'Service kube-system/kube-dns: spec.ports[0].protocol: must be one of TCP, UDP, SCTP'],
-    ['bad cluster IP', (o) => (o.spec.clusterIPs = ['10.96.0.300']), 'Service kube-system/kube-dns: spec.clusterIPs[0]: must be an IP address or None'],
-    ['unnamed second port', (o) => delete o.spec.ports[1].name, 'Service kube-system/kube-dns: spec.ports[1].name: required when a Service has more than one port'],
-    ['duplicate port name', (o) => (o.spec.ports[2].name = 'dns'), 'Service kube-system/kube-dns: spec.ports[2].name: duplicate port name "dns"'],
-    ['bad type', (o) => (o.spec.type = 'Magic'), 'Service kube-system/kube-dns: spec.type: must be one of ClusterIP, NodePort, LoadBalancer, ExternalName'],
-    ['bad affinity timeout', (o) => (o.spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: 0 } }), 'Service kube-system/kube-dns: spec.sessionAffinityConfig.clientIP.timeoutSeconds: must be 1-86400'],
-    ['bad targetPort', (o) => (o.spec.ports[0].targetPort = true), 'Service kube-system/kube-dns: spec.ports[0].targetPort: must be a port number or a port name'],
+    [
+      'bad protocol',
+      (o) => (o.spec.ports[0].protocol = 'ICMP'),
+      'Service kube-system/kube-dns: spec.ports[0].protocol: must be one of TCP, UDP, SCTP',
+    ],
+    [
+      'bad cluster IP',
+      (o) => (o.spec.clusterIPs = ['10.96.0.300']),
+      'Service kube-system/kube-dns: spec.clusterIPs[0]: must be an IP address or None',
+    ],
+    [
+      'unnamed second port',
+      (o) => delete o.spec.ports[1].name,
+      'Service kube-system/kube-dns: spec.ports[1].name: required when a Service has more than one port',
+    ],
+    [
+      'duplicate port name',
+      (o) => (o.spec.ports[2].name = 'dns'),
+      'Service kube-system/kube-dns: spec.ports[2].name: duplicate port name "dns"',
+    ],
+    [
+      'bad type',
+      (o) => (o.spec.type = 'Magic'),
+      'Service kube-system/kube-dns: spec.type: must be one of ClusterIP, NodePort, LoadBalancer, ExternalName',
+    ],
+    [
+      'bad affinity timeout',
+      (o) => (o.spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: 0 } }),
+      'Service kube-system/kube-dns: spec.sessionAffinityConfig.clientIP.timeoutSeconds: must be 1-86400',
+    ],
+    [
+      'bad targetPort',
+      (o) => (o.spec.ports[0].targetPort = true),
+      'Service kube-system/kube-dns: spec.ports[0].targetPort: must be a port number or a port name',
+    ],
     ['no name', (o) => delete o.metadata.name, 'Service (unnamed): metadata.name: required'],
     ['wrong kind', (o) => (o.kind = 'Pod'), 'Service (unnamed): kind: must be Service'],
-    ['label not a string', (o) => (o.metadata.labels['k8s-app'] = 7), 'Service kube-system/kube-dns: metadata.labels.k8s-app: must be a string'],
+    [
+      'label not a string',
+      (o) => (o.metadata.labels['k8s-app'] = 7),
+      'Service kube-system/kube-dns: metadata.labels.k8s-app: must be a string',
+    ],
   ];
   for (const [name, mutate, message] of cases) {
     const obj = serviceObject('kube-system', 'kube-dns');
@@ -153,9 +184,21 @@ t.test('invalid objects: one-line errors naming object and field', async (t) => 
   t.throws(() => serviceFromObject('nope'), { message: 'Service (unnamed): must be an object' });
 
   const sliceCases: Array<[string, (obj: Record<string, any>) => void, string]> = [
-    ['v6 address in v4 slice', (o) => (o.endpoints[1].addresses = ['fd00::1']), 'EndpointSlice default/web-7x2kq: endpoints[1].addresses[0]: must be an IPv4 address'],
-    ['no addresses', (o) => (o.endpoints[0].addresses = []), 'EndpointSlice default/web-7x2kq: endpoints[0].addresses: must list at least one address'],
-    ['bad ready', (o) => (o.endpoints[0].conditions.ready = 'yes'), 'EndpointSlice default/web-7x2kq: endpoints[0].conditions.ready: must be true or false'],
+    [
+      'v6 address in v4 slice',
+      (o) => (o.endpoints[1].addresses = ['fd00::1']),
+      'EndpointSlice default/web-7x2kq: endpoints[1].addresses[0]: must be an IPv4 address',
+    ],
+    [
+      'no addresses',
+      (o) => (o.endpoints[0].addresses = []),
+      'EndpointSlice default/web-7x2kq: endpoints[0].addresses: must list at least one address',
+    ],
+    [
+      'bad ready',
+      (o) => (o.endpoints[0].conditions.ready = 'yes'),
+      'EndpointSlice default/web-7x2kq: endpoints[0].conditions.ready: must be true or false',
+    ],
     ['missing addressType', (o) => delete o.addressType, 'EndpointSlice default/web-7x2kq: addressType: must be one of IPv4, IPv6, FQDN'],
     ['port zero', (o) => (o.ports[0].port = 0), 'EndpointSlice default/web-7x2kq: ports[0].port: must be 1-65535'],
   ];
@@ -174,7 +217,10 @@ t.test('invalid objects: one-line errors naming object and field', async (t) => 
     }
     return undefined;
   })();
-  t.same([err?.objectKind, err?.objectRef, err?.path, err?.field], ['EndpointSlice', 'default/web-7x2kq', ['ports', 0, 'port'], 'ports[0].port']);
+  t.same(
+    [err?.objectKind, err?.objectRef, err?.path, err?.field],
+    ['EndpointSlice', 'default/web-7x2kq', ['ports', 0, 'port'], 'ports[0].port'],
+  );
 });
 
 t.test('sameContent ignores resourceVersion only', async (t) => {
@@ -186,12 +232,26 @@ t.test('sameContent ignores resourceVersion only', async (t) => {
   const changed = serviceObject('default', 'web');
   changed.spec.ports[0].port = 81;
   t.notOk(sameContent(a, serviceFromObject(changed)));
-  const external = serviceFromObject({ ...serviceObject('default', 'web'), spec: { ...serviceObject('default', 'web').spec, externalIPs: ['192.0.2.1'] } });
-  const ranged = serviceFromObject({ ...serviceObject('default', 'web'), spec: { ...serviceObject('default', 'web').spec, loadBalancerSourceRanges: ['192.0.2.0/24'] } });
+  const external = serviceFromObject({
+    ...serviceObject('default', 'web'),
+    spec: { ...serviceObject('default', 'web').spec, externalIPs: ['192.0.2.1'] },
+  });
+  const ranged = serviceFromObject({
+    ...serviceObject('default', 'web'),
+    spec: { ...serviceObject('default', 'web').spec, loadBalancerSourceRanges: ['192.0.2.0/24'] },
+  });
   t.notOk(sameContent(external, ranged), 'one optional field for another');
   t.notOk(sameContent(a, external), 'an optional field added');
   t.notOk(sameContent(external, a), 'an optional field removed');
-  t.ok(sameContent(external, serviceFromObject({ ...serviceObject('default', 'web'), spec: { ...serviceObject('default', 'web').spec, externalIPs: ['192.0.2.1'] } })));
+  t.ok(
+    sameContent(
+      external,
+      serviceFromObject({
+        ...serviceObject('default', 'web'),
+        spec: { ...serviceObject('default', 'web').spec, externalIPs: ['192.0.2.1'] },
+      }),
+    ),
+  );
 });
 
 t.test('envelope and optional fields', async (t) => {
@@ -248,8 +308,14 @@ t.test('more invalid objects', async (t) => {
     [{ metadata: { name: 'a', resourceVersion: 5 } }, 'Service default/a: metadata.resourceVersion: must be a string'],
     [{ metadata: { name: 'a' }, spec: { ports: {} } }, 'Service default/a: spec.ports: must be a list'],
     [{ metadata: { name: 'a' }, spec: { ports: [null] } }, 'Service default/a: spec.ports[0]: must be an object'],
-    [{ metadata: { name: 'a' }, spec: { ports: [{ port: 1, targetPort: '' }] } }, 'Service default/a: spec.ports[0].targetPort: must be a port number or a port name'],
-    [{ metadata: { name: 'a' }, spec: { ports: [{ port: 1, targetPort: 0 }] } }, 'Service default/a: spec.ports[0].targetPort: must be 1-65535'],
+    [
+      { metadata: { name: 'a' }, spec: { ports: [{ port: 1, targetPort: '' }] } },
+      'Service default/a: spec.ports[0].targetPort: must be a port number or a port name',
+    ],
+    [
+      { metadata: { name: 'a' }, spec: { ports: [{ port: 1, targetPort: 0 }] } },
+      'Service default/a: spec.ports[0].targetPort: must be 1-65535',
+    ],
     [{ metadata: { name: 'a' }, spec: { ports: [{ port: 1.5 }] } }, 'Service default/a: spec.ports[0].port: must be 1-65535'],
     [{ metadata: { name: 'a' }, spec: { clusterIPs: [7] } }, 'Service default/a: spec.clusterIPs[0]: must be an IP address or None'],
     [{ metadata: { name: 'a' }, spec: { clusterIP: 'ten' } }, 'Service default/a: spec.clusterIP: must be an IP address or None'],
@@ -273,10 +339,22 @@ t.test('more invalid objects', async (t) => {
   const slices: Array<[unknown, string]> = [
     [{ metadata: { name: 's' }, addressType: 'IPv4', ports: [null] }, 'EndpointSlice default/s: ports[0]: must be an object'],
     [{ metadata: { name: 's' }, addressType: 'IPv4', endpoints: ['10.0.0.1'] }, 'EndpointSlice default/s: endpoints[0]: must be an object'],
-    [{ metadata: { name: 's' }, addressType: 'IPv4', endpoints: [{ addresses: [7] }] }, 'EndpointSlice default/s: endpoints[0].addresses[0]: must be a non-empty string'],
-    [{ metadata: { name: 's' }, addressType: 'FQDN', endpoints: [{ addresses: [''] }] }, 'EndpointSlice default/s: endpoints[0].addresses[0]: must be a non-empty string'],
-    [{ metadata: { name: 's' }, addressType: 'IPv6', endpoints: [{ addresses: ['10.0.0.1'] }] }, 'EndpointSlice default/s: endpoints[0].addresses[0]: must be an IPv6 address'],
-    [{ metadata: { name: 's' }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.1'], nodeName: 3 }] }, 'EndpointSlice default/s: endpoints[0].nodeName: must be a string'],
+    [
+      { metadata: { name: 's' }, addressType: 'IPv4', endpoints: [{ addresses: [7] }] },
+      'EndpointSlice default/s: endpoints[0].addresses[0]: must be a non-empty string',
+    ],
+    [
+      { metadata: { name: 's' }, addressType: 'FQDN', endpoints: [{ addresses: [''] }] },
+      'EndpointSlice default/s: endpoints[0].addresses[0]: must be a non-empty string',
+    ],
+    [
+      { metadata: { name: 's' }, addressType: 'IPv6', endpoints: [{ addresses: ['10.0.0.1'] }] },
+      'EndpointSlice default/s: endpoints[0].addresses[0]: must be an IPv6 address',
+    ],
+    [
+      { metadata: { name: 's' }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.1'], nodeName: 3 }] },
+      'EndpointSlice default/s: endpoints[0].nodeName: must be a string',
+    ],
   ];
   for (const [obj, message] of slices) t.throws(() => sliceFromObject(obj), { message }, message);
 });

@@ -56,7 +56,10 @@ t.test('lists: kind, resourceVersion, items without kind, namespaces, chunks', a
   t.equal(all.items.length, SERVICES.length);
   t.notOk('kind' in all.items[0]);
   const scoped = (await (await get(api, '/api/v1/namespaces/shop/services')).json()) as any;
-  t.same(scoped.items.map((s: any) => s.metadata.name), ['cart']);
+  t.same(
+    scoped.items.map((s: any) => s.metadata.name),
+    ['cart'],
+  );
 
   const first = (await (await get(api, '/api/v1/services?limit=4')).json()) as any;
   t.equal(first.items.length, 4);

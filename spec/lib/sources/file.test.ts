@@ -2,15 +2,9 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import {
-  FileSource,
-  SourceError,
-  createSource,
-  isProxyableService,
-} from '../../../lib/sources/index.js';
+import { FileSource, SourceError, createSource, isProxyableService } from '../../../lib/sources/index.js';
 import { fixturePath, fixtureText } from './fixtures.js';
 import { Recorder, describeChanges } from './recorder.js';
-
 
 function tempDir(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'ofwire-file-source-'));
@@ -83,10 +77,16 @@ t.test('reads what kubectl get svc,endpointslices -A -o yaml prints', async (t) 
   t.equal(services.size, 9);
   t.equal(slices.size, 9);
   t.same(
-    [...services.values()].filter((s) => isProxyableService(s)).map((s) => `${s.namespace}/${s.name}`).sort(),
+    [...services.values()]
+      .filter((s) => isProxyableService(s))
+      .map((s) => `${s.namespace}/${s.name}`)
+      .sort(),
     ['default/api', 'default/echo', 'default/kubernetes', 'default/web', 'kube-system/kube-dns', 'shop/cart'],
   );
-  t.same(slices.get('kube-system/kube-dns-6mz5q')?.ports.map((p) => p.name), ['dns-tcp', 'dns', 'metrics']);
+  t.same(
+    slices.get('kube-system/kube-dns-6mz5q')?.ports.map((p) => p.name),
+    ['dns-tcp', 'dns', 'metrics'],
+  );
 });
 
 t.test('reads a JSON List and multi-document YAML, skipping other kinds', async (t) => {

@@ -42,7 +42,11 @@ function outcome(read: () => unknown): unknown {
 
 /** The JSON reader and the YAML parser agree on `text` (YAML reads JSON too). */
 function agree(t: Test, text: string, name: string): void {
-  t.same(outcome(() => readJsonManifest(text, 'f.json')), outcome(() => parseYamlManifest(text, 'f.json')), name);
+  t.same(
+    outcome(() => readJsonManifest(text, 'f.json')),
+    outcome(() => parseYamlManifest(text, 'f.json')),
+    name,
+  );
 }
 
 t.test('a List read item by item equals the whole document read at once', async (t) => {
@@ -63,7 +67,11 @@ t.test('a List read item by item equals the whole document read at once', async 
   const twice = JSON.stringify({ kind: 'List', items: [service(1)] }).replace('"items"', '"items":[],"items"');
   t.same(readJsonManifest(twice, 'f.json'), parseYamlManifest(JSON.stringify(JSON.parse(twice)), 'f.json'), 'items twice: the last counts');
   const first = JSON.stringify({ kind: 'List', items: [service(1)] }).replace('"kind"', '"items":7,"kind"');
-  t.same(readJsonManifest(first, 'f.json'), parseYamlManifest(JSON.stringify(JSON.parse(first)), 'f.json'), 'items not an array, then an array');
+  t.same(
+    readJsonManifest(first, 'f.json'),
+    parseYamlManifest(JSON.stringify(JSON.parse(first)), 'f.json'),
+    'items not an array, then an array',
+  );
   const last = JSON.stringify({ kind: 'List', items: [service(1)] }).replace(/}$/, ',"items":7}');
   t.throws(() => readJsonManifest(last, 'f.json'), { message: 'f.json:1: items: must be a list' }, 'an array, then items not an array');
   agree(t, JSON.stringify({ kind: 'List', items: [service(1)], other: { items: [1] } }), 'nested items are fields');
@@ -74,7 +82,10 @@ t.test('a bad item in a large List is named, with its line', async (t) => {
   const items = [];
   for (let i = 0; i < 2000; i++) items.push(service(i, i === 1234 ? 70000 : 80), slice(i));
   const text = list(items, 2);
-  t.throws(() => readJsonManifest(text, 'f.json'), { message: /^f\.json:\d+: Service ns\/svc-1234: spec\.ports\[0\]\.port: must be 1-65535$/, field: 'spec.ports[0].port' });
+  t.throws(() => readJsonManifest(text, 'f.json'), {
+    message: /^f\.json:\d+: Service ns\/svc-1234: spec\.ports\[0\]\.port: must be 1-65535$/,
+    field: 'spec.ports[0].port',
+  });
   agree(t, text, 'line as the YAML parser finds it');
 
   const notObject = [service(0), slice(0), 'svc', service(1)];
@@ -86,7 +97,9 @@ t.test('a bad item in a large List is named, with its line', async (t) => {
   agree(t, list(noKind, 2), 'kind left out');
 
   const twice = [service(0), slice(0), service(7), service(0)];
-  t.throws(() => readJsonManifest(list(twice, 2), 'f.json'), { message: /^f\.json:\d+: Service ns\/svc-0: defined twice \(first at line \d+\)$/ });
+  t.throws(() => readJsonManifest(list(twice, 2), 'f.json'), {
+    message: /^f\.json:\d+: Service ns\/svc-0: defined twice \(first at line \d+\)$/,
+  });
   agree(t, list(twice, 2), 'defined twice');
 
   const deep = [{ ...slice(0), endpoints: [{ addresses: ['10.0.0.1'] }, { addresses: ['10.0.0.2', 'fe80::1'] }] }];
@@ -105,7 +118,11 @@ t.test('text that is not JSON is left to the YAML parser', async (t) => {
   t.equal(parseManifest(trailingComma, 'f.json').services.size, 1, 'YAML reads a flow mapping with a trailing comma');
   const badFirst = `{"kind":"List","items":[${JSON.stringify(service(1, 0))},{"a": 1,}]}`;
   t.equal(readJsonManifest(badFirst, 'f.json'), undefined, 'a bad item before text that is not JSON');
-  t.throws(() => readJsonManifest(`{"kind":"List","items":[${JSON.stringify(service(1, 0))},{"a": 1}]}`, 'f.json'), { message: /spec\.ports\[0\]\.port: must be 1-65535$/ }, 'JSON after a bad item: its problem');
+  t.throws(
+    () => readJsonManifest(`{"kind":"List","items":[${JSON.stringify(service(1, 0))},{"a": 1}]}`, 'f.json'),
+    { message: /spec\.ports\[0\]\.port: must be 1-65535$/ },
+    'JSON after a bad item: its problem',
+  );
   for (const text of [
     '{"kind":"List","items":[]} x',
     '{"kind":"List" "items":[]}',
@@ -161,5 +178,7 @@ t.test('a very large List', async (t) => {
   t.same(manifest.services.get('ns/svc-19999')!.ports, [{ name: 'http', protocol: 'TCP', port: 80, targetPort: 8080 }]);
   // Item 2i + 1 (the slice of service i) is on line 2i + 3.
   const broken = text.replace('"svc-19998-a","namespace":"ns"', '"svc-19998-a","namespace":7');
-  t.throws(() => readJsonManifest(broken, 'big.json'), { message: 'big.json:39999: EndpointSlice (unnamed): metadata.namespace: must be a string' });
+  t.throws(() => readJsonManifest(broken, 'big.json'), {
+    message: 'big.json:39999: EndpointSlice (unnamed): metadata.namespace: must be a string',
+  });
 });

@@ -31,11 +31,39 @@ async function pki(t: Test): Promise<Pki> {
   const dir = mkdtempSync(join(tmpdir(), 'ofwire-pki-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  await exec('openssl', ['req', '-x509', ...ec, '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'), '-subj', '/CN=test-ca', '-days', '2']);
+  await exec('openssl', [
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    join(dir, 'ca.key'),
+    '-out',
+    join(dir, 'ca.crt'),
+    '-subj',
+    '/CN=test-ca',
+    '-days',
+    '2',
+  ]);
   const issue = async (name: string, ext: string) => {
     writeFileSync(join(dir, `${name}.ext`), ext);
     await exec('openssl', ['req', ...ec, '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.csr`), '-subj', `/CN=${name}`]);
-    await exec('openssl', ['x509', '-req', '-in', join(dir, `${name}.csr`), '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'), '-CAcreateserial', '-out', join(dir, `${name}.crt`), '-days', '2', '-extfile', join(dir, `${name}.ext`)]);
+    await exec('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      join(dir, `${name}.csr`),
+      '-CA',
+      join(dir, 'ca.crt'),
+      '-CAkey',
+      join(dir, 'ca.key'),
+      '-CAcreateserial',
+      '-out',
+      join(dir, `${name}.crt`),
+      '-days',
+      '2',
+      '-extfile',
+      join(dir, `${name}.ext`),
+    ]);
     return { key: join(dir, `${name}.key`), cert: join(dir, `${name}.crt`) };
   };
   const server = await issue('apiserver', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
@@ -78,7 +106,10 @@ t.test('in a pod: the service account token and CA, KUBERNETES_SERVICE_HOST and 
   process.env.HOME = p.dir;
   process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
   process.env.KUBERNETES_SERVICE_PORT = String(api.port);
-  t.match(loadKubeConfig(undefined, { serviceAccountDir: sa }), { origin: 'in-cluster config', connection: { server: `https://127.0.0.1:${api.port}`, tokenFile: join(sa, 'token') } });
+  t.match(loadKubeConfig(undefined, { serviceAccountDir: sa }), {
+    origin: 'in-cluster config',
+    connection: { server: `https://127.0.0.1:${api.port}`, tokenFile: join(sa, 'token') },
+  });
 
   const source = new KubeSource({ serviceAccountDir: sa, backoff: { minDelayMs: 10, maxDelayMs: 100 } });
   const seen = await syncedSource(t, source);
@@ -91,11 +122,20 @@ t.test('in a pod: the service account token and CA, KUBERNETES_SERVICE_HOST and 
   const from = api.requests.length;
   await api.waitForWatches('services');
   await api.waitForWatches('endpointslices');
-  api.upsert({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'after-rotation', namespace: 'default' }, spec: { clusterIP: '10.96.9.9', ports: [{ port: 80, protocol: 'TCP' }] } });
+  api.upsert({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'after-rotation', namespace: 'default' },
+    spec: { clusterIP: '10.96.9.9', ports: [{ port: 80, protocol: 'TCP' }] },
+  });
   await seen.until(() => source.snapshot().services.has('default/after-rotation'));
   t.ok(api.requests.length > from, 'reconnected with the new token');
 
-  await t.rejects(new KubeSource({ serviceAccountDir: join(p.dir, 'nowhere') }).start(), { message: /kubeconfig: none found/ }, 'no token there: not in a pod');
+  await t.rejects(
+    new KubeSource({ serviceAccountDir: join(p.dir, 'nowhere') }).start(),
+    { message: /kubeconfig: none found/ },
+    'no token there: not in a pod',
+  );
 });
 
 t.test('HTTPS with a CA file, and with a client certificate instead of a token', async (t) => {
@@ -105,7 +145,23 @@ t.test('HTTPS with a CA file, and with a client certificate instead of a token',
   const write = (user: string) =>
     writeFileSync(
       config,
-      ['apiVersion: v1', 'kind: Config', 'current-context: c', 'contexts:', '- name: c', '  context: {cluster: k, user: u}', 'clusters:', '- name: k', '  cluster:', `    server: ${api.url}`, '    certificate-authority: ca.crt', 'users:', '- name: u', `  user: ${user}`, ''].join('\n'),
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'current-context: c',
+        'contexts:',
+        '- name: c',
+        '  context: {cluster: k, user: u}',
+        'clusters:',
+        '- name: k',
+        '  cluster:',
+        `    server: ${api.url}`,
+        '    certificate-authority: ca.crt',
+        'users:',
+        '- name: u',
+        `  user: ${user}`,
+        '',
+      ].join('\n'),
     );
   write(`{token: ${api.token}}`);
   await syncedSource(t, new KubeSource({ kubeconfig: config, namespace: 'shop' }));
@@ -122,7 +178,10 @@ t.test('HTTPS with a CA file, and with a client certificate instead of a token',
   t.teardown(() => untrusting.stop());
   await untrusting.start();
   await seen.until(() => seen.errors.length > 0);
-  t.match(seen.errors[0], { name: 'SourceError', message: /^kube: (services|endpointslices): list failed: .*(certificate|self.signed|unable to verify).*; retrying in \d+ ms$/ });
+  t.match(seen.errors[0], {
+    name: 'SourceError',
+    message: /^kube: (services|endpointslices): list failed: .*(certificate|self.signed|unable to verify).*; retrying in \d+ ms$/,
+  });
   t.equal(seen.syncs, 0);
 });
 
@@ -140,7 +199,10 @@ t.test('RBAC missing: one line naming the resource and the verb, retried with ba
   await seen.until(() => seen.errors.length >= 3);
   for (const err of seen.errors) {
     t.type(err, SourceError);
-    t.match(err.message, /^kube: endpointslices: list failed: HTTP 403: .* \(the agent's account needs RBAC permission to list endpointslices\); retrying in \d+ ms$/);
+    t.match(
+      err.message,
+      /^kube: endpointslices: list failed: HTTP 403: .* \(the agent's account needs RBAC permission to list endpointslices\); retrying in \d+ ms$/,
+    );
     t.notOk(err.message.includes('\n'), 'one line');
   }
   t.equal(seen.syncs, 0, 'not synced without the slices');

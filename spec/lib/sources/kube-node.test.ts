@@ -10,7 +10,12 @@ import { FakeApiServer, type KubeObject } from '../../helpers/fake-apiserver.js'
 const node = (name: string, ip: string, zone?: string): KubeObject => ({
   kind: 'Node',
   metadata: { name, ...(zone ? { labels: { 'topology.kubernetes.io/zone': zone } } : {}) },
-  status: { addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }] },
+  status: {
+    addresses: [
+      { type: 'InternalIP', address: ip },
+      { type: 'Hostname', address: name },
+    ],
+  },
 });
 
 t.test("this node's Node object arrives as node events; other nodes are ignored; a bad one is reported", async (t) => {

@@ -30,11 +30,7 @@ function kubeconfigFor(t: Test, api: FakeApiServer): string {
   return api.writeKubeconfig(dir);
 }
 
-async function startSource(
-  t: Test,
-  api: FakeApiServer,
-  options: KubeSourceOptions = {},
-): Promise<{ source: KubeSource; seen: Recorder }> {
+async function startSource(t: Test, api: FakeApiServer, options: KubeSourceOptions = {}): Promise<{ source: KubeSource; seen: Recorder }> {
   const source = new KubeSource({ kubeconfig: kubeconfigFor(t, api), backoff: { minDelayMs: 10, maxDelayMs: 200 }, ...options });
   const seen = new Recorder(source);
   t.teardown(() => source.stop());
@@ -49,7 +45,13 @@ async function synced(t: Test, api: FakeApiServer, options: KubeSourceOptions = 
 }
 
 /** A copy of the stored object with `change` applied. */
-function edited(api: FakeApiServer, kind: 'Service' | 'EndpointSlice', namespace: string, name: string, change: (obj: any) => void): KubeObject {
+function edited(
+  api: FakeApiServer,
+  kind: 'Service' | 'EndpointSlice',
+  namespace: string,
+  name: string,
+  change: (obj: any) => void,
+): KubeObject {
   const obj = api.get(kind, namespace, name);
   if (!obj) throw new Error(`no ${kind} ${namespace}/${name}`);
   change(obj);
@@ -61,7 +63,13 @@ function newService(name: string, ip: string, port = 80): KubeObject {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name, namespace: 'default', labels: { app: name } },
-    spec: { clusterIP: ip, clusterIPs: [ip], ipFamilies: ['IPv4'], ports: [{ name: 'http', port, protocol: 'TCP', targetPort: 8080 }], type: 'ClusterIP' },
+    spec: {
+      clusterIP: ip,
+      clusterIPs: [ip],
+      ipFamilies: ['IPv4'],
+      ports: [{ name: 'http', port, protocol: 'TCP', targetPort: 8080 }],
+      type: 'ClusterIP',
+    },
   };
 }
 
@@ -76,26 +84,32 @@ t.test('lists both resources in chunks, syncs, then watches from the list versio
   t.equal(slices.size, SLICES.length);
 
   const lists = api.requests.filter((r) => !r.watch);
-  t.ok(lists.some((r) => r.resource === 'services' && r.query.continue), 'services listed in chunks');
-  t.ok(lists.some((r) => r.resource === 'endpointslices' && r.query.continue), 'slices listed in chunks');
+  t.ok(
+    lists.some((r) => r.resource === 'services' && r.query.continue),
+    'services listed in chunks',
+  );
+  t.ok(
+    lists.some((r) => r.resource === 'endpointslices' && r.query.continue),
+    'slices listed in chunks',
+  );
   t.ok(lists.every((r) => r.query.limit === '4'));
   await api.waitForWatches('services');
   await api.waitForWatches('endpointslices');
   const watches = api.requests.filter((r) => r.watch);
-  t.same(
-    watches.map((r) => [r.resource, r.query.resourceVersion, r.query.allowWatchBookmarks]).sort(),
-    [
-      ['endpointslices', api.resourceVersion, 'true'],
-      ['services', api.resourceVersion, 'true'],
-    ],
-  );
+  t.same(watches.map((r) => [r.resource, r.query.resourceVersion, r.query.allowWatchBookmarks]).sort(), [
+    ['endpointslices', api.resourceVersion, 'true'],
+    ['services', api.resourceVersion, 'true'],
+  ]);
 });
 
 t.test('real-shaped objects: what a proxy serves, and how slices join services', async (t) => {
   const api = await apiServer(t);
   const { source } = await synced(t, api);
   const { services, slices } = source.snapshot();
-  const served = [...services.values()].filter((s) => isProxyableService(s)).map(serviceKey).sort();
+  const served = [...services.values()]
+    .filter((s) => isProxyableService(s))
+    .map(serviceKey)
+    .sort();
   t.same(served, ['default/api', 'default/echo', 'default/kubernetes', 'default/web', 'kube-system/kube-dns', 'shop/cart']);
   t.same([...services.values()].filter((s) => isProxyableService(s, { proxyName: 'mesh-proxy' })).map(serviceKey), ['default/mesh-gw']);
   t.ok(services.has('default/db-headless') && services.has('default/docs'), 'headless and ExternalName are delivered, not served');
@@ -164,14 +178,16 @@ t.test('watch events ADDED, MODIFIED and DELETED arrive as changes', async (t) =
   await seen.until(() => seen.changes.length >= 4 && !source.snapshot().slices.has('default/echo-zt6ck'));
   await seen.until(() => source.snapshot().slices.get('default/web-7x2kq')?.endpoints.length === 2);
 
-  t.same(describeChanges(seen.changes), [
-    'service default/shop-front',
-    'service default/web',
-    'slice default/echo-zt6ck deleted',
-    'slice default/web-7x2kq',
-  ], 'an annotation-only change is no change');
+  t.same(
+    describeChanges(seen.changes),
+    ['service default/shop-front', 'service default/web', 'slice default/echo-zt6ck deleted', 'slice default/web-7x2kq'],
+    'an annotation-only change is no change',
+  );
   t.equal(source.snapshot().services.get('default/web')?.ports[0]?.port, 8081);
-  t.equal(source.snapshot().services.get('kube-system/kube-dns')?.resourceVersion, api.get('Service', 'kube-system', 'kube-dns')?.metadata.resourceVersion);
+  t.equal(
+    source.snapshot().services.get('kube-system/kube-dns')?.resourceVersion,
+    api.get('Service', 'kube-system', 'kube-dns')?.metadata.resourceVersion,
+  );
 });
 
 t.test('a service that stops being served is a change the predicate turns into a removal', async (t) => {
@@ -210,7 +226,11 @@ t.test('bookmarks let a reconnect resume instead of relisting', async (t) => {
   const rewatch = await api.waitForRequest((r) => r.resource === 'services' && r.watch, from);
   t.equal(rewatch.query.resourceVersion, api.resourceVersion, 'resumed from the bookmark');
   await api.waitForWatches('services');
-  t.same(api.requests.slice(from).filter((r) => !r.watch), [], 'no relist');
+  t.same(
+    api.requests.slice(from).filter((r) => !r.watch),
+    [],
+    'no relist',
+  );
   t.same(seen.errors, []);
 });
 
@@ -223,7 +243,11 @@ t.test('a watch that times out cleanly is resumed without an error', async (t) =
   api.delete('Service', 'default', 'echo');
   await seen.until(() => !source.snapshot().services.has('default/echo'));
   t.same(describeChanges(seen.changes), ['service default/echo deleted']);
-  t.same(api.requests.slice(from).filter((r) => !r.watch), [], 'no relist');
+  t.same(
+    api.requests.slice(from).filter((r) => !r.watch),
+    [],
+    'no relist',
+  );
   t.same(seen.errors, []);
 });
 
@@ -238,9 +262,16 @@ t.test('a dropped watch is restarted and resumes from its resourceVersion', asyn
   api.delete('EndpointSlice', 'default', 'web-7x2kq');
   await seen.until(() => source.snapshot().services.has('default/late') && !source.snapshot().slices.has('default/web-7x2kq'));
   t.same(describeChanges(seen.changes), ['service default/late', 'slice default/web-7x2kq deleted']);
-  t.same(api.requests.slice(from).filter((r) => !r.watch), [], 'no relist');
+  t.same(
+    api.requests.slice(from).filter((r) => !r.watch),
+    [],
+    'no relist',
+  );
   t.ok(seen.errors.length > 0, 'the broken connection was reported');
-  t.match(seen.errors[0], { name: 'SourceError', message: /^kube: (services|endpointslices): watch (connection lost|failed: .+); retrying in \d+ ms$/ });
+  t.match(seen.errors[0], {
+    name: 'SourceError',
+    message: /^kube: (services|endpointslices): watch (connection lost|failed: .+); retrying in \d+ ms$/,
+  });
   t.equal(source.snapshot().services.size, SERVICES.length + 1, 'nothing else dropped');
   t.equal(seen.syncs, 1, 'no resync without a relist');
 });
@@ -305,7 +336,9 @@ t.test('API server restart that loses the watch cache: retried, relisted, state 
   t.same(describeChanges(seen.changes), ['service default/web', 'slice default/api-v6cz7 deleted']);
   t.equal(source.snapshot().slices.size, SLICES.length - 1);
   t.ok(
-    seen.errors.every((e) => /^kube: (services|endpointslices): (watch|list) (connection lost|failed: .+); retrying in \d+ ms$/.test(e.message)),
+    seen.errors.every((e) =>
+      /^kube: (services|endpointslices): (watch|list) (connection lost|failed: .+); retrying in \d+ ms$/.test(e.message),
+    ),
     seen.errors.map((e) => e.message).join('\n'),
   );
 });
@@ -319,7 +352,11 @@ t.test('API server restart with its history intact: watches resume without relis
   await api.restart({ keepHistory: true, whileDown: () => api.upsert(newService('during-restart', '10.96.7.7')) });
   await seen.until(() => source.snapshot().services.has('default/during-restart'));
   await api.waitForWatches('endpointslices');
-  t.same(api.requests.slice(from).filter((r) => !r.watch), [], 'no relist');
+  t.same(
+    api.requests.slice(from).filter((r) => !r.watch),
+    [],
+    'no relist',
+  );
   t.same(describeChanges(seen.changes), ['service default/during-restart']);
 });
 
@@ -375,7 +412,10 @@ t.test('stop while the first lists are in flight', async (t) => {
   await api.waitForNoWatches();
   t.equal(seen.syncs, 0);
   t.same(seen.errors, []);
-  t.ok(api.requests.every((r) => !r.watch), 'no watch was started after stop');
+  t.ok(
+    api.requests.every((r) => !r.watch),
+    'no watch was started after stop',
+  );
 });
 
 t.test('stopped and started again: what changed meanwhile is in the snapshot at synced', async (t) => {
@@ -433,19 +473,23 @@ t.test('kubeconfig: option, $KUBECONFIG, and one-line errors', async (t) => {
 });
 
 const inPod = existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
-t.test('no kubeconfig anywhere is a one-line start error', { skip: inPod && 'running in a pod: the service account is used' }, async (t) => {
-  const saved = { KUBECONFIG: process.env.KUBECONFIG, HOME: process.env.HOME };
-  const home = mkdtempSync(join(tmpdir(), 'ofwire-home-'));
-  t.teardown(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    rmSync(home, { recursive: true, force: true });
-  });
-  delete process.env.KUBECONFIG;
-  process.env.HOME = home;
-  await t.rejects(new KubeSource().start(), {
-    message: 'kubeconfig: none found: pass --kubeconfig, set $KUBECONFIG, or run in a pod with a service account',
-  });
-});
+t.test(
+  'no kubeconfig anywhere is a one-line start error',
+  { skip: inPod && 'running in a pod: the service account is used' },
+  async (t) => {
+    const saved = { KUBECONFIG: process.env.KUBECONFIG, HOME: process.env.HOME };
+    const home = mkdtempSync(join(tmpdir(), 'ofwire-home-'));
+    t.teardown(() => {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      rmSync(home, { recursive: true, force: true });
+    });
+    delete process.env.KUBECONFIG;
+    process.env.HOME = home;
+    await t.rejects(new KubeSource().start(), {
+      message: 'kubeconfig: none found: pass --kubeconfig, set $KUBECONFIG, or run in a pod with a service account',
+    });
+  },
+);

@@ -16,7 +16,10 @@ t.test('documents: empty, other kinds, typed lists, empty lists', async (t) => {
   t.equal(parseManifest('kind: List\nitems: null\n', 'f.yaml').services.size, 0);
   const typed = parseManifest('kind: ServiceList\nitems:\n- metadata: {name: x}\n  spec: {clusterIP: 10.0.0.1}\n', 'f.yaml');
   t.same([...typed.services.keys()], ['default/x'], 'items of a ServiceList need no kind');
-  const mixed = parseManifest('kind: Pod\nmetadata: {name: p}\n---\nkind: List\nitems:\n- kind: ConfigMap\n  metadata: {name: c}\n', 'f.yaml');
+  const mixed = parseManifest(
+    'kind: Pod\nmetadata: {name: p}\n---\nkind: List\nitems:\n- kind: ConfigMap\n  metadata: {name: c}\n',
+    'f.yaml',
+  );
   t.equal(mixed.skipped, 2);
 });
 
@@ -60,8 +63,18 @@ t.test('problems are reported as file:line: what: problem', async (t) => {
       1,
       'addressType',
     ],
-    ['broken JSON', '{"kind": "Service",\n "metadata": {"name": "x"}', 'f.yaml:2: invalid YAML at column 27: Flow map must end with a }', 2],
-    ['unknown alias', 'kind: Service\nmetadata:\n  name: x\nspec:\n  ports: *anchor\n', 'f.yaml:1: invalid YAML: Unresolved alias (the anchor must be set before the alias): anchor', 1],
+    [
+      'broken JSON',
+      '{"kind": "Service",\n "metadata": {"name": "x"}',
+      'f.yaml:2: invalid YAML at column 27: Flow map must end with a }',
+      2,
+    ],
+    [
+      'unknown alias',
+      'kind: Service\nmetadata:\n  name: x\nspec:\n  ports: *anchor\n',
+      'f.yaml:1: invalid YAML: Unresolved alias (the anchor must be set before the alias): anchor',
+      1,
+    ],
   ];
   for (const [name, text, message, line, field] of cases) {
     t.throws(() => parseManifest(text, 'f.yaml'), new SourceError(message, { file: 'f.yaml', line, field }), name);

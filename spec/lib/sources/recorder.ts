@@ -43,7 +43,5 @@ export class Recorder extends EventEmitter {
 
 /** `kind key` per change, `… deleted` for deletions, sorted: for comparing sets of changes. */
 export function describeChanges(changes: SourceChange[]): string[] {
-  return changes
-    .map((c) => `${c.kind} ${c.key}${(c.kind === 'service' ? c.service : c.slice) ? '' : ' deleted'}`)
-    .sort();
+  return changes.map((c) => `${c.kind} ${c.key}${(c.kind === 'service' ? c.service : c.slice) ? '' : ' deleted'}`).sort();
 }

@@ -77,8 +77,8 @@ t.test('TLS in both directions', async (t) => {
     t.match(sw.target, /^ssl:/);
   });
 
-  await t.rejects(
-    Switch.connect('ssl:127.0.0.1:1', { connect: { tls: { key: '/nonexistent.key', cert: tls.cert, ca: tls.ca } } }),
-    { name: 'TlsConfigError', message: /TLS key "\/nonexistent\.key": ENOENT/ },
-  );
+  await t.rejects(Switch.connect('ssl:127.0.0.1:1', { connect: { tls: { key: '/nonexistent.key', cert: tls.cert, ca: tls.ca } } }), {
+    name: 'TlsConfigError',
+    message: /TLS key "\/nonexistent\.key": ENOENT/,
+  });
 });

@@ -80,8 +80,21 @@ t.test('a listener hands out channels; messages in one turn share one write', as
   t.throws(
     () =>
       client.send({
-        type: 'flow_mod', xid: 2, cookie: 0n, cookieMask: 0n, tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0,
-        priority: 1, bufferId: 0, outPort: 0, outGroup: 0, flags: 0, match: [{ field: 'no_such_field', value: 1 }], instructions: [],
+        type: 'flow_mod',
+        xid: 2,
+        cookie: 0n,
+        cookieMask: 0n,
+        tableId: 0,
+        command: 0,
+        idleTimeout: 0,
+        hardTimeout: 0,
+        priority: 1,
+        bufferId: 0,
+        outPort: 0,
+        outGroup: 0,
+        flags: 0,
+        match: [{ field: 'no_such_field', value: 1 }],
+        instructions: [],
       }),
     { name: 'EncodeError', message: /no_such_field/ },
     'a message that fails half-way through encoding throws at send',

@@ -13,7 +13,13 @@ const cases: { name: string; ins: Instruction; hex: string }[] = [
   },
   {
     name: 'write_actions',
-    ins: { type: 'write_actions', actions: [{ type: 'output', port: 1, maxLen: 0 }, { type: 'group', groupId: 2 }] },
+    ins: {
+      type: 'write_actions',
+      actions: [
+        { type: 'output', port: 1, maxLen: 0 },
+        { type: 'group', groupId: 2 },
+      ],
+    },
     hex: '0003002000000000' + '00000010000000010000000000000000' + '0016000800000002',
   },
   {

@@ -98,9 +98,21 @@ t.test('random bytes raise only ProtocolError', async (t) => {
       const head = Buffer.from([0xff, 0xff, len >> 8, len & 255, 0, 0, 0x23, 0x20, 0, subtype]);
       return Buffer.concat([head, Buffer.from(rest)]);
     });
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 96 }).map((a) => Buffer.from(a)), checkActions), { numRuns: 3000 });
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ maxLength: 96 }).map((a) => Buffer.from(a)),
+      checkActions,
+    ),
+    { numRuns: 3000 },
+  );
   fc.assert(fc.property(nxHeader, checkActions), { numRuns: 5000 });
-  fc.assert(fc.property(fc.uint8Array({ maxLength: 96 }).map((a) => Buffer.from(a)), checkInstructions), { numRuns: 2000 });
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ maxLength: 96 }).map((a) => Buffer.from(a)),
+      checkInstructions,
+    ),
+    { numRuns: 2000 },
+  );
   t.pass('no other exception, no hang');
 });
 
@@ -142,15 +154,39 @@ t.test('action lengths that lie', async (t) => {
 
 t.test('inner counts and lengths that lie', async (t) => {
   // bundle claiming 9 members in room for 3
-  rejects(t, 'ffff 0028 00002320 000c 0001 0000 0000 00000002 0009 0000 00000000 00000000 0001 0002 0003 0000', 32, 'nx_action_bundle', /9 members need 18 bytes/);
+  rejects(
+    t,
+    'ffff 0028 00002320 000c 0001 0000 0000 00000002 0009 0000 00000000 00000000 0001 0002 0003 0000',
+    32,
+    'nx_action_bundle',
+    /9 members need 18 bytes/,
+  );
   // dec_ttl_cnt_ids claiming 65535 ids
   rejects(t, 'ffff 0018 00002320 0015 ffff 00000000 0001 0002 0003 0000', 16, 'nx_action_cnt_ids', /65535 controller ids/);
   // controller2 property running past the action
   rejects(t, 'ffff 0018 00002320 0025 000000000000 0003 0040 01020304', 16, 'nx_action_controller2.property', /runs past the end/);
-  rejects(t, 'ffff 0018 00002320 0025 000000000000 0003 0002 00000000', 16, 'nx_action_controller2.property', /shorter than its 4-byte header/);
-  rejects(t, 'ffff 0018 00002320 0025 000000000000 0000 0006 0064 0000', 16, 'nx_action_controller2.property', /max_len property length 6, expected 8/);
+  rejects(
+    t,
+    'ffff 0018 00002320 0025 000000000000 0003 0002 00000000',
+    16,
+    'nx_action_controller2.property',
+    /shorter than its 4-byte header/,
+  );
+  rejects(
+    t,
+    'ffff 0018 00002320 0025 000000000000 0000 0006 0064 0000',
+    16,
+    'nx_action_controller2.property',
+    /max_len property length 6, expected 8/,
+  );
   rejects(t, 'ffff 0018 00002320 0025 000000000000 0009 0008 00000000', 16, 'nx_action_controller2.property', /unknown property type 9/);
-  rejects(t, 'ffff 0020 00002320 0025 000000000000 0004 0004 00000000 0004 0004 00000000', 24, 'nx_action_controller2.property', /duplicate pause/);
+  rejects(
+    t,
+    'ffff 0020 00002320 0025 000000000000 0004 0004 00000000 0004 0004 00000000',
+    24,
+    'nx_action_controller2.property',
+    /duplicate pause/,
+  );
   // encap property longer than the action
   rejects(t, 'ffff 0018 00002320 002e 0000 0001894f 0004 01 20 01000000', 16, 'ofp_ed_prop', /runs past the end/);
   rejects(t, 'ffff 0018 00002320 002e 0000 0001894f 0004 01 02 00000000', 16, 'ofp_ed_prop', /shorter than its 4-byte header/);
@@ -159,21 +195,63 @@ t.test('inner counts and lengths that lie', async (t) => {
   rejects(t, 'ffff 0018 00002320 0024 0000 0001 0005 0a000001 0a000002', 14, 'nx_action_nat', /mixes IPv4 and IPv6/);
   rejects(t, 'ffff 0010 00002320 0024 0000 0001 0040', 14, 'nx_action_nat', /unknown bits 0x40/);
   // learn spec with a 1023-bit immediate in a short action
-  rejects(t, 'ffff 0028 00002320 0010 0000 0000 0000 0000000000000000 0000 01 00 0000 0000  23ff 0000 00000000', 34, 'nx_action_learn.spec', /needs 128 bytes/);
-  rejects(t, 'ffff 0028 00002320 0010 0000 0000 0000 0000000000000000 0000 01 00 0000 0000  1810 0000 00000000', 32, 'nx_action_learn.spec', /reserved destination type/);
-  rejects(t, 'ffff 0028 00002320 0010 0000 0000 0000 0000000000000000 0000 01 00 0000 0000  3010 0000 00000000', 32, 'nx_action_learn.spec', /needs a field source/);
-  rejects(t, 'ffff 0028 00002320 0010 0000 0000 0000 0000000000000000 0000 01 00 0000 0000  4010 0000 00000000', 32, 'nx_action_learn.spec', /reserved bits/);
+  rejects(
+    t,
+    'ffff 0028 00002320 0010 0000 0000 0000 0000000000000000 0000 01 00 0000 0000  23ff 0000 00000000',
+    34,
+    'nx_action_learn.spec',
+    /needs 128 bytes/,
+  );
+  rejects(
+    t,
+    'ffff 0028 00002320 0010 0000 0000 0000 0000000000000000 0000 01 00 0000 0000  1810 0000 00000000',
+    32,
+    'nx_action_learn.spec',
+    /reserved destination type/,
+  );
+  rejects(
+    t,
+    'ffff 0028 00002320 0010 0000 0000 0000 0000000000000000 0000 01 00 0000 0000  3010 0000 00000000',
+    32,
+    'nx_action_learn.spec',
+    /needs a field source/,
+  );
+  rejects(
+    t,
+    'ffff 0028 00002320 0010 0000 0000 0000 0000000000000000 0000 01 00 0000 0000  4010 0000 00000000',
+    32,
+    'nx_action_learn.spec',
+    /reserved bits/,
+  );
   // reg_move whose second header does not fit
   rejects(t, 'ffff 0018 00002320 0006 0010 0000 0000 ffff0a08 00000001', 24, 'nx_action_reg_move.dst', /needs 4 bytes/);
   // learn2 result offset without the write-result flag
-  rejects(t, 'ffff 0028 00002320 002d 0000 0000 0000 0000000000000000 0000 01 00 0000 0000 00000000 0005 0000', 36, 'nx_action_learn2', /without NX_LEARN_F_WRITE_RESULT/);
+  rejects(
+    t,
+    'ffff 0028 00002320 002d 0000 0000 0000 0000000000000000 0000 01 00 0000 0000 00000000 0005 0000',
+    36,
+    'nx_action_learn2',
+    /without NX_LEARN_F_WRITE_RESULT/,
+  );
   // bundle (not bundle_load) with a destination
   rejects(t, 'ffff 0020 00002320 000c 0001 0000 0000 00000002 0000 001f 00010004 00000000', 22, 'nx_action_bundle', /only bundle_load/);
   // a masked OXM in set_field
   rejects(t, '0019 0010 80000b04 0a000001 00000000', 4, 'ofp_action_set_field', /cannot be masked/);
   // nested: the inner action of a ct is truncated; the offset is absolute
-  rejects(t, 'ffff 0028 00002320 0023 0001 00000000 0000 ff 000000 0000  0000 0018 00000001 0000 000000000000', 24, 'nx_action_conntrack.actions', /runs past the end/);
-  rejects(t, 'ffff 0020 00002320 002a 000000000000  0001 0008 0005 0000 0000 0008 000a 0000', 24, 'ofp_action_output', /length 8, expected 16/);
+  rejects(
+    t,
+    'ffff 0028 00002320 0023 0001 00000000 0000 ff 000000 0000  0000 0018 00000001 0000 000000000000',
+    24,
+    'nx_action_conntrack.actions',
+    /runs past the end/,
+  );
+  rejects(
+    t,
+    'ffff 0020 00002320 002a 000000000000  0001 0008 0005 0000 0000 0008 000a 0000',
+    24,
+    'ofp_action_output',
+    /length 8, expected 16/,
+  );
 });
 
 t.test('non-zero padding', async (t) => {
@@ -184,8 +262,20 @@ t.test('non-zero padding', async (t) => {
   rejects(t, 'ffff 0018 00002320 0023 0001 00000000 0000 ff 000100 0000', 20, 'nx_action_conntrack', /non-zero padding/);
   rejects(t, 'ffff 0018 00002320 0025 000000000100 0004 0004 00000000', 14, 'nx_action_controller2', /non-zero padding/);
   rejects(t, 'ffff 0018 00002320 0025 000000000000 0004 0004 00000001', 23, 'nx_action_controller2.property.pad', /non-zero padding/);
-  rejects(t, 'ffff 0028 00002320 0010 0000 0000 0000 0000000000000000 0000 01 00 0000 0000 0000 0000 0000 0001', 39, 'nx_action_learn.pad', /non-zero padding/);
-  rejects(t, 'ffff 0028 00002320 0010 0000 0000 0000 0000000000000000 0000 01 00 0000 0000 0000 0000 0000 0000', 0, 'nx_action_learn', /length 40, but its content takes 32/);
+  rejects(
+    t,
+    'ffff 0028 00002320 0010 0000 0000 0000 0000000000000000 0000 01 00 0000 0000 0000 0000 0000 0001',
+    39,
+    'nx_action_learn.pad',
+    /non-zero padding/,
+  );
+  rejects(
+    t,
+    'ffff 0028 00002320 0010 0000 0000 0000 0000000000000000 0000 01 00 0000 0000 0000 0000 0000 0000',
+    0,
+    'nx_action_learn',
+    /length 40, but its content takes 32/,
+  );
   rejects(t, 'ffff 0018 00002320 0032 00010004 00000000 00000001 0000', 21, 'nx_action_delete_field.pad', /non-zero padding/);
   rejects(t, '0001 0008 01000001', 7, 'ofp_instruction_goto_table.pad', /non-zero padding/, 'instructions');
   rejects(t, '0004 0008 00000001', 7, 'ofp_instruction_actions.pad', /non-zero padding/, 'instructions');
@@ -199,7 +289,14 @@ t.test('instructions that lie', async (t) => {
   rejects(t, '0005 0010 00000000 0000000000000000', 0, 'ofp_instruction_actions', /length 16, expected 8/, 'instructions');
   rejects(t, '0006 0010 00000001 0000000000000000', 0, 'ofp_instruction_meter', /length 16, expected 8/, 'instructions');
   rejects(t, '0007 0008 00000000', 0, 'instructions', /unknown instruction type 7/, 'instructions');
-  rejects(t, '0004 0018 00000000 0000 0018 00000001 0000 000000000000', 8, 'ofp_instruction_actions.actions', /runs past the end/, 'instructions');
+  rejects(
+    t,
+    '0004 0018 00000000 0000 0018 00000001 0000 000000000000',
+    8,
+    'ofp_instruction_actions.actions',
+    /runs past the end/,
+    'instructions',
+  );
 });
 
 /** Expects writeActions to raise EncodeError with this path and reason. */
@@ -217,7 +314,15 @@ function refuses(t: Test, actions: unknown[], path: string, reason: RegExp): voi
 
 t.test('values that cannot be encoded', async (t) => {
   const p = 'flow_mod.instructions[0].actions';
-  refuses(t, [{ type: 'output', port: 1, maxLen: 0 }, { type: 'output', port: -1, maxLen: 0 }], `${p}[1].port`, /not an unsigned 32-bit integer/);
+  refuses(
+    t,
+    [
+      { type: 'output', port: 1, maxLen: 0 },
+      { type: 'output', port: -1, maxLen: 0 },
+    ],
+    `${p}[1].port`,
+    /not an unsigned 32-bit integer/,
+  );
   refuses(t, [{ type: 'output', port: 1, maxLen: 65536 }], `${p}[0].maxLen`, /not an unsigned 16-bit integer/);
   refuses(t, [{ type: 'bogus' }], `${p}[0]`, /unknown action type "bogus"/);
   refuses(t, [null], `${p}[0]`, /must be an object/);
@@ -233,24 +338,60 @@ t.test('values that cannot be encoded', async (t) => {
   refuses(t, [{ type: 'reg_load', dst: { field: 'reg0', ofs: 1024, nBits: 1 }, value: 1n }], `${p}[0].dst.ofs`, /not in \[0, 1023\]/);
   refuses(t, [{ type: 'reg_load', dst: { field: 'reg0', ofs: 0, nBits: 8 }, value: -1n }], `${p}[0].value`, /64-bit/);
   refuses(t, [{ type: 'reg_load', dst: { field: 'nsh_c1', ofs: 0, nBits: 8 }, value: 1n }], `${p}[0].dst`, /32-bit header slot/);
-  refuses(t, [{ type: 'reg_load', dst: { field: 'reg0', header: 0x00010204, ofs: 0, nBits: 8 }, value: 1n }], `${p}[0].dst.header`, /does not belong to field "reg0"/);
+  refuses(
+    t,
+    [{ type: 'reg_load', dst: { field: 'reg0', header: 0x00010204, ofs: 0, nBits: 8 }, value: 1n }],
+    `${p}[0].dst.header`,
+    /does not belong to field "reg0"/,
+  );
   refuses(t, [{ type: 'ct', flags: 1, zone: 70000, recircTable: 255, alg: 0, actions: [] }], `${p}[0].zone`, /16-bit/);
   refuses(
     t,
-    [{ type: 'ct', flags: 1, zone: 0, recircTable: 255, alg: 0, actions: [{ type: 'nat', flags: 1, ipMin: '10.0.0.1', ipMax: 'fd00::1' }] }],
+    [
+      {
+        type: 'ct',
+        flags: 1,
+        zone: 0,
+        recircTable: 255,
+        alg: 0,
+        actions: [{ type: 'nat', flags: 1, ipMin: '10.0.0.1', ipMax: 'fd00::1' }],
+      },
+    ],
     `${p}[0].actions[0].ipMax`,
     /same address family/,
   );
   refuses(
     t,
-    [{ type: 'clone', actions: [{ type: 'output', port: 1, maxLen: 0 }, { type: 'nat', flags: 1, ipMin: '10.0.0.300' }] }],
+    [
+      {
+        type: 'clone',
+        actions: [
+          { type: 'output', port: 1, maxLen: 0 },
+          { type: 'nat', flags: 1, ipMin: '10.0.0.300' },
+        ],
+      },
+    ],
     `${p}[0].actions[1].ipMin`,
     /not an IPv4 address/,
   );
   refuses(t, [{ type: 'check_pkt_larger', pktLen: 1, dst: { field: 'reg0', ofs: 0, nBits: 2 } }], `${p}[0].dst.nBits`, /1 bit/);
   refuses(
     t,
-    [{ type: 'learn2', idleTimeout: 0, hardTimeout: 0, priority: 0, cookie: 0n, flags: 4, tableId: 1, finIdleTimeout: 0, finHardTimeout: 0, limit: 0, specs: [] }],
+    [
+      {
+        type: 'learn2',
+        idleTimeout: 0,
+        hardTimeout: 0,
+        priority: 0,
+        cookie: 0n,
+        flags: 4,
+        tableId: 1,
+        finIdleTimeout: 0,
+        finHardTimeout: 0,
+        limit: 0,
+        specs: [],
+      },
+    ],
     `${p}[0].resultDst`,
     /NX_LEARN_F_WRITE_RESULT/,
   );
@@ -273,8 +414,18 @@ t.test('values that cannot be encoded', async (t) => {
     `${p}[0].specs[0].value`,
     /3-byte value for 16 bits/,
   );
-  refuses(t, [{ type: 'controller2', maxLen: 5, propertyOrder: ['max_len', 'pause'] }], `${p}[0].propertyOrder`, /"pause" is listed but has no value/);
-  refuses(t, [{ type: 'controller2', maxLen: 5, reason: 1, propertyOrder: ['max_len'] }], `${p}[0].propertyOrder`, /"reason" has a value but is missing/);
+  refuses(
+    t,
+    [{ type: 'controller2', maxLen: 5, propertyOrder: ['max_len', 'pause'] }],
+    `${p}[0].propertyOrder`,
+    /"pause" is listed but has no value/,
+  );
+  refuses(
+    t,
+    [{ type: 'controller2', maxLen: 5, reason: 1, propertyOrder: ['max_len'] }],
+    `${p}[0].propertyOrder`,
+    /"reason" has a value but is missing/,
+  );
   refuses(t, [{ type: 'unknown', actionType: 0xffff, data: Buffer.alloc(5) }], `${p}[0].data`, /multiple of 8/);
   refuses(t, [{ type: 'note', note: Buffer.alloc(70000) }], `${p}[0]`, /more than the 65528 nx_action_note allows/);
 });

@@ -60,7 +60,10 @@ const typed: Record<string, Instruction[] | Action[][]> = {
     { type: 'set_field', field: 'eth_dst', value: '01:02:03:04:05:06' },
   ),
   set_field_ipv6: applied({ type: 'set_field', field: 'ipv6_dst', value: 'fd00::1' }),
-  set_field_nxm_reg: applied({ type: 'set_field', field: 'reg1', value: 5 }, { type: 'set_field', field: 'xreg0', value: 0xfedcba9876543210n }),
+  set_field_nxm_reg: applied(
+    { type: 'set_field', field: 'reg1', value: 5 },
+    { type: 'set_field', field: 'xreg0', value: 0xfedcba9876543210n },
+  ),
   set_field_tun_id: applied(
     { type: 'set_field', field: 'tun_id', value: 0x10n },
     { type: 'set_field', field: 'tun_id', value: 0x123456789n },
@@ -106,13 +109,19 @@ const typed: Record<string, Instruction[] | Action[][]> = {
     { type: 'note', note: Buffer.from('aa0000000000', 'hex') },
     { type: 'note', note: Buffer.from('0011223344556677889900000000', 'hex') },
   ),
-  fin_timeout: applied({ type: 'fin_timeout', finIdleTimeout: 10, finHardTimeout: 20 }, { type: 'fin_timeout', finIdleTimeout: 0, finHardTimeout: 5 }),
+  fin_timeout: applied(
+    { type: 'fin_timeout', finIdleTimeout: 10, finHardTimeout: 20 },
+    { type: 'fin_timeout', finIdleTimeout: 0, finHardTimeout: 5 },
+  ),
   dec_ttl_cnt_ids: applied(
     { type: 'dec_ttl_cnt_ids', controllerIds: [1] },
     { type: 'dec_ttl_cnt_ids', controllerIds: [1, 2, 3] },
     { type: 'dec_ttl_cnt_ids', controllerIds: [4, 5, 6, 7, 8] },
   ),
-  output_reg: applied({ type: 'output_reg', src: reg(1, 5, 6), maxLen: 0xffff }, { type: 'output_reg', src: reg(0, 0, 32), maxLen: 0xffff }),
+  output_reg: applied(
+    { type: 'output_reg', src: reg(1, 5, 6), maxLen: 0xffff },
+    { type: 'output_reg', src: reg(0, 0, 32), maxLen: 0xffff },
+  ),
   output_reg2: applied({ type: 'output_reg2', src: { field: 'nsh_c1', ofs: 0, nBits: 16 }, maxLen: 0xffff }),
   output_trunc: applied({ type: 'output_trunc', port: 1, maxLen: 100 }, { type: 'output_trunc', port: 0xfffe, maxLen: 1500 }),
   stack: applied(
@@ -153,7 +162,13 @@ const typed: Record<string, Instruction[] | Action[][]> = {
       type: 'clone',
       actions: [
         { type: 'set_field', field: 'reg0', value: 1 },
-        { type: 'clone', actions: [{ type: 'output', port: 2, maxLen: 0 }, { type: 'ct', flags: 1, zone: 0, recircTable: 255, alg: 0, actions: [] }] },
+        {
+          type: 'clone',
+          actions: [
+            { type: 'output', port: 2, maxLen: 0 },
+            { type: 'ct', flags: 1, zone: 0, recircTable: 255, alg: 0, actions: [] },
+          ],
+        },
         { type: 'output', port: 1, maxLen: 0 },
       ],
     },

@@ -71,7 +71,14 @@ export function clone(actions: Action[]): Action {
 }
 
 export function bundle(members: number): Action {
-  return { type: 'bundle', algorithm: 1, fields: 0, basis: 0, memberType: 2, members: Array.from({ length: members }, (_, i) => (i % 100) + 1) };
+  return {
+    type: 'bundle',
+    algorithm: 1,
+    fields: 0,
+    basis: 0,
+    memberType: 2,
+    members: Array.from({ length: members }, (_, i) => (i % 100) + 1),
+  };
 }
 
 export function flowMod(instructions: Instruction[], o: { tableId?: number; priority?: number; match?: FlowMod['match'] } = {}): FlowMod {
@@ -99,7 +106,14 @@ export function applyFlow(actions: Action[], o: { tableId?: number; priority?: n
 }
 
 export function groupMod(groupId: number, actions: Action[]): GroupMod {
-  return { type: 'group_mod', xid: 0, command: 0, groupType: 0, groupId, buckets: [{ weight: 0, watchPort: ANY, watchGroup: ANY, actions }] };
+  return {
+    type: 'group_mod',
+    xid: 0,
+    command: 0,
+    groupType: 0,
+    groupId,
+    buckets: [{ weight: 0, watchPort: ANY, watchGroup: ANY, actions }],
+  };
 }
 
 export function packetOut(actions: Action[]): OfpMessage {

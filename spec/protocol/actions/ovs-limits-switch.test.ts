@@ -106,14 +106,38 @@ t.test('Open vSwitch limits on a live ovs-vswitchd', async (t) => {
   };
 
   const largest: [string, FlowMod, number | undefined][] = [
-    [`learn with ${B.learnFieldSpecs} field specs`, applyFlow([learn(times(B.learnFieldSpecs, ethSrc))], { tableId: 10 }), B.learnFieldSpecs],
-    [`learn with ${B.learnImmediate16} 16-bit immediates`, applyFlow([learn(times(B.learnImmediate16, regImmediate(16)))], { tableId: 11 }), B.learnImmediate16],
-    [`learn with ${B.learnImmediate128} 128-bit loads`, applyFlow([learn(times(B.learnImmediate128, xxregLoad(128)))], { tableId: 12 }), B.learnImmediate128],
-    ['learn in two clones', applyFlow([clone([clone([learn(times(B.learnFieldSpecs - 1, regOutput))])])], { tableId: 13 }), B.learnFieldSpecs - 1],
+    [
+      `learn with ${B.learnFieldSpecs} field specs`,
+      applyFlow([learn(times(B.learnFieldSpecs, ethSrc))], { tableId: 10 }),
+      B.learnFieldSpecs,
+    ],
+    [
+      `learn with ${B.learnImmediate16} 16-bit immediates`,
+      applyFlow([learn(times(B.learnImmediate16, regImmediate(16)))], { tableId: 11 }),
+      B.learnImmediate16,
+    ],
+    [
+      `learn with ${B.learnImmediate128} 128-bit loads`,
+      applyFlow([learn(times(B.learnImmediate128, xxregLoad(128)))], { tableId: 12 }),
+      B.learnImmediate128,
+    ],
+    [
+      'learn in two clones',
+      applyFlow([clone([clone([learn(times(B.learnFieldSpecs - 1, regOutput))])])], { tableId: 13 }),
+      B.learnFieldSpecs - 1,
+    ],
     [`clone of ${B.cloneSetFields} set_field`, applyFlow([clone(times(B.cloneSetFields, setReg0))], { tableId: 14 }), undefined],
     [`ct with ${B.ctNats} nat`, applyFlow([ct(times(B.ctNats, nat))], { tableId: 15, match: IPV4 }), undefined],
-    [`ct with ${B.ctSetFields} set_field ct_mark`, applyFlow([ct(times(B.ctSetFields, setCtMark))], { tableId: 16, match: IPV4 }), undefined],
-    [`write_actions of ${B.writeActionsSetFields} set_field`, flowMod([{ type: 'write_actions', actions: times(B.writeActionsSetFields, setReg0) }], { tableId: 17 }), undefined],
+    [
+      `ct with ${B.ctSetFields} set_field ct_mark`,
+      applyFlow([ct(times(B.ctSetFields, setCtMark))], { tableId: 16, match: IPV4 }),
+      undefined,
+    ],
+    [
+      `write_actions of ${B.writeActionsSetFields} set_field`,
+      flowMod([{ type: 'write_actions', actions: times(B.writeActionsSetFields, setReg0) }], { tableId: 17 }),
+      undefined,
+    ],
   ];
 
   await t.test('the largest actions ofwire accepts are installed, and the switch stays up', async (t) => {
@@ -130,14 +154,23 @@ t.test('Open vSwitch limits on a live ovs-vswitchd', async (t) => {
 
   await t.test('one step over is refused by ofwire before anything is sent', async (t) => {
     const over: [FlowMod, RegExp][] = [
-      [applyFlow([learn(times(B.learnFieldSpecs + 1, ethSrc))], { tableId: 20 }), /learn with 1638 specs takes 65568 bytes inside Open vSwitch, over its 65535-byte limit for one action/],
+      [
+        applyFlow([learn(times(B.learnFieldSpecs + 1, ethSrc))], { tableId: 20 }),
+        /learn with 1638 specs takes 65568 bytes inside Open vSwitch, over its 65535-byte limit for one action/,
+      ],
       [applyFlow([learn(times(B.learnImmediate16 + 1, regImmediate(16)))], { tableId: 20 }), /learn with 1365 specs takes 65568 bytes/],
       [applyFlow([learn(times(B.learnImmediate128 + 1, xxregLoad(128)))], { tableId: 20 }), /learn with 1170 specs takes 65568 bytes/],
-      [applyFlow([clone([clone([learn(times(B.learnFieldSpecs, regOutput))])])], { tableId: 20 }), /clone with 1 nested action takes 65536 bytes/],
+      [
+        applyFlow([clone([clone([learn(times(B.learnFieldSpecs, regOutput))])])], { tableId: 20 }),
+        /clone with 1 nested action takes 65536 bytes/,
+      ],
       [applyFlow([clone(times(B.cloneSetFields + 1, setReg0))], { tableId: 20 }), /clone with 2048 nested actions takes 65544 bytes/],
       [applyFlow([ct(times(B.ctNats + 1, nat))], { tableId: 20, match: IPV4 }), /ct with 1365 nested actions takes 65552 bytes/],
       [applyFlow([ct(times(B.ctSetFields + 1, setCtMark))], { tableId: 20, match: IPV4 }), /ct with 2047 nested actions takes 65536 bytes/],
-      [flowMod([{ type: 'write_actions', actions: times(B.writeActionsSetFields + 1, setReg0) }], { tableId: 20 }), /write_actions with 2048 actions takes 65544 bytes/],
+      [
+        flowMod([{ type: 'write_actions', actions: times(B.writeActionsSetFields + 1, setReg0) }], { tableId: 20 }),
+        /write_actions with 2048 actions takes 65544 bytes/,
+      ],
       [applyFlow([bundle(B.bundleMembers + 1)], { tableId: 20 }), /bundle with 16374 members takes 65536 bytes/],
     ];
     for (const [fm, what] of over) await refused(t, fm, what);
@@ -148,9 +181,16 @@ t.test('Open vSwitch limits on a live ovs-vswitchd', async (t) => {
   await t.test('groups, packet-outs and bundles', async (t) => {
     await sw.session.request(groupMod(1, [learn(times(B.learnFieldSpecs, ethSrc))]));
     const groups = await sw.dumpGroups();
-    t.same(groups.map((g) => g.groupId), [1]);
+    t.same(
+      groups.map((g) => g.groupId),
+      [1],
+    );
     t.equal(learnSpecCount(groups[0]!.buckets[0]!.actions), B.learnFieldSpecs, 'a bucket with the largest learn');
-    await refused(t, groupMod(2, [learn(times(B.learnFieldSpecs + 1, ethSrc))]), /^group_mod\.buckets\[0\]\.actions\[0\]: learn with 1638 specs/);
+    await refused(
+      t,
+      groupMod(2, [learn(times(B.learnFieldSpecs + 1, ethSrc))]),
+      /^group_mod\.buckets\[0\]\.actions\[0\]: learn with 1638 specs/,
+    );
 
     await sw.session.request(packetOut([clone(times(B.cloneSetFields, setReg0))]));
     await refused(t, packetOut([clone(times(B.cloneSetFields + 1, setReg0))]), /^packet_out\.actions\[0\]: clone with 2048 nested actions/);
@@ -172,24 +212,37 @@ t.test('Open vSwitch limits on a live ovs-vswitchd', async (t) => {
     );
 
     // OVS refuses more than 2048 members, cleanly, up to the limit; ofwire leaves that to it.
-    const members = await (async () => sw.session.request(applyFlow([bundle(B.bundleMembers)], { tableId: 22 })))().catch((e: unknown) => e);
+    const members = await (async () => sw.session.request(applyFlow([bundle(B.bundleMembers)], { tableId: 22 })))().catch(
+      (e: unknown) => e,
+    );
     t.type(members, OpenFlowError);
     t.equal((members as OpenFlowError).codeName, 'OFPBAC_BAD_ARGUMENT');
     await stillUp(t);
   });
 
-  await t.test('the CLI refuses the ovs-ofctl text ovs-vswitchd would abort on', { skip: existsSync(CLI) ? false : 'run npm run build first' }, async (t) => {
-    const text = (table: number, n: number) => `table=${table},actions=learn(table=1,${times(n, 'NXM_OF_ETH_SRC[]').join(',')})`;
-    const bad = await runCli(['add-flow', sb.mgmt, text(23, 1700)], { env: sb.env });
-    t.not(bad.code, 0, 'fails');
-    t.match(bad.stderr, 'learn with 1700 specs takes 68048 bytes inside Open vSwitch, over its 65535-byte limit for one action; the first 1637 specs fit');
-    t.equal((await sw.dumpFlows({ table: 23 })).length, 0, 'nothing installed');
-    const good = await runCli(['add-flow', sb.mgmt, text(23, B.learnFieldSpecs)], { env: sb.env });
-    t.equal(good.code, 0, good.stderr);
-    const [flow] = await sw.dumpFlows({ table: 23 });
-    t.match(flow?.instructions, [{ type: 'apply_actions', actions: [{ type: 'learn', specs: { length: B.learnFieldSpecs } }] }], 'installed');
-    await stillUp(t);
-  });
+  await t.test(
+    'the CLI refuses the ovs-ofctl text ovs-vswitchd would abort on',
+    { skip: existsSync(CLI) ? false : 'run npm run build first' },
+    async (t) => {
+      const text = (table: number, n: number) => `table=${table},actions=learn(table=1,${times(n, 'NXM_OF_ETH_SRC[]').join(',')})`;
+      const bad = await runCli(['add-flow', sb.mgmt, text(23, 1700)], { env: sb.env });
+      t.not(bad.code, 0, 'fails');
+      t.match(
+        bad.stderr,
+        'learn with 1700 specs takes 68048 bytes inside Open vSwitch, over its 65535-byte limit for one action; the first 1637 specs fit',
+      );
+      t.equal((await sw.dumpFlows({ table: 23 })).length, 0, 'nothing installed');
+      const good = await runCli(['add-flow', sb.mgmt, text(23, B.learnFieldSpecs)], { env: sb.env });
+      t.equal(good.code, 0, good.stderr);
+      const [flow] = await sw.dumpFlows({ table: 23 });
+      t.match(
+        flow?.instructions,
+        [{ type: 'apply_actions', actions: [{ type: 'learn', specs: { length: B.learnFieldSpecs } }] }],
+        'installed',
+      );
+      await stillUp(t);
+    },
+  );
 
   await t.test('random learn and ct mixes around the limit agree with the switch (seeded)', async (t) => {
     // Sizes inside OVS, written out here independently of protocol/actions/ovs-limits.ts.
@@ -273,7 +326,11 @@ t.test('Open vSwitch limits on a live ovs-vswitchd', async (t) => {
       await conn.close();
       t.type(err, Error, `${name}: the connection drops, unanswered`);
       await waitFor('ovs-vswitchd to exit', async () => !alive(victim), 60_000);
-      t.match(readFileSync(log, 'utf8').slice(logged), /ofp-actions\.c:\d+: assertion len > 0 && len <= UINT16_MAX failed in ofpact_finish\(\)/, `${name}: ovs-vswitchd aborted in ofpact_finish`);
+      t.match(
+        readFileSync(log, 'utf8').slice(logged),
+        /ofp-actions\.c:\d+: assertion len > 0 && len <= UINT16_MAX failed in ofpact_finish\(\)/,
+        `${name}: ovs-vswitchd aborted in ofpact_finish`,
+      );
       await doomed.start();
     }
     await doomed.close();

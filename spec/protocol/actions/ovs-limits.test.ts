@@ -63,10 +63,22 @@ t.test('sizes of the actions inside Open vSwitch 3.1 (x86_64)', async (t) => {
   t.equal(ovsActionSize(bundle(3)), 56, 'bundle: 40 + 4 per member, padded');
   t.equal(ovsActionSize(bundle(4)), 56);
   t.equal(ovsActionSize({ type: 'set_field', field: 'ipv6_src', value: 'fe80::1' }), 48, 'a 16-byte value and mask');
-  t.equal(ovsActionSize({ type: 'set_field', field: 'tun_metadata0', value: Buffer.alloc(1) }), 16 + 2 * 128, 'tun_metadata: the widest a TLV map makes it');
+  t.equal(
+    ovsActionSize({ type: 'set_field', field: 'tun_metadata0', value: Buffer.alloc(1) }),
+    16 + 2 * 128,
+    'tun_metadata: the widest a TLV map makes it',
+  );
   t.equal(ovsActionSize({ type: 'reg_load', dst: { field: 'tun_metadata3', ofs: 0, nBits: 8 }, value: 1n }), 272);
-  t.equal(ovsActionSize({ type: 'reg_load', dst: { field: 'unknown', header: 0x00015603, ofs: 0, nBits: 8 }, value: 1n }), 272, 'a known header kept as unknown');
-  t.equal(ovsActionSize({ type: 'set_field', field: 'unknown', header: 0x7fff0000, value: Buffer.alloc(4) }), 32, 'an unknown field: its value');
+  t.equal(
+    ovsActionSize({ type: 'reg_load', dst: { field: 'unknown', header: 0x00015603, ofs: 0, nBits: 8 }, value: 1n }),
+    272,
+    'a known header kept as unknown',
+  );
+  t.equal(
+    ovsActionSize({ type: 'set_field', field: 'unknown', header: 0x7fff0000, value: Buffer.alloc(4) }),
+    32,
+    'an unknown field: its value',
+  );
   t.equal(ovsActionSize({ type: 'reg_load', dst: { field: 'xxreg0', ofs: 0, nBits: 64 }, value: 1n }), 48, 'reg_load: the whole field');
   t.equal(ovsActionSize({ type: 'reg_load2', field: 'reg0', value: 1, mask: 1 }), 32);
   t.equal(ovsActionSize({ type: 'set_field', field: 'tp_src', value: 80 }), 32, 'a name without an encoding of its own');
@@ -139,16 +151,25 @@ t.test('learn: the largest that fits, and the message for one spec more', async 
   limitError(t, () => encodeMessage(applyFlow([learn(times(B.learnImmediate128 + 1, xxregLoad(128)))])));
 
   const two = limitError(t, () => encodeMessage(applyFlow([{ ...learn(times(1638, ethSrc)), type: 'learn2', limit: 0 }])));
-  t.equal(two.reason, 'learn2 with 1638 specs takes 65568 bytes inside Open vSwitch, over its 65535-byte limit for one action; the first 1637 specs fit');
+  t.equal(
+    two.reason,
+    'learn2 with 1638 specs takes 65568 bytes inside Open vSwitch, over its 65535-byte limit for one action; the first 1637 specs fit',
+  );
   const mixed = [...times(1000, ethSrc), ...times(700, xxregLoad(100))];
   const m = limitError(t, () => encodeMessage(applyFlow([learn(mixed)])));
-  t.equal(m.reason, `learn with 1700 specs takes ${48 + 1000 * 40 + 700 * 56} bytes inside Open vSwitch, over its 65535-byte limit for one action; the first ${1000 + Math.floor((65535 - 48 - 40000) / 56)} specs fit`);
+  t.equal(
+    m.reason,
+    `learn with 1700 specs takes ${48 + 1000 * 40 + 700 * 56} bytes inside Open vSwitch, over its 65535-byte limit for one action; the first ${1000 + Math.floor((65535 - 48 - 40000) / 56)} specs fit`,
+  );
 });
 
 t.test('clone and ct: the nested actions add up', async (t) => {
   encodeMessage(applyFlow([clone(times(B.cloneSetFields, setReg0))]));
   const c = limitError(t, () => encodeMessage(applyFlow([clone(times(B.cloneSetFields + 1, setReg0))])));
-  t.equal(c.message, 'flow_mod.instructions[0].actions[0]: clone with 2048 nested actions takes 65544 bytes inside Open vSwitch, over its 65535-byte limit for one action');
+  t.equal(
+    c.message,
+    'flow_mod.instructions[0].actions[0]: clone with 2048 nested actions takes 65544 bytes inside Open vSwitch, over its 65535-byte limit for one action',
+  );
   t.match(c, { action: 'clone', size: 65544 });
 
   encodeMessage(applyFlow([ct(times(B.ctNats, nat))], { match: [{ field: 'eth_type', value: 0x800 }] }));
@@ -170,21 +191,37 @@ t.test('clone and ct: the nested actions add up', async (t) => {
   // tun_metadata counts as the 124 bytes a TLV map may give it: 241 empty set_fields are 1944 bytes.
   const tun: Action = { type: 'set_field', field: 'tun_metadata0', value: Buffer.alloc(0) };
   encodeMessage(applyFlow([clone(times(240, tun))]));
-  t.match(limitError(t, () => encodeMessage(applyFlow([clone(times(241, tun))]))), { action: 'clone', size: 8 + 241 * 272 });
+  t.match(
+    limitError(t, () => encodeMessage(applyFlow([clone(times(241, tun))]))),
+    { action: 'clone', size: 8 + 241 * 272 },
+  );
 });
 
 t.test('bundle and bundle_load: 4 bytes per member inside', async (t) => {
   encodeMessage(applyFlow([bundle(B.bundleMembers)]));
   const e = limitError(t, () => encodeMessage(applyFlow([bundle(B.bundleMembers + 1)])));
-  t.equal(e.reason, 'bundle with 16374 members takes 65536 bytes inside Open vSwitch, over its 65535-byte limit for one action (and it accepts at most 2048 members)');
-  const load: Action = { ...(bundle(20_000) as Extract<Action, { type: 'bundle' }>), type: 'bundle_load', dst: { field: 'reg0', ofs: 0, nBits: 16 } };
-  t.match(limitError(t, () => encodeMessage(applyFlow([load]))), { action: 'bundle_load', size: 80040 });
+  t.equal(
+    e.reason,
+    'bundle with 16374 members takes 65536 bytes inside Open vSwitch, over its 65535-byte limit for one action (and it accepts at most 2048 members)',
+  );
+  const load: Action = {
+    ...(bundle(20_000) as Extract<Action, { type: 'bundle' }>),
+    type: 'bundle_load',
+    dst: { field: 'reg0', ofs: 0, nBits: 16 },
+  };
+  t.match(
+    limitError(t, () => encodeMessage(applyFlow([load]))),
+    { action: 'bundle_load', size: 80040 },
+  );
 });
 
 t.test('write_actions: one 16-bit length for the whole action set', async (t) => {
   encodeMessage(flowMod([{ type: 'write_actions', actions: times(B.writeActionsSetFields, setReg0) }]));
   const e = limitError(t, () => encodeMessage(flowMod([{ type: 'write_actions', actions: times(B.writeActionsSetFields + 1, setReg0) }])));
-  t.equal(e.message, 'flow_mod.instructions[0]: write_actions with 2048 actions takes 65544 bytes inside Open vSwitch, over its 65535-byte limit for one instruction');
+  t.equal(
+    e.message,
+    'flow_mod.instructions[0]: write_actions with 2048 actions takes 65544 bytes inside Open vSwitch, over its 65535-byte limit for one instruction',
+  );
   t.match(e, { action: 'write_actions', size: 65544 });
   t.ok(encodeInstructions([{ type: 'apply_actions', actions: times(3000, setReg0) }]).length > 48_000, 'apply_actions has no such limit');
   t.equal(encodeActions([{ type: 'note', note: Buffer.alloc(60_000) }]).length, 60_016, 'nor a long note (its wire length plus 8 inside)');
@@ -199,26 +236,50 @@ t.test('every message that carries actions is refused, before any byte is return
     encodeMessage({ type: 'bundle_add', xid: 1, bundleId: 3, flags: 1, message: applyFlow([big]), properties: [] }),
   );
   t.equal(inBundle.path, 'bundle_add.message.instructions[0].actions[0]');
-  t.equal(limitError(t, () => encodeMessage(flowMod([{ type: 'write_actions', actions: times(2048, setReg0) }, { type: 'goto_table', tableId: 2 }]))).path, 'flow_mod.instructions[0]');
+  t.equal(
+    limitError(t, () =>
+      encodeMessage(
+        flowMod([
+          { type: 'write_actions', actions: times(2048, setReg0) },
+          { type: 'goto_table', tableId: 2 },
+        ]),
+      ),
+    ).path,
+    'flow_mod.instructions[0]',
+  );
   // The shared writer is left clean: the next message encodes as usual.
   t.equal(encodeMessage({ type: 'barrier_request', xid: 7 }).toString('hex'), '0414000800000007');
 });
 
 t.test('ovs-ofctl text: the action is quoted with the same reason', async (t) => {
   const text = (n: number) => `table=5,actions=learn(table=1,${times(n, 'NXM_OF_ETH_SRC[]').join(',')})`;
-  t.equal(encodes({ ...parseFlow(text(B.learnFieldSpecs)), xid: 1 }), encodes({ ...applyFlow([learn(times(B.learnFieldSpecs, ethSrc))], { tableId: 5 }), xid: 1 }));
+  t.equal(
+    encodes({ ...parseFlow(text(B.learnFieldSpecs)), xid: 1 }),
+    encodes({ ...applyFlow([learn(times(B.learnFieldSpecs, ethSrc))], { tableId: 5 }), xid: 1 }),
+  );
   const err = t.throws(() => parseFlow(text(1700))) as OfpSyntaxError;
   t.type(err, OfpSyntaxError);
-  t.equal(err.reason, 'learn with 1700 specs takes 68048 bytes inside Open vSwitch, over its 65535-byte limit for one action; the first 1637 specs fit');
+  t.equal(
+    err.reason,
+    'learn with 1700 specs takes 68048 bytes inside Open vSwitch, over its 65535-byte limit for one action; the first 1637 specs fit',
+  );
   t.match(err.token, /^learn\(table=1,NXM_OF_ETH_SRC\[\],/);
   t.equal(err.column, 16);
-  const g = t.throws(() => parseGroup(`group_id=1,type=all,bucket=actions=clone(${times(2048, 'set_field:1->reg0').join(',')})`)) as OfpSyntaxError;
+  const g = t.throws(() =>
+    parseGroup(`group_id=1,type=all,bucket=actions=clone(${times(2048, 'set_field:1->reg0').join(',')})`),
+  ) as OfpSyntaxError;
   t.equal(g.reason, 'clone with 2048 nested actions takes 65544 bytes inside Open vSwitch, over its 65535-byte limit for one action');
-  t.throws(() => parseActions(`ct(commit,${times(1365, 'nat').join(',')})`), { name: 'OfpSyntaxError', reason: /^ct with 1365 nested actions takes 65552 bytes/ });
+  t.throws(() => parseActions(`ct(commit,${times(1365, 'nat').join(',')})`), {
+    name: 'OfpSyntaxError',
+    reason: /^ct with 1365 nested actions takes 65552 bytes/,
+  });
   // write_actions is checked as a whole when the message is encoded.
   const wa = (n: number) => ({ ...parseFlow(`actions=write_actions(${times(n, 'set_field:1->reg0').join(',')})`), xid: 1 });
   encodeMessage(wa(2047));
-  t.match(limitError(t, () => encodeMessage(wa(2048))), { action: 'write_actions', path: 'flow_mod.instructions[0]' });
+  t.match(
+    limitError(t, () => encodeMessage(wa(2048))),
+    { action: 'write_actions', path: 'flow_mod.instructions[0]' },
+  );
 });
 
 t.test('EncodeError.at keeps the class and renames the path', async (t) => {

@@ -80,9 +80,21 @@ function defs(names: string[]): FieldDef[] {
 }
 
 /** Fields whose Nicira-action header is a plain 32-bit NXM/OXM header. */
-const narrowDefs = defs(['reg0', 'reg5', 'reg15', 'xreg3', 'xxreg1', 'eth_src', 'ipv4_dst', 'tcp_src', 'tun_id', 'ct_mark', 'ct_label', 'metadata', 'in_port']).filter(
-  (d) => contextEncoding(d, 'nxm').experimenter === undefined,
-);
+const narrowDefs = defs([
+  'reg0',
+  'reg5',
+  'reg15',
+  'xreg3',
+  'xxreg1',
+  'eth_src',
+  'ipv4_dst',
+  'tcp_src',
+  'tun_id',
+  'ct_mark',
+  'ct_label',
+  'metadata',
+  'in_port',
+]).filter((d) => contextEncoding(d, 'nxm').experimenter === undefined);
 /** Fields whose Nicira-action header is an experimenter OXM (8 bytes). */
 const wideOnlyDefs = defs(['nsh_c1', 'nsh_spi', 'tun_erspan_idx']).filter((d) => contextEncoding(d, 'nxm').experimenter !== undefined);
 
@@ -147,7 +159,21 @@ function valueOf(def: FieldDef, bytesLen: number): fc.Arbitrary<FieldValue> {
   }
 }
 
-const assignDefs = defs(['reg0', 'reg7', 'eth_src', 'eth_dst', 'ipv4_dst', 'ipv6_src', 'tcp_dst', 'metadata', 'ct_mark', 'tun_id', 'tcp_flags', 'vlan_tci', 'ip_dscp']);
+const assignDefs = defs([
+  'reg0',
+  'reg7',
+  'eth_src',
+  'eth_dst',
+  'ipv4_dst',
+  'ipv6_src',
+  'tcp_dst',
+  'metadata',
+  'ct_mark',
+  'tun_id',
+  'tcp_flags',
+  'vlan_tci',
+  'ip_dscp',
+]);
 
 /** set_field: canonical (no header) or under another of the field's encodings. */
 const setFieldAction: fc.Arbitrary<Action> = fc.constantFrom(...assignDefs).chain((def) => {
@@ -269,7 +295,19 @@ const controller2Action: fc.Arbitrary<Action> = fc
   )
   .chain((props) => {
     const names = (['max_len', 'controller_id', 'reason', 'userdata', 'pause', 'meter_id'] as const).filter(
-      (n) => props[({ max_len: 'maxLen', controller_id: 'controllerId', reason: 'reason', userdata: 'userdata', pause: 'pause', meter_id: 'meterId' } as const)[n]] !== undefined,
+      (n) =>
+        props[
+          (
+            {
+              max_len: 'maxLen',
+              controller_id: 'controllerId',
+              reason: 'reason',
+              userdata: 'userdata',
+              pause: 'pause',
+              meter_id: 'meterId',
+            } as const
+          )[n]
+        ] !== undefined,
     );
     return fc.shuffledSubarray(names, { minLength: names.length, maxLength: names.length }).map((order) => {
       const a: Action = { type: 'controller2', ...props };
@@ -302,37 +340,75 @@ const leafAction: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ type: fc.constant('set_nw_tos' as const), tos: u8 }),
   fc.record({ type: fc.constant('set_nw_ecn' as const), ecn: u8 }),
   fc.record({ type: fc.constantFrom('set_tp_src' as const, 'set_tp_dst' as const), port: u16 }),
-  fc.record({ type: fc.constantFrom('copy_ttl_out' as const, 'copy_ttl_in' as const, 'dec_mpls_ttl' as const, 'pop_vlan' as const, 'dec_nw_ttl' as const, 'pop_pbb' as const) }),
+  fc.record({
+    type: fc.constantFrom(
+      'copy_ttl_out' as const,
+      'copy_ttl_in' as const,
+      'dec_mpls_ttl' as const,
+      'pop_vlan' as const,
+      'dec_nw_ttl' as const,
+      'pop_pbb' as const,
+    ),
+  }),
   fc.record({ type: fc.constant('set_mpls_label' as const), label: u32 }),
   fc.record({ type: fc.constant('set_mpls_tc' as const), tc: u8 }),
   fc.record({ type: fc.constantFrom('set_mpls_ttl' as const, 'set_nw_ttl' as const), ttl: u8 }),
-  fc.record({ type: fc.constantFrom('push_vlan' as const, 'push_mpls' as const, 'pop_mpls' as const, 'push_pbb' as const), ethertype: u16 }),
+  fc.record({
+    type: fc.constantFrom('push_vlan' as const, 'push_mpls' as const, 'pop_mpls' as const, 'push_pbb' as const),
+    ethertype: u16,
+  }),
   fc.record({ type: fc.constant('set_queue' as const), queueId: u32 }),
   fc.record({ type: fc.constant('group' as const), groupId: u32 }),
   setFieldAction,
   unknownSetField,
-  fc.record({ type: fc.constant('copy_field' as const), nBits: u16, src: fc.tuple(wideRef, u16), dst: fc.tuple(wideRef, u16) }).map<Action>((o) => ({
-    type: 'copy_field',
-    src: { ...o.src[0], ofs: o.src[1], nBits: o.nBits },
-    dst: { ...o.dst[0], ofs: o.dst[1], nBits: o.nBits },
-  })),
+  fc
+    .record({ type: fc.constant('copy_field' as const), nBits: u16, src: fc.tuple(wideRef, u16), dst: fc.tuple(wideRef, u16) })
+    .map<Action>((o) => ({
+      type: 'copy_field',
+      src: { ...o.src[0], ofs: o.src[1], nBits: o.nBits },
+      dst: { ...o.dst[0], ofs: o.dst[1], nBits: o.nBits },
+    })),
   fc.record({ type: fc.constant('resubmit' as const), inPort: u16 }),
   fc.record({ type: fc.constantFrom('resubmit_table' as const, 'resubmit_table_ct' as const), inPort: u16, tableId: u8 }),
   fc.record({ type: fc.constant('set_tunnel' as const), tunId: u32 }),
   fc.record({ type: fc.constant('set_tunnel64' as const), tunId: u64 }),
   fc.record({
-    type: fc.constantFrom('pop_queue' as const, 'exit' as const, 'ct_clear' as const, 'dec_nsh_ttl' as const, 'debug_recirc' as const, 'debug_slow' as const),
+    type: fc.constantFrom(
+      'pop_queue' as const,
+      'exit' as const,
+      'ct_clear' as const,
+      'dec_nsh_ttl' as const,
+      'debug_recirc' as const,
+      'debug_slow' as const,
+    ),
   }),
-  fc.record({ type: fc.constant('reg_move' as const), nBits: u16, src: fc.tuple(wideRef, u16), dst: fc.tuple(wideRef, u16) }).map<Action>((o) => ({
-    type: 'reg_move',
-    src: { ...o.src[0], ofs: o.src[1], nBits: o.nBits },
-    dst: { ...o.dst[0], ofs: o.dst[1], nBits: o.nBits },
-  })),
+  fc
+    .record({ type: fc.constant('reg_move' as const), nBits: u16, src: fc.tuple(wideRef, u16), dst: fc.tuple(wideRef, u16) })
+    .map<Action>((o) => ({
+      type: 'reg_move',
+      src: { ...o.src[0], ofs: o.src[1], nBits: o.nBits },
+      dst: { ...o.dst[0], ofs: o.dst[1], nBits: o.nBits },
+    })),
   fc.record({ type: fc.constant('reg_load' as const), dst: packedNarrowSub, value: u64 }),
   regLoad2Action,
   fc.record({ type: fc.constant('note' as const), note: bytes(40) }).filter((a) => (a.note.length + 10) % 8 === 0 && a.note.length >= 6),
-  fc.record({ type: fc.constant('multipath' as const), fields: u16, basis: u16, algorithm: u16, maxLink: u16, arg: u32, dst: packedNarrowSub }),
-  fc.record({ type: fc.constant('bundle' as const), algorithm: u16, fields: u16, basis: u16, memberType: u32, members: fc.array(u16, { maxLength: 9 }) }),
+  fc.record({
+    type: fc.constant('multipath' as const),
+    fields: u16,
+    basis: u16,
+    algorithm: u16,
+    maxLink: u16,
+    arg: u32,
+    dst: packedNarrowSub,
+  }),
+  fc.record({
+    type: fc.constant('bundle' as const),
+    algorithm: u16,
+    fields: u16,
+    basis: u16,
+    memberType: u32,
+    members: fc.array(u16, { maxLength: 9 }),
+  }),
   fc.record({
     type: fc.constant('bundle_load' as const),
     algorithm: u16,
@@ -351,7 +427,10 @@ const leafAction: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ type: fc.constant('controller' as const), maxLen: u16, controllerId: u16, reason: u8 }),
   controller2Action,
   fc.record({ type: fc.constant('write_metadata' as const), metadata: u64, mask: u64 }),
-  fc.record({ type: fc.constantFrom('stack_push' as const, 'stack_pop' as const), field: sub(wideRef, fc.record({ ofs: u16, nBits: u16 })) }),
+  fc.record({
+    type: fc.constantFrom('stack_push' as const, 'stack_pop' as const),
+    field: sub(wideRef, fc.record({ ofs: u16, nBits: u16 })),
+  }),
   fc.record({ type: fc.constant('sample' as const), ...sample }),
   fc.record({ type: fc.constant('sample2' as const), ...sample, samplingPort: u16 }),
   fc.record({ type: fc.constant('sample3' as const), ...sample, samplingPort: u16, direction: u8 }),
@@ -360,7 +439,11 @@ const leafAction: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ type: fc.constant('output_trunc' as const), port: u16, maxLen: u32 }),
   fc.record({ type: fc.constant('encap' as const), hdrSize: u16, packetType: u32, properties: fc.array(encapProperty, { maxLength: 3 }) }),
   fc.record({ type: fc.constant('decap' as const), packetType: u32 }),
-  fc.record({ type: fc.constant('check_pkt_larger' as const), pktLen: u16, dst: sub(wideRef, fc.record({ ofs: u16, nBits: fc.constant(1) })) }),
+  fc.record({
+    type: fc.constant('check_pkt_larger' as const),
+    pktLen: u16,
+    dst: sub(wideRef, fc.record({ ofs: u16, nBits: fc.constant(1) })),
+  }),
   wideRef.map<Action>((r) => ({ type: 'delete_field', ...r })),
   fc
     .record({ actionType: fc.integer({ min: 28, max: 0xfffe }), data: bytes(28, 4) })
@@ -378,7 +461,12 @@ const leafAction: fc.Arbitrary<Action> = fc.oneof(
 
 const ctZone = fc.oneof(
   u16.map((zone) => ({ zone })),
-  fc.tuple(narrowRef.filter((r) => r.header !== 0), packedRange).map(([r, g]) => ({ zone: 0, zoneSrc: { ...r, ...g } })),
+  fc
+    .tuple(
+      narrowRef.filter((r) => r.header !== 0),
+      packedRange,
+    )
+    .map(([r, g]) => ({ zone: 0, zoneSrc: { ...r, ...g } })),
 );
 
 /** Any action, nesting clone and ct up to a small depth. */
@@ -420,9 +508,7 @@ export const anyInstruction: fc.Arbitrary<Instruction> = fc.oneof(
   fc.record({ type: fc.constantFrom('write_actions' as const, 'apply_actions' as const), actions: actionList }),
   fc.record({ type: fc.constant('clear_actions' as const) }),
   fc.record({ type: fc.constant('meter' as const), meterId: u32 }),
-  fc
-    .record({ type: fc.constant('experimenter' as const), experimenter: u32, data: bytes(24) })
-    .filter((i) => i.data.length % 8 === 0),
+  fc.record({ type: fc.constant('experimenter' as const), experimenter: u32, data: bytes(24) }).filter((i) => i.data.length % 8 === 0),
 );
 
 export const instructionList = fc.array(anyInstruction, { maxLength: 5 }).map(plain);

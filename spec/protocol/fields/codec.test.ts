@@ -8,7 +8,16 @@ import t, { type Test } from 'tap';
 import { EncodeError, ProtocolError } from '../../../protocol/index.js';
 import { Reader } from '../../../protocol/wire/reader.js';
 import { Writer } from '../../../protocol/wire/writer.js';
-import { allFields, fieldBytes, readMatch, readOxm, writeMatch, writeOxm, type FieldDef, type OxmField } from '../../../protocol/fields/index.js';
+import {
+  allFields,
+  fieldBytes,
+  readMatch,
+  readOxm,
+  writeMatch,
+  writeOxm,
+  type FieldDef,
+  type OxmField,
+} from '../../../protocol/fields/index.js';
 import type { FieldEncoding } from '../../../protocol/fields/registry.js';
 import { readFieldHeader, writeFieldHeader } from '../../../protocol/fields/oxm.js';
 import { formatIpv6, formatMac } from '../../../protocol/fields/values.js';
@@ -54,15 +63,18 @@ function valueArb(def: FieldDef, enc: FieldEncoding): fc.Arbitrary<OxmField['val
     case 'ipv6':
       return fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => formatIpv6(b));
     default:
-      return bytes <= 4
-        ? fc.integer({ min: 0, max: 2 ** (bytes * 8) - 1 })
-        : fc.bigInt({ min: 0n, max: (1n << BigInt(bytes * 8)) - 1n });
+      return bytes <= 4 ? fc.integer({ min: 0, max: 2 ** (bytes * 8) - 1 }) : fc.bigInt({ min: 0n, max: (1n << BigInt(bytes * 8)) - 1n });
   }
 }
 
 function entryArb(def: FieldDef, enc: FieldEncoding): fc.Arbitrary<OxmField> {
   const v = valueArb(def, enc);
-  const base = enc === def.encodings[0] ? {} : enc.experimenter === undefined ? { header: enc.header } : { header: enc.header, experimenter: enc.experimenter };
+  const base =
+    enc === def.encodings[0]
+      ? {}
+      : enc.experimenter === undefined
+        ? { header: enc.header }
+        : { header: enc.header, experimenter: enc.experimenter };
   if (!def.maskable) return v.map((value) => ({ field: def.name, value, ...base }));
   if (def.variable) {
     return fc.uint8Array({ minLength: 1, maxLength: enc.bytes }).chain((b) =>
@@ -185,8 +197,22 @@ t.test('malformed TLVs raise ProtocolError with offset and structure', async (t)
   protocolError(t, m('00015103010203'), 4, S, /wrong for NXM_NX_TUN_METADATA0 \(masked\)/, 'odd masked variable-length field');
   protocolError(t, () => decodeMatch(Buffer.from('00020004', 'hex')), 0, 'ofp_match', /match type 2 is not OFPMT_OXM/, 'match type');
   protocolError(t, () => decodeMatch(Buffer.from('00010002', 'hex')), 0, 'ofp_match', /shorter than its header/, 'match length < 4');
-  protocolError(t, () => decodeMatch(Buffer.from('0001001080000a020800', 'hex')), 4, 'ofp_match', /length 12 runs past the end \(6 bytes left\)/, 'match length past the buffer');
-  protocolError(t, () => decodeMatch(Buffer.from('0001000a80000a020800000000000001', 'hex')), 15, 'ofp_match.pad', /non-zero padding/, 'bad padding');
+  protocolError(
+    t,
+    () => decodeMatch(Buffer.from('0001001080000a020800', 'hex')),
+    4,
+    'ofp_match',
+    /length 12 runs past the end \(6 bytes left\)/,
+    'match length past the buffer',
+  );
+  protocolError(
+    t,
+    () => decodeMatch(Buffer.from('0001000a80000a020800000000000001', 'hex')),
+    15,
+    'ofp_match.pad',
+    /non-zero padding/,
+    'bad padding',
+  );
   protocolError(t, () => decodeMatch(Buffer.from('0001000a80000a020800', 'hex')), 10, 'ofp_match.pad', /needs 6 bytes/, 'missing padding');
 });
 
@@ -240,14 +266,19 @@ t.test('random bytes only ever decode or raise ProtocolError; what decodes re-en
   });
   fc.assert(fc.property(noise, check), { numRuns: 3000 });
   // Valid matches of random known fields, then mutated: bytes flipped, cut, lengths changed.
-  const valid = fc.array(fc.constantFrom(...encoded).chain(({ def, enc }) => entryArb(def, enc)), { maxLength: 6 }).map(encodeMatch);
-  const mutated = fc.tuple(valid, fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 4 }), fc.option(fc.nat(), { nil: undefined })).map(
-    ([bytes, flips, cut]) => {
+  const valid = fc
+    .array(
+      fc.constantFrom(...encoded).chain(({ def, enc }) => entryArb(def, enc)),
+      { maxLength: 6 },
+    )
+    .map(encodeMatch);
+  const mutated = fc
+    .tuple(valid, fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 4 }), fc.option(fc.nat(), { nil: undefined }))
+    .map(([bytes, flips, cut]) => {
       const b = Buffer.from(bytes);
       for (const [at, v] of flips) if (b.length) b[at % b.length] = v;
       return cut === undefined ? b : b.subarray(0, cut % (b.length + 1));
-    },
-  );
+    });
   fc.assert(fc.property(mutated, check), { numRuns: 3000 });
   t.ok(decoded > 100, `${decoded} inputs decoded and re-encoded exactly`);
 });

@@ -33,36 +33,158 @@ t.test('checkPrerequisites', async (t) => {
   const cases: [OxmField[], string | null][] = [
     [[...TCP, { field: 'tcp_dst', value: 80 }], null],
     [[{ field: 'tcp_dst', value: 80 }], 'tcp_dst requires eth_type=0x0800 (ip) or 0x86dd (ipv6) and ip_proto=6 (tcp)'],
-    [[{ field: 'eth_type', value: 0x800 }, { field: 'tcp_dst', value: 80 }], 'tcp_dst requires ip_proto=6 (tcp)'],
-    [[{ field: 'eth_type', value: 0x800 }, { field: 'ip_proto', value: 17 }, { field: 'tcp_dst', value: 80 }], 'tcp_dst requires ip_proto=6 (tcp)'],
-    [[{ field: 'tcp_dst', value: 80 }, ...TCP], 'tcp_dst requires eth_type=0x0800 (ip) or 0x86dd (ipv6) and ip_proto=6 (tcp) before it in the match'],
+    [
+      [
+        { field: 'eth_type', value: 0x800 },
+        { field: 'tcp_dst', value: 80 },
+      ],
+      'tcp_dst requires ip_proto=6 (tcp)',
+    ],
+    [
+      [
+        { field: 'eth_type', value: 0x800 },
+        { field: 'ip_proto', value: 17 },
+        { field: 'tcp_dst', value: 80 },
+      ],
+      'tcp_dst requires ip_proto=6 (tcp)',
+    ],
+    [
+      [{ field: 'tcp_dst', value: 80 }, ...TCP],
+      'tcp_dst requires eth_type=0x0800 (ip) or 0x86dd (ipv6) and ip_proto=6 (tcp) before it in the match',
+    ],
     [[...TCP, { field: 'ip_frag', value: 3 }, { field: 'tcp_src', value: 1 }], 'tcp_src requires ip_frag not to match later fragments'],
-    [[{ field: 'eth_type', value: 0x86dd }, { field: 'ipv4_dst', value: '10.0.0.1' }], 'ipv4_dst requires eth_type=0x0800 (ip)'],
-    [[{ field: 'eth_type', value: 0x800 }, { field: 'nw_dst', value: '10.0.0.1' }], null],
+    [
+      [
+        { field: 'eth_type', value: 0x86dd },
+        { field: 'ipv4_dst', value: '10.0.0.1' },
+      ],
+      'ipv4_dst requires eth_type=0x0800 (ip)',
+    ],
+    [
+      [
+        { field: 'eth_type', value: 0x800 },
+        { field: 'nw_dst', value: '10.0.0.1' },
+      ],
+      null,
+    ],
     [[{ field: 'arp_op', value: 1 }], 'arp_op requires eth_type=0x0806 (arp) or 0x8035 (rarp)'],
-    [[{ field: 'eth_type', value: 0x8035 }, { field: 'arp_op', value: 1 }], null],
+    [
+      [
+        { field: 'eth_type', value: 0x8035 },
+        { field: 'arp_op', value: 1 },
+      ],
+      null,
+    ],
     [[{ field: 'vlan_pcp', value: 1 }], 'vlan_pcp requires a VLAN tag (vlan_vid with OFPVID_PRESENT 0x1000, or dl_vlan)'],
-    [[{ field: 'vlan_vid', value: 0x1005 }, { field: 'vlan_pcp', value: 1 }], null],
-    [[{ field: 'vlan_vid', value: 0x0005 }, { field: 'vlan_pcp', value: 1 }], 'vlan_pcp requires a VLAN tag (vlan_vid with OFPVID_PRESENT 0x1000, or dl_vlan)'],
+    [
+      [
+        { field: 'vlan_vid', value: 0x1005 },
+        { field: 'vlan_pcp', value: 1 },
+      ],
+      null,
+    ],
+    [
+      [
+        { field: 'vlan_vid', value: 0x0005 },
+        { field: 'vlan_pcp', value: 1 },
+      ],
+      'vlan_pcp requires a VLAN tag (vlan_vid with OFPVID_PRESENT 0x1000, or dl_vlan)',
+    ],
     [[{ field: 'mpls_label', value: 1 }], 'mpls_label requires eth_type=0x8847 or 0x8848 (mpls)'],
-    [[{ field: 'eth_type', value: 0x800 }, { field: 'ip_proto', value: 1 }, { field: 'icmp_type', value: 8 }], null],
-    [[{ field: 'eth_type', value: 0x86dd }, { field: 'ip_proto', value: 1 }, { field: 'icmp_type', value: 8 }], 'icmp_type requires eth_type=0x0800 (ip) and ip_proto=1 (icmp)'],
-    [[{ field: 'eth_type', value: 0x86dd }, { field: 'ip_proto', value: 58 }, { field: 'nd_target', value: '::1' }], 'nd_target requires icmp6 with icmpv6_type=135 or 136 and icmpv6_code=0 (neighbor discovery)'],
-    [[{ field: 'eth_type', value: 0x86dd }, { field: 'ip_proto', value: 58 }, { field: 'icmpv6_type', value: 136 }, { field: 'nd_sll', value: '00:00:00:00:00:01' }], 'nd_sll requires icmp6 with icmpv6_type=135 and icmpv6_code=0 (neighbor solicitation)'],
-    [[{ field: 'eth_type', value: 0x86dd }, { field: 'ip_proto', value: 58 }, { field: 'icmpv6_type', value: 136 }, { field: 'nd_tll', value: '00:00:00:00:00:01' }], null],
-    [[{ field: 'ct_nw_src', value: '10.0.0.1' }], 'ct_nw_src requires ct_state matching a tracked connection (+new, +est, +rel, +rpl, +snat, +dnat, or +trk-inv)'],
-    [[{ field: 'ct_state', value: 0x20, mask: 0x20 }, { field: 'ct_nw_src', value: '10.0.0.1' }], 'ct_nw_src requires ct_state matching a tracked connection (+new, +est, +rel, +rpl, +snat, +dnat, or +trk-inv)'],
-    [[{ field: 'ct_state', value: 0x20, mask: 0x30 }, { field: 'ct_nw_src', value: '10.0.0.1' }], null],
-    [[{ field: 'ct_state', value: 0x21, mask: 0x21 }, { field: 'ct_tp_dst', value: 80 }], null],
+    [
+      [
+        { field: 'eth_type', value: 0x800 },
+        { field: 'ip_proto', value: 1 },
+        { field: 'icmp_type', value: 8 },
+      ],
+      null,
+    ],
+    [
+      [
+        { field: 'eth_type', value: 0x86dd },
+        { field: 'ip_proto', value: 1 },
+        { field: 'icmp_type', value: 8 },
+      ],
+      'icmp_type requires eth_type=0x0800 (ip) and ip_proto=1 (icmp)',
+    ],
+    [
+      [
+        { field: 'eth_type', value: 0x86dd },
+        { field: 'ip_proto', value: 58 },
+        { field: 'nd_target', value: '::1' },
+      ],
+      'nd_target requires icmp6 with icmpv6_type=135 or 136 and icmpv6_code=0 (neighbor discovery)',
+    ],
+    [
+      [
+        { field: 'eth_type', value: 0x86dd },
+        { field: 'ip_proto', value: 58 },
+        { field: 'icmpv6_type', value: 136 },
+        { field: 'nd_sll', value: '00:00:00:00:00:01' },
+      ],
+      'nd_sll requires icmp6 with icmpv6_type=135 and icmpv6_code=0 (neighbor solicitation)',
+    ],
+    [
+      [
+        { field: 'eth_type', value: 0x86dd },
+        { field: 'ip_proto', value: 58 },
+        { field: 'icmpv6_type', value: 136 },
+        { field: 'nd_tll', value: '00:00:00:00:00:01' },
+      ],
+      null,
+    ],
+    [
+      [{ field: 'ct_nw_src', value: '10.0.0.1' }],
+      'ct_nw_src requires ct_state matching a tracked connection (+new, +est, +rel, +rpl, +snat, +dnat, or +trk-inv)',
+    ],
+    [
+      [
+        { field: 'ct_state', value: 0x20, mask: 0x20 },
+        { field: 'ct_nw_src', value: '10.0.0.1' },
+      ],
+      'ct_nw_src requires ct_state matching a tracked connection (+new, +est, +rel, +rpl, +snat, +dnat, or +trk-inv)',
+    ],
+    [
+      [
+        { field: 'ct_state', value: 0x20, mask: 0x30 },
+        { field: 'ct_nw_src', value: '10.0.0.1' },
+      ],
+      null,
+    ],
+    [
+      [
+        { field: 'ct_state', value: 0x21, mask: 0x21 },
+        { field: 'ct_tp_dst', value: 80 },
+      ],
+      null,
+    ],
     [[{ field: 'nsh_spi', value: 1 }], 'nsh_spi requires eth_type=0x894f (nsh)'],
     [[{ field: 'tp_dst', value: 1 }], 'tp_dst requires ip_proto=6, 17 or 132 (tcp, udp, sctp), or icmp/icmp6'],
-    [[{ field: 'reg0', value: 1 }, { field: 'unknown', header: 0x0001fe00, value: Buffer.alloc(4) }], null],
+    [
+      [
+        { field: 'reg0', value: 1 },
+        { field: 'unknown', header: 0x0001fe00, value: Buffer.alloc(4) },
+      ],
+      null,
+    ],
     [[{ field: 'reg0', value: 2 ** 32 }], 'reg0: 4294967296 is not a valid reg0 value'.replace('reg0: ', '')],
     [[{ field: 'bogus', value: 1 }], 'unknown field "bogus"'],
     [[{ field: 'in_phy_port', value: 1 }], 'in_phy_port requires in_port'],
-    [[{ field: 'in_port', value: 1 }, { field: 'in_phy_port', value: 1 }], null],
+    [
+      [
+        { field: 'in_port', value: 1 },
+        { field: 'in_phy_port', value: 1 },
+      ],
+      null,
+    ],
     [[{ field: 'pbb_isid', value: 1 }], 'pbb_isid requires eth_type=0x88e7 (pbb)'],
-    [[{ field: 'eth_type', value: 0x86dd }, { field: 'ipv6_exthdr', value: 1, mask: 1 }], null],
+    [
+      [
+        { field: 'eth_type', value: 0x86dd },
+        { field: 'ipv6_exthdr', value: 1, mask: 1 },
+      ],
+      null,
+    ],
   ];
   for (const [match, want] of cases) t.equal(checkPrerequisites(match), want, want ?? JSON.stringify(match));
 });
@@ -73,38 +195,109 @@ function canon(entries: OxmField[]): OxmField[] {
 
 t.test('canonicalMatch: OpenFlow 1.3 form as OVS writes it', async (t) => {
   t.strictSame(
-    canon([{ field: 'tp_dst', value: 53 }, { field: 'ip_proto', value: 17 }, { field: 'eth_type', value: 0x800 }]),
-    [{ field: 'eth_type', value: 0x800 }, { field: 'ip_proto', value: 17 }, { field: 'udp_dst', value: 53 }],
+    canon([
+      { field: 'tp_dst', value: 53 },
+      { field: 'ip_proto', value: 17 },
+      { field: 'eth_type', value: 0x800 },
+    ]),
+    [
+      { field: 'eth_type', value: 0x800 },
+      { field: 'ip_proto', value: 17 },
+      { field: 'udp_dst', value: 53 },
+    ],
     'tp_dst follows ip_proto, fields go in OVS order',
   );
-  t.strictSame(canon([{ field: 'xxreg1', value: 5n, mask: 0xffn }]), [{ field: 'reg7', value: 5, mask: 0xff }], 'xxreg1 → reg4..reg7, zero masks dropped');
-  t.strictSame(canon([{ field: 'xreg0', value: 0x100000005n }]), [{ field: 'reg0', value: 1 }, { field: 'reg1', value: 5 }], 'xreg0 → reg0 (high), reg1');
-  t.strictSame(canon([{ field: 'eth_type', value: 0x800 }, { field: 'nw_tos', value: 16 }]), [{ field: 'eth_type', value: 0x800 }, { field: 'ip_dscp', value: 4 }], 'nw_tos → ip_dscp');
+  t.strictSame(
+    canon([{ field: 'xxreg1', value: 5n, mask: 0xffn }]),
+    [{ field: 'reg7', value: 5, mask: 0xff }],
+    'xxreg1 → reg4..reg7, zero masks dropped',
+  );
+  t.strictSame(
+    canon([{ field: 'xreg0', value: 0x100000005n }]),
+    [
+      { field: 'reg0', value: 1 },
+      { field: 'reg1', value: 5 },
+    ],
+    'xreg0 → reg0 (high), reg1',
+  );
+  t.strictSame(
+    canon([
+      { field: 'eth_type', value: 0x800 },
+      { field: 'nw_tos', value: 16 },
+    ]),
+    [
+      { field: 'eth_type', value: 0x800 },
+      { field: 'ip_dscp', value: 4 },
+    ],
+    'nw_tos → ip_dscp',
+  );
   t.strictSame(canon([{ field: 'dl_vlan', value: 5 }]), [{ field: 'vlan_vid', value: 0x1005 }], 'dl_vlan → vlan_vid | OFPVID_PRESENT');
   t.strictSame(canon([{ field: 'in_port', value: 0xfffffffe, header: 0 }]), [{ field: 'in_port', value: 0xfffffffe }], 'NXM in_port → OXM');
-  t.strictSame(canon([{ field: 'ct_state', value: 0x21 }]), [{ field: 'ct_state', value: 0x21, mask: 0xff }], 'exact ct_state is 8 bits under a 32-bit field');
-  t.strictSame(canon([{ field: 'reg0', value: 1 }, { field: 'reg0', value: 2 }]), [{ field: 'reg0', value: 2 }], 'later entries win');
+  t.strictSame(
+    canon([{ field: 'ct_state', value: 0x21 }]),
+    [{ field: 'ct_state', value: 0x21, mask: 0xff }],
+    'exact ct_state is 8 bits under a 32-bit field',
+  );
+  t.strictSame(
+    canon([
+      { field: 'reg0', value: 1 },
+      { field: 'reg0', value: 2 },
+    ]),
+    [{ field: 'reg0', value: 2 }],
+    'later entries win',
+  );
   t.strictSame(canon([{ field: 'reg0', value: 0, mask: 0 }]), [], 'a zero mask matches anything and writes nothing');
   const unknown: OxmField = { field: 'unknown', header: 0x0001fe00, value: Buffer.from('01020304', 'hex') };
-  t.strictSame(canon([unknown, { field: 'reg1', value: 1 }]), [{ field: 'reg1', value: 1 }, unknown], 'unknown entries kept, after the rest');
   t.strictSame(
-    canon([{ field: 'ipv6_exthdr', value: 1 }, { field: 'eth_type', value: 0x86dd }]),
-    [{ field: 'eth_type', value: 0x86dd }, { field: 'ipv6_exthdr', value: 1 }],
+    canon([unknown, { field: 'reg1', value: 1 }]),
+    [{ field: 'reg1', value: 1 }, unknown],
+    'unknown entries kept, after the rest',
+  );
+  t.strictSame(
+    canon([
+      { field: 'ipv6_exthdr', value: 1 },
+      { field: 'eth_type', value: 0x86dd },
+    ]),
+    [
+      { field: 'eth_type', value: 0x86dd },
+      { field: 'ipv6_exthdr', value: 1 },
+    ],
     'OpenFlow 1.3 fields OVS lacks are kept, after the rest',
   );
   t.throws(() => canon([{ field: 'pbb_isid', value: 1 }]), { name: 'EncodeError', message: /pbb_isid requires eth_type=0x88e7/ });
 
   const errs: [OxmField[], RegExp][] = [
     [[{ field: 'tp_dst', value: 80 }], /tp_dst requires ip_proto=6, 17 or 132/],
-    [[{ field: 'eth_type', value: 0x800 }, { field: 'tcp_flags', value: 2 }], /tcp_flags requires ip_proto=6 \(tcp\)/],
-    [[{ field: 'ct_state', value: 0x21, mask: 0x21 }, { field: 'ct_tp_src', value: 80 }], /ct_tp_src requires a non-zero ct_nw_proto/],
+    [
+      [
+        { field: 'eth_type', value: 0x800 },
+        { field: 'tcp_flags', value: 2 },
+      ],
+      /tcp_flags requires ip_proto=6 \(tcp\)/,
+    ],
+    [
+      [
+        { field: 'ct_state', value: 0x21, mask: 0x21 },
+        { field: 'ct_tp_src', value: 80 },
+      ],
+      /ct_tp_src requires a non-zero ct_nw_proto/,
+    ],
     [[{ field: 'vlan_tci', value: 0x6005 }], /vlan_tci/],
     [[{ field: 'in_port', value: 0xff00 }], /port 65280 is outside/],
     [[{ field: 'ip_proto', value: 6, mask: 0xf0 }], /ip_proto cannot be masked/],
     [[{ field: 'nope', value: 6 }], /unknown field "nope"/],
   ];
   for (const [entries, re] of errs) t.throws(() => canon(entries), { name: 'EncodeError', message: re }, re.source);
-  t.type((() => { try { canon(errs[0]![0]); } catch (e) { return e; } })(), EncodeError);
+  t.type(
+    (() => {
+      try {
+        canon(errs[0]![0]);
+      } catch (e) {
+        return e;
+      }
+    })(),
+    EncodeError,
+  );
 });
 
 t.test('parseFieldValue: what ovs-ofctl accepts', async (t) => {

@@ -112,7 +112,11 @@ t.test('vectors cover every field ofwire can put in an OpenFlow 1.3 match', asyn
     'nd_reserved', 'nd_options_type', 'nsh_flags', 'nsh_ttl', 'nsh_mdtype', 'nsh_np', 'nsh_spi', 'nsh_si',
     'nsh_c1', 'nsh_c2', 'nsh_c4',
   ];
-  t.same(expected.filter((f) => !covered.has(f)), [], 'every field appears decoded from OVS bytes');
+  t.same(
+    expected.filter((f) => !covered.has(f)),
+    [],
+    'every field appears decoded from OVS bytes',
+  );
 });
 
 for (const v of vectors) {

@@ -25,17 +25,21 @@ t.test('PACKET_IN from ovs-vswitchd, every reason', async (t) => {
     const inPort = /in_port=(\w+)/.exec(v.text)![1]!;
     t.same(m.match[0], { field: 'in_port', value: inPort === 'CONTROLLER' ? 0xfffffffd : Number(inPort) }, 'in_port in the match');
   }
-  roundTrip(t, {
-    type: 'packet_in',
-    xid: 0,
-    bufferId: 0x100,
-    totalLen: 60,
-    reason: 1,
-    tableId: 3,
-    cookie: 0xc0den,
-    match: [{ field: 'in_port', value: 7 }],
-    data: Buffer.from('ffffffffffff0a580af40001', 'hex'),
-  }, '040a00360000000000000100003c0103' + '000000000000c0de' + '0001000c80000004000000070000000000' + '00' + 'ffffffffffff0a580af40001');
+  roundTrip(
+    t,
+    {
+      type: 'packet_in',
+      xid: 0,
+      bufferId: 0x100,
+      totalLen: 60,
+      reason: 1,
+      tableId: 3,
+      cookie: 0xc0den,
+      match: [{ field: 'in_port', value: 7 }],
+      data: Buffer.from('ffffffffffff0a580af40001', 'hex'),
+    },
+    '040a00360000000000000100003c0103' + '000000000000c0de' + '0001000c80000004000000070000000000' + '00' + 'ffffffffffff0a580af40001',
+  );
 });
 
 t.test('FLOW_REMOVED (delete and hard timeout)', async (t) => {
@@ -60,19 +64,46 @@ t.test('PORT_STATUS add, modify, delete', async (t) => {
     t.equal(m.reason, reasons[reason!]);
     t.match(m.desc, { portNo: Number(no), name, hwAddr: addr, currSpeed: 10_000_000 });
   }
-  roundTrip(t, {
-    type: 'port_status',
-    xid: 0,
-    reason: 2,
-    desc: { portNo: 1, hwAddr: '0a:00:00:00:00:01', name: 'sixteen-chars-ok', config: 1, state: 4, curr: 0x840, advertised: 0, supported: 0, peer: 0, currSpeed: 10_000_000, maxSpeed: 0 },
-  }, undefined, 'a 16-character port name (no terminating NUL)');
+  roundTrip(
+    t,
+    {
+      type: 'port_status',
+      xid: 0,
+      reason: 2,
+      desc: {
+        portNo: 1,
+        hwAddr: '0a:00:00:00:00:01',
+        name: 'sixteen-chars-ok',
+        config: 1,
+        state: 4,
+        curr: 0x840,
+        advertised: 0,
+        supported: 0,
+        peer: 0,
+        currSpeed: 10_000_000,
+        maxSpeed: 0,
+      },
+    },
+    undefined,
+    'a 16-character port name (no terminating NUL)',
+  );
 });
 
 t.test('ONFT_ROLE_STATUS and ONFT_REQUESTFORWARD', async (t) => {
   const rs = decodeExact(t, goldenOne(/role_status/).hex);
   t.same(rs, { type: 'role_status', xid: 0, role: 3, reason: 0, generationId: 2n, properties: [] });
-  roundTrip(t, { type: 'role_status', xid: 10, role: 2, reason: 2, generationId: 0xffffffffffffffffn, properties: [{ type: 0xffff, data: Buffer.from('00002320000000010a0b0c0d', 'hex') }] },
-    '04040030' + '0000000a4f4e460000000777' + '00000002020000' + '00ffffffffffffffff' + 'ffff0010000023200000000' + '10a0b0c0d');
+  roundTrip(
+    t,
+    {
+      type: 'role_status',
+      xid: 10,
+      role: 2,
+      reason: 2,
+      generationId: 0xffffffffffffffffn,
+      properties: [{ type: 0xffff, data: Buffer.from('00002320000000010a0b0c0d', 'hex') }],
+    },
+    '04040030' + '0000000a4f4e460000000777' + '00000002020000' + '00ffffffffffffffff' + 'ffff0010000023200000000' + '10a0b0c0d',
+  );
   const [g, meter] = golden(/requestforward/).map((v) => decodeExact(t, v.hex));
   t.match(g, { type: 'requestforward', message: { type: 'group_mod', command: 0, groupType: 0, groupId: 50, buckets: [] } });
   t.match(meter, { type: 'requestforward', message: { type: 'meter_mod', meterId: 50, bands: [{ type: 'drop', rate: 10 }] } });
@@ -111,9 +142,18 @@ t.test('ONF flow monitor updates and notifications', async (t) => {
     const m = decodeExact(t, v.hex);
     return m.type === 'multipart_reply' && m.body.kind === 'flow_monitor' ? m.body.updates : [];
   });
-  t.ok(updates.some((u) => u.event === 'added' && u.instructions.length > 0), 'added, with instructions');
-  t.ok(updates.some((u) => u.event === 'deleted' && u.reason === 1), 'deleted by hard timeout');
-  t.ok(updates.some((u) => u.event === 'abbrev'), 'abbreviated (own change)');
+  t.ok(
+    updates.some((u) => u.event === 'added' && u.instructions.length > 0),
+    'added, with instructions',
+  );
+  t.ok(
+    updates.some((u) => u.event === 'deleted' && u.reason === 1),
+    'deleted by hard timeout',
+  );
+  t.ok(
+    updates.some((u) => u.event === 'abbrev'),
+    'abbreviated (own change)',
+  );
   roundTrip(t, { type: 'flow_monitor_cancel', xid: 0x21, id: 9 }, '04040014000000214f4e46000000074e00000009');
   roundTrip(t, { type: 'flow_monitor_paused', xid: 0x22 }, '04040010000000224f4e46000000074f');
   roundTrip(t, { type: 'flow_monitor_resumed', xid: 0x23 }, '04040010000000234f4e460000000750');
@@ -124,7 +164,17 @@ t.test('ONF flow monitor updates and notifications', async (t) => {
     body: {
       kind: 'flow_monitor',
       updates: [
-        { event: 'modified', reason: 0, priority: 7, idleTimeout: 1, hardTimeout: 2, tableId: 3, cookie: 4n, match: [{ field: 'in_port', value: 1 }], instructions: [{ type: 'goto_table', tableId: 4 }] },
+        {
+          event: 'modified',
+          reason: 0,
+          priority: 7,
+          idleTimeout: 1,
+          hardTimeout: 2,
+          tableId: 3,
+          cookie: 4n,
+          match: [{ field: 'in_port', value: 1 }],
+          instructions: [{ type: 'goto_table', tableId: 4 }],
+        },
         { event: 'abbrev', xid: 100000 },
       ],
     },

@@ -40,7 +40,23 @@ for (const file of ['ofctl', 'live'] as const) {
 
 t.test('the vectors cover every message ofwire sends or receives', async (t) => {
   const mp = (dir: string, kinds: string[]) => kinds.map((k) => `multipart_${dir} ${k}`);
-  const kinds = ['desc', 'flow', 'aggregate', 'table', 'port_stats', 'queue', 'group', 'group_desc', 'group_features', 'meter', 'meter_config', 'meter_features', 'table_features', 'port_desc', 'flow_monitor'];
+  const kinds = [
+    'desc',
+    'flow',
+    'aggregate',
+    'table',
+    'port_stats',
+    'queue',
+    'group',
+    'group_desc',
+    'group_features',
+    'meter',
+    'meter_config',
+    'meter_features',
+    'table_features',
+    'port_desc',
+    'flow_monitor',
+  ];
   // prettier-ignore
   const sent = [
     'hello', 'echo_request', 'features_request', 'get_config_request', 'set_config', 'flow_mod', 'group_mod', 'port_mod',

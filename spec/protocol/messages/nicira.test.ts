@@ -39,21 +39,33 @@ t.test('NXT_CT_FLUSH keeps an unusual property order', async (t) => {
   });
   t.equal(bytes.subarray(24, 32).toString('hex'), '0002000800030000', 'zone first');
   t.equal(bytes.subarray(40, 48).toString('hex'), '0003000800350000', 'then the reply tuple, destination port first');
-  t.same(decodeMessage(Buffer.from('040400380000000100002320000000201100000000000000' + '00010020000000000000001400000000000000000000ffff000000010000000000000000', 'hex').subarray(0, 56)), {
-    type: 'nx_ct_flush',
-    xid: 1,
-    ipProto: 17,
-    reply: { src: '0.0.0.1' },
-  }, 'an IPv4-mapped address reads as IPv4');
-  t.throws(() => roundTrip(t, { type: 'nx_ct_flush', xid: 1, ipProto: 1, order: [2] }), { name: 'EncodeError', message: /order lists property 2 but zoneId is absent/ });
+  t.same(
+    decodeMessage(
+      Buffer.from(
+        '040400380000000100002320000000201100000000000000' + '00010020000000000000001400000000000000000000ffff000000010000000000000000',
+        'hex',
+      ).subarray(0, 56),
+    ),
+    {
+      type: 'nx_ct_flush',
+      xid: 1,
+      ipProto: 17,
+      reply: { src: '0.0.0.1' },
+    },
+    'an IPv4-mapped address reads as IPv4',
+  );
+  t.throws(() => roundTrip(t, { type: 'nx_ct_flush', xid: 1, ipProto: 1, order: [2] }), {
+    name: 'EncodeError',
+    message: /order lists property 2 but zoneId is absent/,
+  });
   t.throws(
     () => decodeMessage(Buffer.from('040400280000000100002320000000200000000000000000' + '0002000800070000' + '0002000800080000', 'hex')),
     { name: 'ProtocolError', message: /property type 2 appears twice/ },
   );
-  t.throws(
-    () => decodeMessage(Buffer.from('040400200000000100002320000000200000000000000000' + '0009000800070000', 'hex')),
-    { name: 'ProtocolError', message: /unknown conntrack flush property 9/ },
-  );
+  t.throws(() => decodeMessage(Buffer.from('040400200000000100002320000000200000000000000000' + '0009000800070000', 'hex')), {
+    name: 'ProtocolError',
+    message: /unknown conntrack flush property 9/,
+  });
 });
 
 t.test('NXT_SET_PACKET_IN_FORMAT, NXT_SET_CONTROLLER_ID, NXT_SET_ASYNC_CONFIG2', async (t) => {
@@ -62,7 +74,15 @@ t.test('NXT_SET_PACKET_IN_FORMAT, NXT_SET_CONTROLLER_ID, NXT_SET_ASYNC_CONFIG2',
   roundTrip(t, { type: 'nx_set_controller_id', xid: 3, controllerId: 456 }, '04040018000000030000232000000014' + '00000000000001c8');
   roundTrip(
     t,
-    { type: 'nx_set_async_config2', xid: 2, properties: [{ propType: 1, mask: 1 }, { propType: 3, mask: 7 }, { propType: 11, mask: 3 }] },
+    {
+      type: 'nx_set_async_config2',
+      xid: 2,
+      properties: [
+        { propType: 1, mask: 1 },
+        { propType: 3, mask: 7 },
+        { propType: 11, mask: 3 },
+      ],
+    },
     '0404002800000002000023200000001b' + '000100080000000100030008000000070' + '00b000800000003',
   );
   t.throws(

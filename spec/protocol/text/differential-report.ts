@@ -49,8 +49,13 @@ const accepted = results.filter((r) => r.ovs.ok && r.ofwire.ok).length;
 
 const out: string[] = [];
 out.push(`# ovs-ofctl text: differential run`, '');
-out.push(`${results.length} texts (${seeds.length} corpus texts, ${results.length - seeds.length} mutations, seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
-out.push(`Same verdict: ${(((by.get('agree')?.length ?? 0) + (by.get('agree-refused')?.length ?? 0)) / results.length * 100).toFixed(1)}%; where both accept, ${by.get('agree')?.length ?? 0} of ${accepted} send the same bytes.`, '');
+out.push(
+  `${results.length} texts (${seeds.length} corpus texts, ${results.length - seeds.length} mutations, seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+);
+out.push(
+  `Same verdict: ${((((by.get('agree')?.length ?? 0) + (by.get('agree-refused')?.length ?? 0)) / results.length) * 100).toFixed(1)}%; where both accept, ${by.get('agree')?.length ?? 0} of ${accepted} send the same bytes.`,
+  '',
+);
 out.push('| class | texts |', '|---|---:|');
 for (const [v, what] of ORDER) out.push(`| ${what} | ${by.get(v)?.length ?? 0} |`);
 for (const [v, what] of ORDER.slice(0, 4)) {
@@ -65,12 +70,19 @@ for (const [v, what] of ORDER.slice(0, 4)) {
       reasons.set(e, [...(reasons.get(e) ?? []), r]);
     }
     out.push('| ofwire says | texts | e.g. |', '|---|---:|---|');
-    for (const [e, xs] of [...reasons].sort((a, b) => b[1].length - a[1].length)) out.push(`| ${e.replace(/\|/g, '\\|')} | ${xs.length} | \`${xs[0]!.text.replace(/\|/g, '\\|')}\` |`);
+    for (const [e, xs] of [...reasons].sort((a, b) => b[1].length - a[1].length))
+      out.push(`| ${e.replace(/\|/g, '\\|')} | ${xs.length} | \`${xs[0]!.text.replace(/\|/g, '\\|')}\` |`);
   } else {
     for (const r of rs.slice(0, 20)) out.push(`- \`${r.text}\` (${r.mutation})${r.ovs.ok ? '' : ` — ovs-ofctl: ${r.ovs.error}`}`);
   }
 }
 console.log(out.join('\n'));
-writeFileSync(values.out, results.filter((r) => r.verdict !== 'agree' && r.verdict !== 'agree-refused').map((r) => JSON.stringify(r)).join('\n') + '\n');
+writeFileSync(
+  values.out,
+  results
+    .filter((r) => r.verdict !== 'agree' && r.verdict !== 'agree-refused')
+    .map((r) => JSON.stringify(r))
+    .join('\n') + '\n',
+);
 console.error(`disagreements written to ${values.out}`);
 process.exit((by.get('ofwire-only')?.length ?? 0) + (by.get('different-meaning')?.length ?? 0) ? 1 : 0);

@@ -15,21 +15,27 @@ const COUNT = LONG_RUN ? 600 : 300;
 
 const ovs = await haveOvsOfctl();
 
-t.test('ofwire and ovs-ofctl agree on mutated corpus texts', { skip: ovs ? false : 'ovs-ofctl is not installed (npm test installs openvswitch-switch)' }, async (t) => {
-  const cases = fuzzCases(corpusSeeds(), COUNT, SEED, false);
-  t.equal(cases.length, COUNT, `${COUNT} distinct mutations from seed ${SEED}`);
-  const used = new Set(cases.flatMap((c) => c.mutation.split('+')));
-  t.same([...used].sort(), [...MUTATION_NAMES].sort(), 'every kind of mutation is drawn');
-  const results = await judgeAll(cases, 4);
-  const by = (v: string) => results.filter((r) => r.verdict === v);
-  for (const r of by('ofwire-only')) t.fail(`ofwire sends what ovs-ofctl refuses (${r.mutation}): ${JSON.stringify(r.text)} — ovs-ofctl: ${r.ovs.ok ? '' : r.ovs.error}`);
-  for (const r of by('different-meaning')) t.fail(`both accept with different meanings (${r.mutation}): ${JSON.stringify(r.text)}`);
-  for (const r of results) {
-    if (r.ofwire.ok) continue;
-    const e = r.ofwire.error;
-    if (!/^OfpSyntaxError: ovs-ofctl syntax: "[^"]*"/.test(e) || e.includes('\n')) t.fail(`not a one-line syntax error quoting a token: ${JSON.stringify(r.text)} → ${e}`);
-  }
-  t.ok(by('agree').length > 50, `${by('agree').length} accepted by both with the same bytes`);
-  t.ok(by('agree-refused').length > 50, `${by('agree-refused').length} refused by both`);
-  t.comment(`verdicts: ${['agree', 'agree-refused', 'same-meaning', 'ovs-only'].map((v) => `${v} ${by(v).length}`).join(', ')}`);
-});
+t.test(
+  'ofwire and ovs-ofctl agree on mutated corpus texts',
+  { skip: ovs ? false : 'ovs-ofctl is not installed (npm test installs openvswitch-switch)' },
+  async (t) => {
+    const cases = fuzzCases(corpusSeeds(), COUNT, SEED, false);
+    t.equal(cases.length, COUNT, `${COUNT} distinct mutations from seed ${SEED}`);
+    const used = new Set(cases.flatMap((c) => c.mutation.split('+')));
+    t.same([...used].sort(), [...MUTATION_NAMES].sort(), 'every kind of mutation is drawn');
+    const results = await judgeAll(cases, 4);
+    const by = (v: string) => results.filter((r) => r.verdict === v);
+    for (const r of by('ofwire-only'))
+      t.fail(`ofwire sends what ovs-ofctl refuses (${r.mutation}): ${JSON.stringify(r.text)} — ovs-ofctl: ${r.ovs.ok ? '' : r.ovs.error}`);
+    for (const r of by('different-meaning')) t.fail(`both accept with different meanings (${r.mutation}): ${JSON.stringify(r.text)}`);
+    for (const r of results) {
+      if (r.ofwire.ok) continue;
+      const e = r.ofwire.error;
+      if (!/^OfpSyntaxError: ovs-ofctl syntax: "[^"]*"/.test(e) || e.includes('\n'))
+        t.fail(`not a one-line syntax error quoting a token: ${JSON.stringify(r.text)} → ${e}`);
+    }
+    t.ok(by('agree').length > 50, `${by('agree').length} accepted by both with the same bytes`);
+    t.ok(by('agree-refused').length > 50, `${by('agree-refused').length} refused by both`);
+    t.comment(`verdicts: ${['agree', 'agree-refused', 'same-meaning', 'ovs-only'].map((v) => `${v} ${by(v).length}`).join(', ')}`);
+  },
+);

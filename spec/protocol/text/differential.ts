@@ -92,7 +92,18 @@ const VALUE = /(?<==)[^,()=\s]+/g;
 const DECIMAL = /(?<![0-9a-zA-Z_.:x])[0-9]+(?![0-9a-zA-Z_.:])/g;
 const ITEM = /[a-z_0-9]+=[^,()\s]+/g;
 const UNICODE_SPACES = ['\u00a0', '\ufeff', '\u2003', '\u3000'];
-const BOUNDARIES = ['256', '65536', '4294967296', '18446744073709551615', '18446744073709551616', '99999999999999999999', '0x10000000000000000', '-1', '-0', '+0'];
+const BOUNDARIES = [
+  '256',
+  '65536',
+  '4294967296',
+  '18446744073709551615',
+  '18446744073709551616',
+  '99999999999999999999',
+  '0x10000000000000000',
+  '-1',
+  '-0',
+  '+0',
+];
 const MASKS = ['/0', '/0x0', '/08', '/00', '/-1', '/0xffffffffffffffffffffffff', '/99999999999999999999'];
 const NOISE = [',', '=', '(', ')', '/', ':', '[', ']', '.', '+', '-', '*', '0', 'x', ' '];
 
@@ -211,7 +222,9 @@ export function hexFromDump(out: string): string {
 /** ovs-ofctl 3.1's verdict on a text, for OpenFlow 1.3, with xid 1. */
 export async function ovsOutcome(kind: TextKind, text: string): Promise<Outcome> {
   try {
-    const { stdout } = await run('ovs-ofctl', ['-O', 'OpenFlow13', '-mmmmm', kind === 'flow' ? 'parse-flow' : 'parse-group', text], { timeout: 10_000 });
+    const { stdout } = await run('ovs-ofctl', ['-O', 'OpenFlow13', '-mmmmm', kind === 'flow' ? 'parse-flow' : 'parse-group', text], {
+      timeout: 10_000,
+    });
     return { ok: true, hex: hexFromDump(stdout) };
   } catch (err) {
     const e = err as { stderr?: string; message: string };

@@ -20,7 +20,9 @@ for (const file of ['flows', 'groups', 'commands', 'files']) {
   t.test(`${file}.jsonl`, async (t) => {
     const counts = { same: 0, refused: 0 };
     for (const r of records) {
-      r.messages.forEach((m, i) => assertPrinted(t, `${r.id}${r.messages.length > 1 ? `#${i}` : ''} ${r.input.slice(0, 100)}`, m.hex, m.print, 2, counts));
+      r.messages.forEach((m, i) =>
+        assertPrinted(t, `${r.id}${r.messages.length > 1 ? `#${i}` : ''} ${r.input.slice(0, 100)}`, m.hex, m.print, 2, counts),
+      );
       if (file === 'flows' || file === 'groups') texts.add(r.input);
     }
     t.comment(`${counts.same} identical, ${counts.refused} refused by both`);

@@ -18,13 +18,7 @@ import {
   type OfpMessage,
 } from '../../../protocol/index.js';
 import { versionBitmaps } from '../../../protocol/messages/hello.js';
-import {
-  formatDumpFlows,
-  formatDumpGroupStats,
-  formatDumpGroups,
-  formatFlowLines,
-  formatShow,
-} from '../../../protocol/text/index.js';
+import { formatDumpFlows, formatDumpGroupStats, formatDumpGroups, formatFlowLines, formatShow } from '../../../protocol/text/index.js';
 import { createSandbox, type Sandbox } from '../../helpers/ovs-sandbox.js';
 import { VECTORS, readJsonLines } from '../../helpers/vectors.js';
 
@@ -129,62 +123,85 @@ function corpusMessages(file: string, type: string): Buffer[] {
 
 const canRun = process.getuid?.() === 0 && existsSync('/usr/sbin/ovs-vswitchd') && existsSync(resolve(VECTORS, 'text', 'flows.jsonl'));
 
-t.test('switch commands print as ovs-ofctl prints them', { skip: canRun ? false : 'needs root, Open vSwitch and spec/vectors/text' }, async (t) => {
-  const sb: Sandbox = await createSandbox({ t });
-  await sb.vsctl('add-port', sb.bridge, `${sb.bridge}p1`, '--', 'set', 'interface', `${sb.bridge}p1`, 'type=internal', 'ofport_request=7');
-  const conn = await Connection.open(sb.mgmt.replace(/^unix:/, ''));
-  t.teardown(() => conn.close());
+t.test(
+  'switch commands print as ovs-ofctl prints them',
+  { skip: canRun ? false : 'needs root, Open vSwitch and spec/vectors/text' },
+  async (t) => {
+    const sb: Sandbox = await createSandbox({ t });
+    await sb.vsctl(
+      'add-port',
+      sb.bridge,
+      `${sb.bridge}p1`,
+      '--',
+      'set',
+      'interface',
+      `${sb.bridge}p1`,
+      'type=internal',
+      'ofport_request=7',
+    );
+    const conn = await Connection.open(sb.mgmt.replace(/^unix:/, ''));
+    t.teardown(() => conn.close());
 
-  // The corpus's groups, then its flows, as Open vSwitch itself encoded them; refusals are ignored.
-  for (const b of corpusMessages('groups.jsonl', 'group_mod')) conn.sendRaw(b);
-  await conn.barrier();
-  for (const b of corpusMessages('flows.jsonl', 'flow_mod')) conn.sendRaw(b);
-  await conn.barrier();
+    // The corpus's groups, then its flows, as Open vSwitch itself encoded them; refusals are ignored.
+    for (const b of corpusMessages('groups.jsonl', 'group_mod')) conn.sendRaw(b);
+    await conn.barrier();
+    for (const b of corpusMessages('flows.jsonl', 'flow_mod')) conn.sendRaw(b);
+    await conn.barrier();
 
-  const flowRequest: MultipartRequestBody = {
-    kind: 'flow',
-    tableId: 255,
-    outPort: 0xffffffff,
-    outGroup: 0xffffffff,
-    cookie: 0n,
-    cookieMask: 0n,
-    match: [],
-  };
-  const flowReplies = await conn.multipart(flowRequest);
-  const flowCount = flowReplies.reduce((n, r) => n + (r.body.kind === 'flow' ? r.body.flows.length : 0), 0);
-  t.ok(flowCount > 200, `the switch holds ${flowCount} flows`);
+    const flowRequest: MultipartRequestBody = {
+      kind: 'flow',
+      tableId: 255,
+      outPort: 0xffffffff,
+      outGroup: 0xffffffff,
+      cookie: 0n,
+      cookieMask: 0n,
+      match: [],
+    };
+    const flowReplies = await conn.multipart(flowRequest);
+    const flowCount = flowReplies.reduce((n, r) => n + (r.body.kind === 'flow' ? r.body.flows.length : 0), 0);
+    t.ok(flowCount > 200, `the switch holds ${flowCount} flows`);
 
-  t.test('dump-flows --no-stats', async (t) => {
-    const want = await sb.ofctl('--no-names', '--no-stats', 'dump-flows', sb.bridge);
-    t.equal(formatDumpFlows(flowReplies, { stats: false }), want);
-    const flows = flowReplies.flatMap((r) => (r.body.kind === 'flow' ? r.body.flows : []));
-    t.equal(formatFlowLines(flows, { stats: false }), want);
-  });
+    t.test('dump-flows --no-stats', async (t) => {
+      const want = await sb.ofctl('--no-names', '--no-stats', 'dump-flows', sb.bridge);
+      t.equal(formatDumpFlows(flowReplies, { stats: false }), want);
+      const flows = flowReplies.flatMap((r) => (r.body.kind === 'flow' ? r.body.flows : []));
+      t.equal(formatFlowLines(flows, { stats: false }), want);
+    });
 
-  t.test('dump-flows', async (t) => {
-    const want = await sb.ofctl('--no-names', 'dump-flows', sb.bridge);
-    const again = await conn.multipart(flowRequest);
-    t.equal(normalize(formatDumpFlows(again)), normalize(want));
-  });
+    t.test('dump-flows', async (t) => {
+      const want = await sb.ofctl('--no-names', 'dump-flows', sb.bridge);
+      const again = await conn.multipart(flowRequest);
+      t.equal(normalize(formatDumpFlows(again)), normalize(want));
+    });
 
-  t.test('dump-groups', async (t) => {
-    const want = await sb.ofctl('--no-names', 'dump-groups', sb.bridge);
-    const replies = await conn.multipart({ kind: 'group_desc' });
-    t.ok(replies.some((r) => r.body.kind === 'group_desc' && r.body.groups.length > 5), 'the switch holds groups');
-    t.equal(normalize(formatDumpGroups(replies)), normalize(want));
-  });
+    t.test('dump-groups', async (t) => {
+      const want = await sb.ofctl('--no-names', 'dump-groups', sb.bridge);
+      const replies = await conn.multipart({ kind: 'group_desc' });
+      t.ok(
+        replies.some((r) => r.body.kind === 'group_desc' && r.body.groups.length > 5),
+        'the switch holds groups',
+      );
+      t.equal(normalize(formatDumpGroups(replies)), normalize(want));
+    });
 
-  t.test('dump-group-stats', async (t) => {
-    const want = await sb.ofctl('--no-names', 'dump-group-stats', sb.bridge);
-    const replies = await conn.multipart({ kind: 'group', groupId: 0xfffffffc });
-    t.equal(normalize(formatDumpGroupStats(replies)), normalize(want));
-  });
+    t.test('dump-group-stats', async (t) => {
+      const want = await sb.ofctl('--no-names', 'dump-group-stats', sb.bridge);
+      const replies = await conn.multipart({ kind: 'group', groupId: 0xfffffffc });
+      t.equal(normalize(formatDumpGroupStats(replies)), normalize(want));
+    });
 
-  t.test('show', async (t) => {
-    const want = await sb.ofctl('--no-names', 'show', sb.bridge);
-    const features = await conn.request<Extract<OfpMessage, { type: 'features_reply' }>>({ type: 'features_request', xid: conn.nextXid() });
-    const ports = await conn.multipart({ kind: 'port_desc' });
-    const config = await conn.request<Extract<OfpMessage, { type: 'get_config_reply' }>>({ type: 'get_config_request', xid: conn.nextXid() });
-    t.equal(normalize(formatShow(features, ports, config)), normalize(want));
-  });
-});
+    t.test('show', async (t) => {
+      const want = await sb.ofctl('--no-names', 'show', sb.bridge);
+      const features = await conn.request<Extract<OfpMessage, { type: 'features_reply' }>>({
+        type: 'features_request',
+        xid: conn.nextXid(),
+      });
+      const ports = await conn.multipart({ kind: 'port_desc' });
+      const config = await conn.request<Extract<OfpMessage, { type: 'get_config_reply' }>>({
+        type: 'get_config_request',
+        xid: conn.nextXid(),
+      });
+      t.equal(normalize(formatShow(features, ports, config)), normalize(want));
+    });
+  },
+);

@@ -11,13 +11,31 @@ import { formatInstructions, formatMatch, formatMessage } from '../../../protoco
 const cases: [string, Match, string][] = [
   ['xreg0=5 is two registers', [{ field: 'xreg0', value: 5n }], 'reg0=0,reg1=0x5'],
   ['xxreg1 masked is reg4..reg7', [{ field: 'xxreg1', value: 1n, mask: 0xffn }], 'reg7=0x1/0xff'],
-  ['ip_dscp prints as nw_tos', [{ field: 'eth_type', value: 0x0800 }, { field: 'ip_dscp', value: 8 }], 'ip,nw_tos=32'],
+  [
+    'ip_dscp prints as nw_tos',
+    [
+      { field: 'eth_type', value: 0x0800 },
+      { field: 'ip_dscp', value: 8 },
+    ],
+    'ip,nw_tos=32',
+  ],
   ['vlan_vid with present bit is dl_vlan', [{ field: 'vlan_vid', value: 0x1005 }], 'dl_vlan=5'],
   ['vlan_vid 0 is no VLAN', [{ field: 'vlan_vid', value: 0 }], 'vlan_tci=0x0000/0x1fff'],
-  ['vlan_vid and vlan_pcp', [{ field: 'vlan_vid', value: 0x1005 }, { field: 'vlan_pcp', value: 3 }], 'dl_vlan=5,dl_vlan_pcp=3'],
+  [
+    'vlan_vid and vlan_pcp',
+    [
+      { field: 'vlan_vid', value: 0x1005 },
+      { field: 'vlan_pcp', value: 3 },
+    ],
+    'dl_vlan=5,dl_vlan_pcp=3',
+  ],
   [
     'eth_type, ip_proto, tcp_dst become tcp and tp_dst',
-    [{ field: 'eth_type', value: 0x0800 }, { field: 'ip_proto', value: 6 }, { field: 'tcp_dst', value: 80 }],
+    [
+      { field: 'eth_type', value: 0x0800 },
+      { field: 'ip_proto', value: 6 },
+      { field: 'tcp_dst', value: 80 },
+    ],
     'tcp,tp_dst=80',
   ],
   [
@@ -30,13 +48,30 @@ const cases: [string, Match, string][] = [
     ],
     'icmp6,icmp_type=135,nd_target=fd00::1',
   ],
-  ['registers come before in_port', [{ field: 'in_port', value: 1 }, { field: 'reg1', value: 1 }], 'reg1=0x1,in_port=1'],
+  [
+    'registers come before in_port',
+    [
+      { field: 'in_port', value: 1 },
+      { field: 'reg1', value: 1 },
+    ],
+    'reg1=0x1,in_port=1',
+  ],
   [
     'ct_state flags print in bit order',
-    [{ field: 'ct_state', value: 0x22, mask: 0x32 }, { field: 'eth_type', value: 0x0800 }],
+    [
+      { field: 'ct_state', value: 0x22, mask: 0x32 },
+      { field: 'eth_type', value: 0x0800 },
+    ],
     'ct_state=+est-inv+trk,ip',
   ],
-  ['arp opcode', [{ field: 'eth_type', value: 0x0806 }, { field: 'arp_op', value: 2 }], 'arp,arp_op=2'],
+  [
+    'arp opcode',
+    [
+      { field: 'eth_type', value: 0x0806 },
+      { field: 'arp_op', value: 2 },
+    ],
+    'arp,arp_op=2',
+  ],
   [
     'tun_id sits between the shorthand and tp_src',
     [
@@ -49,7 +84,10 @@ const cases: [string, Match, string][] = [
   ],
   [
     'a non-CIDR mask prints as an address',
-    [{ field: 'eth_type', value: 0x0800 }, { field: 'ipv4_src', value: '10.0.0.0', mask: '255.0.255.0' }],
+    [
+      { field: 'eth_type', value: 0x0800 },
+      { field: 'ipv4_src', value: '10.0.0.0', mask: '255.0.255.0' },
+    ],
     'ip,nw_src=10.0.0.0/255.0.255.0',
   ],
   ['metadata masked', [{ field: 'metadata', value: 5n, mask: 0xffn }], 'metadata=0x5/0xff'],

@@ -39,7 +39,9 @@ if (missing) {
 
   t.test('action and instruction lists', { skip: sharedMissing('ovs-of13-actions.jsonl') }, async (t) => {
     let n = 0;
-    for (const r of sharedVectors<{ mode: string; hex: string; expected_text: string | null; block: string; index: number }>('ovs-of13-actions.jsonl')) {
+    for (const r of sharedVectors<{ mode: string; hex: string; expected_text: string | null; block: string; index: number }>(
+      'ovs-of13-actions.jsonl',
+    )) {
       if (!r.expected_text) continue;
       let text: string;
       try {
@@ -50,7 +52,11 @@ if (missing) {
         t.comment(`${r.block} #${r.index}: not decoded (${(err as Error).message})`);
         continue;
       }
-      t.equal(`actions=${text}`, r.expected_text.startsWith('actions=') ? r.expected_text : `actions=${r.expected_text}`, `${r.block} #${r.index}`);
+      t.equal(
+        `actions=${text}`,
+        r.expected_text.startsWith('actions=') ? r.expected_text : `actions=${r.expected_text}`,
+        `${r.block} #${r.index}`,
+      );
       n++;
     }
     t.ok(n >= 100, `${n} lists compared`);

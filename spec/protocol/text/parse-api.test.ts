@@ -104,7 +104,9 @@ t.test('load, set_field and mod_* actions choose the OpenFlow 1.3 encoding ovs-o
 });
 
 t.test('ct, nat, learn, conjunction', async (tt) => {
-  const fm = parseFlow('ip,actions=ct(commit,table=20,zone=65000,nat(dst=10.244.1.5-10.244.1.9:8080-8090,random),exec(set_field:0x1/0x1->ct_mark))');
+  const fm = parseFlow(
+    'ip,actions=ct(commit,table=20,zone=65000,nat(dst=10.244.1.5-10.244.1.9:8080-8090,random),exec(set_field:0x1/0x1->ct_mark))',
+  );
   tt.same(fm.instructions, [
     {
       type: 'apply_actions',
@@ -154,13 +156,19 @@ t.test('instructions in OpenFlow 1.1+ order', async (tt) => {
 
 t.test('groups', async (tt) => {
   const warnings: ParseWarning[] = [];
-  const gm = parseGroup('group_id=5,type=select,selection_method=hash,fields(ip_src),bucket=bucket_id:1,weight:100,actions=output:1,bucket=watch_port:2,output:2', { warnings });
+  const gm = parseGroup(
+    'group_id=5,type=select,selection_method=hash,fields(ip_src),bucket=bucket_id:1,weight:100,actions=output:1,bucket=watch_port:2,output:2',
+    { warnings },
+  );
   tt.match(gm, { type: 'group_mod', command: 0, groupType: 1, groupId: 5 });
   tt.same(gm.buckets, [
     { weight: 100, watchPort: 0xffffffff, watchGroup: 0xffffffff, actions: [{ type: 'output', port: 1, maxLen: 0 }] },
     { weight: 1, watchPort: 2, watchGroup: 0xffffffff, actions: [{ type: 'output', port: 2, maxLen: 0 }] },
   ]);
-  tt.same(warnings.map((w) => w.token), ['selection_method=hash', 'fields(ip_src)', 'bucket_id:1']);
+  tt.same(
+    warnings.map((w) => w.token),
+    ['selection_method=hash', 'fields(ip_src)', 'bucket_id:1'],
+  );
   tt.match(parseGroup('', 'delete'), { command: 2, groupId: 0xfffffffc, buckets: [] });
   tt.match(parseGroup('group_id=all', { command: 'delete' }), { groupId: 0xfffffffc });
   tt.match(syntaxError(() => parseGroup('group_id=1,type=indirect,bucket=output:1,bucket=output:2')).message, /at most one bucket/);
@@ -171,7 +179,10 @@ t.test('warnings for what OpenFlow 1.3 drops', async (tt) => {
   const w: ParseWarning[] = [];
   const fm = parseFlow('priority=5,importance=9,duration=3s,n_packets=1,tcp_dst=80,actions=drop', { warnings: w });
   tt.same(fm.match, [{ field: 'packet_type', value: 0 }], 'tcp_dst without tcp is dropped, as ovs-ofctl drops it');
-  tt.same(w.map((x) => x.token), ['importance=9', 'duration=3s', 'n_packets=1', 'priority=5,importance=9,duration=3s,n_packets=1,tcp_dst=80,']);
+  tt.same(
+    w.map((x) => x.token),
+    ['importance=9', 'duration=3s', 'n_packets=1', 'priority=5,importance=9,duration=3s,n_packets=1,tcp_dst=80,'],
+  );
   tt.match(w[3]!.message, /tcp_dst dropped/);
   tt.doesNotThrow(() => parseFlow('priority=5,importance=9,actions=drop'), 'warnings are optional');
 });
@@ -195,20 +206,35 @@ t.test('errors are one line, quote the token and give its column', async (tt) =>
 
 t.test('add-flows and add-groups files', async (tt) => {
   const fms = parseFlowsFile(
-    ['# comment', 'add table=1,ip,actions=output:1', '', '  modify_strict priority=5,ip,actions=drop # trailing', 'delete', 'del table=2'].join('\n'),
+    [
+      '# comment',
+      'add table=1,ip,actions=output:1',
+      '',
+      '  modify_strict priority=5,ip,actions=drop # trailing',
+      'delete',
+      'del table=2',
+    ].join('\n'),
   );
-  tt.same(fms.map((f: FlowMod) => f.command), [0, 2, 3, 3]);
+  tt.same(
+    fms.map((f: FlowMod) => f.command),
+    [0, 2, 3, 3],
+  );
   tt.equal(fms[1]!.priority, 5);
   tt.equal(fms[3]!.tableId, 2);
   const e = syntaxError(() => parseFlowsFile('ip,actions=drop\n\nip,actions=bogus\n'));
   tt.match(e.message, /line 3: "bogus" \(column 12\): unknown action bogus/);
   const gms = parseGroupsFile('group_id=1,type=all,bucket=output:1\nmod group_id=1,type=all,bucket=output:2\ndelete group_id=1\n');
-  tt.same(gms.map((g) => g.command), [0, 1, 2]);
+  tt.same(
+    gms.map((g) => g.command),
+    [0, 1, 2],
+  );
   tt.match(syntaxError(() => parseGroupsFile('insert_bucket group_id=1,command_bucket_id=last,bucket=output:1')).message, /OpenFlow 1.5/);
 });
 
 t.test('the parsed messages encode', async (tt) => {
-  const hex = encodeMessage(parseFlow('table=11,priority=200,ct_state=+new+trk,tcp,nw_dst=10.96.0.10,tp_dst=80,actions=group:5', { xid: 1 })).toString('hex');
+  const hex = encodeMessage(
+    parseFlow('table=11,priority=200,ct_state=+new+trk,tcp,nw_dst=10.96.0.10,tp_dst=80,actions=group:5', { xid: 1 }),
+  ).toString('hex');
   tt.equal(
     hex,
     '040e007000000001000000000000000000000000000000000b000000000000c8ffffffffffffffffffffffff000000000001002980000a020800800018040a60000a800014010680001c0200500001d30800000021000000210000000000000000040010000000000016000800000005',
@@ -241,8 +267,17 @@ t.test('numbers, addresses and first words read on the fast paths mean what the 
   tt.match(syntaxError(() => nat('10.0.0.9-10.0.0.1')).message, /invalid nat range/);
   // The first word of a line, after leading white space, up to a comma or white space.
   const files = parseFlowsFile(' \tdelete_s\ttable=3\nmod,ip,actions=drop\n \t \n');
-  tt.same(files.map((f) => [f.command, f.tableId]), [[4, 3], [1, 0]]);
-  tt.same(parseGroupsFile('\tdel group_id=3').map((g) => [g.command, g.groupId]), [[2, 3]]);
+  tt.same(
+    files.map((f) => [f.command, f.tableId]),
+    [
+      [4, 3],
+      [1, 0],
+    ],
+  );
+  tt.same(
+    parseGroupsFile('\tdel group_id=3').map((g) => [g.command, g.groupId]),
+    [[2, 3]],
+  );
 });
 
 t.test('what the encoder refuses is still a syntax error quoting the action', async (tt) => {

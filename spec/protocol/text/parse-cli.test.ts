@@ -28,8 +28,8 @@ async function ofwire(...argv: string[]): Promise<Run> {
   const err: string[] = [];
   const w1 = process.stdout.write.bind(process.stdout);
   const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(...s.split('\n').filter((l) => l)), true));
-  process.stderr.write = ((s: string) => (err.push(...s.split('\n').filter((l) => l)), true));
+  process.stdout.write = (s: string) => (out.push(...s.split('\n').filter((l) => l)), true);
+  process.stderr.write = (s: string) => (err.push(...s.split('\n').filter((l) => l)), true);
   const before = process.exitCode;
   process.exitCode = 0;
   let status: number;
@@ -47,7 +47,9 @@ async function ofwire(...argv: string[]): Promise<Run> {
   return { out, err, status };
 }
 
-const commands = readJsonLines<{ verb: string; options: string[]; input: string; messages: { hex: string }[] }>(join(DIR, 'commands.jsonl'));
+const commands = readJsonLines<{ verb: string; options: string[]; input: string; messages: { hex: string }[] }>(
+  join(DIR, 'commands.jsonl'),
+);
 
 t.test('single-message verbs print the bytes ovs-ofctl sends', async (tt) => {
   for (const r of commands) {
@@ -55,7 +57,11 @@ t.test('single-message verbs print the bytes ovs-ofctl sends', async (tt) => {
     if (r.input !== '' || !r.verb.startsWith('del')) args.push(r.input);
     const run = await ofwire(...args);
     tt.equal(run.status, 0, `${r.verb} ${r.input}: status`);
-    tt.same(run.out, r.messages.map((m) => m.hex), `${r.verb} ${r.options.join(' ')} ${r.input}`);
+    tt.same(
+      run.out,
+      r.messages.map((m) => m.hex),
+      `${r.verb} ${r.options.join(' ')} ${r.input}`,
+    );
   }
 });
 
@@ -64,7 +70,11 @@ t.test('add-flows and add-groups files, plain and --bundle', async (tt) => {
   for (const r of files) {
     const run = await ofwire('encode', r.verb, ...r.options, join(DIR, r.file));
     tt.equal(run.status, 0);
-    tt.same(run.out, r.messages.map((m) => m.hex), `${r.verb} ${r.options.join(' ')} ${r.file}`);
+    tt.same(
+      run.out,
+      r.messages.map((m) => m.hex),
+      `${r.verb} ${r.options.join(' ')} ${r.file}`,
+    );
   }
 });
 

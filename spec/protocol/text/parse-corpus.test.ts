@@ -100,7 +100,11 @@ function checkMessage(tt: Test, err: OfpSyntaxError, input: string, id: string):
   tt.notMatch(err.message, /\n/, `${id}: one line`);
   const quoted = /"((?:[^"\\]|\\.)*)"/.exec(err.message);
   tt.ok(quoted, `${id}: quotes a token: ${err.message}`);
-  if (quoted && err.token) tt.ok(input.replace(/[\r\n\t]+/g, ' ').includes(err.token.replace(/[\r\n\t]+/g, ' ').slice(0, 190)), `${id}: the token "${err.token}" is from the input`);
+  if (quoted && err.token)
+    tt.ok(
+      input.replace(/[\r\n\t]+/g, ' ').includes(err.token.replace(/[\r\n\t]+/g, ' ').slice(0, 190)),
+      `${id}: the token "${err.token}" is from the input`,
+    );
 }
 
 const flows = load<Valid>('flows');
@@ -147,7 +151,11 @@ t.test('files: same messages as ovs-ofctl add-flows/add-groups [--bundle]', asyn
       warn: () => undefined,
     });
     const got = msgs.map((m) => encodeMessage(m).toString('hex'));
-    tt.same(got, r.messages.map((m) => m.hex), `${r.id} ${r.verb} ${r.options.join(' ')} ${r.file}`);
+    tt.same(
+      got,
+      r.messages.map((m) => m.hex),
+      `${r.id} ${r.verb} ${r.options.join(' ')} ${r.file}`,
+    );
   }
 });
 

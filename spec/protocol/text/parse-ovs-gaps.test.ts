@@ -47,12 +47,27 @@ const CASES: [TextKind, string, Expect, RegExp?][] = [
   // A field given twice.
   ['flow', 'tun_metadata63=1,tun_metadata63=1,actions=drop', 'refused', /field tun_metadata63 set multiple times/],
   ['flow', 'tun_metadata1=1,tun_metadata1[0..3]=1,actions=drop', 'refused', /set multiple times/],
-  ['group', 'group_id=1,type=select,selection_method=hash,fields(ip_src),fields(ip_src),bucket=actions=drop', 'refused', /ip_src: duplicate field/],
+  [
+    'group',
+    'group_id=1,type=select,selection_method=hash,fields(ip_src),fields(ip_src),bucket=actions=drop',
+    'refused',
+    /ip_src: duplicate field/,
+  ],
   ['group', 'group_id=1,type=select,selection_method=hash,fields(ip_src,nw_src),bucket=actions=drop', 'refused', /duplicate field/],
   ['group', 'group_id=1,type=select,selection_method=hash,fields(ip_src=255.255.255.0,tcp_dst),bucket=actions=drop', 'same'],
   ['group', 'group_id=1,type=select,selection_method=hash,fields(ip_src=0.0.0.0),bucket=actions=drop', 'refused', /must not be all-zeros/],
-  ['group', 'group_id=1,type=select,selection_method=hash,fields(ip_src=1.2.3.4/8),bucket=actions=drop', 'refused', /wildcards not allowed here/],
-  ['group', 'group_id=1,type=select,selection_method=hash,fields(in_port=5),bucket=actions=drop', 'refused', /invalid mask for field in_port/],
+  [
+    'group',
+    'group_id=1,type=select,selection_method=hash,fields(ip_src=1.2.3.4/8),bucket=actions=drop',
+    'refused',
+    /wildcards not allowed here/,
+  ],
+  [
+    'group',
+    'group_id=1,type=select,selection_method=hash,fields(in_port=5),bucket=actions=drop',
+    'refused',
+    /invalid mask for field in_port/,
+  ],
   ['group', 'group_id=1,type=select,selection_method=hash,fields(ip_src=x),bucket=actions=drop', 'refused', /invalid IP address/],
   // OpenFlow 1.5 properties with nothing that makes ovs-ofctl forget them.
   ['group', 'group_id=1,type=select,selection_method=hash', 'refused', /no usable protocol/],
@@ -72,7 +87,12 @@ const CASES: [TextKind, string, Expect, RegExp?][] = [
   ['flow', 'tun_metadata3[0..3]=5,actions=drop', 'same'],
   ['flow', 'tun_metadata3=0x5/0xf0f,tun_metadata4=0,actions=drop', 'same'],
   ['flow', `tun_metadata0=0x${'f'.repeat(248)},tun_metadata1=0x${'f'.repeat(248)},tun_metadata2=0x${'f'.repeat(16)},actions=drop`, 'same'],
-  ['flow', `tun_metadata0=0x${'f'.repeat(248)},tun_metadata1=0x${'f'.repeat(248)},tun_metadata2=0x${'f'.repeat(18)},actions=drop`, 'refused', /exceeds maximum size for tunnel metadata \(used 257, max 256\)/],
+  [
+    'flow',
+    `tun_metadata0=0x${'f'.repeat(248)},tun_metadata1=0x${'f'.repeat(248)},tun_metadata2=0x${'f'.repeat(18)},actions=drop`,
+    'refused',
+    /exceeds maximum size for tunnel metadata \(used 257, max 256\)/,
+  ],
   ['flow', 'tun_metadata3=0x1z,actions=drop', 'refused', /bad syntax for tun_metadata3 value/],
   ['flow', 'tun_metadata3=1/z,actions=drop', 'refused', /bad syntax for tun_metadata3 mask/],
   ['flow', 'packet_type=(1,0x800),actions=drop', 'same'],
@@ -99,8 +119,18 @@ const CASES: [TextKind, string, Expect, RegExp?][] = [
   ['flow', 'tun_erspan_hwid=0x40,actions=drop', 'same'],
   ['flow', 'tun_erspan_ver=256,actions=drop', 'refused', /too large/],
   // What the encoder refuses is a syntax error quoting the action.
-  ['flow', 'actions=multipath(eth_src,0,hrw,2,0,xxreg0[])', 'ovs-changes', /"multipath\(eth_src,0,hrw,2,0,xxreg0\[\]\)".*xxreg0\[0\.\.127\] is 128 bits wide/],
-  ['flow', 'actions=clone(bundle_load(eth_src,0,hrw,ofport,xxreg1[],members:1))', 'ovs-changes', /"bundle_load\(.*xxreg1\[0\.\.127\] is 128 bits wide/],
+  [
+    'flow',
+    'actions=multipath(eth_src,0,hrw,2,0,xxreg0[])',
+    'ovs-changes',
+    /"multipath\(eth_src,0,hrw,2,0,xxreg0\[\]\)".*xxreg0\[0\.\.127\] is 128 bits wide/,
+  ],
+  [
+    'flow',
+    'actions=clone(bundle_load(eth_src,0,hrw,ofport,xxreg1[],members:1))',
+    'ovs-changes',
+    /"bundle_load\(.*xxreg1\[0\.\.127\] is 128 bits wide/,
+  ],
 ];
 
 const ovs = await haveOvsOfctl();
@@ -122,16 +152,20 @@ t.test('ofwire refuses and accepts these texts as recorded', async (t) => {
   }
 });
 
-t.test('ovs-ofctl 3.1 does the same with them', { skip: ovs ? false : 'ovs-ofctl is not installed (npm test installs openvswitch-switch)' }, async (t) => {
-  for (const [kind, text, expect] of CASES) {
-    const ow = ofwireOutcome(kind, text);
-    const name = JSON.stringify(text);
-    const o = await ovsOutcome(kind, text);
-    if (expect === 'same') {
-      t.ok(o.ok, `${name}: ovs-ofctl accepts`);
-      if (o.ok && ow.ok) t.equal(ow.hex, o.hex, `${name}: the bytes ovs-ofctl sends`);
-    } else {
-      t.equal(o.ok, expect === 'ovs-changes', `${name}: ovs-ofctl ${expect === 'refused' ? 'refuses' : 'accepts (and changes it)'}`);
+t.test(
+  'ovs-ofctl 3.1 does the same with them',
+  { skip: ovs ? false : 'ovs-ofctl is not installed (npm test installs openvswitch-switch)' },
+  async (t) => {
+    for (const [kind, text, expect] of CASES) {
+      const ow = ofwireOutcome(kind, text);
+      const name = JSON.stringify(text);
+      const o = await ovsOutcome(kind, text);
+      if (expect === 'same') {
+        t.ok(o.ok, `${name}: ovs-ofctl accepts`);
+        if (o.ok && ow.ok) t.equal(ow.hex, o.hex, `${name}: the bytes ovs-ofctl sends`);
+      } else {
+        t.equal(o.ok, expect === 'ovs-changes', `${name}: ovs-ofctl ${expect === 'refused' ? 'refuses' : 'accepts (and changes it)'}`);
+      }
     }
-  }
-});
+  },
+);

@@ -86,7 +86,10 @@ const cases: Case[] = [
   { name: 'stack_eth', flow: 'actions=push:NXM_OF_ETH_SRC[],pop:NXM_OF_ETH_DST[]' },
   { name: 'sample', flow: 'actions=sample(probability=1000,collector_set_id=1,obs_domain_id=2,obs_point_id=3)' },
   { name: 'sample2', flow: 'actions=sample(probability=65535,collector_set_id=4,obs_domain_id=5,obs_point_id=6,sampling_port=7)' },
-  { name: 'sample3', flow: 'actions=sample(probability=1,collector_set_id=1,obs_domain_id=2,obs_point_id=3,sampling_port=5,ingress),sample(probability=2,collector_set_id=1,obs_domain_id=2,obs_point_id=3,egress)' },
+  {
+    name: 'sample3',
+    flow: 'actions=sample(probability=1,collector_set_id=1,obs_domain_id=2,obs_point_id=3,sampling_port=5,ingress),sample(probability=2,collector_set_id=1,obs_domain_id=2,obs_point_id=3,egress)',
+  },
   { name: 'conjunction', flow: 'actions=conjunction(1,2/3)' },
   { name: 'conjunction_many', flow: 'actions=conjunction(10,1/2),conjunction(11,2/2),conjunction(4294967295,64/64)' },
   { name: 'multipath', flow: 'actions=multipath(eth_src,50,modulo_n,1,0,NXM_NX_REG0[])' },
@@ -96,7 +99,10 @@ const cases: Case[] = [
   { name: 'bundle', flow: 'actions=bundle(eth_src,0,hrw,ofport,members:4,8)' },
   { name: 'bundle_active_backup', flow: 'actions=bundle(symmetric_l4,60,active_backup,ofport,members:1,2,3)' },
   { name: 'bundle_load', flow: 'actions=bundle_load(eth_src,0,hrw,ofport,NXM_NX_REG0[],members:4,8)' },
-  { name: 'bundle_load_many', flow: 'actions=bundle_load(symmetric_l3,5,active_backup,ofport,NXM_NX_REG1[16..31],members:1,2,3,4,5,6,7,8,9)' },
+  {
+    name: 'bundle_load_many',
+    flow: 'actions=bundle_load(symmetric_l3,5,active_backup,ofport,NXM_NX_REG1[16..31],members:1,2,3,4,5,6,7,8,9)',
+  },
   { name: 'check_pkt_larger', flow: 'actions=check_pkt_larger(1500)->NXM_NX_REG0[0],check_pkt_larger(9000)->reg1[31]' },
   { name: 'check_pkt_larger_xxreg', flow: 'actions=check_pkt_larger(1000)->NXM_NX_XXREG1[4]' },
   { name: 'delete_field', flow: 'actions=delete_field:tun_metadata0,delete_field:tun_metadata10' },
@@ -157,7 +163,10 @@ const cases: Case[] = [
   { name: 'instructions_meter', flow: 'actions=meter:1,output:1' },
   { name: 'instructions_write_actions', flow: 'actions=write_actions(output:1,group:2),goto_table:2' },
   { name: 'instructions_clear_metadata', flow: 'actions=clear_actions,write_metadata:0x1/0xff,goto_table:3' },
-  { name: 'instructions_all', flow: 'actions=meter:2,output:1,clear_actions,write_actions(set_field:0x1->reg0),write_metadata:0xfedcba9876543210,goto_table:9' },
+  {
+    name: 'instructions_all',
+    flow: 'actions=meter:2,output:1,clear_actions,write_actions(set_field:0x1->reg0),write_metadata:0xfedcba9876543210,goto_table:9',
+  },
   { name: 'instructions_write_metadata', flow: 'actions=write_metadata:0x1' },
   { name: 'instructions_empty', flow: 'actions=drop' },
 
@@ -168,8 +177,14 @@ const cases: Case[] = [
       'group_id=5,type=select,bucket=weight:100,actions=ct(commit,table=20,zone=65520,nat(dst=10.244.1.5:8080)),bucket=weight:50,actions=ct(commit,table=20,zone=65520,nat(dst=10.244.2.7:8080))',
   },
   { name: 'group_all', group: 'group_id=1,type=all,bucket=output:1,bucket=output:2,bucket=set_field:0x1->reg0,resubmit(,3)' },
-  { name: 'group_ff', group: 'group_id=2,type=fast_failover,bucket=watch_port:1,actions=output:1,bucket=watch_port:2,watch_group:7,actions=output:2' },
-  { name: 'group_indirect', group: 'group_id=3,type=indirect,bucket=actions=learn(table=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]),controller(userdata=01.02)' },
+  {
+    name: 'group_ff',
+    group: 'group_id=2,type=fast_failover,bucket=watch_port:1,actions=output:1,bucket=watch_port:2,watch_group:7,actions=output:2',
+  },
+  {
+    name: 'group_indirect',
+    group: 'group_id=3,type=indirect,bucket=actions=learn(table=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[]),controller(userdata=01.02)',
+  },
 ];
 
 const hexDumpLine = /^([0-9a-f]{8}) {2}(.{1,49})/;

@@ -197,13 +197,27 @@ async function scenario(sb: Sandbox): Promise<void> {
 
     step = 'async config';
     const all = 0xffffffff;
-    await c1.sendSync({ type: 'set_async', xid: c1.nextXid(), packetInMask: [all, all], portStatusMask: [all, all], flowRemovedMask: [all, all] });
+    await c1.sendSync({
+      type: 'set_async',
+      xid: c1.nextXid(),
+      packetInMask: [all, all],
+      portStatusMask: [all, all],
+      flowRemovedMask: [all, all],
+    });
     c1.send({ type: 'get_async_request', xid: c1.nextXid() });
     await c1.wait((m) => m.type === 'get_async_reply', 'async reply');
 
     step = 'ports';
     // No IPv6 in the switch's namespace: no neighbour discovery traffic from its ports.
-    await run('ip', ['netns', 'exec', sb.netns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+    await run('ip', [
+      'netns',
+      'exec',
+      sb.netns,
+      'sysctl',
+      '-qw',
+      'net.ipv6.conf.all.disable_ipv6=1',
+      'net.ipv6.conf.default.disable_ipv6=1',
+    ]);
     await run('ip', ['-n', sb.netns, 'link', 'add', 'v1', 'type', 'veth', 'peer', 'name', 'v1p']);
     for (const dev of ['v1', 'v1p']) {
       await run('ip', ['netns', 'exec', sb.netns, 'sysctl', '-qw', `net.ipv6.conf.${dev}.disable_ipv6=1`]);
@@ -216,7 +230,9 @@ async function scenario(sb: Sandbox): Promise<void> {
       type: 'port_mod',
       xid: c1.nextXid(),
       portNo: 2,
-      hwAddr: ((await c1.wait((m) => m.type === 'port_status' && m.desc.portNo === 2, 'p2')) as Extract<OfpMessage, { type: 'port_status' }>).desc.hwAddr,
+      hwAddr: (
+        (await c1.wait((m) => m.type === 'port_status' && m.desc.portNo === 2, 'p2')) as Extract<OfpMessage, { type: 'port_status' }>
+      ).desc.hwAddr,
       config: 1,
       mask: 1,
       advertise: 0,
@@ -234,22 +250,61 @@ async function scenario(sb: Sandbox): Promise<void> {
       ...extra,
     });
     const ctBucket = (ip: string, weight: number) =>
-      bucket([{ type: 'ct', flags: 1, zone: 7, recircTable: 3, alg: 0, actions: [{ type: 'nat', flags: 2, ipMin: ip, portMin: 8080 }] }], { weight });
-    await c1.sendSync({ type: 'group_mod', xid: c1.nextXid(), command: 0, groupType: 0, groupId: 1, buckets: [bucket([{ type: 'output', port: 1, maxLen: 0 }]), bucket([{ type: 'output', port: 2, maxLen: 0 }])] });
-    await c1.sendSync({ type: 'group_mod', xid: c1.nextXid(), command: 0, groupType: 1, groupId: 2, buckets: [ctBucket('10.244.1.5', 100), ctBucket('10.244.2.7', 50)] });
-    await c1.sendSync({ type: 'group_mod', xid: c1.nextXid(), command: 0, groupType: 2, groupId: 3, buckets: [bucket([{ type: 'output', port: 1, maxLen: 0 }])] });
+      bucket([{ type: 'ct', flags: 1, zone: 7, recircTable: 3, alg: 0, actions: [{ type: 'nat', flags: 2, ipMin: ip, portMin: 8080 }] }], {
+        weight,
+      });
+    await c1.sendSync({
+      type: 'group_mod',
+      xid: c1.nextXid(),
+      command: 0,
+      groupType: 0,
+      groupId: 1,
+      buckets: [bucket([{ type: 'output', port: 1, maxLen: 0 }]), bucket([{ type: 'output', port: 2, maxLen: 0 }])],
+    });
+    await c1.sendSync({
+      type: 'group_mod',
+      xid: c1.nextXid(),
+      command: 0,
+      groupType: 1,
+      groupId: 2,
+      buckets: [ctBucket('10.244.1.5', 100), ctBucket('10.244.2.7', 50)],
+    });
+    await c1.sendSync({
+      type: 'group_mod',
+      xid: c1.nextXid(),
+      command: 0,
+      groupType: 2,
+      groupId: 3,
+      buckets: [bucket([{ type: 'output', port: 1, maxLen: 0 }])],
+    });
     await c1.sendSync({
       type: 'group_mod',
       xid: c1.nextXid(),
       command: 0,
       groupType: 3,
       groupId: 4,
-      buckets: [bucket([{ type: 'output', port: 1, maxLen: 0 }], { watchPort: 1 }), bucket([{ type: 'group', groupId: 3 }], { watchGroup: 3 })],
+      buckets: [
+        bucket([{ type: 'output', port: 1, maxLen: 0 }], { watchPort: 1 }),
+        bucket([{ type: 'group', groupId: 3 }], { watchGroup: 3 }),
+      ],
     });
-    await c1.sendSync({ type: 'meter_mod', xid: c1.nextXid(), command: 0, flags: 1 | 4 | 8, meterId: 1, bands: [{ type: 'drop', rate: 1000, burstSize: 100 }] });
+    await c1.sendSync({
+      type: 'meter_mod',
+      xid: c1.nextXid(),
+      command: 0,
+      flags: 1 | 4 | 8,
+      meterId: 1,
+      bands: [{ type: 'drop', rate: 1000, burstSize: 100 }],
+    });
 
     step = 'flows';
-    const flow = (tableId: number, priority: number, match: Extract<OfpMessage, { type: 'flow_mod' }>['match'], instructions: Extract<OfpMessage, { type: 'flow_mod' }>['instructions'], extra = {}): OfpMessage => ({
+    const flow = (
+      tableId: number,
+      priority: number,
+      match: Extract<OfpMessage, { type: 'flow_mod' }>['match'],
+      instructions: Extract<OfpMessage, { type: 'flow_mod' }>['instructions'],
+      extra = {},
+    ): OfpMessage => ({
       type: 'flow_mod',
       xid: c1.nextXid(),
       cookie: 0xc0de0000n + BigInt(priority),
@@ -272,19 +327,33 @@ async function scenario(sb: Sandbox): Promise<void> {
       { field: 'ip_proto', value: 17 },
       { field: 'udp_dst', value: port },
     ];
-    const toController = [{ type: 'apply_actions' as const, actions: [{ type: 'output' as const, port: OFPP_CONTROLLER, maxLen: 0xffff }] }];
+    const toController = [
+      { type: 'apply_actions' as const, actions: [{ type: 'output' as const, port: OFPP_CONTROLLER, maxLen: 0xffff }] },
+    ];
     await c1.sendSync(flow(0, 0, [], toController));
     await c1.sendSync(flow(0, 100, udp(9999), toController));
-    await c1.sendSync(flow(0, 90, udp(8888), [{ type: 'meter', meterId: 1 }, { type: 'goto_table', tableId: 1 }]));
+    await c1.sendSync(
+      flow(0, 90, udp(8888), [
+        { type: 'meter', meterId: 1 },
+        { type: 'goto_table', tableId: 1 },
+      ]),
+    );
     await c1.sendSync(flow(1, 10, [], [{ type: 'apply_actions', actions: [{ type: 'group', groupId: 1 }] }]));
     await c1.sendSync(flow(0, 80, udp(5555), [], { flags: 1, idleTimeout: 0, hardTimeout: 1 }));
     await c1.sendSync(flow(0, 70, udp(4444), [], { flags: 1 }));
     await sb.ofctl('add-flow', sb.bridge, 'table=0,priority=60,udp,tp_dst=3333,actions=dec_ttl,output:1');
-    await sb.ofctl('add-flow', sb.bridge, 'table=0,priority=50,udp,tp_dst=7777,actions=controller(reason=action,userdata=01.02.03.04,pause),output:1');
+    await sb.ofctl(
+      'add-flow',
+      sb.bridge,
+      'table=0,priority=50,udp,tp_dst=7777,actions=controller(reason=action,userdata=01.02.03.04,pause),output:1',
+    );
     await sb.ofctl('add-flow', sb.bridge, 'table=0,priority=40,udp,tp_dst=6666,actions=controller(max_len=64,id=0)');
 
     step = 'flow monitor';
-    await c1.multipart({ kind: 'flow_monitor', requests: [{ id: 1, flags: 1 | 2 | 4 | 8 | 16, outPort: OFPP_ANY, tableId: 0xff, match: [] }] });
+    await c1.multipart({
+      kind: 'flow_monitor',
+      requests: [{ id: 1, flags: 1 | 2 | 4 | 8 | 16, outPort: OFPP_ANY, tableId: 0xff, match: [] }],
+    });
     await sb.ofctl('add-flow', sb.bridge, 'table=2,priority=5,ip,actions=drop');
     await sb.ofctl('--strict', 'del-flows', sb.bridge, 'table=2,priority=5,ip');
     await c1.barrier();
@@ -299,8 +368,14 @@ async function scenario(sb: Sandbox): Promise<void> {
     await c1.wait((m) => m.type === 'packet_in' && m.reason === 2, 'packet-in (invalid ttl)').catch(() => undefined);
     c1.send(packetOut(c1, udpFrame(6666, 64, 'x'.repeat(100))));
     await c1.wait((m) => m.type === 'packet_in' && m.data.length > 100, 'packet-in (controller action with max_len)');
-    await run('ip', ['netns', 'exec', sb.netns, 'python3', '-c',
-      `import socket; s=socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind(("v1p", 0)); s.send(bytes.fromhex("${udpFrame(2222).toString('hex')}"))`]);
+    await run('ip', [
+      'netns',
+      'exec',
+      sb.netns,
+      'python3',
+      '-c',
+      `import socket; s=socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind(("v1p", 0)); s.send(bytes.fromhex("${udpFrame(2222).toString('hex')}"))`,
+    ]);
     await c1.wait((m) => m.type === 'packet_in' && m.reason === 0, 'packet-in (no match) from v1');
 
     step = 'flow removed';
@@ -338,11 +413,30 @@ async function scenario(sb: Sandbox): Promise<void> {
     await c1.sendSync(flow(0xff, 1, [], []));
     await c1.sendSync({ type: 'group_mod', xid: c1.nextXid(), command: 1, groupType: 0, groupId: 4242, buckets: [] });
     await c1.sendSync(flow(0, 1, [], [{ type: 'apply_actions', actions: [{ type: 'group', groupId: 4343 }] }]));
-    await c1.sendSync({ type: 'meter_mod', xid: c1.nextXid(), command: 1, flags: 1, meterId: 77, bands: [{ type: 'drop', rate: 1, burstSize: 0 }] });
-    await c1.sendSync({ type: 'meter_mod', xid: c1.nextXid(), command: 0, flags: 2, meterId: 78, bands: [{ type: 'dscp_remark', rate: 1, burstSize: 0, precLevel: 1 }] });
+    await c1.sendSync({
+      type: 'meter_mod',
+      xid: c1.nextXid(),
+      command: 1,
+      flags: 1,
+      meterId: 77,
+      bands: [{ type: 'drop', rate: 1, burstSize: 0 }],
+    });
+    await c1.sendSync({
+      type: 'meter_mod',
+      xid: c1.nextXid(),
+      command: 0,
+      flags: 2,
+      meterId: 78,
+      bands: [{ type: 'dscp_remark', rate: 1, burstSize: 0, precLevel: 1 }],
+    });
     await c1.sendSync({ type: 'experimenter', xid: c1.nextXid(), experimenter: 0x00abcdef, expType: 1, data: Buffer.alloc(0) });
     await c1.sendSync({ type: 'bundle_control', xid: c1.nextXid(), bundleId: 99, ctrlType: 4, flags: 0, properties: [] });
-    await c1.sendSync({ type: 'multipart_request', xid: c1.nextXid(), flags: 0, body: { kind: 'experimenter', experimenter: 0x2320, expType: 99, data: Buffer.alloc(0) } });
+    await c1.sendSync({
+      type: 'multipart_request',
+      xid: c1.nextXid(),
+      flags: 0,
+      body: { kind: 'experimenter', experimenter: 0x2320, expType: 99, data: Buffer.alloc(0) },
+    });
     await c1.sendSync({ type: 'table_mod', xid: c1.nextXid(), tableId: 0, config: 3 });
     await c1.sendSync({ type: 'port_mod', xid: c1.nextXid(), portNo: 99, hwAddr: '00:00:00:00:00:99', config: 1, mask: 1, advertise: 0 });
 
@@ -370,7 +464,14 @@ async function scenario(sb: Sandbox): Promise<void> {
     c1.send({ type: 'role_request', xid: c1.nextXid(), role: 1, generationId: 0n });
     await c1.barrier();
     await c2.sendSync({ type: 'group_mod', xid: c2.nextXid(), command: 0, groupType: 0, groupId: 50, buckets: [] });
-    await c2.sendSync({ type: 'meter_mod', xid: c2.nextXid(), command: 0, flags: 1, meterId: 50, bands: [{ type: 'drop', rate: 10, burstSize: 0 }] });
+    await c2.sendSync({
+      type: 'meter_mod',
+      xid: c2.nextXid(),
+      command: 0,
+      flags: 1,
+      meterId: 50,
+      bands: [{ type: 'drop', rate: 10, burstSize: 0 }],
+    });
     await c1.wait((m) => m.type === 'requestforward', 'request forward').catch(() => undefined);
     await c1.barrier();
 
@@ -379,12 +480,21 @@ async function scenario(sb: Sandbox): Promise<void> {
     await c1.sendSync({ type: 'nx_set_controller_id', xid: c1.nextXid(), controllerId: 7 });
     await c1.sendSync({ type: 'nx_set_controller_id', xid: c1.nextXid(), controllerId: 0 });
     await c1.sendSync({ type: 'nx_ct_flush_zone', xid: c1.nextXid(), zoneId: 7 });
-    await c1.sendSync({ type: 'nx_ct_flush', xid: c1.nextXid(), ipProto: 17, zoneId: 7, orig: { src: '10.0.0.1', dst: '10.0.0.2', srcPort: 4321, dstPort: 7777 } });
+    await c1.sendSync({
+      type: 'nx_ct_flush',
+      xid: c1.nextXid(),
+      ipProto: 17,
+      zoneId: 7,
+      orig: { src: '10.0.0.1', dst: '10.0.0.2', srcPort: 4321, dstPort: 7777 },
+    });
     await c1.sendSync({ type: 'nx_set_packet_in_format', xid: c1.nextXid(), format: 2 });
     c1.send(packetOut(c1, udpFrame(9999)));
     await c1.wait((m) => m.type === 'nx_packet_in2' && m.continuation === undefined, 'packet-in2');
     c1.send(packetOut(c1, udpFrame(7777)));
-    const paused = (await c1.wait((m) => m.type === 'nx_packet_in2' && m.continuation !== undefined, 'paused packet-in2')) as Extract<OfpMessage, { type: 'nx_packet_in2' }>;
+    const paused = (await c1.wait((m) => m.type === 'nx_packet_in2' && m.continuation !== undefined, 'paused packet-in2')) as Extract<
+      OfpMessage,
+      { type: 'nx_packet_in2' }
+    >;
     const { type: _t, xid: _x, userdata: _u, order: _o, ...fields } = paused;
     await c1.sendSync({ type: 'nx_resume', xid: c1.nextXid(), ...fields });
     await c1.barrier();

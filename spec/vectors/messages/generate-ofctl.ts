@@ -38,7 +38,19 @@ function replyBody(req: Extract<OfpMessage, { type: 'multipart_request' }>['body
       return {
         kind: 'port_desc',
         ports: [
-          { portNo: 1, hwAddr: '00:00:00:00:00:01', name: 'p1', config: 0, state: 0, curr: 0, advertised: 0, supported: 0, peer: 0, currSpeed: 0, maxSpeed: 0 },
+          {
+            portNo: 1,
+            hwAddr: '00:00:00:00:00:01',
+            name: 'p1',
+            config: 0,
+            state: 0,
+            curr: 0,
+            advertised: 0,
+            supported: 0,
+            peer: 0,
+            currSpeed: 0,
+            maxSpeed: 0,
+          },
         ],
       };
     case 'flow':
@@ -97,7 +109,11 @@ function repliesTo(m: OfpMessage): OfpMessage[] {
   }
 }
 
-function ofctl(args: string[], env: NodeJS.ProcessEnv, killAfterMs?: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function ofctl(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  killAfterMs?: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile('ovs-ofctl', args, { env, timeout: killAfterMs ?? 20_000, killSignal: 'SIGTERM' }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
@@ -156,14 +172,24 @@ const COMMANDS: { name: string; args: string[]; killAfterMs?: number }[] = [
   { name: 'mod-flows --strict', args: ['--strict', 'mod-flows', 'SWITCH', 'table=0,priority=100,ip,nw_dst=10.96.0.10,actions=drop'] },
   { name: 'del-flows', args: ['del-flows', 'SWITCH'] },
   { name: 'del-flows cookie', args: ['del-flows', 'SWITCH', 'cookie=0x1234/-1,out_port=3'] },
-  { name: 'add-group', args: ['add-group', 'SWITCH', 'group_id=5,type=select,bucket=weight:100,actions=output:1,bucket=weight:50,actions=output:2'] },
+  {
+    name: 'add-group',
+    args: ['add-group', 'SWITCH', 'group_id=5,type=select,bucket=weight:100,actions=output:1,bucket=weight:50,actions=output:2'],
+  },
   { name: 'mod-group', args: ['mod-group', 'SWITCH', 'group_id=5,type=select,bucket=weight:100,actions=output:3'] },
   { name: 'del-groups', args: ['del-groups', 'SWITCH', 'group_id=5'] },
   { name: 'add-meter', args: ['add-meter', 'SWITCH', 'meter=1,kbps,burst,stats,band=type=drop,rate=1000,burst_size=100'] },
   { name: 'add-meter dscp', args: ['add-meter', 'SWITCH', 'meter=2,pktps,band=type=dscp_remark,rate=100,prec_level=1'] },
   { name: 'mod-meter', args: ['mod-meter', 'SWITCH', 'meter=1,kbps,band=type=drop,rate=2000'] },
   { name: 'del-meters', args: ['del-meters', 'SWITCH', 'meter=1'] },
-  { name: 'packet-out', args: ['packet-out', 'SWITCH', 'in_port=1 packet=ffffffffffff000000000001080600010800060400010000000000010a0000010000000000000a000002 actions=ct(commit),output:2'] },
+  {
+    name: 'packet-out',
+    args: [
+      'packet-out',
+      'SWITCH',
+      'in_port=1 packet=ffffffffffff000000000001080600010800060400010000000000010a0000010000000000000a000002 actions=ct(commit),output:2',
+    ],
+  },
   { name: 'mod-port', args: ['mod-port', 'SWITCH', '1', 'down'] },
   { name: 'queue-get-config', args: ['queue-get-config', 'SWITCH', '1'] },
   { name: 'dump-desc', args: ['dump-desc', 'SWITCH'] },
@@ -186,13 +212,33 @@ const COMMANDS: { name: string; args: string[]; killAfterMs?: number }[] = [
   { name: 'ct-flush zone', args: ['ct-flush', 'SWITCH', 'zone=7'] },
   {
     name: 'ct-flush tuples',
-    args: ['ct-flush', 'SWITCH', 'zone=7', 'ct_nw_src=10.0.0.1,ct_nw_dst=10.96.0.10,ct_nw_proto=6,ct_tp_src=4000,ct_tp_dst=80', 'ct_nw_src=10.96.0.10,ct_nw_dst=10.0.0.1,ct_nw_proto=6,ct_tp_src=80,ct_tp_dst=4000'],
+    args: [
+      'ct-flush',
+      'SWITCH',
+      'zone=7',
+      'ct_nw_src=10.0.0.1,ct_nw_dst=10.96.0.10,ct_nw_proto=6,ct_tp_src=4000,ct_tp_dst=80',
+      'ct_nw_src=10.96.0.10,ct_nw_dst=10.0.0.1,ct_nw_proto=6,ct_tp_src=80,ct_tp_dst=4000',
+    ],
   },
-  { name: 'ct-flush icmp6', args: ['ct-flush', 'SWITCH', 'ct_ipv6_src=fd00::1,ct_ipv6_dst=fd00::2,ct_nw_proto=58,icmp_id=1,icmp_type=128,icmp_code=0'] },
+  {
+    name: 'ct-flush icmp6',
+    args: ['ct-flush', 'SWITCH', 'ct_ipv6_src=fd00::1,ct_ipv6_dst=fd00::2,ct_nw_proto=58,icmp_id=1,icmp_type=128,icmp_code=0'],
+  },
   { name: 'bundle add-flow', args: ['--bundle', 'add-flow', 'SWITCH', 'table=0,priority=1,actions=drop'] },
   { name: 'bundle add-group', args: ['--bundle', 'add-group', 'SWITCH', 'group_id=6,type=all,bucket=actions=output:2'] },
-  { name: 'packet-out (odd length)', args: ['packet-out', 'SWITCH', 'in_port=1 packet=0000000000020000000000010800450000140000000040000000000a0000010a000002 actions=output:2'] },
-  { name: 'monitor (packet_in2, flow monitor)', args: ['-P', 'nxt_packet_in2', 'monitor', 'SWITCH', '65535', 'watch:table=1,ip,!initial'], killAfterMs: 1500 },
+  {
+    name: 'packet-out (odd length)',
+    args: [
+      'packet-out',
+      'SWITCH',
+      'in_port=1 packet=0000000000020000000000010800450000140000000040000000000a0000010a000002 actions=output:2',
+    ],
+  },
+  {
+    name: 'monitor (packet_in2, flow monitor)',
+    args: ['-P', 'nxt_packet_in2', 'monitor', 'SWITCH', '65535', 'watch:table=1,ip,!initial'],
+    killAfterMs: 1500,
+  },
   { name: 'monitor resume', args: ['monitor', 'SWITCH', 'resume'], killAfterMs: 1500 },
 ];
 

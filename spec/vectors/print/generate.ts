@@ -86,7 +86,13 @@ function eth(dst: Buffer, src: Buffer, type: number, payload: Buffer, vlans: num
   return Buffer.concat([dst, src, ...tags, u16(type), payload]);
 }
 
-function ipv4(proto: number, src: string, dst: string, payload: Buffer, opts: { tos?: number; ttl?: number; frag?: number; ihl?: number } = {}): Buffer {
+function ipv4(
+  proto: number,
+  src: string,
+  dst: string,
+  payload: Buffer,
+  opts: { tos?: number; ttl?: number; frag?: number; ihl?: number } = {},
+): Buffer {
   const ihl = opts.ihl ?? 5;
   const h = Buffer.alloc(ihl * 4);
   h[0] = 0x40 | ihl;
@@ -150,7 +156,15 @@ const PACKETS: [string, Buffer][] = [
   ['sctp', eth(MAC_B, MAC_A, 0x0800, ipv4(132, '192.168.0.1', '192.168.0.2', sctp(3868, 3868)))],
   ['icmp echo', eth(MAC_B, MAC_A, 0x0800, ipv4(1, '10.0.0.1', '10.0.0.2', icmp(8, 0)))],
   ['icmp unreachable', eth(MAC_B, MAC_A, 0x0800, ipv4(1, '10.0.0.1', '10.0.0.2', icmp(3, 3), { ttl: 255 }))],
-  ['igmp', eth(Buffer.from('01005e000001', 'hex'), MAC_A, 0x0800, ipv4(2, '10.0.0.1', '224.0.0.1', Buffer.from('1164ee9be0000001', 'hex'), { ttl: 1 }))],
+  [
+    'igmp',
+    eth(
+      Buffer.from('01005e000001', 'hex'),
+      MAC_A,
+      0x0800,
+      ipv4(2, '10.0.0.1', '224.0.0.1', Buffer.from('1164ee9be0000001', 'hex'), { ttl: 1 }),
+    ),
+  ],
   ['gre', eth(MAC_B, MAC_A, 0x0800, ipv4(47, '10.0.0.1', '10.0.0.2', Buffer.alloc(8)))],
   ['ipv4 options', eth(MAC_B, MAC_A, 0x0800, ipv4(17, '10.0.0.1', '10.0.0.2', udp(1000, 2000), { ihl: 6 }))],
   ['ipv4 first fragment', eth(MAC_B, MAC_A, 0x0800, ipv4(17, '10.0.0.1', '10.0.0.2', udp(1000, 2000), { frag: 0x2000 }))],
@@ -169,13 +183,30 @@ const PACKETS: [string, Buffer][] = [
   ['icmpv6 echo', eth(MAC_B, MAC_A, 0x86dd, ipv6(58, 'fd00::1', 'fd00::2', icmp6(128, 0, Buffer.alloc(8, 1))))],
   [
     'icmpv6 neighbor solicitation',
-    eth(Buffer.from('3333ff000002', 'hex'), MAC_A, 0x86dd, ipv6(58, 'fd00::1', 'ff02::1:ff00:2', icmp6(135, 0, Buffer.concat([u32(0), ip6('fd00::2'), Buffer.from([1, 1]), MAC_A])), { hlim: 255 })),
+    eth(
+      Buffer.from('3333ff000002', 'hex'),
+      MAC_A,
+      0x86dd,
+      ipv6(58, 'fd00::1', 'ff02::1:ff00:2', icmp6(135, 0, Buffer.concat([u32(0), ip6('fd00::2'), Buffer.from([1, 1]), MAC_A])), {
+        hlim: 255,
+      }),
+    ),
   ],
   [
     'icmpv6 neighbor advertisement',
-    eth(MAC_A, MAC_B, 0x86dd, ipv6(58, 'fd00::2', 'fd00::1', icmp6(136, 0, Buffer.concat([u32(0x60000000), ip6('fd00::2'), Buffer.from([2, 1]), MAC_B])), { hlim: 255 })),
+    eth(
+      MAC_A,
+      MAC_B,
+      0x86dd,
+      ipv6(58, 'fd00::2', 'fd00::1', icmp6(136, 0, Buffer.concat([u32(0x60000000), ip6('fd00::2'), Buffer.from([2, 1]), MAC_B])), {
+        hlim: 255,
+      }),
+    ),
   ],
-  ['icmpv6 ns no options', eth(MAC_A, MAC_B, 0x86dd, ipv6(58, '::', 'ff02::1:ff00:2', icmp6(135, 0, Buffer.concat([u32(0), ip6('fd00::2')]))))],
+  [
+    'icmpv6 ns no options',
+    eth(MAC_A, MAC_B, 0x86dd, ipv6(58, '::', 'ff02::1:ff00:2', icmp6(135, 0, Buffer.concat([u32(0), ip6('fd00::2')])))),
+  ],
   ['icmpv6 ns truncated target', eth(MAC_A, MAC_B, 0x86dd, ipv6(58, '::', 'ff02::1:ff00:2', icmp6(135, 0, Buffer.alloc(8))))],
   [
     'ipv6 hop-by-hop then udp',
@@ -187,20 +218,34 @@ const PACKETS: [string, Buffer][] = [
   ],
   [
     'ipv6 later fragment',
-    eth(MAC_B, MAC_A, 0x86dd, ipv6(44, 'fd00::1', 'fd00::2', Buffer.concat([Buffer.from([6, 0, 0x05, 0x00]), u32(0xabcd), Buffer.alloc(16, 3)]))),
+    eth(
+      MAC_B,
+      MAC_A,
+      0x86dd,
+      ipv6(44, 'fd00::1', 'fd00::2', Buffer.concat([Buffer.from([6, 0, 0x05, 0x00]), u32(0xabcd), Buffer.alloc(16, 3)])),
+    ),
   ],
   ['ipv6 truncated', eth(MAC_B, MAC_A, 0x86dd, Buffer.alloc(20))],
   ['vlan tcp', eth(MAC_B, MAC_A, 0x0800, ipv4(6, '10.0.0.1', '10.0.0.2', tcp(1234, 80, 0x010)), [0x6064])],
   ['vlan zero id', eth(MAC_B, MAC_A, 0x0806, arp(1, MAC_A, '10.0.0.1', Buffer.alloc(6), '10.0.0.2'), [0x2000])],
   ['qinq udp', eth(MAC_B, MAC_A, 0x0800, ipv4(17, '10.0.0.1', '10.0.0.2', udp(1, 2)), [0x0064, 0xa0c8])],
-  ['mpls one label', eth(MAC_B, MAC_A, 0x8847, Buffer.concat([u32((100 << 12) | (5 << 9) | 0x100 | 63), ipv4(17, '10.0.0.1', '10.0.0.2', udp(1, 2))]))],
+  [
+    'mpls one label',
+    eth(MAC_B, MAC_A, 0x8847, Buffer.concat([u32((100 << 12) | (5 << 9) | 0x100 | 63), ipv4(17, '10.0.0.1', '10.0.0.2', udp(1, 2))])),
+  ],
   ['mpls two labels', eth(MAC_B, MAC_A, 0x8847, Buffer.concat([u32((16 << 12) | 64), u32((17 << 12) | 0x100 | 64), Buffer.alloc(20)]))],
   ['mpls multicast', eth(MAC_B, MAC_A, 0x8848, u32((3 << 12) | 0x100 | 1))],
-  ['llc snap ip', Buffer.concat([MAC_B, MAC_A, u16(40), Buffer.from('aaaa03000000', 'hex'), u16(0x0800), ipv4(17, '10.0.0.1', '10.0.0.2', udp(1, 2))])],
+  [
+    'llc snap ip',
+    Buffer.concat([MAC_B, MAC_A, u16(40), Buffer.from('aaaa03000000', 'hex'), u16(0x0800), ipv4(17, '10.0.0.1', '10.0.0.2', udp(1, 2))]),
+  ],
   ['802.3 stp', Buffer.concat([Buffer.from('0180c2000000', 'hex'), MAC_A, u16(38), Buffer.from('424203000000', 'hex'), Buffer.alloc(32)])],
   ['lldp', eth(Buffer.from('0180c200000e', 'hex'), MAC_A, 0x88cc, Buffer.alloc(30, 2))],
   ['runt', Buffer.from('ffffffffffff0a58', 'hex')],
-  ['ethernet padding', Buffer.concat([eth(MAC_B, MAC_A, 0x0800, ipv4(17, '10.0.0.1', '10.0.0.2', udp(1, 2, Buffer.alloc(0)))), Buffer.alloc(14)])],
+  [
+    'ethernet padding',
+    Buffer.concat([eth(MAC_B, MAC_A, 0x0800, ipv4(17, '10.0.0.1', '10.0.0.2', udp(1, 2, Buffer.alloc(0)))), Buffer.alloc(14)]),
+  ],
 ];
 
 // ---- packet-ins ----------------------------------------------------------------------------------
@@ -208,7 +253,14 @@ const PACKETS: [string, Buffer][] = [
 const METADATA: [string, Match][] = [
   ['in_port', [{ field: 'in_port', value: 3 }]],
   ['in_port LOCAL', [{ field: 'in_port', value: 0xfffffffe }]],
-  ['in_port tun_id metadata', [{ field: 'in_port', value: 7 }, { field: 'tun_id', value: 0x1234n }, { field: 'metadata', value: 0xfedcn }]],
+  [
+    'in_port tun_id metadata',
+    [
+      { field: 'in_port', value: 7 },
+      { field: 'tun_id', value: 0x1234n },
+      { field: 'metadata', value: 0xfedcn },
+    ],
+  ],
   [
     'in_port regs ct',
     [
@@ -297,18 +349,17 @@ add(
     tableId: 2,
     cookie: 0x99n,
     reason: 1,
-    metadata: [{ field: 'in_port', value: 4 }, { field: 'reg1', value: 0x10 }],
+    metadata: [
+      { field: 'in_port', value: 4 },
+      { field: 'reg1', value: 0x10 },
+    ],
     userdata: Buffer.from('0102030405', 'hex'),
     continuation,
   },
   2,
 );
 add('nx_packet_in2 minimal', { type: 'nx_packet_in2', xid: 91, packet: PACKETS[8]![1] }, 1);
-add(
-  'nx_resume',
-  { type: 'nx_resume', xid: 92, packet: PACKETS[8]![1], metadata: [{ field: 'in_port', value: 1 }], continuation },
-  2,
-);
+add('nx_resume', { type: 'nx_resume', xid: 92, packet: PACKETS[8]![1], metadata: [{ field: 'in_port', value: 1 }], continuation }, 2);
 
 // ---- packet-outs ---------------------------------------------------------------------------------
 
@@ -319,7 +370,10 @@ add(
     xid: 100,
     bufferId: 0xffffffff,
     inPort: 0xfffffffd,
-    actions: [{ type: 'output', port: 1, maxLen: 0 }, { type: 'set_field', field: 'eth_dst', value: '0a:58:0a:f4:01:05' }],
+    actions: [
+      { type: 'output', port: 1, maxLen: 0 },
+      { type: 'set_field', field: 'eth_dst', value: '0a:58:0a:f4:01:05' },
+    ],
     data: PACKETS[0]![1],
   },
   2,
@@ -327,7 +381,14 @@ add(
 add('packet_out buffered', { type: 'packet_out', xid: 101, bufferId: 7, inPort: 3, actions: [], data: Buffer.alloc(0) }, 2);
 add(
   'packet_out verbose',
-  { type: 'packet_out', xid: 102, bufferId: 0xffffffff, inPort: 0xfffffffe, actions: [{ type: 'output', port: 0xfffffff9, maxLen: 0 }], data: PACKETS[17]![1] },
+  {
+    type: 'packet_out',
+    xid: 102,
+    bufferId: 0xffffffff,
+    inPort: 0xfffffffe,
+    actions: [{ type: 'output', port: 0xfffffff9, maxLen: 0 }],
+    data: PACKETS[17]![1],
+  },
   3,
 );
 
@@ -349,7 +410,12 @@ for (let reason = 0; reason < 7; reason++) {
     byteCount: BigInt(reason * 64000),
     match:
       reason % 2
-        ? [{ field: 'eth_type', value: 0x0800 }, { field: 'ip_proto', value: 6 }, { field: 'ipv4_dst', value: '10.96.0.10' }, { field: 'tcp_dst', value: 80 }]
+        ? [
+            { field: 'eth_type', value: 0x0800 },
+            { field: 'ip_proto', value: 6 },
+            { field: 'ipv4_dst', value: '10.96.0.10' },
+            { field: 'tcp_dst', value: 80 },
+          ]
         : [{ field: 'in_port', value: reason + 1 }],
   });
 }
@@ -421,7 +487,8 @@ const flows: FlowStats[] = flowMods.map((m, i) => {
     instructions: m.instructions,
   };
 });
-for (let i = 0; i < flows.length; i += 3) reply(`flow ${i / 3}`, { kind: 'flow', flows: flows.slice(i, i + 3) }, i + 3 < flows.length ? 1 : 0);
+for (let i = 0; i < flows.length; i += 3)
+  reply(`flow ${i / 3}`, { kind: 'flow', flows: flows.slice(i, i + 3) }, i + 3 < flows.length ? 1 : 0);
 reply('flow empty', { kind: 'flow', flows: [] });
 
 // Every group of the text corpus as a group-desc entry, two to a reply.
@@ -478,16 +545,13 @@ reply(
   1,
 );
 reply('port_stats terse', { kind: 'port_stats', ports: [] }, 1, 0);
-reply(
-  'queue',
-  {
-    kind: 'queue',
-    queues: [
-      { portNo: 1, queueId: 0, txBytes: 10n, txPackets: 1n, txErrors: 0n, durationSec: 5, durationNsec: 0 },
-      { portNo: 0xfffffffe, queueId: 7, txBytes: NONE64, txPackets: NONE64, txErrors: NONE64, durationSec: 0xffffffff, durationNsec: 0 },
-    ],
-  },
-);
+reply('queue', {
+  kind: 'queue',
+  queues: [
+    { portNo: 1, queueId: 0, txBytes: 10n, txPackets: 1n, txErrors: 0n, durationSec: 5, durationNsec: 0 },
+    { portNo: 0xfffffffe, queueId: 7, txBytes: NONE64, txPackets: NONE64, txErrors: NONE64, durationSec: 0xffffffff, durationNsec: 0 },
+  ],
+});
 reply('group', {
   kind: 'group',
   groups: [
@@ -514,11 +578,25 @@ reply('group_features', {
   maxGroups: [0xffffff00, 0xffffff00, 0xffffff00, 0xffffff00],
   actions: [0x03ff8001, 0x03ff8001, 0, 0xffffffff],
 });
-reply('group_features some types', { kind: 'group_features', types: 0x6, capabilities: 0, maxGroups: [0, 16, 0, 0], actions: [0, 1 << 22, 0, 0] });
+reply('group_features some types', {
+  kind: 'group_features',
+  types: 0x6,
+  capabilities: 0,
+  maxGroups: [0, 16, 0, 0],
+  actions: [0, 1 << 22, 0, 0],
+});
 reply('meter', {
   kind: 'meter',
   meters: [
-    { meterId: 1, flowCount: 2, packetInCount: 3n, byteInCount: 4n, durationSec: 5, durationNsec: 6, bands: [{ packetBandCount: 7n, byteBandCount: 8n }] },
+    {
+      meterId: 1,
+      flowCount: 2,
+      packetInCount: 3n,
+      byteInCount: 4n,
+      durationSec: 5,
+      durationNsec: 6,
+      bands: [{ packetBandCount: 7n, byteBandCount: 8n }],
+    },
     { meterId: 0xfffffffd, flowCount: 0, packetInCount: 0n, byteInCount: 0n, durationSec: 0, durationNsec: 0, bands: [] },
   ],
 });
@@ -526,11 +604,25 @@ reply('meter_config', {
   kind: 'meter_config',
   meters: [
     { flags: 0x9, meterId: 7, bands: [{ type: 'drop', rate: 1000, burstSize: 0 }] },
-    { flags: 0x6, meterId: 0xfffffffe, bands: [{ type: 'dscp_remark', rate: 5, burstSize: 50, precLevel: 2 }, { type: 'drop', rate: 10, burstSize: 100 }] },
+    {
+      flags: 0x6,
+      meterId: 0xfffffffe,
+      bands: [
+        { type: 'dscp_remark', rate: 5, burstSize: 50, precLevel: 2 },
+        { type: 'drop', rate: 10, burstSize: 100 },
+      ],
+    },
   ],
 });
 reply('meter_features', { kind: 'meter_features', maxMeter: 200000, bandTypes: 0x6, capabilities: 0xf, maxBands: 1, maxColor: 0 });
-reply('meter_features odd bits', { kind: 'meter_features', maxMeter: 0, bandTypes: 0x81, capabilities: 0x30, maxBands: 255, maxColor: 255 });
+reply('meter_features odd bits', {
+  kind: 'meter_features',
+  maxMeter: 0,
+  bandTypes: 0x81,
+  capabilities: 0x30,
+  maxBands: 255,
+  maxColor: 255,
+});
 reply('port_desc', { kind: 'port_desc', ports: PORTS });
 
 function oxm(name: string, masked = false): { header: number; experimenter?: number } {
@@ -574,7 +666,10 @@ function features(tableId: number, name: string, next: number[], variant: number
       { type: 'write_actions', actions: acts },
       { type: 'apply_actions', actions: variant === 3 ? acts.slice(0, 2) : acts },
       { type: 'match', oxms: [...fields, oxm('metadata', true), oxm('eth_dst', true), oxm('ct_state', true), oxm('tun_id', true)] },
-      { type: 'wildcards', oxms: [oxm('in_port'), oxm('reg0'), oxm('reg1'), oxm('reg2'), oxm('metadata'), oxm('eth_dst'), oxm('ct_state')] },
+      {
+        type: 'wildcards',
+        oxms: [oxm('in_port'), oxm('reg0'), oxm('reg1'), oxm('reg2'), oxm('metadata'), oxm('eth_dst'), oxm('ct_state')],
+      },
       { type: 'write_setfield', oxms: fields.slice(0, 4) },
       { type: 'apply_setfield', oxms: fields.slice(0, 4) },
       ...(variant === 4 ? [{ type: 'next_tables_miss' as const, tables: [] }] : []),
@@ -594,7 +689,10 @@ reply('table_features', {
     features(6, '', range(7, 20), 4),
   ],
 });
-reply('table_features bad table', { kind: 'table_features', tables: [features(0, 't', [1], 0), { ...features(1, '', [], 0), properties: [] }] });
+reply('table_features bad table', {
+  kind: 'table_features',
+  tables: [features(0, 't', [1], 0), { ...features(1, '', [], 0), properties: [] }],
+});
 reply('flow_monitor', {
   kind: 'flow_monitor',
   updates: [
@@ -610,7 +708,17 @@ reply('flow_monitor', {
       instructions: [{ type: 'apply_actions', actions: [{ type: 'output', port: 0xfffffffa, maxLen: 0 }] }],
     },
     { event: 'modified', reason: 0, priority: 1, idleTimeout: 0, hardTimeout: 60, tableId: 0, cookie: 0n, match: [], instructions: [] },
-    { event: 'deleted', reason: 3, priority: 1, idleTimeout: 0, hardTimeout: 0, tableId: 0, cookie: 0n, match: [], instructions: [{ type: 'apply_actions', actions: [] }] },
+    {
+      event: 'deleted',
+      reason: 3,
+      priority: 1,
+      idleTimeout: 0,
+      hardTimeout: 0,
+      tableId: 0,
+      cookie: 0n,
+      match: [],
+      instructions: [{ type: 'apply_actions', actions: [] }],
+    },
     { event: 'abbrev', xid: 0x1234 },
   ],
 });
@@ -627,9 +735,20 @@ request('flow table out_port match', {
   outGroup: 0xffffffff,
   cookie: 0n,
   cookieMask: 0n,
-  match: [{ field: 'eth_type', value: 0x0800 }, { field: 'ipv4_src', value: '10.0.0.0', mask: '255.0.0.0' }],
+  match: [
+    { field: 'eth_type', value: 0x0800 },
+    { field: 'ipv4_src', value: '10.0.0.0', mask: '255.0.0.0' },
+  ],
 });
-request('aggregate all', { kind: 'aggregate', tableId: 255, outPort: 0xffffffff, outGroup: 0xffffffff, cookie: 5n, cookieMask: 0xffn, match: [] });
+request('aggregate all', {
+  kind: 'aggregate',
+  tableId: 255,
+  outPort: 0xffffffff,
+  outGroup: 0xffffffff,
+  cookie: 5n,
+  cookieMask: 0xffn,
+  match: [],
+});
 request('port_stats', { kind: 'port_stats', portNo: 0xfffffffe });
 request('queue', { kind: 'queue', portNo: 3, queueId: 0xffffffff });
 request('group', { kind: 'group', groupId: 0xfffffffc });
@@ -682,21 +801,50 @@ const ERRORS: [string, number, number, number | undefined, Buffer][] = [
   ['data longer than its header says', 1, 6, undefined, Buffer.concat([Buffer.from('0402000800000009', 'hex'), Buffer.alloc(4)])],
 ];
 ERRORS.forEach(([name, errType, code, experimenter, data], i) => {
-  add(`error ${name}`, experimenter === undefined ? { type: 'error', xid: 600 + i, errType, code, data } : { type: 'error', xid: 600 + i, errType, code, experimenter, data });
+  add(
+    `error ${name}`,
+    experimenter === undefined
+      ? { type: 'error', xid: 600 + i, errType, code, data }
+      : { type: 'error', xid: 600 + i, errType, code, experimenter, data },
+  );
 });
 
 // ---- the small messages ----------------------------------------------------------------------------
 
 add('hello bitmap', { type: 'hello', version: 4, xid: 1, elements: [{ type: 'versionbitmap', bitmaps: [0x12] }] });
 add('hello no elements OF1.0', { type: 'hello', version: 1, xid: 2, elements: [] });
-add('hello unknown element', { type: 'hello', version: 5, xid: 3, elements: [{ type: 'unknown', elementType: 9, data: Buffer.from('abcd', 'hex') }] });
+add('hello unknown element', {
+  type: 'hello',
+  version: 5,
+  xid: 3,
+  elements: [{ type: 'unknown', elementType: 9, data: Buffer.from('abcd', 'hex') }],
+});
 add('echo_request payload v1', { type: 'echo_request', xid: 4, data: Buffer.from('0123456789abcdefxyz') }, 1);
 add('echo_reply payload', { type: 'echo_reply', xid: 5, data: Buffer.from('0123456789abcdef0123456789abcdefzz') });
 add('echo_reply empty', { type: 'echo_reply', xid: 6, data: Buffer.alloc(0) });
 add('features_request', { type: 'features_request', xid: 7 });
-add('features_reply all caps', { type: 'features_reply', xid: 8, datapathId: 0xfedcba9876543210n, nBuffers: 0, nTables: 254, auxiliaryId: 0, capabilities: 0xffffffff, reserved: 0 });
-add('features_reply no caps', { type: 'features_reply', xid: 9, datapathId: 1n, nBuffers: 256, nTables: 1, auxiliaryId: 2, capabilities: 0, reserved: 0 });
-for (let f = 0; f < 4; f++) add(`get_config_reply frags ${f}`, { type: 'get_config_reply', xid: 10 + f, flags: f, missSendLen: f ? 128 : 65535 });
+add('features_reply all caps', {
+  type: 'features_reply',
+  xid: 8,
+  datapathId: 0xfedcba9876543210n,
+  nBuffers: 0,
+  nTables: 254,
+  auxiliaryId: 0,
+  capabilities: 0xffffffff,
+  reserved: 0,
+});
+add('features_reply no caps', {
+  type: 'features_reply',
+  xid: 9,
+  datapathId: 1n,
+  nBuffers: 256,
+  nTables: 1,
+  auxiliaryId: 2,
+  capabilities: 0,
+  reserved: 0,
+});
+for (let f = 0; f < 4; f++)
+  add(`get_config_reply frags ${f}`, { type: 'get_config_reply', xid: 10 + f, flags: f, missSendLen: f ? 128 : 65535 });
 add('set_config', { type: 'set_config', xid: 14, flags: 0, missSendLen: 1500 });
 add('get_config_request', { type: 'get_config_request', xid: 15 });
 add('barrier_request', { type: 'barrier_request', xid: 16 });
@@ -707,7 +855,14 @@ add('queue_get_config_reply', {
   port: 2,
   queues: [
     { queueId: 9, port: 2, properties: [{ type: 'max_rate', rate: 1001 }] },
-    { queueId: 1, port: 2, properties: [{ type: 'min_rate', rate: 0 }, { type: 'max_rate', rate: 1000 }] },
+    {
+      queueId: 1,
+      port: 2,
+      properties: [
+        { type: 'min_rate', rate: 0 },
+        { type: 'max_rate', rate: 1000 },
+      ],
+    },
     { queueId: 4, port: 2, properties: [{ type: 'min_rate', rate: 0xffff }] },
   ],
 });
@@ -718,7 +873,13 @@ for (let role = 0; role < 4; role++) {
 }
 add('role_status', { type: 'role_status', xid: 40, role: 3, reason: 7, generationId: 5n, properties: [] });
 add('get_async_request', { type: 'get_async_request', xid: 41 });
-add('get_async_reply', { type: 'get_async_reply', xid: 42, packetInMask: [0xff, 0x1], portStatusMask: [0x7, 0], flowRemovedMask: [0xffff, 0x9] });
+add('get_async_reply', {
+  type: 'get_async_reply',
+  xid: 42,
+  packetInMask: [0xff, 0x1],
+  portStatusMask: [0x7, 0],
+  flowRemovedMask: [0xffff, 0x9],
+});
 add('set_async off', { type: 'set_async', xid: 43, packetInMask: [0, 0], portStatusMask: [0, 0], flowRemovedMask: [0, 0] });
 add('nx_set_async_config2', {
   type: 'nx_set_async_config2',
@@ -745,18 +906,44 @@ add('nx_ct_flush v4', {
 });
 add('nx_ct_flush v6 icmp', { type: 'nx_ct_flush', xid: 51, ipProto: 58, orig: { src: 'fd00::1', icmpId: 7, icmpType: 128, icmpCode: 0 } });
 add('nx_ct_flush empty', { type: 'nx_ct_flush', xid: 52, ipProto: 0 });
-for (let t = 0; t < 8; t++) add(`bundle_control ${t}`, { type: 'bundle_control', xid: 53 + t, bundleId: t * 0x1001, ctrlType: t, flags: t % 4, properties: [] });
+for (let t = 0; t < 8; t++)
+  add(`bundle_control ${t}`, { type: 'bundle_control', xid: 53 + t, bundleId: t * 0x1001, ctrlType: t, flags: t % 4, properties: [] });
 add('bundle_add flow_mod', { type: 'bundle_add', xid: 0x55, bundleId: 9, flags: 3, message: decodeMessage(failed), properties: [] });
 add('bundle_add other xid', { type: 'bundle_add', xid: 61, bundleId: 9, flags: 1, message: decodeMessage(failed), properties: [] });
-add('bundle_add barrier', { type: 'bundle_add', xid: 62, bundleId: 9, flags: 0, message: { type: 'barrier_request', xid: 62 }, properties: [] });
+add('bundle_add barrier', {
+  type: 'bundle_add',
+  xid: 62,
+  bundleId: 9,
+  flags: 0,
+  message: { type: 'barrier_request', xid: 62 },
+  properties: [],
+});
 add('flow_monitor_cancel', { type: 'flow_monitor_cancel', xid: 62, id: 0xffffffff });
 add('meter_mod', { type: 'meter_mod', xid: 63, command: 1, flags: 0x5, meterId: 9, bands: [{ type: 'drop', rate: 10, burstSize: 20 }] });
 add('table_mod all', { type: 'table_mod', xid: 64, tableId: 255, config: 0 });
-add('port_mod', { type: 'port_mod', xid: 65, portNo: 0xfffffffe, hwAddr: '0a:00:00:00:00:01', config: 0x45, mask: 0x65, advertise: 0x2820 });
+add('port_mod', {
+  type: 'port_mod',
+  xid: 65,
+  portNo: 0xfffffffe,
+  hwAddr: '0a:00:00:00:00:01',
+  config: 0x45,
+  mask: 0x65,
+  advertise: 0x2820,
+});
 const groupMod = groupMods[0];
 if (groupMod) add('requestforward group_mod', { type: 'requestforward', xid: 66, message: groupMod });
-add('requestforward meter_mod', { type: 'requestforward', xid: 67, message: { type: 'meter_mod', xid: 67, command: 0, flags: 1, meterId: 1, bands: [{ type: 'drop', rate: 1, burstSize: 0 }] } });
-add('experimenter nicira flow_mod_table_id', { type: 'experimenter', xid: 68, experimenter: 0x2320, expType: 15, data: Buffer.from('0100000000000000', 'hex') });
+add('requestforward meter_mod', {
+  type: 'requestforward',
+  xid: 67,
+  message: { type: 'meter_mod', xid: 67, command: 0, flags: 1, meterId: 1, bands: [{ type: 'drop', rate: 1, burstSize: 0 }] },
+});
+add('experimenter nicira flow_mod_table_id', {
+  type: 'experimenter',
+  xid: 68,
+  experimenter: 0x2320,
+  expType: 15,
+  data: Buffer.from('0100000000000000', 'hex'),
+});
 add('experimenter nicira unknown', { type: 'experimenter', xid: 69, experimenter: 0x2320, expType: 999, data: Buffer.alloc(0) });
 add('experimenter other vendor', { type: 'experimenter', xid: 70, experimenter: 0xff000001, expType: 1, data: Buffer.from('00', 'hex') });
 
