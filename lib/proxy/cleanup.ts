@@ -4,14 +4,13 @@
  * it, as kube-proxy's conntrack cleanup prevents) and learned session-affinity flows pointing at it.
  */
 import { OFPFC_DELETE, OFPG_ANY, OFPP_ANY, OFP_NO_BUFFER } from '../../protocol/constants/openflow13.js';
+import { IPPROTO_UDP } from '../../protocol/constants/packet.js';
 import type { Outgoing } from '../session/session.js';
 import { COOKIE_EXACT_MASK, CookieKind, cookieId, cookieKind, learnedCookie } from './cookies.js';
 import type { DumpedFlow } from './entries.js';
 import { keyOfServiceFlow } from './ids.js';
 import type { ServicePortState } from './model.js';
 import { tablesOf, type ProxyOptions } from './options.js';
-
-const IPPROTO_UDP = 17;
 
 /** Deletes the learned affinity flows whose cookie matches `cookie` under `mask`. */
 export function deleteLearned(o: ProxyOptions, cookie: bigint, mask: bigint): Outgoing {

@@ -28,9 +28,9 @@ import {
   NX_NAT_F_DST,
   NX_NAT_F_SRC,
 } from '../../protocol/constants/nicira.js';
-import { ETH_TYPE_IP, ETH_TYPE_IPV6 } from '../../protocol/constants/packet.js';
+import { ETH_TYPE_IP, ETH_TYPE_IPV6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../../protocol/constants/packet.js';
 
-const PROTO_NUMBER = { TCP: 6, UDP: 17, SCTP: 132 } as const;
+const PROTO_NUMBER = { TCP: IPPROTO_TCP, UDP: IPPROTO_UDP, SCTP: IPPROTO_SCTP } as const;
 const L4_DST = { TCP: 'tcp_dst', UDP: 'udp_dst', SCTP: 'sctp_dst' } as const;
 const CT_NEW = 0x01;
 const CT_RPL = 0x08;

@@ -3,12 +3,16 @@
  * a TCP RST (RFC 9293 §3.10.7.1) or an ICMP / ICMPv6 port unreachable, from the service address to
  * the client, with the Ethernet addresses swapped. Pure functions over bytes.
  */
-import { ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_VLAN } from '../../protocol/constants/packet.js';
+import {
+  ETH_TYPE_IP,
+  ETH_TYPE_IPV6,
+  ETH_TYPE_VLAN,
+  IPPROTO_ICMPV6,
+  IPPROTO_SCTP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+} from '../../protocol/constants/packet.js';
 
-const PROTO_TCP = 6;
-const PROTO_UDP = 17;
-const PROTO_ICMPV6 = 58;
-const PROTO_SCTP = 132;
 const TCP_FIN = 0x01;
 const TCP_SYN = 0x02;
 const TCP_RST = 0x04;
@@ -131,8 +135,8 @@ function tcpReset(p: Parsed): Buffer | null {
     seg[13] = TCP_RST | TCP_ACK;
   }
   seg[12] = 5 << 4;
-  const ip = ipHeader(p, PROTO_TCP, 20);
-  const acc = p.v6 ? pseudo6(p.dst, p.src, PROTO_TCP, 20) : pseudo4(p.dst, p.src, PROTO_TCP, 20);
+  const ip = ipHeader(p, IPPROTO_TCP, 20);
+  const acc = p.v6 ? pseudo6(p.dst, p.src, IPPROTO_TCP, 20) : pseudo4(p.dst, p.src, IPPROTO_TCP, 20);
   seg.writeUInt16BE(fold(sum16(seg, 0, 20, acc)), 16);
   return Buffer.concat([p.l2, ip, seg]);
 }
@@ -145,8 +149,8 @@ function portUnreachable(p: Parsed): Buffer {
   if (p.v6) {
     icmp[0] = 1; // destination unreachable
     icmp[1] = 4; // port unreachable
-    icmp.writeUInt16BE(fold(sum16(icmp, 0, icmp.length, pseudo6(p.dst, p.src, PROTO_ICMPV6, icmp.length))), 2);
-    return Buffer.concat([p.l2, ipHeader(p, PROTO_ICMPV6, icmp.length), icmp]);
+    icmp.writeUInt16BE(fold(sum16(icmp, 0, icmp.length, pseudo6(p.dst, p.src, IPPROTO_ICMPV6, icmp.length))), 2);
+    return Buffer.concat([p.l2, ipHeader(p, IPPROTO_ICMPV6, icmp.length), icmp]);
   }
   icmp[0] = 3;
   icmp[1] = 3;
@@ -161,7 +165,7 @@ function portUnreachable(p: Parsed): Buffer {
 export function rejectFrame(frame: Buffer): Buffer | null {
   const p = parse(frame);
   if (!p) return null;
-  if (p.proto === PROTO_TCP) return tcpReset(p);
-  if (p.proto === PROTO_UDP || p.proto === PROTO_SCTP) return portUnreachable(p);
+  if (p.proto === IPPROTO_TCP) return tcpReset(p);
+  if (p.proto === IPPROTO_UDP || p.proto === IPPROTO_SCTP) return portUnreachable(p);
   return null;
 }

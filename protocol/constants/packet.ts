@@ -9,6 +9,12 @@ export const ETH_TYPE_MPLS = 0x8847;
 export const ETH_TYPE_MPLS_MCAST = 0x8848;
 export const ETH_TYPE_NSH = 0x894f;
 
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_ICMPV6 = 58;
+export const IPPROTO_SCTP = 132;
+
 /**
  * Packet types of encap/decap: (namespace << 16) | type, namespace 0 for Ethernet and 1 for an
  * Ethernet type.
