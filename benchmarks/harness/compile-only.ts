@@ -1,6 +1,7 @@
 /**
  * The proxy's compile step alone, no switch: N services into the desired state, timed, with GC time
- * (PerformanceObserver 'gc' entries). `npx tsx benchmarks/harness/compile-only.ts [N] [E]`.
+ * (PerformanceObserver 'gc' entries) and CPU time (steadier than wall time on a busy machine).
+ * `npx tsx benchmarks/harness/compile-only.ts [N] [E] [ROUNDS]`.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { DesiredState } from '../../lib/proxy/desired.js';
@@ -12,6 +13,7 @@ import { NODE_NAME, proxyOptions, serviceObject, sliceObject } from './services.
 
 const N = Number(process.argv[2] ?? 10000);
 const E = Number(process.argv[3] ?? 5);
+const ROUNDS = Number(process.argv[4] ?? 5);
 const set = { services: N, endpointsPerService: E };
 const services = [];
 const slices = [];
@@ -25,9 +27,10 @@ const obs = new PerformanceObserver((list) => {
 });
 obs.observe({ entryTypes: ['gc'] });
 const o = proxyOptions();
-for (let round = 0; round < 5; round++) {
+for (let round = 0; round < ROUNDS; round++) {
   gcMs = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const model = new ServiceModel({ nodeName: NODE_NAME });
   model.reset(services, slices);
   const ids = new ServicePortIds();
@@ -39,9 +42,10 @@ for (let round = 0; round < 5; round++) {
     }
   }
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   await new Promise((r) => setTimeout(r, 50));
   console.log(
-    `round ${round}: ${ms.toFixed(1)} ms, gc ${gcMs.toFixed(1)} ms, ${desired.size} entries, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`,
+    `round ${round}: ${ms.toFixed(1)} ms, cpu ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms, gc ${gcMs.toFixed(1)} ms, ${desired.size} entries, heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`,
   );
 }
 obs.disconnect();

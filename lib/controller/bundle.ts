@@ -133,6 +133,10 @@ class EncodedBundleAdds implements EncodedMessages {
     w.buf.writeUInt16BE(w.pos - start, start + l.length);
   }
 
+  context(index: number): string {
+    return memberContext(this.bundleId, index);
+  }
+
   message(index: number): Outgoing {
     return {
       type: 'bundle_add',
@@ -142,6 +146,12 @@ class EncodedBundleAdds implements EncodedMessages {
       properties: [],
     };
   }
+}
+
+const NO_OPTIONS = {};
+
+function memberContext(bundleId: number, index: number): string {
+  return `bundle ${bundleId} member ${index}`;
 }
 
 function isEncoded(members: Outgoing[] | EncodedMessages): members is EncodedMessages {
@@ -200,9 +210,10 @@ export async function runBundle(
     else if (index % 4096 === 4095) await new Promise((r) => setImmediate(r));
     unsettled++;
     try {
-      const context = { context: `bundle ${bundleId} member ${index}` };
-      if (encoded) xids.push(session.trackEncoded(encoded, index, settleMember, context));
+      // Encoded members name themselves in errors (EncodedBundleAdds.context): no string per member.
+      if (encoded) xids.push(session.trackEncoded(encoded, index, settleMember, NO_OPTIONS));
       else {
+        const context = { context: memberContext(bundleId, index) };
         const message = memberMessage(index) as OfpMessage;
         xids.push(
           session.track({ type: 'bundle_add', bundleId, flags, message, properties: [] }, (err) => settleMember(index, err), context),
@@ -244,7 +255,7 @@ export async function runBundle(
   const unwatch = session.watchErrors(indexByXid.keys(), (err: ErrorMsg) => {
     const index = indexByXid.get(err.xid)!;
     const message = memberAt(index);
-    failure ??= { index, message, error: new OpenFlowError(err, message, `bundle ${bundleId} member ${index}`) };
+    failure ??= { index, message, error: new OpenFlowError(err, message, memberContext(bundleId, index)) };
   });
   try {
     await session.request(control(OFPBCT_COMMIT_REQUEST), { context: `bundle ${bundleId} commit` });

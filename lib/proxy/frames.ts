@@ -47,6 +47,24 @@ function latin1(w: Writer, s: string, from: number): void {
   w.pos += n;
 }
 
+/** The number written in decimal at `s[from, to)`. */
+function decimalAt(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (s.charCodeAt(i) - 0x30);
+  return n;
+}
+
+function hexDigit(c: number): number {
+  return c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57;
+}
+
+/** The number written in hex at `s[from, to)` (at most 8 digits). */
+function hexAt(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 16 + hexDigit(s.charCodeAt(i));
+  return n;
+}
+
 function header(w: Writer, type: 'flow_mod' | 'group_mod', xid: number): number {
   const start = w.pos;
   w.u16(headOf(type));
@@ -70,17 +88,18 @@ export function writeFlowMod(w: Writer, key: string, body: string, command: numb
   const a = key.indexOf('/');
   const b = key.indexOf('/', a + 1);
   const slash = body.indexOf('/');
-  const cookie = body.slice(0, slash).padStart(16, '0');
-  w.u32(parseInt(cookie.slice(0, 8), 16));
-  w.u32(parseInt(cookie.slice(8), 16));
+  // The cookie in hex without leading zeros: its last 8 digits are the low word.
+  const low = Math.max(0, slash - 8);
+  w.u32(hexAt(body, 0, low));
+  w.u32(hexAt(body, low, slash));
   const mask = command === 0 ? 0 : 0xffffffff;
   w.u32(mask);
   w.u32(mask);
-  w.u8(Number(key.slice(1, a)));
+  w.u8(decimalAt(key, 1, a));
   w.u8(command);
   w.u16(0); // idle timeout
   w.u16(0); // hard timeout
-  w.u16(Number(key.slice(a + 1, b)));
+  w.u16(decimalAt(key, a + 1, b));
   w.u32(OFP_NO_BUFFER);
   w.u32(OFPP_ANY);
   w.u32(OFPG_ANY);
@@ -96,9 +115,9 @@ export function writeGroupMod(w: Writer, key: string, body: string, command: num
   const start = header(w, 'group_mod', xid);
   const slash = body.indexOf('/');
   w.u16(command);
-  w.u8(Number(body.slice(0, slash)));
+  w.u8(decimalAt(body, 0, slash));
   w.u8(0); // pad
-  w.u32(Number(key.slice(1)));
+  w.u32(decimalAt(key, 1, key.length));
   if (withBuckets) latin1(w, body, slash + 1);
   finish(w, start);
 }

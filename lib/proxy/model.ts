@@ -3,9 +3,9 @@
  * kube-proxy would use. Kept incrementally: a change to one Service or slice recomputes that
  * Service only.
  */
-import { isProxyableService, objectKey, sliceServiceKey } from '../sources/convert.js';
+import { isProxyableService, objectKey, sliceServiceKey, type ProxyableOptions } from '../sources/convert.js';
 import type { EndpointSlice, IPFamily, Protocol, Service, SourceChange } from '../sources/types.js';
-import { categorizeEndpoints } from './topology.js';
+import { categorizeEndpoints, type TopologyService } from './topology.js';
 
 /** Longest learn timeout OpenFlow can carry (16 bits); longer affinity timeouts are capped. */
 export const MAX_AFFINITY_SECONDS = 65535;
@@ -105,8 +105,11 @@ export class ServiceModel {
   /** service key → slice keys */
   private readonly slicesOf = new Map<string, Set<string>>();
   private readonly warned = new Set<string>();
+  private readonly proxyable: ProxyableOptions;
 
-  constructor(private readonly opts: ModelOptions = {}) {}
+  constructor(private readonly opts: ModelOptions = {}) {
+    this.proxyable = opts.proxyName === undefined ? {} : { proxyName: opts.proxyName };
+  }
 
   /** Changes what the model knows of the node; every service must be recomputed after it. */
   setNode(node: NodeInfo): void {
@@ -120,7 +123,7 @@ export class ServiceModel {
   healthCheckOf(serviceKey: string): HealthCheck | undefined {
     const svc = this.services.get(serviceKey);
     if (!svc?.healthCheckNodePort || svc.externalTrafficPolicy !== 'Local' || svc.type !== 'LoadBalancer') return undefined;
-    if (!isProxyableService(svc, this.opts.proxyName === undefined ? {} : { proxyName: this.opts.proxyName })) return undefined;
+    if (!isProxyableService(svc, this.proxyable)) return undefined;
     const local = new Set<string>();
     for (const k of this.slicesOf.get(serviceKey) ?? []) {
       for (const e of this.slices.get(k)!.endpoints) {
@@ -183,11 +186,10 @@ export class ServiceModel {
   /** The service ports of one Service (none when it is not served by this proxy). */
   portsOf(serviceKey: string): ServicePortState[] {
     const svc = this.services.get(serviceKey);
-    if (!svc || !isProxyableService(svc, this.opts.proxyName === undefined ? {} : { proxyName: this.opts.proxyName })) {
-      return [];
-    }
+    if (!svc || !isProxyableService(svc, this.proxyable)) return [];
     const out: ServicePortState[] = [];
-    const sliceList = [...(this.slicesOf.get(serviceKey) ?? [])].map((k) => this.slices.get(k)!);
+    const sliceList: EndpointSlice[] = [];
+    for (const k of this.slicesOf.get(serviceKey) ?? NO_KEYS) sliceList.push(this.slices.get(k)!);
     let affinitySeconds = 0;
     if (svc.sessionAffinity === 'ClientIP') {
       affinitySeconds = Math.min(Math.max(1, svc.affinityTimeoutSeconds), MAX_AFFINITY_SECONDS);
@@ -219,38 +221,24 @@ export class ServiceModel {
       endpoints: EndpointTarget[],
       mode: PortMode,
     ) => {
-      out.push({
-        key: portKey(family, sp.protocol, vip, port),
-        service: serviceKey,
-        portName: sp.name,
-        family,
-        protocol: sp.protocol,
-        vip,
-        port,
-        mode,
-        endpoints: mode === 'serve' ? endpoints : [],
-        affinitySeconds,
-        ...state,
-      });
+      out.push(Object.assign(portState(serviceKey, affinitySeconds, sp, family, vip, port, endpoints, mode), state));
+    };
+    const topology: TopologyService = {
+      trafficDistribution: svc.trafficDistribution,
+      topologyMode: svc.topologyMode,
+      usesCluster: !internalLocal || (external.length > 0 && !externalLocal),
+      usesLocal: internalLocal || (external.length > 0 && externalLocal),
     };
     for (const vip of svc.clusterIPs) {
       if (!vip || vip === 'None') continue;
       const family = familyOf(vip);
       for (const sp of svc.ports) {
         const all = this.endpointsFor(sliceList, family, sp.name, sp.protocol);
-        const c = categorizeEndpoints(
-          all,
-          {
-            ...topologyOf(svc),
-            usesCluster: !internalLocal || (external.length > 0 && !externalLocal),
-            usesLocal: internalLocal || (external.length > 0 && externalLocal),
-          },
-          this.opts.zone,
-        );
+        const c = categorizeEndpoints(all, topology, this.opts.zone);
         const cluster = c.cluster.map(target);
-        const local = c.local.map(target);
-        if (internalLocal) push(sp, family, vip, sp.port, {}, local, !c.hasAny ? 'reject' : local.length ? 'serve' : 'drop');
-        else push(sp, family, vip, sp.port, {}, cluster, cluster.length ? 'serve' : 'reject');
+        const local = c.local.length ? c.local.map(target) : [];
+        const mode = internalLocal ? (!c.hasAny ? 'reject' : local.length ? 'serve' : 'drop') : cluster.length ? 'serve' : 'reject';
+        out.push(portState(serviceKey, affinitySeconds, sp, family, vip, sp.port, internalLocal ? local : cluster, mode));
         if (sp.protocol === 'SCTP' && [...cluster, ...local].some((e) => e.port !== sp.port)) {
           this.warnOnce(
             serviceKey,
@@ -315,36 +303,57 @@ export class ServiceModel {
         );
       for (const ip of addresses) out.push({ frontend: 'nodePort', ip });
     }
-    for (const ip of svc.externalIPs ?? []) out.push({ frontend: 'externalIP', ip });
-    if (svc.type === 'LoadBalancer') for (const ip of svc.loadBalancerIPs ?? []) out.push({ frontend: 'loadBalancer', ip });
+    for (const ip of svc.externalIPs ?? NO_ADDRESSES) out.push({ frontend: 'externalIP', ip });
+    if (svc.type === 'LoadBalancer') for (const ip of svc.loadBalancerIPs ?? NO_ADDRESSES) out.push({ frontend: 'loadBalancer', ip });
     return out;
   }
 
   private endpointsFor(slices: EndpointSlice[], family: IPFamily, portName: string, protocol: Protocol): Candidate[] {
-    const seen = new Map<string, Candidate>();
+    const out: Candidate[] = [];
+    /** Address and port → index in `out`, once `out` is too long to search. */
+    let index: Map<string, number> | undefined;
     for (const slice of slices) {
       if (slice.addressType !== family) continue;
-      const p = slice.ports.find((x) => x.name === portName && x.protocol === protocol);
-      if (!p) continue;
+      let port: number | undefined;
+      for (const x of slice.ports) {
+        if (x.name === portName && x.protocol === protocol) {
+          port = x.port;
+          break;
+        }
+      }
+      if (port === undefined) continue;
       for (const e of slice.endpoints) {
         const ip = e.addresses[0];
         if (!ip) continue;
-        const key = `${ip}|${p.port}`;
         const c: Candidate = {
           ip,
-          port: p.port,
+          port,
           ready: e.ready,
           serving: e.serving,
           terminating: e.terminating,
           local: this.opts.nodeName !== undefined && e.nodeName === this.opts.nodeName,
         };
         if (e.zoneHints) c.zoneHints = e.zoneHints;
-        const prev = seen.get(key);
+        let at = -1;
+        if (index === undefined && out.length < SEARCH_UP_TO) {
+          for (let i = 0; i < out.length; i++) {
+            if (out[i]!.ip === ip && out[i]!.port === port) {
+              at = i;
+              break;
+            }
+          }
+        } else {
+          index ??= new Map(out.map((x, i) => [`${x.ip}|${x.port}`, i]));
+          const key = `${ip}|${port}`;
+          at = index.get(key) ?? -1;
+          if (at < 0) index.set(key, out.length);
+        }
         // The same address in two slices (during a move): the more usable entry wins.
-        if (!prev || rank(c) > rank(prev)) seen.set(key, c);
+        if (at < 0) out.push(c);
+        else if (rank(c) > rank(out[at]!)) out[at] = c;
       }
     }
-    return [...seen.values()].sort(compareEndpoints);
+    return sortEndpoints(out);
   }
 
   private warnOnce(service: string, what: string, message: string): void {
@@ -369,12 +378,31 @@ function target(c: Candidate): EndpointTarget {
   return { ip: c.ip, port: c.port, local: c.local };
 }
 
-function topologyOf(svc: Service): { trafficDistribution?: string; topologyMode?: string } {
-  const t: { trafficDistribution?: string; topologyMode?: string } = {};
-  if (svc.trafficDistribution !== undefined) t.trafficDistribution = svc.trafficDistribution;
-  if (svc.topologyMode !== undefined) t.topologyMode = svc.topologyMode;
-  return t;
+function portState(
+  service: string,
+  affinitySeconds: number,
+  sp: Service['ports'][number],
+  family: IPFamily,
+  vip: string,
+  port: number,
+  endpoints: EndpointTarget[],
+  mode: PortMode,
+): ServicePortState {
+  return {
+    key: portKey(family, sp.protocol, vip, port),
+    service,
+    portName: sp.name,
+    family,
+    protocol: sp.protocol,
+    vip,
+    port,
+    mode,
+    endpoints: mode === 'serve' ? endpoints : [],
+    affinitySeconds,
+  };
 }
+
+const NO_ADDRESSES: readonly string[] = [];
 
 function rank(c: Candidate): number {
   return c.ready ? 2 : c.serving && c.terminating ? 1 : 0;
@@ -382,4 +410,20 @@ function rank(c: Candidate): number {
 
 function compareEndpoints(a: { ip: string; port: number }, b: { ip: string; port: number }): number {
   return a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.port - b.port;
+}
+
+/** Endpoints searched one by one below this count, and sorted by insertion (no two are equal). */
+const SEARCH_UP_TO = 16;
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+function sortEndpoints(list: Candidate[]): Candidate[] {
+  if (list.length > SEARCH_UP_TO) return list.sort(compareEndpoints);
+  for (let i = 1; i < list.length; i++) {
+    const x = list[i]!;
+    let j = i - 1;
+    for (; j >= 0 && compareEndpoints(list[j]!, x) > 0; j--) list[j + 1] = list[j]!;
+    list[j + 1] = x;
+  }
+  return list;
 }

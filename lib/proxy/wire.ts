@@ -27,7 +27,7 @@ import {
   usesGroup,
   type CompiledPort,
 } from './compile.js';
-import { WireKeyed, keyed, type Keyed } from './entries.js';
+import { WireKeyed, groupKey, keyed, type Keyed } from './entries.js';
 import type { ServicePortState } from './model.js';
 import { tablesOf, type ProxyOptions } from './options.js';
 import { groupWeights } from './weights.js';
@@ -94,23 +94,61 @@ function putValue(buf: Buffer, at: number, w: number, v: Value): void {
   }
 }
 
-/** Appends a template with its values filled in to `out`. */
-function fill(out: Writer, t: Template, values: readonly Value[]): void {
+/** Appends a template with its values (as many as it has, at most three) filled in to `out`. */
+function fill(out: Writer, t: Template, v0: Value, v1?: Value, v2?: Value): void {
   const start = out.pos;
   out.bytes(t.bytes);
-  for (let k = 0; k < t.slots.length; k++) {
-    const s = t.slots[k]!;
-    for (const at of s.at) putValue(out.buf, start + at, s.width, values[k]!);
+  const slots = t.slots;
+  for (let k = 0; k < slots.length; k++) {
+    const s = slots[k]!;
+    const v = k === 0 ? v0 : k === 1 ? v1! : v2!;
+    for (let i = 0; i < s.at.length; i++) putValue(out.buf, start + s.at[i]!, s.width, v);
   }
 }
 
 const out = new Writer(1 << 12);
 
-/** `fill` as a latin1 string (one character per byte), behind `prefix`. */
-function filled(prefix: string, t: Template, values: readonly Value[]): string {
+/** A select group's body starts with its type. */
+const GROUP_BODY_PREFIX = `${OFPGT_SELECT}/`;
+
+/** Appends an ASCII string. */
+function ascii(w: Writer, s: string): void {
+  w.ensure(s.length);
+  w.pos += w.buf.write(s, w.pos, 'latin1');
+}
+
+/**
+ * `fill` as a latin1 string (one character per byte), behind `prefix`: made in one piece, as a
+ * concatenation would leave a string that every map lookup first has to flatten.
+ */
+function filled(prefix: string, t: Template, v0: Value, v1?: Value): string {
   out.reset();
-  fill(out, t, values);
-  return prefix + out.buf.toString('latin1', 0, out.pos);
+  ascii(out, prefix);
+  fill(out, t, v0, v1);
+  return taken();
+}
+
+/** What `out` holds, as a latin1 string. */
+function taken(): string {
+  return out.buf.toString('latin1', 0, out.pos);
+}
+
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+/** Hex digits of a service port's id in a cookie as bodies carry it (see cookies.ts). */
+const ID_HEX_DIGITS = 11;
+
+/** Starts `out` with the cookie of a service port's entries in hex and the `/` behind it, as bodies carry it. */
+function startBody(ot: OptionTemplates, kind: CookieKind, id: number): void {
+  out.reset();
+  ascii(out, ot.cookiePrefix);
+  out.ensure(ID_HEX_DIGITS + 2);
+  const buf = out.buf;
+  let at = out.pos;
+  buf[at++] = HEX_DIGITS[kind]!;
+  for (let i = ID_HEX_DIGITS - 1, v = id; i >= 0; i--, v = Math.floor(v / 16)) buf[at + i] = HEX_DIGITS[v % 16]!;
+  at += ID_HEX_DIGITS;
+  buf[at++] = 0x2f; // '/'
+  out.pos = at;
 }
 
 function latin1(b: Buffer): string {
@@ -201,16 +239,11 @@ function portTemplates(o: ProxyOptions, ot: OptionTemplates, family: IPFamily, p
   return t;
 }
 
-/** The cookie of a service port's entries, in hex as bodies carry it (the prefix is never 0). */
-function cookieHex(ot: OptionTemplates, kind: CookieKind, id: number): string {
-  return ot.cookiePrefix + kind.toString(16) + id.toString(16).padStart(11, '0');
-}
-
 /** The hairpin flow of one endpoint address. */
 export function hairpinKeyed(o: ProxyOptions, ip: string): Keyed {
   const ot = optionTemplates(o);
   const family: IPFamily = ip.includes(':') ? 'IPv6' : 'IPv4';
-  return new WireKeyed(filled(ot.hairpinKeyPrefix, ot.hairpinKey[family], [ip]), ot.hairpinBody[family]);
+  return new WireKeyed(filled(ot.hairpinKeyPrefix, ot.hairpinKey[family], ip), ot.hairpinBody[family]);
 }
 
 /**
@@ -225,24 +258,31 @@ export function compilePortKeyed(o: ProxyOptions, sp: ServicePortState, id: numb
   }
   const ot = optionTemplates(o);
   const pt = portTemplates(o, ot, sp.family, sp.protocol);
-  const serviceKey = filled(ot.serviceKeyPrefix, pt.match, [sp.vip, sp.port]);
-  const serviceCookie = `${cookieHex(ot, CookieKind.Service, id)}/`;
-  if (sp.mode === 'reject') return { own: [new WireKeyed(serviceKey, serviceCookie + ot.toController)], shared: [], shape: 'reject' };
-  if (sp.mode === 'drop') return { own: [new WireKeyed(serviceKey, serviceCookie)], shared: [], shape: 'drop' };
+  const serviceKey = filled(ot.serviceKeyPrefix, pt.match, sp.vip, sp.port);
+  if (sp.mode !== 'serve') {
+    startBody(ot, CookieKind.Service, id);
+    if (sp.mode === 'reject') {
+      ascii(out, ot.toController);
+      return { own: [new WireKeyed(serviceKey, taken())], shared: [], shape: 'reject' };
+    }
+    return { own: [new WireKeyed(serviceKey, taken())], shared: [], shape: 'drop' };
+  }
 
   const shared: Keyed[] = [];
   for (const ep of sp.endpoints) {
     if (o.nodeName === undefined || ep.local) shared.push(hairpinKeyed(o, ep.ip));
   }
   const w = groupWeights(sp.endpoints.length)!;
-  const sctp = sp.protocol === 'SCTP';
+  // SCTP buckets have no port to fill in (the template has two values, and fill ignores a third).
   out.reset();
-  const bucket = (weight: number, ep: { ip: string; port: number }) =>
-    fill(out, pt.bucket, sctp ? [weight, ep.ip] : [weight, ep.ip, ep.port]);
-  sp.endpoints.forEach((ep, i) => bucket(w.weights[i]!, ep));
-  if (w.extra) bucket(w.extra, sp.endpoints[0]!);
+  ascii(out, GROUP_BODY_PREFIX);
+  const endpoints = sp.endpoints;
+  for (let i = 0; i < endpoints.length; i++) fill(out, pt.bucket, w.weights[i]!, endpoints[i]!.ip, endpoints[i]!.port);
+  if (w.extra) fill(out, pt.bucket, w.extra, endpoints[0]!.ip, endpoints[0]!.port);
   const groupId = groupIdOf(o, id);
-  const group = new WireKeyed(`g${groupId}`, `${OFPGT_SELECT}/${out.buf.toString('latin1', 0, out.pos)}`);
-  const flow = new WireKeyed(serviceKey, filled(serviceCookie, ot.toGroup, [groupId]));
+  const group = new WireKeyed(groupKey(groupId), taken());
+  startBody(ot, CookieKind.Service, id);
+  fill(out, ot.toGroup, groupId);
+  const flow = new WireKeyed(serviceKey, taken());
   return { own: [group, flow], shared, shape: 'group' };
 }

@@ -25,7 +25,6 @@ import {
   type PortStatus,
 } from '../../protocol/index.js';
 import { replyType } from '../../protocol/message-registry.js';
-import { Writer } from '../../protocol/wire/writer.js';
 import type { Channel } from '../transport/channel.js';
 import {
   BatchError,
@@ -201,9 +200,7 @@ export class Session extends EventEmitter<SessionEvents> {
   trackEncoded(list: EncodedMessages, index: number, settle: EncodedSettle, opts: RequestOptions = {}): number {
     this.assertOpen();
     const xid = this.allocXid();
-    const w = encodedScratch.reset();
-    list.write(index, w, xid);
-    this.channel.sendRaw(w.buf.subarray(0, w.pos));
+    this.channel.sendWritten(list, index, xid);
     const p = new Pending(xid, this.pending.nextSeq(), undefined, 'confirm', undefined, settleEncoded, opts.context);
     p.encodedList = list;
     p.encodedIndex = index;
@@ -659,7 +656,6 @@ export class Session extends EventEmitter<SessionEvents> {
  * message would cost more than encoding it); a bundle_add's inner message too, because it must
  * carry the same xid so that an error about it names the same request.
  */
-const encodedScratch = new Writer(1 << 16);
 const settleEncoded: Settle = () => undefined;
 
 function numbered(msg: Outgoing, xid: number): OfpMessage {

@@ -46,6 +46,12 @@ export interface ChannelStats {
 
 const SHRINK_ABOVE = 4 << 20;
 
+/** Messages that write themselves, by index, into an outgoing buffer (see Channel.sendWritten). */
+export interface WrittenMessages {
+  /** Appends message `index`, with `xid` in its header, to `w`. */
+  write(index: number, w: Writer, xid: number): void;
+}
+
 /**
  * One connection's byte stream to a switch: writes whole messages, coalesced with backpressure, and
  * emits every message received.
@@ -120,6 +126,23 @@ export class Channel extends EventEmitter<ChannelEvents> {
   send(msg: OfpMessage): void {
     this.assertOpen();
     writeMessage(this.pending, msg);
+    this.stats.messagesSent++;
+    this.scheduleFlush();
+  }
+
+  /**
+   * Queues a message written by `source.write(index, w, xid)` straight into the outgoing buffer.
+   * Nothing is queued when it throws.
+   */
+  sendWritten(source: WrittenMessages, index: number, xid: number): void {
+    this.assertOpen();
+    const start = this.pending.pos;
+    try {
+      source.write(index, this.pending, xid);
+    } catch (err) {
+      this.pending.pos = start;
+      throw err;
+    }
     this.stats.messagesSent++;
     this.scheduleFlush();
   }
