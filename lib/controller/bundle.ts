@@ -133,10 +133,6 @@ class EncodedBundleAdds implements EncodedMessages {
     w.buf.writeUInt16BE(w.pos - start, start + l.length);
   }
 
-  context(index: number): string {
-    return memberContext(this.bundleId, index);
-  }
-
   message(index: number): Outgoing {
     return {
       type: 'bundle_add',
@@ -147,8 +143,6 @@ class EncodedBundleAdds implements EncodedMessages {
     };
   }
 }
-
-const NO_OPTIONS = {};
 
 function memberContext(bundleId: number, index: number): string {
   return `bundle ${bundleId} member ${index}`;
@@ -186,82 +180,101 @@ export async function runBundle(
     r.reply.catch(() => undefined);
     return r;
   };
-  const open = handled(session.submit(control(OFPBCT_OPEN_REQUEST), { context: `bundle ${bundleId} open` }));
-  // Members are tracked with callbacks, not a promise each: a bundle can hold 100k of them.
+  // Members go out untracked (no record per member: a bundle can hold 100k of them). The switch
+  // answers a member only with an error, under its xid, and handles a connection's messages in
+  // order: once CLOSE is answered, every member's error has arrived.
   const xids: number[] = [];
+  /** Set when a member fails: before commit, the first (by index) refused or not sent. */
   let failed: { index: number; reason: Error } | undefined;
-  let unsettled = 0;
-  let sending = true;
-  let allMembersSettled: () => void = () => undefined;
-  const membersSettled = new Promise<void>((r) => (allMembersSettled = r));
-  const settleMember = (index: number, err: Error | null) => {
-    if (err && (!failed || index < failed.index)) failed = { index, reason: err };
-    if (--unsettled === 0 && !sending) allMembersSettled();
-  };
-  for (let index = 0; ; index++) {
-    if (index >= size) {
-      // Encoded members may come in batches: the switch reads the first while the next are made.
-      if (!encoded || !isEncoded(members) || !members.more?.()) break;
-      size = encoded.size;
-      if (index >= size) break;
-    }
-    // Flow control, and a turn of the event loop now and then for replies and timers.
-    if (session.congested) await session.drained();
-    else if (index % 4096 === 4095) await new Promise((r) => setImmediate(r));
-    unsettled++;
-    try {
-      // Encoded members name themselves in errors (EncodedBundleAdds.context): no string per member.
-      if (encoded) xids.push(session.trackEncoded(encoded, index, settleMember, NO_OPTIONS));
-      else {
-        const context = { context: memberContext(bundleId, index) };
-        const message = memberMessage(index) as OfpMessage;
-        xids.push(
-          session.track({ type: 'bundle_add', bundleId, flags, message, properties: [] }, (err) => settleMember(index, err), context),
-        );
-      }
-    } catch (err) {
-      // Not sent (closed session, or a member that cannot be encoded): this one fails, the rest are not sent.
-      settleMember(index, err as Error);
-      break;
-    }
-  }
-  sending = false;
-  if (unsettled === 0) allMembersSettled();
-  const close = handled(session.submit(control(OFPBCT_CLOSE_REQUEST), { context: `bundle ${bundleId} close` }));
+  let committing = false;
+  let failure: BundleMemberFailure | undefined;
+  const bundleAdd = (index: number): OfpMessage =>
+    encoded
+      ? { ...encoded.message(index), xid: xids[index]! }
+      : { type: 'bundle_add', xid: xids[index]!, bundleId, flags, message: memberMessage(index) as OfpMessage, properties: [] };
   /** The member as sent (with the xid its errors carry). */
   const memberAt = (index: number): OfpMessage => ({ ...memberMessage(index), xid: xids[index]! });
-
-  const [openResult, closeResult] = await Promise.allSettled([open.reply, close.reply, membersSettled]);
-  const discard = async () => {
-    await session.request(control(OFPBCT_DISCARD_REQUEST)).catch(() => undefined);
-  };
-  if (openResult.status === 'rejected') {
-    await discard();
-    throw new BundleError(bundleId, 'open', undefined, openResult.reason as Error, size);
-  }
-  if (failed) {
-    const { index, reason } = failed;
-    await discard();
-    const member = reason instanceof OpenFlowError ? { index, message: memberAt(index), error: reason } : undefined;
-    throw new BundleError(bundleId, 'add', member, reason, size);
-  }
-  if (closeResult.status === 'rejected') {
-    await discard();
-    throw new BundleError(bundleId, 'close', undefined, closeResult.reason as Error, size);
-  }
-
-  const indexByXid = new Map(xids.map((x, i) => [x, i]));
-  let failure: BundleMemberFailure | undefined;
-  const unwatch = session.watchErrors(indexByXid.keys(), (err: ErrorMsg) => {
-    const index = indexByXid.get(err.xid)!;
-    const message = memberAt(index);
-    failure ??= { index, message, error: new OpenFlowError(err, message, memberContext(bundleId, index)) };
-  });
+  const unwatch = session.watchErrors(
+    (xid) => memberIndex(xids, xid) >= 0,
+    (err: ErrorMsg) => {
+      const index = memberIndex(xids, err.xid);
+      if (committing) {
+        const message = memberAt(index);
+        failure ??= { index, message, error: new OpenFlowError(err, message, memberContext(bundleId, index)) };
+      } else if (!failed || index < failed.index) {
+        failed = { index, reason: new OpenFlowError(err, bundleAdd(index), memberContext(bundleId, index)) };
+      }
+    },
+  );
   try {
-    await session.request(control(OFPBCT_COMMIT_REQUEST), { context: `bundle ${bundleId} commit` });
-  } catch (err) {
-    throw new BundleError(bundleId, 'commit', failure, err as Error, size);
+    const open = handled(session.submit(control(OFPBCT_OPEN_REQUEST), { context: `bundle ${bundleId} open` }));
+    for (let index = 0; ; index++) {
+      if (index >= size) {
+        // Encoded members may come in batches: the switch reads the first while the next are made.
+        if (!encoded || !isEncoded(members) || !members.more?.()) break;
+        size = encoded.size;
+        if (index >= size) break;
+      }
+      // Flow control, and a turn of the event loop now and then for replies and timers.
+      if (session.congested) await session.drained();
+      else if (index % 4096 === 4095) await new Promise((r) => setImmediate(r));
+      try {
+        if (encoded) xids.push(session.sendEncoded(encoded, index));
+        else xids.push(session.send({ type: 'bundle_add', bundleId, flags, message: memberMessage(index) as OfpMessage, properties: [] }));
+      } catch (err) {
+        // Not sent (closed session, or a member that cannot be encoded): this one fails, the rest are not sent.
+        if (!failed || index < failed.index) failed = { index, reason: err as Error };
+        break;
+      }
+    }
+    const close = handled(session.submit(control(OFPBCT_CLOSE_REQUEST), { context: `bundle ${bundleId} close` }));
+
+    const [openResult, closeResult] = await Promise.allSettled([open.reply, close.reply]);
+    const discard = async () => {
+      await session.request(control(OFPBCT_DISCARD_REQUEST)).catch(() => undefined);
+    };
+    if (openResult.status === 'rejected') {
+      await discard();
+      throw new BundleError(bundleId, 'open', undefined, openResult.reason as Error, size);
+    }
+    if (failed) {
+      const { index, reason } = failed;
+      await discard();
+      const member = reason instanceof OpenFlowError ? { index, message: memberAt(index), error: reason } : undefined;
+      throw new BundleError(bundleId, 'add', member, reason, size);
+    }
+    if (closeResult.status === 'rejected') {
+      await discard();
+      throw new BundleError(bundleId, 'close', undefined, closeResult.reason as Error, size);
+    }
+    committing = true;
+    try {
+      await session.request(control(OFPBCT_COMMIT_REQUEST), { context: `bundle ${bundleId} commit` });
+    } catch (err) {
+      throw new BundleError(bundleId, 'commit', failure, err as Error, size);
+    }
   } finally {
     unwatch();
   }
+}
+
+/**
+ * The index of the member sent with `xid`, or -1. Xids are handed out in increasing order, so
+ * the list is sorted unless the 32-bit xid space wrapped during the bundle.
+ */
+function memberIndex(xids: readonly number[], xid: number): number {
+  const n = xids.length;
+  if (n === 0) return -1;
+  if (xids[0]! > xids[n - 1]!) return xids.indexOf(xid);
+  let lo = 0;
+  let hi = n - 1;
+  if (xid < xids[0]! || xid > xids[hi]!) return -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = xids[mid]!;
+    if (x === xid) return mid;
+    if (x < xid) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }

@@ -19,8 +19,6 @@ export interface EncodedMessages {
   write(index: number, w: Writer, xid: number): void;
   /** Message `index` as an object. */
   message(index: number): Outgoing;
-  /** What message `index` is, for errors that name it (e.g. `bundle 3 member 7`), when no context was given. */
-  context?(index: number): string;
   /**
    * For bundles made while they are sent: called once every message so far is written; adds
    * more (`size` grows) and returns true, or returns false when there are no more.
@@ -54,13 +52,8 @@ export class Pending {
     readonly kind: 'reply' | 'multipart' | 'confirm',
     readonly expect: MessageType | undefined,
     public settle: Settle,
-    private readonly givenContext: string | undefined,
+    readonly context: string | undefined,
   ) {}
-
-  /** What the request is, for errors that name it. */
-  get context(): string | undefined {
-    return this.givenContext ?? this.encodedList?.context?.(this.encodedIndex);
-  }
 
   get message(): Outgoing {
     this.given ??= this.encodedList!.message(this.encodedIndex);

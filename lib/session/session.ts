@@ -114,7 +114,7 @@ export class Session extends EventEmitter<SessionEvents> {
   });
   private pausedByStreams = 0;
   private early: OfpMessage[] = [];
-  private readonly watched = new Map<number, (error: ErrorMsg) => void>();
+  private readonly watchers: { claims: (xid: number) => boolean; onError: (error: ErrorMsg) => void }[] = [];
 
   private constructor(
     readonly channel: Channel,
@@ -210,16 +210,29 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /**
-   * Routes OFPT_ERRORs carrying these xids to `onError` instead of the `error` event, after their
-   * own requests have settled (OVS reports a failed bundle member again at commit time, under the
-   * member's xid). The xids are not reused while watched. Returns the function that stops watching.
+   * Routes OFPT_ERRORs whose xid `claims` accepts to `onError` instead of the `error` event, after
+   * tracked requests (OVS reports a failed bundle member again at commit time, under the member's
+   * xid). Claimed xids are not given to new messages. Returns the function that stops watching.
    */
-  watchErrors(xids: Iterable<number>, onError: (error: ErrorMsg) => void): () => void {
-    const mine = [...xids];
-    for (const x of mine) this.watched.set(x, onError);
+  watchErrors(claims: (xid: number) => boolean, onError: (error: ErrorMsg) => void): () => void {
+    const watcher = { claims, onError };
+    this.watchers.push(watcher);
     return () => {
-      for (const x of mine) if (this.watched.get(x) === onError) this.watched.delete(x);
+      const i = this.watchers.indexOf(watcher);
+      if (i >= 0) this.watchers.splice(i, 1);
     };
+  }
+
+  /**
+   * Sends message `index` of messages kept encoded without tracking it, as send() does. Throws
+   * synchronously, before anything is sent, when the session is closed or the message cannot be
+   * written. Returns the xid.
+   */
+  sendEncoded(list: EncodedMessages, index: number): number {
+    this.assertOpen();
+    const xid = this.allocXid();
+    this.channel.sendWritten(list, index, xid);
+    return xid;
   }
 
   /** Sends without tracking; an error the switch sends for it arrives as an `error` event. Returns the xid. */
@@ -396,12 +409,17 @@ export class Session extends EventEmitter<SessionEvents> {
     }
   }
 
+  private watcherOf(xid: number): { onError: (error: ErrorMsg) => void } | undefined {
+    for (const w of this.watchers) if (w.claims(xid)) return w;
+    return undefined;
+  }
+
   private allocXid(): number {
     let x = this.lastXid;
     do {
       x = (x + 1) >>> 0;
       if (x === 0) x = 1;
-    } while (this.pending.has(x) || this.watched.has(x));
+    } while (this.pending.has(x) || (this.watchers.length > 0 && this.watcherOf(x)));
     this.lastXid = x;
     return x;
   }
@@ -556,9 +574,9 @@ export class Session extends EventEmitter<SessionEvents> {
       this.pending.finish(p, new OpenFlowError(err, p.request, p.context));
       return;
     }
-    const watcher = this.watched.get(err.xid);
+    const watcher = this.watchers.length ? this.watcherOf(err.xid) : undefined;
     if (watcher) {
-      watcher(err);
+      watcher.onError(err);
       return;
     }
     const e = new OpenFlowError(err);
