@@ -262,7 +262,7 @@ export async function runBundle(
  * The index of the member sent with `xid`, or -1. Xids are handed out in increasing order, so
  * the list is sorted unless the 32-bit xid space wrapped during the bundle.
  */
-function memberIndex(xids: readonly number[], xid: number): number {
+export function memberIndex(xids: readonly number[], xid: number): number {
   const n = xids.length;
   if (n === 0) return -1;
   if (xids[0]! > xids[n - 1]!) return xids.indexOf(xid);
