@@ -669,13 +669,14 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 }
 
+/** An encoded message's pending record settles through its own callback (Pending.encodedSettle). */
+const settleEncoded: Settle = () => undefined;
+
 /**
  * Gives a message the xid it is sent with. The caller's object is numbered in place (copying every
  * message would cost more than encoding it); a bundle_add's inner message too, because it must
  * carry the same xid so that an error about it names the same request.
  */
-const settleEncoded: Settle = () => undefined;
-
 function numbered(msg: Outgoing, xid: number): OfpMessage {
   if (msg.type === 'bundle_add') (msg.message as { xid?: number }).xid = xid;
   (msg as { xid?: number }).xid = xid;
