@@ -16,6 +16,24 @@ const outdir = values.out;
 const SWITCH_ENTRY = './switch-commands.js';
 const common = { bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning' };
 
+// node:tls costs a switch verb ~10 ms to load and only tls:/ssl: targets use it: the switch verbs
+// import it through a module that loads it on first use.
+const TLS_EXPORTS = ['connect', 'createServer'];
+const lazyTls = {
+  name: 'lazy-tls',
+  setup(b) {
+    b.onResolve({ filter: /^node:tls$/ }, () => ({ path: 'node:tls', namespace: 'lazy-tls' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-tls' }, () => ({
+      loader: 'js',
+      contents: [
+        "import { createRequire } from 'node:module';",
+        'const require = createRequire(import.meta.url);',
+        ...TLS_EXPORTS.map((name) => `export function ${name}(...args) { return require('node:tls').${name}(...args); }`),
+      ].join('\n'),
+    }));
+  },
+};
+
 // dist/bin is rebuilt from scratch; another --out is written over in place (a process may be running from it).
 if (values.out === 'dist/bin') rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -33,6 +51,7 @@ await build({
   // What only the commander verbs use; a switch verb importing one of these would load it from
   // node_modules as before.
   external: ['commander', 'yaml', 'ipaddr.js'],
+  plugins: [lazyTls],
 });
 // Runnable as it is, through its first line (npm sets the mode of installed bins itself).
 chmodSync(join(outdir, 'main.js'), 0o755);

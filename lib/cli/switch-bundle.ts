@@ -70,7 +70,7 @@ function control(bundleId: number, ctrlType: number): Omit<BundleControl, 'xid'>
  */
 export async function streamBundle(
   session: Session,
-  batches: AsyncIterable<ParsedLine[]> | Iterable<ParsedLine[]>,
+  batches: AsyncIterable<Iterable<ParsedLine>> | Iterable<Iterable<ParsedLine>>,
   bundleId = 0,
 ): Promise<number> {
   /** xid → line * 8 + index in KINDS */

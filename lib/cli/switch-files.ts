@@ -156,24 +156,37 @@ export function lineParser(
   }
 }
 
-/** Parses the input's lines as they are read, in batches; errors and warnings name the line. */
-export async function* parsedBatches(input: Input, form: LineForm, ctx: ParseContext): AsyncGenerator<ParsedLine[]> {
+/**
+ * Parses the input's lines as they are read, in batches (one per chunk read); errors and warnings
+ * name the line. Each batch parses a line only when it is iterated, so that a line's message can be
+ * sent and dropped before the next is built (a whole chunk of parsed groups outlives young-generation
+ * collections and is copied by each).
+ */
+export async function* parsedBatches(input: Input, form: LineForm, ctx: ParseContext): AsyncGenerator<Iterable<ParsedLine>> {
   const dropped: ParseWarning[] = [];
   const parse = lineParser(form, ctx.ports, dropped);
-  for await (const lines of lineBatches(input)) {
-    const out = new Array<ParsedLine>(lines.length);
-    for (let i = 0; i < lines.length; i++) {
-      const { text, number } = lines[i]!;
-      try {
-        out[i] = { mod: parse(text), line: number };
-      } catch (err) {
-        throw lineError(`${input.name}:${number}`, err);
-      }
-      if (dropped.length) {
-        for (const w of dropped) ctx.warnings.push({ ...w, message: `${input.name}:${number}: ${w.message}` });
-        dropped.length = 0;
-      }
+  for await (const lines of lineBatches(input)) yield parseEach(lines, parse, input.name, dropped, ctx.warnings);
+}
+
+function* parseEach(
+  lines: Line[],
+  parse: (text: string) => Mod,
+  name: string,
+  dropped: ParseWarning[],
+  warnings: ParseWarning[],
+): Generator<ParsedLine> {
+  for (let i = 0; i < lines.length; i++) {
+    const { text, number } = lines[i]!;
+    let mod: Mod;
+    try {
+      mod = parse(text);
+    } catch (err) {
+      throw lineError(`${name}:${number}`, err);
     }
-    yield out;
+    if (dropped.length) {
+      for (const w of dropped) warnings.push({ ...w, message: `${name}:${number}: ${w.message}` });
+      dropped.length = 0;
+    }
+    yield { mod, line: number };
   }
 }

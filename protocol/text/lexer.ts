@@ -22,6 +22,9 @@ export interface KeyValue {
   /** The whole item as written (key, delimiter and value). */
   raw: string;
   rawAt: number;
+  /** The same as raw and rawAt: an item is where errors about it point. */
+  readonly text: string;
+  readonly at: number;
 }
 
 const SEPARATORS = ', \t\r\n';
@@ -51,6 +54,15 @@ export function wordEnd(s: string, from = 0): number {
   let n = from;
   while (n < s.length && !isSeparator(s.charCodeAt(n))) n++;
   return n;
+}
+
+/** s.toLowerCase(), without a copy when there is nothing to lower (the usual key). */
+export function lowerCase(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80 || (c >= 0x41 && c <= 0x5a)) return s.toLowerCase();
+  }
+  return s;
 }
 
 export function segment(text: string, at = 0): Segment {
@@ -83,6 +95,37 @@ function valueLength(s: string, from: number, toClose: boolean): number {
   return n - from;
 }
 
+/** An item whose `raw` text is cut from the segment only when something asks for it (errors, warnings). */
+class Item implements KeyValue {
+  private rawText: string | undefined;
+  readonly rawAt: number;
+  constructor(
+    readonly key: string,
+    readonly value: string,
+    readonly keyAt: number,
+    readonly valueAt: number,
+    readonly delim: string,
+    private readonly source: string,
+    private readonly rawStart: number,
+    private readonly rawEnd: number,
+    segmentAt: number,
+  ) {
+    this.rawAt = segmentAt + rawStart;
+  }
+
+  get raw(): string {
+    return (this.rawText ??= this.source.slice(this.rawStart, this.rawEnd));
+  }
+
+  get text(): string {
+    return this.raw;
+  }
+
+  get at(): number {
+    return this.rawAt;
+  }
+}
+
 /** Reads the items of a segment one by one, as ovs-ofctl's ofputil_parse_key_value() does. */
 export class KeyValueReader {
   private pos = 0;
@@ -108,7 +151,7 @@ export class KeyValueReader {
     const delimChar = keyEnd < end ? s[keyEnd]! : '';
     if (delimChar !== ':' && delimChar !== '=' && delimChar !== '(') {
       this.pos = keyEnd + (delimChar ? 1 : 0);
-      return { key, value: '', keyAt: at + keyStart, valueAt: at + keyEnd, delim: '', raw: key, rawAt: at + keyStart };
+      return new Item(key, '', at + keyStart, at + keyEnd, '', s, keyStart, keyEnd, at);
     }
     const toClose = delimChar === '(';
     const valueStart = keyEnd + 1;
@@ -127,15 +170,7 @@ export class KeyValueReader {
     const hasEndDelim = valueEnd < end;
     this.pos = valueEnd + (hasEndDelim ? 1 : 0);
     const rawEnd = toClose && hasEndDelim && s.charCodeAt(valueEnd) === CLOSE ? valueEnd + 1 : valueEnd;
-    return {
-      key,
-      value,
-      keyAt: at + keyStart,
-      valueAt: at + valueStart,
-      delim: delimChar,
-      raw: s.slice(keyStart, rawEnd),
-      rawAt: at + keyStart,
-    };
+    return new Item(key, value, at + keyStart, at + valueStart, delimChar, s, keyStart, rawEnd, at);
   }
 
   /** Every remaining item. */

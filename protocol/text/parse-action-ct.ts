@@ -33,25 +33,39 @@ interface NatRange {
   portMax?: number;
 }
 
-/** The dotted quad at `at` and where it ends; value -1 when a part is over 255. */
-function ipv4At(s: string, at: number): { value: number; end: number } | null {
+/** Where the last ipv4At() ended. */
+let ipv4End = 0;
+
+/**
+ * The dotted quad at `at` (its end in ipv4End): its value, -1 when a part is over 255, -2 when
+ * there is none.
+ */
+function ipv4At(s: string, at: number): number {
   // /^(\d+)\.(\d+)\.(\d+)\.(\d+)/ at `at`, by hand: this runs for every nat of a proxy's groups.
   let n = at;
   let value = 0;
   let over = false;
   for (let part = 0; part < 4; part++) {
     if (part > 0) {
-      if (s.charCodeAt(n) !== 0x2e) return null;
+      if (s.charCodeAt(n) !== 0x2e) return -2;
       n++;
     }
     const start = n;
     let p = 0;
     for (let c = s.charCodeAt(n); c >= 0x30 && c <= 0x39; c = s.charCodeAt(++n)) p = p * 10 + (c - 0x30);
-    if (n === start) return null;
+    if (n === start) return -2;
     if (p > 255) over = true;
     value = (value << 8) | (p & 0xff);
   }
-  return { value: over ? -1 : value >>> 0, end: n };
+  ipv4End = n;
+  return over ? -1 : value >>> 0;
+}
+
+/** The length of the run of decimal digits at `at`. */
+function digitsAt(s: string, at: number): number {
+  let n = at;
+  for (let c = s.charCodeAt(n); c >= 0x30 && c <= 0x39; c = s.charCodeAt(++n));
+  return n - at;
 }
 
 function ipv6At(s: string, at: number): { bytes: Uint8Array; end: number } | null {
@@ -73,23 +87,26 @@ function cmpBytes(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
+function invalidRange(s: string, loc: Located) {
+  return failAt(loc, `invalid nat range "${s}"`);
+}
+
 /** str_to_nat_range(). */
 function parseNatRange(s: string, loc: Located): NatRange {
-  const invalid = () => failAt(loc, `invalid nat range "${s}"`);
   const r: NatRange = { family: 0 };
   let n = 0;
-  const v4 = ipv4At(s, 0);
-  if (v4) {
-    if (v4.value < 0)
-      throw failAt(loc, `invalid nat range "${s}": ${s.slice(0, v4.end)} is not an IPv4 address (ovs-ofctl would truncate it)`);
+  const min4 = ipv4At(s, 0);
+  if (min4 !== -2) {
+    if (min4 < 0)
+      throw failAt(loc, `invalid nat range "${s}": ${s.slice(0, ipv4End)} is not an IPv4 address (ovs-ofctl would truncate it)`);
     r.family = 4;
-    n = v4.end;
-    if (v4.value) r.ipMin = ipText(v4.value);
-    if (s[n] === '-') {
-      const max = ipv4At(s, n + 1);
-      if (!max || max.value < 0 || max.value < v4.value) throw invalid();
-      n = max.end;
-      if (max.value) r.ipMax = ipText(max.value);
+    n = ipv4End;
+    if (min4) r.ipMin = ipText(min4);
+    if (s.charCodeAt(n) === 0x2d) {
+      const max4 = ipv4At(s, n + 1);
+      if (max4 < 0 || max4 < min4) throw invalidRange(s, loc);
+      n = ipv4End;
+      if (max4) r.ipMax = ipText(max4);
     }
   } else {
     const v6 = ipv6At(s, 0);
@@ -99,26 +116,28 @@ function parseNatRange(s: string, loc: Located): NatRange {
       if (v6.bytes.some((b) => b)) r.ipMin = formatIpv6(v6.bytes);
       if (s[n] === '-') {
         const max = ipv6At(s, n + 1);
-        if (!max || cmpBytes(max.bytes, v6.bytes) < 0) throw invalid();
+        if (!max || cmpBytes(max.bytes, v6.bytes) < 0) throw invalidRange(s, loc);
         n = max.end;
         if (max.bytes.some((b) => b)) r.ipMax = formatIpv6(max.bytes);
       }
     }
   }
-  if (r.family && s[n] === ':') {
-    const m = /^\d+/.exec(s.slice(n + 1));
-    if (!m) throw invalid();
-    const min = Number(m[0]);
-    if (min > 0xffff) throw failAt(loc, `invalid nat range "${s}": port ${m[0]} is over 65535 (ovs-ofctl would truncate it)`);
-    n += 1 + m[0].length;
+  if (r.family && s.charCodeAt(n) === 0x3a) {
+    const len = digitsAt(s, n + 1);
+    if (!len) throw invalidRange(s, loc);
+    const text = s.slice(n + 1, n + 1 + len);
+    const min = Number(text);
+    if (min > 0xffff) throw failAt(loc, `invalid nat range "${s}": port ${text} is over 65535 (ovs-ofctl would truncate it)`);
+    n += 1 + len;
     if (min) r.portMin = min;
-    if (s[n] === '-') {
-      const mm = /^\d+/.exec(s.slice(n + 1));
-      if (!mm) throw invalid();
-      const max = Number(mm[0]);
-      if (max > 0xffff) throw failAt(loc, `invalid nat range "${s}": port ${mm[0]} is over 65535 (ovs-ofctl would truncate it)`);
-      if (max < min) throw invalid();
-      n += 1 + mm[0].length;
+    if (s.charCodeAt(n) === 0x2d) {
+      const maxLen = digitsAt(s, n + 1);
+      if (!maxLen) throw invalidRange(s, loc);
+      const maxText = s.slice(n + 1, n + 1 + maxLen);
+      const max = Number(maxText);
+      if (max > 0xffff) throw failAt(loc, `invalid nat range "${s}": port ${maxText} is over 65535 (ovs-ofctl would truncate it)`);
+      if (max < min) throw invalidRange(s, loc);
+      n += 1 + maxLen;
       if (max) r.portMax = max;
     }
   }
@@ -134,8 +153,9 @@ function ipText(v: number): string {
 export function parseNat(arg: Segment, token: Located): Ofpact {
   let flags = 0;
   let range: NatRange = { family: 0 };
-  for (const kv of new KeyValueReader(arg).all()) {
-    const loc = { text: kv.raw, at: kv.rawAt };
+  const reader = new KeyValueReader(arg);
+  for (let kv = reader.next(); kv; kv = reader.next()) {
+    const loc: Located = kv;
     if (kv.key === 'src' || kv.key === 'dst') {
       flags |= kv.key === 'src' ? NX_NAT_F_SRC : NX_NAT_F_DST;
       range = parseNatRange(kv.value, loc);
@@ -186,8 +206,9 @@ export function parseCt(arg: Segment, token: Located, scope: ParseScope, nested:
   let zoneSrc: ReturnType<typeof parseSubfield> | null = null;
   let alg = 0;
   const inner: Ofpact[] = [];
-  for (const kv of new KeyValueReader(arg).all()) {
-    const loc = { text: kv.raw, at: kv.rawAt };
+  const reader = new KeyValueReader(arg);
+  for (let kv = reader.next(); kv; kv = reader.next()) {
+    const loc: Located = kv;
     switch (kv.key) {
       case 'commit':
         flags |= NX_CT_F_COMMIT;

@@ -146,7 +146,7 @@ export function parseLearn(arg: Segment, token: Located): Ofpact {
   let resultDst: ParsedSubfield | null = null;
   const specs: Spec[] = [];
   for (const kv of new KeyValueReader(arg).all()) {
-    const loc = { text: kv.raw, at: kv.rawAt };
+    const loc: Located = kv;
     const u16 = (what: string): number => {
       const v = parseAtoi(kv.value, 0xffff, what);
       if (typeof v === 'string') throw failAt(loc, v);

@@ -43,7 +43,7 @@ export function parseController(arg: Segment, token: Located): Ofpact {
     maxLen = num(parseU16(arg.text, 'max_len'), token);
   } else {
     for (const kv of new KeyValueReader(arg).all()) {
-      const loc = { text: kv.raw, at: kv.rawAt };
+      const loc: Located = kv;
       switch (kv.key) {
         case 'reason': {
           const r = REASONS[kv.value];
@@ -305,7 +305,7 @@ export function parseSample(arg: Segment, token: Located): Ofpact {
   let samplingPort: number = OFPP.NONE;
   let direction = 0;
   for (const kv of new KeyValueReader(arg).all()) {
-    const loc = { text: kv.raw, at: kv.rawAt };
+    const loc: Located = kv;
     switch (kv.key) {
       case 'probability':
         probability = num(parseU16(kv.value, 'probability'), loc);
@@ -350,7 +350,7 @@ export function parseFinTimeout(arg: Segment, token: Located): Ofpact {
   let finIdleTimeout = 0;
   let finHardTimeout = 0;
   for (const kv of new KeyValueReader(arg).all()) {
-    const loc = { text: kv.raw, at: kv.rawAt };
+    const loc: Located = kv;
     if (kv.key === 'idle_timeout') finIdleTimeout = num(parseU16(kv.value, kv.key), loc);
     else if (kv.key === 'hard_timeout') finHardTimeout = num(parseU16(kv.value, kv.key), loc);
     else throw failAt(loc, `invalid key '${kv.key}' in 'fin_timeout' argument`);

@@ -25,7 +25,7 @@ import {
 } from './parse-action-misc.js';
 import { InstructionSlot, SLOT_NAMES, checked, lowerActions, simple, type Ofpact, type ParseScope } from './parse-action-types.js';
 import { ovsField, parseSubfield } from './parse-fields.js';
-import { KeyValueReader, valueOf, type KeyValue, type Segment } from './lexer.js';
+import { KeyValueReader, lowerCase, valueOf, type KeyValue, type Segment } from './lexer.js';
 import { parseU16, parseU32, parseU64, parseU8 } from './parse-numbers.js';
 import { OFPP, port32, portFromString, tableFromString } from './parse-ports.js';
 import { failAt, type Located } from './parse-util.js';
@@ -61,7 +61,7 @@ function output(token: Located, arg: string, scope: ParseScope): Ofpact {
     let port: number = 0;
     let maxLen = 0;
     for (const kv of new KeyValueReader({ text: arg, at: token.at }).all()) {
-      const loc = { text: kv.raw, at: kv.rawAt };
+      const loc: Located = kv;
       if (kv.key === 'port') {
         const p = portFromString(kv.value, scope.ports);
         if (p === null) throw failAt(loc, `output to unknown truncate port: ${kv.value}`);
@@ -166,10 +166,10 @@ function tpPort(token: Located, arg: string, which: 'src' | 'dst'): Ofpact {
 
 /** One `key[:=(]value` item of an action list. */
 function parseOne(kv: KeyValue, scope: ParseScope, out: Ofpact[]): 'drop' | void {
-  const token: Located = { text: kv.raw, at: kv.rawAt };
+  const token: Located = kv;
   const arg: Segment = valueOf(kv);
   const v = kv.value;
-  const key = kv.key.toLowerCase();
+  const key = lowerCase(kv.key);
   switch (key) {
     case 'output':
     case 'output_reg':

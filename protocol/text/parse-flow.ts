@@ -12,7 +12,7 @@ import { MatchBuilder } from './parse-match.js';
 import { matchField } from './parse-fields.js';
 import { parseSmall, parseU64 } from './parse-numbers.js';
 import { OFPP, port32, portFromString, groupFromString, tableFromString } from './parse-ports.js';
-import { fail, failAt } from './parse-util.js';
+import { fail, failAt, type Located } from './parse-util.js';
 import { OFPFC, type FlowCommand } from '../constants/openflow13.js';
 
 export type { FlowCommand };
@@ -101,7 +101,7 @@ function parseFlowAt(text: string, at: number, command: FlowCommand, opts: Parse
   const mb = new MatchBuilder();
   for (const kv of new KeyValueReader(matchSeg).all()) {
     const name = kv.key;
-    const loc = { text: kv.raw, at: kv.rawAt };
+    const loc: Located = kv;
     if (mb.shorthand(name)) continue;
     if (name === 'eth') {
       mb.ethernet();

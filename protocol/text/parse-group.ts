@@ -9,7 +9,7 @@ import type { Bucket, GroupMod } from '../message.js';
 import { OfpSyntaxError, type ParseWarning } from './errors.js';
 import { lowerActions, parseActionItems } from './parse-actions.js';
 import type { ParseScope } from './parse-action-types.js';
-import { KeyValueReader, segment, skipSpace, valueOf, wordEnd, type KeyValue, type Segment } from './lexer.js';
+import { KeyValueReader, lowerCase, segment, skipSpace, valueOf, wordEnd, type KeyValue, type Segment } from './lexer.js';
 import { toBig, ones } from '../fields/convert.js';
 import { fieldBytes, type FieldDef } from '../fields/registry.js';
 import { parseFieldValue, type ParsedField } from '../fields/text.js';
@@ -60,9 +60,10 @@ function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptio
   let hadSelectionMethod = false;
   let selectionParam = 0n;
   let hadFields = false;
-  const selectionFields = new Set<string>();
-  for (const kv of new KeyValueReader(head).all()) {
-    const loc = { text: kv.raw, at: kv.rawAt };
+  let selectionFields: Set<string> | undefined;
+  const reader = new KeyValueReader(head);
+  for (let kv = reader.next(); kv; kv = reader.next()) {
+    const loc: Located = kv;
     switch (kv.key) {
       case 'command_bucket_id':
         throw failAt(loc, 'command bucket id is not needed');
@@ -102,7 +103,7 @@ function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptio
       }
       case 'fields':
         if (!hasBuckets) throw failAt(loc, 'fields are not needed');
-        parseSelectionFields(valueOf(kv), selectionFields, opts.ports);
+        parseSelectionFields(valueOf(kv), (selectionFields ??= new Set()), opts.ports);
         hadFields = true;
         warn(warnings, kv, 'fields is an OpenFlow 1.5 group property; dropped for OpenFlow 1.3 (as ovs-ofctl does)');
         break;
@@ -146,7 +147,7 @@ function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptio
  */
 function parseSelectionFields(seg: Segment, seen: Set<string>, ports: ReadonlyMap<string, number> | undefined): void {
   for (const kv of new KeyValueReader(seg).all()) {
-    const loc = { text: kv.raw, at: kv.rawAt };
+    const loc: Located = kv;
     const f = ovsField(kv.key);
     if (!f) throw failAt(loc, `${seg.text}: unknown field ${kv.key}`);
     if (seen.has(f.def.name)) throw failAt(loc, `${kv.key}: duplicate field`);
@@ -176,9 +177,10 @@ function parseBucket(seg: Segment, whole: () => Located, groupType: number, opts
   let watchGroup = OFPG.ANY as number;
   const items: KeyValue[] = [];
   let hadActions = false;
-  for (const kv of new KeyValueReader(seg).all()) {
-    const loc = { text: kv.raw, at: kv.rawAt };
-    const key = kv.key.toLowerCase();
+  const reader = new KeyValueReader(seg);
+  for (let kv = reader.next(); kv; kv = reader.next()) {
+    const loc: Located = kv;
+    const key = lowerCase(kv.key);
     if (key === 'weight') {
       const w = parseSmall(kv.value, 0xffff, 'weight');
       if (typeof w === 'string') throw failAt(loc, w);
@@ -200,7 +202,8 @@ function parseBucket(seg: Segment, whole: () => Located, groupType: number, opts
     } else if (key === 'action' || key === 'actions') {
       // `actions=` with nothing after it is a bucket that drops, as in ovs-ofctl.
       hadActions = true;
-      items.push(...new KeyValueReader(valueOf(kv)).all());
+      const actions = new KeyValueReader(valueOf(kv));
+      for (let a = actions.next(); a; a = actions.next()) items.push(a);
     } else {
       items.push(kv);
     }

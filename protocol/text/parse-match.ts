@@ -44,7 +44,7 @@ export const SHORTHANDS: Readonly<Record<string, readonly [number, number]>> = {
 export class MatchBuilder {
   readonly flow = new FlowMatch();
   /** tun_metadata index → what OVS keeps of it without a TLV map (see tunMetadataSet). */
-  readonly tunMetadata = new Map<number, TunMetadataMatch>();
+  private tunMetadata: Map<number, TunMetadataMatch> | undefined;
 
   setDefaultPacketType(): void {
     if (!this.flow.mask('packet_type')) this.flow.put('packet_type', 0n, 0xffffffffn);
@@ -161,16 +161,17 @@ export class MatchBuilder {
    */
   private tunMetadataSet(def: FieldDef, value: bigint, mask: bigint | null, kv: KeyValue, f: Fail): void {
     const idx = tunIndex(def);
-    if (this.tunMetadata.has(idx)) throw f(kv.raw, kv.rawAt, `field ${def.name} set multiple times`);
+    const tunMetadata = (this.tunMetadata ??= new Map<number, TunMetadataMatch>());
+    if (tunMetadata.has(idx)) throw f(kv.raw, kv.rawAt, `field ${def.name} set multiple times`);
     const masked = mask !== null && mask !== ones(TUN_METADATA_BYTES * 8);
     const len = Math.max(valueBytes(value), masked ? valueBytes(mask) : 0);
     let used = len;
-    for (const t of this.tunMetadata.values()) used += t.len;
+    for (const t of tunMetadata.values()) used += t.len;
     if (used > TUN_METADATA_BYTES_MAX) {
       throw f(kv.raw, kv.rawAt, `field ${def.name} exceeds maximum size for tunnel metadata (used ${used}, max ${TUN_METADATA_BYTES_MAX})`);
     }
     const lenMask = ones(len * 8);
-    this.tunMetadata.set(idx, { value: value & (masked ? mask : lenMask) & lenMask, mask: masked ? mask & lenMask : null, len });
+    tunMetadata.set(idx, { value: value & (masked ? mask : lenMask) & lenMask, mask: masked ? mask & lenMask : null, len });
   }
 
   /**
@@ -204,7 +205,7 @@ export class MatchBuilder {
         });
       }
     }
-    if (!this.tunMetadata.size) return out;
+    if (!this.tunMetadata?.size) return out;
     const tun: OxmField[] = [...this.tunMetadata.entries()].sort((a, b) => a[0] - b[0]).map(([i, t]) => tunEntry(i, t));
     let pos = out.findIndex((e) => AFTER_TUN_METADATA.has(e.field));
     if (pos < 0) pos = out.length;
