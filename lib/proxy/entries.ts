@@ -180,6 +180,25 @@ export class DumpedGroup extends WireKeyed {
   }
 }
 
+/**
+ * `prefix` and the bytes `b[from, to)` as one latin1 string, made in one piece: a concatenation
+ * would leave a string that every map lookup first has to flatten.
+ */
+function joined(prefix: string, b: Buffer, from: number, to: number): string {
+  scratch.reset();
+  scratch.ensure(prefix.length + to - from);
+  scratch.pos += scratch.buf.write(prefix, scratch.pos, 'latin1');
+  scratch.pos += b.copy(scratch.buf, scratch.pos, from, to);
+  return scratch.buf.toString('latin1', 0, scratch.pos);
+}
+
+/** The 64-bit big-endian number at `b[at]` in hex without leading zeros, as `bigint.toString(16)` writes it. */
+function cookieHex(b: Buffer, at: number): string {
+  const high = b.readUInt32BE(at);
+  const low = b.readUInt32BE(at + 4);
+  return high === 0 ? low.toString(16) : high.toString(16) + low.toString(16).padStart(8, '0');
+}
+
 function dumpError(reason: string, structure: string, offset: number): ProtocolError {
   return new ProtocolError(reason, offset, structure);
 }
@@ -203,8 +222,8 @@ export function dumpedFlows(bodies: Iterable<Buffer>): DumpedFlow[] {
       const table = b[at + 2]!;
       const priority = b.readUInt16BE(at + 12);
       const cookie = b.readBigUInt64BE(at + FLOW_STATS_COOKIE_AT);
-      const key = `f${table}/${priority}/${b.toString('latin1', matchAt, matchEnd)}`;
-      const body = `${cookie.toString(16)}/${b.toString('latin1', matchEnd, end)}`;
+      const key = joined(`f${table}/${priority}/`, b, matchAt, matchEnd);
+      const body = joined(`${cookieHex(b, at + FLOW_STATS_COOKIE_AT)}/`, b, matchEnd, end);
       out.push(new DumpedFlow(key, body, table, priority, cookie));
       at = end;
     }
@@ -224,7 +243,7 @@ export function dumpedGroups(bodies: Iterable<Buffer>): DumpedGroup[] {
       if (length < GROUP_DESC_FIXED || end > b.length)
         throw dumpError(`length ${length} does not fit (${b.length - at} bytes left)`, 'ofp_group_desc', at);
       const groupId = b.readUInt32BE(at + 4);
-      out.push(new DumpedGroup(groupKey(groupId), `${b[at + 2]!}/${b.toString('latin1', at + GROUP_DESC_FIXED, end)}`, groupId));
+      out.push(new DumpedGroup(groupKey(groupId), joined(`${b[at + 2]!}/`, b, at + GROUP_DESC_FIXED, end), groupId));
       at = end;
     }
   }
