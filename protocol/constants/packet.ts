@@ -10,6 +10,7 @@ export const ETH_TYPE_MPLS_MCAST = 0x8848;
 export const ETH_TYPE_NSH = 0x894f;
 
 export const IPPROTO_ICMP = 1;
+export const IPPROTO_IGMP = 2;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 export const IPPROTO_ICMPV6 = 58;

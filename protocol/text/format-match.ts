@@ -19,6 +19,7 @@ import {
   ETH_TYPE_NSH,
   ETH_TYPE_RARP,
 } from '../constants/packet.js';
+import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../constants/packet.js';
 
 const CT_STATE_NAMES = ['new', 'est', 'rel', 'rpl', 'inv', 'trk', 'snat', 'dnat'];
 const TCP_FLAG_NAMES = ['fin', 'syn', 'rst', 'psh', 'ack', 'urg', 'ece', 'cwr', 'ns', '[200]', '[400]', '[800]'];
@@ -180,18 +181,32 @@ function formatConntrack(o: Out, f: FlowMatch): void {
   }
 }
 
+/** ovs-ofctl's shorthands for IPv4 and IPv6 with an IP protocol. */
+const IPV4_SHORTHANDS: Record<number, string> = {
+  [IPPROTO_ICMP]: 'icmp',
+  [IPPROTO_TCP]: 'tcp',
+  [IPPROTO_UDP]: 'udp',
+  [IPPROTO_SCTP]: 'sctp',
+};
+const IPV6_SHORTHANDS: Record<number, string> = {
+  [IPPROTO_ICMPV6]: 'icmp6',
+  [IPPROTO_TCP]: 'tcp6',
+  [IPPROTO_UDP]: 'udp6',
+  [IPPROTO_SCTP]: 'sctp6',
+};
+
 /** Writes the protocol shorthand (`tcp`, `ipv6`, `arp`…) and says what it stands for. */
 function formatShorthand(o: Out, f: FlowMatch, dlType: number): { skipType: boolean; skipProto: boolean } {
   if (!f.mask('dl_type')) return { skipType: false, skipProto: false };
   const protoMasked = f.mask('nw_proto') !== 0n;
   const proto = Number(f.val('nw_proto'));
   if (dlType === ETH_TYPE_IP) {
-    const name = protoMasked ? ({ 1: 'icmp', 6: 'tcp', 17: 'udp', 132: 'sctp' } as Record<number, string>)[proto] : undefined;
+    const name = protoMasked ? IPV4_SHORTHANDS[proto] : undefined;
     o.put(`${name ?? 'ip'},`);
     return { skipType: true, skipProto: name !== undefined };
   }
   if (dlType === ETH_TYPE_IPV6) {
-    const name = protoMasked ? ({ 58: 'icmp6', 6: 'tcp6', 17: 'udp6', 132: 'sctp6' } as Record<number, string>)[proto] : undefined;
+    const name = protoMasked ? IPV6_SHORTHANDS[proto] : undefined;
     o.put(`${name ?? 'ipv6'},`);
     return { skipType: true, skipProto: name !== undefined };
   }
@@ -311,10 +326,10 @@ function formatTransport(o: Out, f: FlowMatch, dlType: number): void {
   const proto = Number(f.val('nw_proto'));
   const tpSrc = f.get('tp_src');
   const tpDst = f.get('tp_dst');
-  if (dlType === ETH_TYPE_IP && proto === 1) {
+  if (dlType === ETH_TYPE_IP && proto === IPPROTO_ICMP) {
     decMasked(o, 'icmp_type', tpSrc.v, tpSrc.m, 16);
     decMasked(o, 'icmp_code', tpDst.v, tpDst.m, 16);
-  } else if (dlType === ETH_TYPE_IPV6 && proto === 58) {
+  } else if (dlType === ETH_TYPE_IPV6 && proto === IPPROTO_ICMPV6) {
     decMasked(o, 'icmp_type', tpSrc.v, tpSrc.m, 16);
     decMasked(o, 'icmp_code', tpDst.v, tpDst.m, 16);
     ipv6Masked(o, 'nd_target', f.val('nd_target'), f.mask('nd_target'));
@@ -328,7 +343,7 @@ function formatTransport(o: Out, f: FlowMatch, dlType: number): void {
   }
   const isIpAny = dlType === ETH_TYPE_IP || dlType === ETH_TYPE_IPV6;
   const flagsMask = Number(f.mask('tcp_flags') & 0x0fffn);
-  if (isIpAny && proto === 6 && f.mask('tcp_flags')) {
+  if (isIpAny && proto === IPPROTO_TCP && f.mask('tcp_flags')) {
     o.field('tcp_flags', flagsMasked(Number(f.val('tcp_flags')), flagsMask, 0x0fff, tcpFlagName));
   }
 }

@@ -41,6 +41,7 @@ import {
   hexDump,
   packetInReason,
 } from './format-util.js';
+import { IPPROTO_ICMP, IPPROTO_ICMPV6 } from '../constants/packet.js';
 
 export function formatHello(m: Hello): string {
   let allowed = m.version >= 1 && m.version < 31 ? ((1 << (m.version + 1)) - 2) >>> 0 : 0;
@@ -321,7 +322,7 @@ function ctTupleText(t: CtTuple | undefined, ipProto: number, v4: boolean): stri
   const first = t?.srcPort ?? t?.icmpId ?? 0;
   const second = t?.dstPort ?? ((t?.icmpCode ?? 0) << 8) | (t?.icmpType ?? 0);
   let s = `${v4 ? 'ct_nw_src=' : 'ct_ipv6_src='}${addr(t?.src)}${v4 ? ',ct_nw_dst=' : ',ct_ipv6_dst='}${addr(t?.dst)}`;
-  if (ipProto === 1 || ipProto === 58) s += `,icmp_id=${first},icmp_type=${second & 0xff},icmp_code=${second >> 8}`;
+  if (ipProto === IPPROTO_ICMP || ipProto === IPPROTO_ICMPV6) s += `,icmp_id=${first},icmp_type=${second & 0xff},icmp_code=${second >> 8}`;
   else s += `,ct_tp_src=${first},ct_tp_dst=${second}`;
   return s;
 }

@@ -23,6 +23,7 @@ import {
   NXCPT_STACK,
   NXCPT_TABLE_ID,
 } from '../constants/nicira.js';
+import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IGMP, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../constants/packet.js';
 
 const ALL = (bits: number) => (1n << BigInt(bits)) - 1n;
 
@@ -146,9 +147,9 @@ function extractTransport(l4: NonNullable<Extracted['l4']>, f: FlowMatch, isV6: 
     f.put('tp_src', BigInt(src), 0xffffn);
     f.put('tp_dst', BigInt(dst), 0xffffn);
   };
-  if (frag & 2 || ![1, 2, 6, 17, 58, 132].includes(proto)) return;
+  if (frag & 2 || ![IPPROTO_ICMP, IPPROTO_IGMP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMPV6, IPPROTO_SCTP].includes(proto)) return;
   tp(0, 0);
-  if (proto === 6) {
+  if (proto === IPPROTO_TCP) {
     f.put('tcp_flags', 0n, 0xffffn);
     if (data.length >= 20) {
       const off = (data[12]! >> 4) * 4;
@@ -157,11 +158,11 @@ function extractTransport(l4: NonNullable<Extracted['l4']>, f: FlowMatch, isV6: 
         tp(data.readUInt16BE(0), data.readUInt16BE(2));
       }
     }
-  } else if (proto === 17 || proto === 132) {
-    if (data.length >= (proto === 17 ? 8 : 12)) tp(data.readUInt16BE(0), data.readUInt16BE(2));
-  } else if (proto === 1 || proto === 2) {
+  } else if (proto === IPPROTO_UDP || proto === IPPROTO_SCTP) {
+    if (data.length >= (proto === IPPROTO_UDP ? 8 : 12)) tp(data.readUInt16BE(0), data.readUInt16BE(2));
+  } else if (proto === IPPROTO_ICMP || proto === IPPROTO_IGMP) {
     if (data.length >= 8) tp(data[0]!, data[1]!);
-  } else if (proto === 58 && isV6) {
+  } else if (proto === IPPROTO_ICMPV6 && isV6) {
     if (data.length >= 8) {
       tp(data[0]!, data[1]!);
       extractNd(data, f);

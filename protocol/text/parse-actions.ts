@@ -30,6 +30,7 @@ import { parseU16, parseU32, parseU64, parseU8 } from './parse-numbers.js';
 import { OFPP, port32, portFromString, tableFromString } from './parse-ports.js';
 import { failAt, type Located } from './parse-util.js';
 import { parseMac, parseIpv4 } from '../fields/values.js';
+import { IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../constants/packet.js';
 
 const MAX_DEPTH = 100;
 
@@ -157,7 +158,7 @@ function tpPort(token: Located, arg: string, which: 'src' | 'dst'): Ofpact {
       proto = f.nwProto;
     },
     lower: (): Action[] => {
-      const l4 = proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 132 ? 'sctp' : null;
+      const l4 = proto === IPPROTO_TCP ? 'tcp' : proto === IPPROTO_UDP ? 'udp' : proto === IPPROTO_SCTP ? 'sctp' : null;
       if (l4) return [{ type: 'set_field', field: `${l4}_${which}`, value: port }];
       return [which === 'src' ? { type: 'set_tp_src', port } : { type: 'set_tp_dst', port }];
     },
