@@ -60,6 +60,7 @@ export function countPhases(): void {
   count(ServiceProxy.prototype, 'recompute', 'compile');
   count(Reconciler.prototype, 'plan', 'diff');
   count(Session.prototype, 'trackEncoded', 'encode');
+  count(Session.prototype, 'sendEncoded', 'encode');
   count(Channel.prototype, 'send', 'encode');
   count(Channel.prototype, 'flush', 'write');
 }
