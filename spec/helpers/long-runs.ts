@@ -1,6 +1,7 @@
 /**
  * `npm run test:long` sets OFWIRE_TEST_LONG=1: long runs (the benchmark harness end to end, the
- * full differential fuzz) run then; `npm test` skips them or runs a smaller sample.
+ * full differential fuzz, the 5000-endpoint service, the 10k-service file) run then; `npm test`
+ * skips them or runs a smaller sample.
  */
 export const LONG_RUN = process.env.OFWIRE_TEST_LONG === '1';
 

@@ -12,6 +12,7 @@ import { createSandbox, sleep, waitFor } from '../../helpers/ovs-sandbox.js';
 import { createPod } from '../../helpers/netns.js';
 import { installForwarding, service, slice, startProxy } from '../../helpers/cluster.js';
 import { synBurst } from '../../helpers/pod-tools.js';
+import { ONLY_IN_LONG_RUN } from '../../helpers/long-runs.js';
 
 const ENDPOINTS = 5000;
 const SOURCES = ['10.244.100.1', '10.244.100.2', '10.244.100.3', '10.244.100.4'];
@@ -19,7 +20,7 @@ const PORT_FROM = 20000;
 const PORT_TO = 20000 + 16383;
 const SYNS = SOURCES.length * (PORT_TO - PORT_FROM + 1);
 
-t.test('5000 endpoints all receive new connections', async (t) => {
+t.test('5000 endpoints all receive new connections', { skip: ONLY_IN_LONG_RUN }, async (t) => {
   const sb = await createSandbox({ t });
   const client = await createPod(sb, { name: 'client', index: 2 });
   await installForwarding(sb, [client]);

@@ -5,6 +5,7 @@ import t, { type Test } from 'tap';
 import { FileSource, SourceError, createSource, isProxyableService } from '../../../lib/sources/index.js';
 import { fixturePath, fixtureText } from './fixtures.js';
 import { Recorder, describeChanges } from './recorder.js';
+import { ONLY_IN_LONG_RUN } from '../../helpers/long-runs.js';
 
 function tempDir(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'ofwire-file-source-'));
@@ -322,7 +323,7 @@ function manyServices(count: number): { text: string; linesPerService: number } 
   return { text: chunks.join(''), linesPerService: 27 };
 }
 
-t.test('10k services in one file', async (t) => {
+t.test('10k services in one file', { skip: ONLY_IN_LONG_RUN }, async (t) => {
   t.setTimeout(240_000);
   const dir = tempDir(t);
   const path = join(dir, 'services.yaml');
