@@ -5,7 +5,7 @@
  */
 import { EncodeError } from '../errors.js';
 import { fromBig, ones, smallBig } from './convert.js';
-import { FlowMatch, applyField, flowOf, hasSlot } from './flow.js';
+import { FlowMatch, applyField, flowOf, hasSlot, restoresSlot, type Slot } from './flow.js';
 import { prereqMet, prereqText } from './prereq.js';
 import { fieldByName, fieldBytes, type FieldDef } from './registry.js';
 import type { Match, OxmField } from './types.js';
@@ -17,11 +17,21 @@ function def(name: string): FieldDef {
 class Emitter {
   readonly out: OxmField[] = [];
   impliedEthernet = false;
-  /** When given, each entry's value and mask (null when exact) as integers, alongside `out`. */
-  constructor(readonly integers?: EntryIntegers[]) {}
+  /**
+   * When given, each entry's value and mask (null when exact) as integers, alongside `out`; and
+   * with `copied`, the slot each entry stands for as it is (see restoresSlot), null for the others.
+   */
+  constructor(
+    readonly f: FlowMatch,
+    readonly integers?: EntryIntegers[],
+    readonly copied?: (string | null)[],
+  ) {}
 
-  /** Adds `name` with value/mask: nothing when the mask is 0, unmasked when it is all ones. */
-  put(name: string, v: bigint, m: bigint): void {
+  /**
+   * Adds `name` with value/mask: nothing when the mask is 0, unmasked when it is all ones. `from`
+   * is the slot the value and mask were read from unchanged, if they were, and `fromSlot` what it holds.
+   */
+  put(name: string, v: bigint, m: bigint, from?: string, fromSlot?: Slot): void {
     if (m === 0n) return;
     const d = def(name);
     const full = ones(fieldBytes(d) * 8);
@@ -33,14 +43,18 @@ class Emitter {
     if (m !== full) entry.mask = fromBig(d, m);
     this.out.push(entry);
     this.integers?.push({ v: value, m: m === full ? null : m });
+    if (this.copied) {
+      const s = from === undefined ? undefined : (fromSlot ?? this.f.get(from));
+      this.copied.push(s !== undefined && s.v === value && s.m === m && restoresSlot(d, from!, value, m) ? from! : null);
+    }
     if (d.prereq) this.impliedEthernet = true;
   }
-  exact(name: string, v: bigint): void {
-    this.put(name, v, ones(fieldBytes(def(name)) * 8));
+  exact(name: string, v: bigint, from?: string): void {
+    this.put(name, v, ones(fieldBytes(def(name)) * 8), from);
   }
   slot(name: string, f: FlowMatch, slot: string): void {
     const s = f.get(slot);
-    this.put(name, s.v, s.m);
+    this.put(name, s.v, s.m, slot, s);
   }
 }
 
@@ -58,11 +72,11 @@ function putIp(e: Emitter, f: FlowMatch): void {
   const tos = f.get('nw_tos');
   if (tos.m & 0xfcn) e.exact('ip_dscp', tos.v >> 2n);
   if (tos.m & 0x03n) e.exact('ip_ecn', tos.v & 3n);
-  if (f.mask('nw_ttl')) e.exact('nw_ttl', f.val('nw_ttl'));
+  if (f.mask('nw_ttl')) e.exact('nw_ttl', f.val('nw_ttl'), 'nw_ttl');
   e.slot('ipv6_label', f, 'ipv6_label');
   if (!f.mask('nw_proto')) return;
   const proto = f.nwProto();
-  e.exact('ip_proto', smallBig(proto));
+  e.exact('ip_proto', smallBig(proto), 'nw_proto');
   const l4 = proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 132 ? 'sctp' : null;
   if (l4) {
     e.slot(`${l4}_src`, f, 'tp_src');
@@ -73,7 +87,7 @@ function putIp(e: Emitter, f: FlowMatch): void {
     if (f.mask('tp_src')) e.exact(type, f.val('tp_src') & 0xffn);
     if (f.mask('tp_dst')) e.exact(code, f.val('tp_dst') & 0xffn);
     if (f.isIcmpv6() && f.isNd()) {
-      if (f.mask('nd_reserved')) e.exact('nd_reserved', f.val('nd_reserved'));
+      if (f.mask('nd_reserved')) e.exact('nd_reserved', f.val('nd_reserved'), 'nd_reserved');
       e.slot('nd_target', f, 'nd_target');
       if (f.mask('tcp_flags')) e.exact('nd_options_type', f.val('tcp_flags') & 0xffn);
       if (f.val('tp_src') === 135n) e.slot('nd_sll', f, 'arp_sha');
@@ -102,10 +116,14 @@ const CONNTRACK_L4_SLOTS = ['ct_nw_proto', 'ct_tp_src', 'ct_tp_dst'];
 const TUNNEL = 1;
 const NSH = 2;
 const REGS = 4;
+const METADATA = 8;
+const CONNTRACK = 16;
 const FAMILY = new Map<string, number>([
   ...[...TUNNEL_SLOTS, ...TUNNEL_SLOTS_AFTER_METADATA].map((n) => [n, TUNNEL] as const),
   ...[...NSH_SLOTS, 'nsh_spi', ...NSH_SLOTS_AFTER_SPI].map((n) => [n, NSH] as const),
   ...REG_SLOTS.map((n) => [n, REGS] as const),
+  ...METADATA_SLOTS.map((n) => [n, METADATA] as const),
+  ...[...CONNTRACK_SLOTS, ...CONNTRACK_L4_SLOTS].map((n) => [n, CONNTRACK] as const),
 ]);
 
 function familiesOf(f: FlowMatch): number {
@@ -127,14 +145,15 @@ export interface EntryIntegers {
 /**
  * The entries OVS 3.1 writes for this flow model in OpenFlow 1.3, in its order; with `integers`,
  * their values and masks as integers too, in the same order (what checkPrerequisitesInto can apply
- * without reading the entries' values again).
+ * without reading the entries' values again); with `copied`, for each entry the slot of `f` it
+ * restores as it is when read back (see restoresSlot), or null.
  */
-export function emitOf13(f: FlowMatch, integers?: EntryIntegers[]): Match {
-  const e = new Emitter(integers);
+export function emitOf13(f: FlowMatch, integers?: EntryIntegers[], copied?: (string | null)[]): Match {
+  const e = new Emitter(f, integers, copied);
   const families = familiesOf(f);
   if (f.mask('packet_type') && !f.hasDefaultPacketType()) e.slot('packet_type', f, 'packet_type');
   e.slot('dp_hash', f, 'dp_hash');
-  for (const n of METADATA_SLOTS) if (f.mask(n)) e.exact(n, f.val(n));
+  if (families & METADATA) for (const n of METADATA_SLOTS) if (f.mask(n)) e.exact(n, f.val(n), n);
   e.slot('eth_src', f, 'dl_src');
   e.slot('eth_dst', f, 'dl_dst');
   e.slot('eth_type', f, 'dl_type');
@@ -175,12 +194,15 @@ export function emitOf13(f: FlowMatch, integers?: EntryIntegers[]): Match {
     putEach(e, f, NSH_SLOTS_AFTER_SPI);
   }
   if (families & REGS) putEach(e, f, REG_SLOTS);
-  putEach(e, f, CONNTRACK_SLOTS);
-  if (f.val('ct_nw_proto')) putEach(e, f, CONNTRACK_L4_SLOTS);
+  if (families & CONNTRACK) {
+    putEach(e, f, CONNTRACK_SLOTS);
+    if (f.val('ct_nw_proto')) putEach(e, f, CONNTRACK_L4_SLOTS);
+  }
   e.slot('metadata', f, 'metadata');
   if (f.hasDefaultPacketType() && !e.impliedEthernet) {
     e.out.unshift({ field: 'packet_type', value: 0 });
     integers?.unshift({ v: 0n, m: null });
+    copied?.unshift('packet_type');
   }
   return e.out;
 }

@@ -125,11 +125,14 @@ interface SlotSetter {
   masked(f: FlowMatch, v: bigint, m: bigint): void;
   clear(f: FlowMatch): void;
   slots: readonly string[];
+  /** Stores the value and mask in its one slot as they are, leaving the slot's other bits alone. */
+  whole?: true;
 }
 
 function plain(slot: string): SlotSetter {
   return {
     slots: [slot],
+    whole: true,
     exact: (f, v) => f.put(slot, v, ones(SLOT_BITS[slot]!)),
     masked: (f, v, m) => f.put(slot, v, m),
     clear: (f) => f.put(slot, 0n, 0n),
@@ -229,6 +232,7 @@ const tunFlags: SlotSetter = {
 };
 const ctState: SlotSetter = {
   slots: ['ct_state'],
+  whole: true,
   exact: (f, v) => f.put('ct_state', v, 0xffn),
   masked: (f, v, m) => f.put('ct_state', v, m),
   clear: (f) => f.put('ct_state', 0n, 0n),
@@ -295,6 +299,30 @@ for (let i = 0; i < 4; i++) SETTERS.set(`xxreg${i}`, regs(4 * i, 4));
 /** The slots a field is stored in (for messages and tests). */
 export function slotsOf(def: FieldDef): readonly string[] {
   return SETTERS.get(def.name)?.slots ?? [];
+}
+
+/**
+ * Whether an entry of `def` whose value `v` and mask `m` were read unchanged from `slot` of a
+ * FlowMatch (`m` all ones of the field's width making it exact) is accepted when applied and
+ * sets that slot back to the same value and mask, and no other slot.
+ */
+export function restoresSlot(def: FieldDef, slot: string, v: bigint, m: bigint): boolean {
+  let whole = WHOLE_SLOT.get(def);
+  if (whole === undefined) WHOLE_SLOT.set(def, (whole = wholeSlot(def)));
+  if (whole !== slot) return false;
+  if (!def.maskable && m !== ones(fieldBytes(def) * 8)) return false;
+  if (def.kind === 'uint' && v > ones(def.bits)) return false;
+  return (def.name !== 'in_port' && def.name !== 'actset_output') || v < 0xff00n || v >= 0xffffff00n;
+}
+
+/** Each field's slot, when its setter keeps the value and mask there as they are and the field is as wide as the slot or wider. */
+const WHOLE_SLOT = new Map<FieldDef, string | null>();
+
+function wholeSlot(def: FieldDef): string | null {
+  const s = SETTERS.get(def.name);
+  if (s === undefined || s.whole !== true) return null;
+  const slot = s.slots[0]!;
+  return fieldBytes(def) * 8 >= SLOT_BITS[slot]! ? slot : null;
 }
 
 /** Whether the flow model knows the field (every table field but tun_metadata). */

@@ -157,3 +157,86 @@ export function checkPrerequisitesInto(match: Match, before: FlowMatch, integers
   }
   return null;
 }
+
+/** The slots prereqMet reads, as bits. */
+const PACKET_TYPE = 1;
+const DL_TYPE = 2;
+const NW_PROTO = 4;
+const NW_FRAG = 8;
+const VLAN_TCI = 0x10;
+const TP_SRC = 0x20;
+const TP_DST = 0x40;
+const CT_STATE = 0x80;
+const IN_PORT = 0x100;
+const READ_SLOTS: ReadonlyMap<string, number> = new Map([
+  ['packet_type', PACKET_TYPE],
+  ['dl_type', DL_TYPE],
+  ['nw_proto', NW_PROTO],
+  ['nw_frag', NW_FRAG],
+  ['vlan_tci', VLAN_TCI],
+  ['tp_src', TP_SRC],
+  ['tp_dst', TP_DST],
+  ['ct_state', CT_STATE],
+  ['in_port', IN_PORT],
+]);
+const IP_PROTO = DL_TYPE | NW_PROTO;
+const READS: Readonly<Record<Prerequisite, number>> = {
+  eth: PACKET_TYPE,
+  arp: DL_TYPE,
+  vlan: VLAN_TCI,
+  ip: DL_TYPE,
+  ipv6: DL_TYPE,
+  ip_any: DL_TYPE,
+  mpls: DL_TYPE,
+  nsh: DL_TYPE,
+  pbb: DL_TYPE,
+  tcp: IP_PROTO | NW_FRAG,
+  udp: IP_PROTO | NW_FRAG,
+  sctp: IP_PROTO | NW_FRAG,
+  l4: IP_PROTO | NW_FRAG,
+  icmp: IP_PROTO,
+  icmp6: IP_PROTO,
+  nd: IP_PROTO | TP_SRC | TP_DST,
+  nd_solicit: IP_PROTO | TP_SRC | TP_DST,
+  nd_advert: IP_PROTO | TP_SRC | TP_DST,
+  ct: CT_STATE,
+  in_port: IN_PORT,
+};
+
+/** Those of `bits` (READ_SLOTS bits) whose slots hold something in `f` (an empty slot reads as a missing one). */
+function filledReadSlots(f: FlowMatch, bits: number): number {
+  let filled = 0;
+  if (bits & PACKET_TYPE && f.val('packet_type') !== 0n) filled |= PACKET_TYPE;
+  if (bits & DL_TYPE && f.val('dl_type') !== 0n) filled |= DL_TYPE;
+  if (bits & NW_PROTO && f.val('nw_proto') !== 0n) filled |= NW_PROTO;
+  if (bits & NW_FRAG && f.val('nw_frag') !== 0n) filled |= NW_FRAG;
+  if (bits & VLAN_TCI && f.val('vlan_tci') !== 0n) filled |= VLAN_TCI;
+  if (bits & TP_SRC && f.val('tp_src') !== 0n) filled |= TP_SRC;
+  if (bits & TP_DST && f.val('tp_dst') !== 0n) filled |= TP_DST;
+  if (bits & CT_STATE && f.mask('ct_state') !== 0n) filled |= CT_STATE;
+  if (bits & IN_PORT && f.mask('in_port') !== 0n) filled |= IN_PORT;
+  return filled;
+}
+
+/**
+ * checkPrerequisitesInto for emitOf13's output without reading it back, where that can be judged
+ * on `f` alone: every entry restores its slot of `f` as it is (`copied` has no null), and every
+ * slot a prerequisite reads is, where it is filled, restored before the entry that needs it. Then
+ * true means the entries read back in order meet every prerequisite and hold every value, and
+ * the match read back is `f` on the copied slots and empty elsewhere. False when any of that does
+ * not hold or cannot be told so: checkPrerequisitesInto says what, if anything, is wrong.
+ */
+export function copiesMeetPrerequisites(f: FlowMatch, match: Match, copied: readonly (string | null)[]): boolean {
+  let restored = 0;
+  for (let i = 0; i < match.length; i++) {
+    const slot = copied[i];
+    if (slot === null || slot === undefined) return false;
+    const p = fieldByName(match[i]!.field)?.prereq;
+    if (p !== undefined) {
+      const unread = READS[p] & ~restored;
+      if ((unread !== 0 && filledReadSlots(f, unread) !== 0) || !prereqMet(f, p)) return false;
+    }
+    restored |= READ_SLOTS.get(slot) ?? 0;
+  }
+  return true;
+}

@@ -5,11 +5,11 @@
  * ip_dscp), and the result comes out in OVS's order. Fields the OpenFlow 1.3 encoding leaves out
  * because their prerequisites are missing are dropped, as ovs-ofctl drops them, with a warning.
  */
-import { emitOf13, type EntryIntegers } from '../fields/canonical.js';
+import { emitOf13 } from '../fields/canonical.js';
 import { fromBig, ones, smallBig } from '../fields/convert.js';
-import { FlowMatch, applyField, applyValue, flowOf, hasSlot, slotsOf } from '../fields/flow.js';
+import { FlowMatch, applyField, applyValue, flowOf, hasSlot, slotsOf, type Slot } from '../fields/flow.js';
 import { fieldByName, type FieldDef } from '../fields/registry.js';
-import { checkPrerequisitesInto } from '../fields/prereq.js';
+import { checkPrerequisitesInto, copiesMeetPrerequisites } from '../fields/prereq.js';
 import { parseFieldValue } from '../fields/text.js';
 import type { Match, OxmField } from '../fields/types.js';
 import { parseIpv4 } from '../fields/values.js';
@@ -179,19 +179,23 @@ export class MatchBuilder {
    * prerequisite) are left out with a warning, as ovs-ofctl leaves them out.
    */
   finish(warnings: ParseWarning[] | undefined, text: string, at = 0): Match {
-    const integers: EntryIntegers[] = [];
-    const out = emitOf13(this.flow, integers);
-    // What OVS would send but a switch refuses (ct_nw_src without a ct_state that implies a
-    // connection, for one) is refused here.
-    const checked = new FlowMatch();
-    const problem = checkPrerequisitesInto(out, checked, integers);
-    if (problem) throw new OfpSyntaxError(`${problem} (ovs-ofctl sends this match but the switch refuses it)`, text.trim(), at);
+    const copied: (string | null)[] = [];
+    const out = emitOf13(this.flow, undefined, copied);
+    // The match read back; null when it is this.flow on the copied slots and empty elsewhere.
+    let checked: FlowMatch | null = null;
+    if (!copiesMeetPrerequisites(this.flow, out, copied)) {
+      // What OVS would send but a switch refuses (ct_nw_src without a ct_state that implies a
+      // connection, for one) is refused here.
+      checked = new FlowMatch();
+      const problem = checkPrerequisitesInto(out, checked);
+      if (problem) throw new OfpSyntaxError(`${problem} (ovs-ofctl sends this match but the switch refuses it)`, text.trim(), at);
+    }
     if (warnings) {
-      const back = out.every((e) => e.field !== 'unknown' && hasSlot(fieldByName(e.field)!)) ? checked : flowOf(out);
+      const back = checked === null || out.every((e) => e.field !== 'unknown' && hasSlot(fieldByName(e.field)!)) ? checked : flowOf(out);
       const dropped: string[] = [];
       for (const [slot, names] of this.flow.setBy) {
         const a = this.flow.get(slot);
-        const b = back.get(slot);
+        const b = back ? back.get(slot) : copied.includes(slot) ? a : EMPTY_SLOT;
         if (a.v === b.v && a.m === b.m) continue;
         if (slot === 'vlan_tci' && untagged(a) && untagged(b)) continue;
         if (slot === 'packet_type') continue;
@@ -234,6 +238,8 @@ function plainValue(def: FieldDef, text: string): bigint | null {
   }
   return def.bits < 31 && v >= 1 << def.bits ? null : smallBig(v);
 }
+
+const EMPTY_SLOT: Slot = { v: 0n, m: 0n };
 
 function untagged(s: { v: bigint; m: bigint }): boolean {
   return (s.m & 0x1000n) !== 0n && s.v === 0n;
