@@ -10,19 +10,19 @@ import { simple, type Ofpact } from './parse-action-types.js';
 import { KeyValueReader, valueOf, type Segment } from './lexer.js';
 import { parseAtoi, parseCInteger, parseHexBytes, parseU16, parseU32, parseU8 } from './parse-numbers.js';
 import { OFPP, port32, portFromString, tableFromString } from './parse-ports.js';
-import { failAt, type Located } from './parse-util.js';
+import { failAt, type Located, nameTable } from './parse-util.js';
 import { OFPR_ACTION } from '../constants/openflow13.js';
 import { PT_ETH, PT_MPLS, PT_MPLS_MC, PT_NSH } from '../constants/packet.js';
 import { NX_CTLR_NO_METER } from '../constants/nicira.js';
 
-const REASONS: Readonly<Record<string, number>> = {
+const REASONS: Readonly<Record<string, number>> = nameTable({
   no_match: 0,
   action: 1,
   invalid_ttl: 2,
   action_set: 3,
   group: 4,
   packet_out: 5,
-};
+});
 
 function num(v: number | string, loc: Located): number {
   if (typeof v === 'string') throw failAt(loc, v);
@@ -196,7 +196,7 @@ export function parseConjunction(arg: Segment, token: Located): Ofpact {
   return simple('conjunction', token, [{ type: 'conjunction', id, clause: clause - 1, nClauses: n }]);
 }
 
-const HASH_FIELDS: Readonly<Record<string, number>> = {
+const HASH_FIELDS: Readonly<Record<string, number>> = nameTable({
   eth_src: 0,
   symmetric_l4: 1,
   symmetric_l3l4: 2,
@@ -204,8 +204,8 @@ const HASH_FIELDS: Readonly<Record<string, number>> = {
   nw_src: 4,
   nw_dst: 5,
   symmetric_l3: 6,
-};
-const MP_ALGORITHMS: Readonly<Record<string, number>> = { modulo_n: 0, hash_threshold: 1, hrw: 2, iter_hash: 3 };
+});
+const MP_ALGORITHMS: Readonly<Record<string, number>> = nameTable({ modulo_n: 0, hash_threshold: 1, hrw: 2, iter_hash: 3 });
 
 /** `multipath(fields,basis,algorithm,n_links,arg,dst)`. */
 export function parseMultipath(arg: Segment, token: Located): Ofpact {
@@ -378,7 +378,7 @@ export function parseCheckPktLarger(arg: Segment, token: Located): Ofpact {
 export function parseEncap(arg: Segment, token: Located): Ofpact {
   const kv = new KeyValueReader(arg).next();
   if (!kv) throw failAt(token, `Missing encap hdr: ${arg.text}`);
-  const types: Record<string, number> = { ethernet: PT_ETH, nsh: PT_NSH, mpls: PT_MPLS, mpls_mc: PT_MPLS_MC };
+  const types = nameTable({ ethernet: PT_ETH, nsh: PT_NSH, mpls: PT_MPLS, mpls_mc: PT_MPLS_MC });
   const packetType = types[kv.key];
   if (packetType === undefined) throw failAt(token, `Encap hdr not supported: ${kv.value}`);
   const properties: EncapProperty[] = [];

@@ -12,7 +12,7 @@ import { MatchBuilder } from './parse-match.js';
 import { matchField } from './parse-fields.js';
 import { parseSmall, parseU64 } from './parse-numbers.js';
 import { OFPP, port32, portFromString, groupFromString, tableFromString } from './parse-ports.js';
-import { fail, failAt, type Located } from './parse-util.js';
+import { fail, failAt, type Located, nameTable } from './parse-util.js';
 import { OFPFC, type FlowCommand } from '../constants/openflow13.js';
 
 export type { FlowCommand };
@@ -44,13 +44,13 @@ const FIELDS_FOR: Record<FlowCommand, number> = {
   delete_strict: F_OUT_PORT | F_PRIORITY,
 };
 
-const FLAG_BITS: Record<string, number> = {
+const FLAG_BITS: Readonly<Record<string, number>> = nameTable({
   send_flow_rem: 1,
   check_overlap: 2,
   reset_counts: 4,
   no_packet_counts: 8,
   no_byte_counts: 16,
-};
+});
 
 function warn(warnings: ParseWarning[] | undefined, kv: KeyValue, message: string): void {
   warnings?.push({ message, token: kv.raw, column: kv.rawAt });

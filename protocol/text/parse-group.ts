@@ -16,12 +16,12 @@ import { parseFieldValue, type ParsedField } from '../fields/text.js';
 import { ovsField } from './parse-fields.js';
 import { parseSmall, parseU32, parseU64 } from './parse-numbers.js';
 import { OFPG, OFPP, port32, portFromString } from './parse-ports.js';
-import { failAt, type Located } from './parse-util.js';
+import { failAt, type Located, nameTable } from './parse-util.js';
 import { OFPGC, type GroupCommand } from '../constants/openflow13.js';
 
 export type { GroupCommand };
 
-const TYPES: Record<string, number> = { all: 0, select: 1, indirect: 2, ff: 3, fast_failover: 3 };
+const TYPES = nameTable({ all: 0, select: 1, indirect: 2, ff: 3, fast_failover: 3 });
 
 /** Options of parsing a group in ovs-ofctl's syntax. */
 export interface ParseGroupOptions {

@@ -17,10 +17,10 @@ import { OfpSyntaxError, type ParseWarning } from './errors.js';
 import type { KeyValue } from './lexer.js';
 import { parseSubfield, type OvsField } from './parse-fields.js';
 import { parseIntString } from './parse-numbers.js';
-import type { Fail } from './parse-util.js';
+import { nameTable, type Fail } from './parse-util.js';
 
 /** ovs-ofctl's protocol shorthands: eth_type and, for some, ip_proto. */
-export const SHORTHANDS: Readonly<Record<string, readonly [number, number]>> = {
+export const SHORTHANDS: Readonly<Record<string, readonly [number, number]>> = nameTable({
   ip: [0x0800, 0],
   ipv4: [0x0800, 0],
   ip4: [0x0800, 0],
@@ -38,7 +38,7 @@ export const SHORTHANDS: Readonly<Record<string, readonly [number, number]>> = {
   rarp: [0x8035, 0],
   mpls: [0x8847, 0],
   mplsm: [0x8848, 0],
-};
+});
 
 /** A match under construction: OVS's flow/wildcards model plus the tun_metadata entries it keeps aside. */
 export class MatchBuilder {

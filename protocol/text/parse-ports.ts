@@ -6,11 +6,12 @@
 import { PORT_NAMES } from '../fields/text.js';
 import { parseDecimalU32 } from './parse-numbers.js';
 import { OFPP16_MAX, OFPP16_NONE } from '../constants/openflow13.js';
+import { nameTable } from './parse-util.js';
 
 /** OpenFlow 1.0 numbers of the reserved ports ovs-ofctl names. */
 export const OFPP = { MAX: OFPP16_MAX, ...PORT_NAMES, NONE: OFPP16_NONE } as const;
 
-const NAMED: Readonly<Record<string, number>> = {
+const NAMED: Readonly<Record<string, number>> = nameTable({
   IN_PORT: OFPP.IN_PORT,
   TABLE: OFPP.TABLE,
   NORMAL: OFPP.NORMAL,
@@ -21,7 +22,7 @@ const NAMED: Readonly<Record<string, number>> = {
   ANY: OFPP.ANY,
   UNSET: OFPP.UNSET,
   NONE: OFPP.NONE,
-};
+});
 
 /**
  * ofputil_port_from_string(): a decimal port number (0–65535, or 0xffffff00–0xffffffff in

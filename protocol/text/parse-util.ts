@@ -15,3 +15,11 @@ export interface Located {
 export function failAt(loc: Located, reason: string): OfpSyntaxError {
   return new OfpSyntaxError(reason, loc.text, loc.at);
 }
+
+/**
+ * A lookup table of names read from text: an object without a prototype, so that a name such as
+ * `constructor` or `__proto__` is not found in it.
+ */
+export function nameTable<T>(entries: Readonly<Record<string, T>>): Readonly<Record<string, T>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
+}
