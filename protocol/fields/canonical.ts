@@ -113,17 +113,17 @@ const CONNTRACK_SLOTS = ['pkt_mark', 'ct_state', 'ct_zone', 'ct_mark', 'ct_label
 const CONNTRACK_L4_SLOTS = ['ct_nw_proto', 'ct_tp_src', 'ct_tp_dst'];
 
 /** Slot families emitOf13 can skip whole when the flow sets none of their slots. */
-const TUNNEL = 1;
-const NSH = 2;
-const REGS = 4;
-const METADATA = 8;
-const CONNTRACK = 16;
+const TUNNEL_FAMILY = 1;
+const NSH_FAMILY = 2;
+const REGS_FAMILY = 4;
+const METADATA_FAMILY = 8;
+const CONNTRACK_FAMILY = 16;
 const FAMILY = new Map<string, number>([
-  ...[...TUNNEL_SLOTS, ...TUNNEL_SLOTS_AFTER_METADATA].map((n) => [n, TUNNEL] as const),
-  ...[...NSH_SLOTS, 'nsh_spi', ...NSH_SLOTS_AFTER_SPI].map((n) => [n, NSH] as const),
-  ...REG_SLOTS.map((n) => [n, REGS] as const),
-  ...METADATA_SLOTS.map((n) => [n, METADATA] as const),
-  ...[...CONNTRACK_SLOTS, ...CONNTRACK_L4_SLOTS].map((n) => [n, CONNTRACK] as const),
+  ...[...TUNNEL_SLOTS, ...TUNNEL_SLOTS_AFTER_METADATA].map((n) => [n, TUNNEL_FAMILY] as const),
+  ...[...NSH_SLOTS, 'nsh_spi', ...NSH_SLOTS_AFTER_SPI].map((n) => [n, NSH_FAMILY] as const),
+  ...REG_SLOTS.map((n) => [n, REGS_FAMILY] as const),
+  ...METADATA_SLOTS.map((n) => [n, METADATA_FAMILY] as const),
+  ...[...CONNTRACK_SLOTS, ...CONNTRACK_L4_SLOTS].map((n) => [n, CONNTRACK_FAMILY] as const),
 ]);
 
 function familiesOf(f: FlowMatch): number {
@@ -153,7 +153,7 @@ export function emitOf13(f: FlowMatch, integers?: EntryIntegers[], copied?: (str
   const families = familiesOf(f);
   if (f.mask('packet_type') && !f.hasDefaultPacketType()) e.slot('packet_type', f, 'packet_type');
   e.slot('dp_hash', f, 'dp_hash');
-  if (families & METADATA) for (const n of METADATA_SLOTS) if (f.mask(n)) e.exact(n, f.val(n), n);
+  if (families & METADATA_FAMILY) for (const n of METADATA_SLOTS) if (f.mask(n)) e.exact(n, f.val(n), n);
   e.slot('eth_src', f, 'dl_src');
   e.slot('eth_dst', f, 'dl_dst');
   e.slot('eth_type', f, 'dl_type');
@@ -183,18 +183,18 @@ export function emitOf13(f: FlowMatch, integers?: EntryIntegers[], copied?: (str
     e.slot('arp_tha', f, 'arp_tha');
   }
 
-  if (families & TUNNEL) {
+  if (families & TUNNEL_FAMILY) {
     putEach(e, f, TUNNEL_SLOTS);
     putEach(e, f, TUNNEL_SLOTS_AFTER_METADATA);
   }
-  if (families & NSH) {
+  if (families & NSH_FAMILY) {
     putEach(e, f, NSH_SLOTS);
     const spi = f.get('nsh_spi');
     e.put('nsh_spi', spi.v, spi.m === 0xffffffn ? 0xffffffffn : spi.m);
     putEach(e, f, NSH_SLOTS_AFTER_SPI);
   }
-  if (families & REGS) putEach(e, f, REG_SLOTS);
-  if (families & CONNTRACK) {
+  if (families & REGS_FAMILY) putEach(e, f, REG_SLOTS);
+  if (families & CONNTRACK_FAMILY) {
     putEach(e, f, CONNTRACK_SLOTS);
     if (f.val('ct_nw_proto')) putEach(e, f, CONNTRACK_L4_SLOTS);
   }
