@@ -4,13 +4,7 @@
  * bytes. `npx tsx benchmarks/harness/alloc-sites.ts [N] [E]`.
  */
 import { Session } from 'node:inspector/promises';
-import { DesiredState } from '../../lib/proxy/desired.js';
-import { ServiceModel } from '../../lib/proxy/model.js';
-import { compilePortKeyed } from '../../lib/proxy/wire.js';
-import { ServicePortIds } from '../../lib/proxy/ids.js';
-import { serviceFromObject, sliceFromObject } from '../../lib/sources/convert.js';
-import type { EndpointSlice, Service } from '../../lib/sources/types.js';
-import { NODE_NAME, proxyOptions, serviceObject, sliceObject } from './services.js';
+import { compileSet, convertedSet } from './compile-set.js';
 
 interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -20,27 +14,8 @@ interface ProfileNode {
 
 const N = Number(process.argv[2] ?? 10000);
 const E = Number(process.argv[3] ?? 5);
-const set = { services: N, endpointsPerService: E };
-const services: Service[] = [];
-const slices: EndpointSlice[] = [];
-for (let i = 0; i < N; i++) {
-  services.push(serviceFromObject(serviceObject(i)));
-  slices.push(sliceFromObject(sliceObject(set, i)));
-}
-const o = proxyOptions();
-const compileAll = () => {
-  const model = new ServiceModel({ nodeName: NODE_NAME });
-  model.reset(services, slices);
-  const ids = new ServicePortIds();
-  const desired = new DesiredState();
-  for (const key of model.serviceKeys()) {
-    for (const sp of model.portsOf(key)) {
-      const c = compilePortKeyed(o, sp, ids.acquire(sp.key));
-      desired.setKeyed(sp.key, c.own, c.shared);
-    }
-  }
-  return desired.size;
-};
+const set = convertedSet(N, E);
+const compileAll = () => compileSet(set).size;
 compileAll();
 const session = new Session();
 session.connect();

@@ -4,43 +4,22 @@
  * `npx tsx benchmarks/harness/compile-only.ts [N] [E] [ROUNDS]`.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
-import { DesiredState } from '../../lib/proxy/desired.js';
-import { ServiceModel } from '../../lib/proxy/model.js';
-import { compilePortKeyed } from '../../lib/proxy/wire.js';
-import { ServicePortIds } from '../../lib/proxy/ids.js';
-import { serviceFromObject, sliceFromObject } from '../../lib/sources/convert.js';
-import { NODE_NAME, proxyOptions, serviceObject, sliceObject } from './services.js';
+import { compileSet, convertedSet } from './compile-set.js';
 
 const N = Number(process.argv[2] ?? 10000);
 const E = Number(process.argv[3] ?? 5);
 const ROUNDS = Number(process.argv[4] ?? 5);
-const set = { services: N, endpointsPerService: E };
-const services = [];
-const slices = [];
-for (let i = 0; i < N; i++) {
-  services.push(serviceFromObject(serviceObject(i)));
-  slices.push(sliceFromObject(sliceObject(set, i)));
-}
+const set = convertedSet(N, E);
 let gcMs = 0;
 const obs = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) gcMs += e.duration;
 });
 obs.observe({ entryTypes: ['gc'] });
-const o = proxyOptions();
 for (let round = 0; round < ROUNDS; round++) {
   gcMs = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const model = new ServiceModel({ nodeName: NODE_NAME });
-  model.reset(services, slices);
-  const ids = new ServicePortIds();
-  const desired = new DesiredState();
-  for (const key of model.serviceKeys()) {
-    for (const sp of model.portsOf(key)) {
-      const c = compilePortKeyed(o, sp, ids.acquire(sp.key));
-      desired.setKeyed(sp.key, c.own, c.shared);
-    }
-  }
+  const desired = compileSet(set);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   await new Promise((r) => setTimeout(r, 50));

@@ -6,7 +6,6 @@
 import t from 'tap';
 import { encodeMessage, type FlowMod } from '../../../protocol/index.js';
 import {
-  OfpSyntaxError,
   parseActions,
   parseFlow,
   parseFlowsFile,
@@ -15,16 +14,7 @@ import {
   parseInstructions,
   type ParseWarning,
 } from '../../../protocol/text/index.js';
-
-function syntaxError(fn: () => unknown): OfpSyntaxError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof OfpSyntaxError) return err;
-    throw err;
-  }
-  throw new Error('no error');
-}
+import { syntaxError } from '../../helpers/syntax-error.js';
 
 t.test('a Kubernetes service flow', async (tt) => {
   const fm = parseFlow('table=11,priority=200,ct_state=+new+trk,tcp,nw_dst=10.96.0.10,tp_dst=80,actions=group:5');

@@ -4,17 +4,8 @@
  */
 import t from 'tap';
 import { encodeMessage } from '../../../protocol/index.js';
-import { OfpSyntaxError, parseActions, parseFlow, parseGroup } from '../../../protocol/text/index.js';
-
-function syntaxError(fn: () => unknown): OfpSyntaxError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof OfpSyntaxError) return err;
-    throw err;
-  }
-  throw new Error('no error');
-}
+import { parseActions, parseFlow, parseGroup } from '../../../protocol/text/index.js';
+import { syntaxError } from '../../helpers/syntax-error.js';
 
 t.test('bucket and action keys are read in any case', async (tt) => {
   const lower = parseGroup('group_id=1,type=select,bucket=weight:5,actions=output:1,bucket=watch_port:2,actions=drop');
