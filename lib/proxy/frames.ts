@@ -3,42 +3,12 @@
  * the same bytes the codec writes for the typed message: the match, instructions and buckets are
  * already encoded in the key and body, so a change to the switch is a header and a copy.
  */
-import { encodeMessage } from '../../protocol/index.js';
 import type { Writer } from '../../protocol/wire/writer.js';
-import { OFPG_ANY, OFPP_ANY, OFP_NO_BUFFER } from '../../protocol/constants/openflow13.js';
+import { OFP13_VERSION, OFPG_ANY, OFPP_ANY, OFPT_FLOW_MOD, OFPT_GROUP_MOD, OFP_NO_BUFFER } from '../../protocol/constants/openflow13.js';
 import { isFlowKey } from './entries.js';
 
-/** The first two header bytes (version, type) the codec writes for each message type. */
-const heads = new Map<'flow_mod' | 'group_mod', number>();
-
-function headOf(type: 'flow_mod' | 'group_mod'): number {
-  let h = heads.get(type);
-  if (h === undefined) {
-    const sample =
-      type === 'flow_mod'
-        ? encodeMessage({
-            type,
-            xid: 0,
-            cookie: 0n,
-            cookieMask: 0n,
-            tableId: 0,
-            command: 0,
-            idleTimeout: 0,
-            hardTimeout: 0,
-            priority: 0,
-            bufferId: OFP_NO_BUFFER,
-            outPort: OFPP_ANY,
-            outGroup: OFPG_ANY,
-            flags: 0,
-            match: [],
-            instructions: [],
-          })
-        : encodeMessage({ type, xid: 0, command: 0, groupType: 0, groupId: 0, buckets: [] });
-    h = sample.readUInt16BE(0);
-    heads.set(type, h);
-  }
-  return h;
-}
+/** The first two header bytes: version and message type. */
+const HEAD = { flow_mod: (OFP13_VERSION << 8) | OFPT_FLOW_MOD, group_mod: (OFP13_VERSION << 8) | OFPT_GROUP_MOD } as const;
 
 function latin1(w: Writer, s: string, from: number): void {
   const n = s.length - from;
@@ -67,7 +37,7 @@ function hexAt(s: string, from: number, to: number): number {
 
 function header(w: Writer, type: 'flow_mod' | 'group_mod', xid: number): number {
   const start = w.pos;
-  w.u16(headOf(type));
+  w.u16(HEAD[type]);
   w.u16(0);
   w.u32(xid);
   return start;
