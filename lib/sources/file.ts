@@ -6,6 +6,7 @@ import { BaseSource } from './base.js';
 import { SourceError, firstLine } from './errors.js';
 import { silentLogger, type SourceLogger } from './logger.js';
 import { readJsonManifest } from './json-manifest.js';
+import { readJsonListFile } from './json-list-stream.js';
 import type { Manifest } from './manifest-reader.js';
 
 /** Options of a FileSource. */
@@ -102,30 +103,24 @@ export class FileSource extends BaseSource {
   }
 
   private async readOnce(): Promise<void> {
-    let bytes: Buffer;
+    let read: { manifest: Manifest; digest: string } | undefined;
     try {
-      bytes = await readFile(this.fullPath);
+      // A JSON List is read chunk by chunk, anything else whole.
+      read = (await readJsonListFile(this.fullPath, this.file)) ?? (await this.readWhole());
     } catch (err) {
+      if (err instanceof SourceError) {
+        // The manifest readers report every problem as a SourceError.
+        this.report(err);
+        return;
+      }
       const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : firstLine(err);
       this.report(new SourceError(`${this.file}: ${reason}; keeping the last good state`, { file: this.file, cause: err }));
       return;
     }
+    /* c8 ignore next: stopped while the file was read */
     if (!this.watcher) return;
-    // The bytes are hashed as they are (hashing the decoded text would encode it back first).
-    const digest = createHash('sha256').update(bytes).digest('base64');
+    const { manifest, digest } = read;
     if (digest === this.lastDigest) return;
-    const text = bytes.toString('utf8');
-    let manifest: Manifest;
-    try {
-      // The YAML parser is loaded only for a file that is not JSON.
-      manifest = readJsonManifest(text, this.file) ?? (await import('./manifest.js')).parseYamlManifest(text, this.file);
-    } catch (err) {
-      // The manifest readers report every problem as a SourceError.
-      this.report(err as SourceError);
-      return;
-    }
-    /* c8 ignore next: stopped while the YAML parser loaded */
-    if (!this.watcher) return;
     this.lastDigest = digest;
     this.logger.debug(
       { file: this.file, services: manifest.services.size, slices: manifest.slices.size, skipped: manifest.skipped },
@@ -133,6 +128,16 @@ export class FileSource extends BaseSource {
     );
     this.replaceState(manifest.services, manifest.slices);
     if (!this.isSynced) this.markStateSynced();
+  }
+
+  /** The file read at once: JSON, or YAML (its parser is loaded only for a file that is not JSON). */
+  private async readWhole(): Promise<{ manifest: Manifest; digest: string }> {
+    const bytes = await readFile(this.fullPath);
+    // The bytes are hashed as they are (hashing the decoded text would encode it back first).
+    const digest = createHash('sha256').update(bytes).digest('base64');
+    const manifest =
+      readJsonManifest(bytes, this.file) ?? (await import('./manifest.js')).parseYamlManifest(bytes.toString('utf8'), this.file);
+    return { manifest, digest };
   }
 
   private report(err: SourceError): void {
