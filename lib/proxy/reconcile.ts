@@ -4,6 +4,11 @@
  * applies the difference as one atomic bundle (a lone message is atomic by itself and goes out
  * bare). A member the switch refuses fails only its owner: the owner's changes are taken out, the
  * rest is applied, and the owner is reported and retried later.
+ *
+ * One exception: a sync compiled while it is sent onto a switch that holds none of the proxy's
+ * entries (a cold start, or ovs-vswitchd restarted empty) is committed in parts, each a bundle of
+ * whole service ports, so that the switch applies one part while the next is compiled. There is no
+ * state to replace, so no half-changed one can be seen: only services not programmed yet.
  */
 import type { FlowStats, GroupDesc, OfpMessage } from '../../protocol/index.js';
 import type { Writer } from '../../protocol/wire/writer.js';
@@ -75,21 +80,27 @@ export class Op {
   }
 }
 
-/** A list of changes as messages kept encoded. */
+/** Changes in a cold sync's bundle when it is committed in parts (see above). */
+export const COLD_SYNC_PART_OPS = 4096;
+
+/** The changes of a list from `offset` on, as messages kept encoded. */
 class EncodedOps implements EncodedMessages {
-  constructor(protected readonly ops: readonly Op[]) {}
+  constructor(
+    protected readonly ops: readonly Op[],
+    protected readonly offset = 0,
+  ) {}
 
   get size(): number {
-    return this.ops.length;
+    return this.ops.length - this.offset;
   }
 
   write(index: number, w: Writer, xid: number): void {
-    const op = this.ops[index]!;
+    const op = this.ops[this.offset + index]!;
     writeEntryMod(w, op.entry.key, op.entry.body, op.command, op.kind !== 'delete', xid);
   }
 
   message(index: number): Outgoing {
-    return this.ops[index]!.message;
+    return this.ops[this.offset + index]!.message;
   }
 }
 
@@ -205,14 +216,61 @@ function rank(op: Op): number {
   return op.kind === 'add' ? 2 : 3;
 }
 
+/**
+ * One part of a streamed cold sync: the changes planned from `offset` on, until about `limit` of
+ * them (whole batches) went out; `sent` resolves when its bundle has no more members.
+ */
+class StreamPart extends EncodedOps {
+  private resolveSent!: () => void;
+  readonly sent = new Promise<void>((resolve) => (this.resolveSent = resolve));
+  /** The end of the part in the list, once it has no more members (the next parts grow the list). */
+  private end: number | undefined;
+
+  constructor(
+    private readonly stream: StreamedOps,
+    private readonly list: Op[],
+    offset: number,
+    private readonly limit: number,
+  ) {
+    super(list, offset);
+    while (this.size === 0) if (!stream.more()) break;
+  }
+
+  override get size(): number {
+    return (this.end ?? this.list.length) - this.offset;
+  }
+
+  /** The part's changes (once sent). */
+  get changes(): Op[] {
+    return this.list.slice(this.offset, this.end);
+  }
+
+  more(): boolean {
+    if (this.end === undefined && this.size < this.limit && this.stream.more()) return true;
+    this.end ??= this.list.length;
+    this.resolveSent();
+    return false;
+  }
+}
+
+export interface ReconcilerOptions {
+  /** Changes per bundle of a cold sync committed in parts (default COLD_SYNC_PART_OPS). */
+  coldSyncPartOps?: number;
+}
+
 export class Reconciler {
   /** What the switch holds, by key (as read back or as applied). */
   private readonly installed = new Map<string, Keyed>();
 
+  private readonly partOps: number;
+
   constructor(
     private readonly desired: DesiredState,
     private readonly isOwnedGroup: (groupId: number) => boolean,
-  ) {}
+    options: ReconcilerOptions = {},
+  ) {
+    this.partOps = options.coldSyncPartOps ?? COLD_SYNC_PART_OPS;
+  }
 
   get installedCount(): number {
     return this.installed.size;
@@ -315,9 +373,23 @@ export class Reconciler {
       ops = this.plan(all);
     }
     const failed = new Map<string, Error>();
+    const applied: Op[] = [];
     let messages = 0;
+    if (stream && this.installed.size === 0) {
+      const s = stream;
+      stream = undefined;
+      try {
+        const parts = await this.sendInParts(sw, s, ops);
+        messages += parts.messages;
+        applied.push(...parts.applied);
+        for (const [owner, err] of parts.failed) failed.set(owner, err);
+        ops = parts.retry.sort((a, b) => rank(a) - rank(b));
+      } finally {
+        this.desired.markDirty(s.unsent);
+      }
+    }
     for (;;) {
-      if (!stream && !ops.length) return { applied: [], failed, messages };
+      if (!stream && !ops.length) return { applied, failed, messages };
       try {
         if (stream) {
           const s = stream;
@@ -338,25 +410,88 @@ export class Reconciler {
           if (ops.length === 1) await sw.request(ops[0]!.message);
           else await sw.bundle((b) => ops.forEach((op) => b.add(op.message)));
         }
-        for (const op of ops) {
-          if (op.next) this.installed.set(op.key, op.next);
-          else this.installed.delete(op.key);
-        }
-        return { applied: ops, failed, messages };
+        this.applied(ops);
+        applied.push(...ops);
+        return { applied, failed, messages };
       } catch (err) {
-        const index = failingIndex(err, ops.length);
-        if (index === undefined) {
-          // Not attributable (connection lost, …): everything stays pending.
-          this.desired.markDirty(ops.map((o) => o.key));
-          throw err;
-        }
-        const owner = this.desired.ownerOf(ops[index]!.key) ?? 'unknown';
-        failed.set(owner, err as Error);
-        const dropped = ops.filter((o) => (this.desired.ownerOf(o.key) ?? 'unknown') === owner);
-        this.desired.markDirty(dropped.map((o) => o.key));
-        ops = ops.filter((o) => (this.desired.ownerOf(o.key) ?? 'unknown') !== owner);
+        const retry = this.withoutFailed(err, ops, failed);
+        if (retry === undefined) throw err;
+        ops = retry;
       }
     }
+  }
+
+  /**
+   * A streamed sync onto a switch without the proxy's entries, committed in parts: each part's
+   * bundle goes out while the next part is planned. Returns what was applied and, from parts the
+   * switch refused, the changes to send again without their failed owners.
+   */
+  private async sendInParts(
+    sw: ReconcilerSwitch,
+    stream: StreamedOps,
+    list: Op[],
+  ): Promise<{ applied: Op[]; retry: Op[]; failed: Map<string, Error>; messages: number }> {
+    const parts: { changes: Op[]; done: Promise<void> }[] = [];
+    for (let offset = 0; ;) {
+      const part = new StreamPart(stream, list, offset, this.partOps);
+      if (part.size === 0) break;
+      const done = sw.bundleEncoded!(part);
+      done.catch(() => undefined);
+      await Promise.race([part.sent, done]).catch(() => undefined);
+      // A part whose bundle failed before its last member still ends here.
+      part.more();
+      parts.push({ changes: part.changes, done });
+      offset = list.length;
+      // A turn of the event loop: the part's replies are read and its commit goes out.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const settled = await Promise.allSettled(parts.map((p) => p.done));
+    const result = { applied: [] as Op[], retry: [] as Op[], failed: new Map<string, Error>(), messages: 0 };
+    let lost: Error | undefined;
+    settled.forEach((outcome, i) => {
+      const changes = parts[i]!.changes;
+      result.messages += changes.length;
+      if (outcome.status === 'fulfilled') {
+        this.applied(changes);
+        result.applied.push(...changes);
+        return;
+      }
+      const retry = this.withoutFailed(outcome.reason, changes, result.failed);
+      if (retry === undefined) lost ??= outcome.reason as Error;
+      else result.retry.push(...retry);
+    });
+    if (lost !== undefined) {
+      this.desired.markDirty(result.retry.map((o) => o.key));
+      throw lost;
+    }
+    return result;
+  }
+
+  /** Records applied changes in the installed view. */
+  private applied(ops: readonly Op[]): void {
+    for (const op of ops) {
+      if (op.next) this.installed.set(op.key, op.next);
+      else this.installed.delete(op.key);
+    }
+  }
+
+  /**
+   * After `err` failed `ops`: the changes to send again without the owner it is blamed on (whose
+   * changes stay pending, recorded in `failed`), or undefined when nobody can be blamed (then every
+   * change stays pending).
+   */
+  private withoutFailed(err: unknown, ops: readonly Op[], failed: Map<string, Error>): Op[] | undefined {
+    const index = failingIndex(err, ops.length);
+    if (index === undefined) {
+      // Not attributable (connection lost, …): everything stays pending.
+      this.desired.markDirty(ops.map((o) => o.key));
+      return undefined;
+    }
+    const owner = this.desired.ownerOf(ops[index]!.key) ?? 'unknown';
+    failed.set(owner, err as Error);
+    const dropped = ops.filter((o) => (this.desired.ownerOf(o.key) ?? 'unknown') === owner);
+    this.desired.markDirty(dropped.map((o) => o.key));
+    return ops.filter((o) => (this.desired.ownerOf(o.key) ?? 'unknown') !== owner);
   }
 }
 

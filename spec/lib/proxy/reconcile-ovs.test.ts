@@ -8,7 +8,7 @@ import { BundleError, Switch } from '../../../lib/controller/index.js';
 import { OpenFlowError } from '../../../lib/session/index.js';
 import { DesiredState } from '../../../lib/proxy/desired.js';
 import { dumpedFlows, dumpedGroups, keyed, type FlowEntry, type GroupEntry } from '../../../lib/proxy/entries.js';
-import { Reconciler } from '../../../lib/proxy/reconcile.js';
+import { Reconciler, type ReconcilerSwitch } from '../../../lib/proxy/reconcile.js';
 import { CookieKind, cookie } from '../../../lib/proxy/cookies.js';
 import { createSandbox } from '../../helpers/ovs-sandbox.js';
 
@@ -204,4 +204,51 @@ t.test('the installed view read from raw dumps: compared as bytes, a one-byte di
     3,
   );
   t.same((await read(next)).plan(next.keys()), [], 'and read back equal');
+});
+
+t.test('a streamed sync onto a switch without the proxy’s entries is committed in parts of whole owners', async (t) => {
+  const sb = await createSandbox({ t });
+  const sw = await Switch.connect(sb.mgmt, { reconnect: false, echoIntervalMs: 0 });
+  t.teardown(() => sw.close());
+  const bundles: number[] = [];
+  const counting: ReconcilerSwitch = {
+    request: (m) => sw.request(m),
+    bundle: (build) => sw.bundle(build),
+    requestEncoded: (list, index) => sw.requestEncoded(list, index),
+    bundleEncoded: async (members) => {
+      try {
+        await sw.bundleEncoded(members);
+      } finally {
+        bundles.push(members.size);
+      }
+    },
+  };
+  const desired = new DesiredState();
+  const rec = new Reconciler(desired, (g) => g >= 0x7f000000, { coldSyncPartOps: 3 });
+  const owners = (from: number, to: number) => () => {
+    for (let i = from; i < to; i++) desired.set(`o${i}`, [group(0x7f000000 + i, [1]), flow(i, 0x7f000000 + i)]);
+  };
+  const batches = [owners(1, 3), owners(3, 5), () => desired.set('bad', [flow(99, 999)]), owners(5, 7), owners(7, 9)];
+  const more = (list: (() => void)[]) => () => {
+    const next = list.shift();
+    if (!next) return undefined;
+    next();
+    return desired.takeDirty();
+  };
+  const result = await rec.sync(counting, desired.takeDirty(), more(batches));
+  t.same(bundles, [4, 4, 5, 4, 4], 'parts of at least 3 changes; the refused part sent again without its owner');
+  t.same([...result.failed.keys()], ['bad'], 'the refused owner fails alone');
+  t.equal(result.applied.length, 16);
+  t.same(
+    (await sw.dumpFlows()).map((f) => f.match[0]?.value).sort((a, b) => Number(a) - Number(b)),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+  );
+  t.equal((await sw.dumpGroups()).length, 8);
+  t.equal(desired.dirtyCount, 1, "the refused owner's flow stays pending");
+
+  // With the proxy's entries installed, a streamed sync is one atomic bundle again.
+  desired.remove('bad');
+  bundles.length = 0;
+  await rec.sync(counting, desired.takeDirty(), more([owners(9, 11), owners(11, 13)]));
+  t.same(bundles, [8]);
 });

@@ -8,6 +8,7 @@ import type { FlowStats, GroupDesc, OfpMessage } from '../../../protocol/index.j
 import { BundleError } from '../../../lib/controller/index.js';
 import { OpenFlowError } from '../../../lib/session/errors.js';
 import type { Outgoing } from '../../../lib/session/session.js';
+import { Writer } from '../../../protocol/wire/writer.js';
 import { DesiredState, describe } from '../../../lib/proxy/desired.js';
 import { keyed, keyedFlowStats, type FlowEntry, type GroupEntry } from '../../../lib/proxy/entries.js';
 import { Reconciler, type ReconcilerSwitch } from '../../../lib/proxy/reconcile.js';
@@ -286,4 +287,46 @@ t.test('the installed view is read back from dumps', async (t) => {
     ['add', 'add'],
     'after a reload only what is missing is planned',
   );
+});
+
+t.test('a cold sync in parts that loses the connection: committed parts are installed, the rest stays pending', async (t) => {
+  const desired = new DesiredState();
+  const rec = new Reconciler(desired, (g) => g >= 0x7f000000 && g < 0x80000000, { coldSyncPartOps: 2 });
+  let call = 0;
+  const sent: string[][] = [];
+  const sw: ReconcilerSwitch = {
+    request: async () => undefined,
+    bundle: async () => undefined,
+    requestEncoded: async () => undefined,
+    // Reads its members as a session would, one part at a time; the second part is lost.
+    bundleEncoded: async (members) => {
+      const n = ++call;
+      const w = new Writer(256);
+      const summaries: string[] = [];
+      for (let i = 0; i < members.size || members.more?.(); i++) {
+        members.write(i, w, i + 1);
+        summaries.push(summary(members.message(i)));
+      }
+      sent.push(summaries);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (n === 2) throw new Error('connection lost');
+    },
+  };
+  const batches = [1, 2, 3].map((i) => () => desired.set(`o${i}`, [flow(11, i), flow(12, i)]));
+  await t.rejects(
+    rec.sync(sw, [], () => {
+      const next = batches.shift();
+      if (!next) return undefined;
+      next();
+      return desired.takeDirty();
+    }),
+    /connection lost/,
+  );
+  t.same(sent, [
+    ['flow add t11 r1', 'flow add t12 r1'],
+    ['flow add t11 r2', 'flow add t12 r2'],
+    ['flow add t11 r3', 'flow add t12 r3'],
+  ]);
+  t.equal(rec.installedCount, 4, 'the first and third parts were committed');
+  t.equal(desired.dirtyCount, 2, 'the lost part stays pending');
 });
