@@ -127,10 +127,11 @@ function stepsOf(run: BenchRun, N: number, every: number | undefined): number {
   let steps = 0;
   const clusterOnly = every === undefined;
   if (only.has('cold-sync')) {
-    steps += run.runs(N) * 5 + (withOsken && clusterOnly ? run.runs(N, true) : 0) + (withIptables && clusterOnly ? run.runs(N, true) : 0);
+    steps +=
+      run.runs(N) * 5 + 1 + (withOsken && clusterOnly ? run.runs(N, true) : 0) + (withIptables && clusterOnly ? run.runs(N, true) : 0);
     if (withIptables && clusterOnly && run.nftSize(N)) steps += Math.min(3, runsArg ?? 3);
   }
-  if (only.has('restart')) steps += run.runs(N) * 3;
+  if (only.has('restart')) steps += run.runs(N) * 3 + 1;
   if (only.has('churn')) steps += run.churnRuns * 3 + 2 + (withKube && run.kubeSizes.includes(N) ? run.churnRuns : 0);
   if (only.has('recovery')) steps += run.runs(N, true) * 3;
   if (only.has('cli')) steps += run.runs(N, true) * 2;

@@ -13,11 +13,12 @@ export type AgentRequest = { id: number } & (
       library?: boolean;
     }
   | { op: 'connect' }
-  | { op: 'startProxy' }
+  /** With `split`, counts where the time goes (harness/phases.ts), which adds a little to the run. */
+  | { op: 'startProxy'; split?: boolean }
   | { op: 'stopProxy' }
   /** Stops the proxy and closes the switch connection. */
   | { op: 'disconnect' }
-  | { op: 'restart' }
+  | { op: 'restart'; split?: boolean }
   | {
       op: 'churn';
       count: number;

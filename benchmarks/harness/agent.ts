@@ -303,6 +303,16 @@ async function libraryChurn(count: number, stream: number): Promise<{ latenciesM
   }
 }
 
+/** Runs `fn` with the steps counted or not (timed runs are not: counting adds to each step). */
+async function counted<T>(split: boolean, fn: () => Promise<T>): Promise<T> {
+  setCounting(split);
+  try {
+    return await fn();
+  } finally {
+    setCounting(true);
+  }
+}
+
 async function handle(req: AgentRequest): Promise<unknown> {
   switch (req.op) {
     case 'setup': {
@@ -335,7 +345,7 @@ async function handle(req: AgentRequest): Promise<unknown> {
       sw = await connectSwitch();
       return { ok: true };
     case 'startProxy':
-      return startProxy();
+      return counted(req.split === true, startProxy);
     case 'stopProxy':
       await stopProxy();
       return { ok: true };
@@ -348,7 +358,7 @@ async function handle(req: AgentRequest): Promise<unknown> {
       await stopProxy();
       await sw!.close();
       sw = await connectSwitch();
-      return startProxy();
+      return counted(req.split === true, startProxy);
     }
     case 'churn': {
       setCounting(req.split === true);

@@ -232,7 +232,7 @@ export function markdown(input: ReportInput): string {
   if (split) {
     parts.push("## Where ofwire's time goes — the agent's counted steps, the rest, and garbage collection", '', split, '');
     parts.push(
-      "Steps (benchmarks/harness/phases.ts, each counted once): model = the source's objects into the service model and its service ports; compile = a service's ports into desired entries; diff = comparing them with the installed state; encode = messages into the outgoing buffer; write = bytes handed to the socket; waiting = the rest of the run (the switch, the event loop, reading the dump). GC overlaps the steps it interrupts. Medians of the runs; churn per change, from a run of its own after the timed ones (counting adds a little to each change).",
+      "Steps (benchmarks/harness/phases.ts, each counted once): model = the source's objects into the service model and its service ports; compile = a service's ports into desired entries; diff = comparing them with the installed state; encode = messages into the outgoing buffer; write = bytes handed to the socket; waiting = the rest of the run (the switch, the event loop, reading the dump). GC overlaps the steps it interrupts. Each from a run of its own after the timed ones, which are not counted (counting adds a little to each step); churn per change.",
       '',
     );
   }
