@@ -102,8 +102,8 @@ export function portKey(family: IPFamily, protocol: Protocol, vip: string, port:
 export class ServiceModel {
   private readonly services = new Map<string, Service>();
   private readonly slices = new Map<string, EndpointSlice>();
-  /** service key → slice keys */
-  private readonly slicesOf = new Map<string, Set<string>>();
+  /** service key → slice keys (a service has a few: a list, not a set per service) */
+  private readonly slicesOf = new Map<string, string[]>();
   private readonly warned = new Set<string>();
   private readonly proxyable: ProxyableOptions;
 
@@ -160,7 +160,9 @@ export class ServiceModel {
         const old = this.slices.get(c.key);
         if (old) {
           const owner = sliceServiceKey(old);
-          this.slicesOf.get(owner)?.delete(c.key);
+          const keys = this.slicesOf.get(owner);
+          const at = keys ? keys.indexOf(c.key) : -1;
+          if (at >= 0) keys!.splice(at, 1);
           touched.add(owner);
           this.slices.delete(c.key);
         }
@@ -173,9 +175,9 @@ export class ServiceModel {
   private putSlice(key: string, slice: EndpointSlice): string {
     this.slices.set(key, slice);
     const owner = sliceServiceKey(slice);
-    let set = this.slicesOf.get(owner);
-    if (!set) this.slicesOf.set(owner, (set = new Set()));
-    set.add(key);
+    const keys = this.slicesOf.get(owner);
+    if (!keys) this.slicesOf.set(owner, [key]);
+    else if (!keys.includes(key)) keys.push(key);
     return owner;
   }
 
@@ -415,7 +417,7 @@ function compareEndpoints(a: { ip: string; port: number }, b: { ip: string; port
 /** Endpoints searched one by one below this count, and sorted by insertion (no two are equal). */
 const SEARCH_UP_TO = 16;
 
-const NO_KEYS: ReadonlySet<string> = new Set();
+const NO_KEYS: readonly string[] = [];
 
 function sortEndpoints(list: Candidate[]): Candidate[] {
   if (list.length > SEARCH_UP_TO) return list.sort(compareEndpoints);
