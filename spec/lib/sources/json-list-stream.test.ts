@@ -10,26 +10,7 @@ import { join } from 'node:path';
 import { JsonListScanner, readJsonListFile } from '../../../lib/sources/json-list-stream.js';
 import { readJsonManifest } from '../../../lib/sources/json-manifest.js';
 import type { Manifest } from '../../../lib/sources/manifest-reader.js';
-
-function service(i: number): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: `svc-${i}`, namespace: 'ns', labels: { app: `a"\\${i} é ✓` } },
-    spec: { clusterIP: `10.96.${i >> 8}.${i & 255}`, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
-  };
-}
-
-function slice(i: number): Record<string, unknown> {
-  return {
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: { name: `svc-${i}-a`, namespace: 'ns', labels: { 'kubernetes.io/service-name': `svc-${i}` } },
-    addressType: 'IPv4',
-    ports: [{ name: 'http', port: 8080 }],
-    endpoints: [{ addresses: [`10.128.${i >> 8}.${i & 255}`], conditions: { ready: true }, nodeName: 'n1' }],
-  };
-}
+import { manifestService, manifestSlice } from './fixtures.js';
 
 /** The scanner fed `bytes` in chunks of the given lengths, as readJsonListFile feeds it (the unused tail comes again). */
 function scanned(bytes: Buffer, lengths: (k: number) => number): Manifest | undefined {
@@ -48,7 +29,7 @@ function scanned(bytes: Buffer, lengths: (k: number) => number): Manifest | unde
 }
 
 const items: unknown[] = [];
-for (let i = 0; i < 6; i++) items.push(service(i), slice(i));
+for (let i = 0; i < 6; i++) items.push(manifestService(i), manifestSlice(i));
 
 t.test('every cut of a List gives the whole-file reader’s manifest', async (t) => {
   const forms = {
@@ -58,7 +39,11 @@ t.test('every cut of a List gives the whole-file reader’s manifest', async (t)
       2,
     ),
     'kind first, one line': JSON.stringify({ kind: 'List', apiVersion: 'v1', items }),
-    'a typed List with kinds left out': JSON.stringify({ kind: 'ServiceList', items: [{ ...service(1), kind: undefined }], count: 12.5 }),
+    'a typed List with kinds left out': JSON.stringify({
+      kind: 'ServiceList',
+      items: [{ ...manifestService(1), kind: undefined }],
+      count: 12.5,
+    }),
     'spaces, CRLF and numbers at the end': ` \r\n{"kind":"List","items":[\t${JSON.stringify(items[0])} ] , "n": 1234567}\r\n\n`,
     empty: '{"kind":"List","items":[]}',
   };
@@ -91,14 +76,14 @@ t.test('every cut of a List gives the whole-file reader’s manifest', async (t)
 t.test('what it leaves to the whole-file reader', async (t) => {
   const leave = {
     YAML: 'kind: List\nitems: []\n',
-    'one object': JSON.stringify(service(1)),
+    'one object': JSON.stringify(manifestService(1)),
     'not a List kind': JSON.stringify({ kind: 'Service', items: [] }),
-    'kind after an item without kind': JSON.stringify({ items: [{ ...service(1), kind: undefined }], kind: 'ServiceList' }),
+    'kind after an item without kind': JSON.stringify({ items: [{ ...manifestService(1), kind: undefined }], kind: 'ServiceList' }),
     'a duplicate key': '{"kind":"List","items":[],"kind":"List"}',
     'items twice': '{"kind":"List","items":[],"items":[]}',
     'items not a list': '{"kind":"List","items":{}}',
     'an item to report': JSON.stringify({ kind: 'List', items: [{ kind: 'Service', metadata: { name: 7 } }] }),
-    'a duplicate object': JSON.stringify({ kind: 'List', items: [service(1), service(1)] }),
+    'a duplicate object': JSON.stringify({ kind: 'List', items: [manifestService(1), manifestService(1)] }),
     'an item that is not JSON': '{"kind":"List","items":[{"a": tru}]}',
     'a broken key': '{"kind":"List","items":[], "x: 1}',
     'a missing colon': '{"kind" "List"}',
@@ -129,8 +114,8 @@ t.test('a large List file: the manifest and the digest of its bytes', async (t) 
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const big: unknown[] = [];
   // Items longer than a chunk grow the buffer.
-  big.push({ ...service(3500), metadata: { name: 'long', namespace: 'ns', annotations: { a: 'x'.repeat(700_000) } } });
-  for (let i = 0; i < 3000; i++) big.push(service(i), slice(i));
+  big.push({ ...manifestService(3500), metadata: { name: 'long', namespace: 'ns', annotations: { a: 'x'.repeat(700_000) } } });
+  for (let i = 0; i < 3000; i++) big.push(manifestService(i), manifestSlice(i));
   const text = JSON.stringify({ apiVersion: 'v1', items: big, kind: 'List' }, null, 1);
   const path = join(dir, 'big.json');
   writeFileSync(path, text);

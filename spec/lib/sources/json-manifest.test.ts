@@ -5,27 +5,7 @@
 import t, { type Test } from 'tap';
 import { readJsonManifest, jsonLineOf } from '../../../lib/sources/json-manifest.js';
 import { parseManifest, parseYamlManifest } from '../../../lib/sources/manifest.js';
-import { fixtureText as fixture } from './fixtures.js';
-
-function service(i: number, port: unknown = 80): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: `svc-${i}`, namespace: 'ns', labels: { app: `a"\\${i}` } },
-    spec: { clusterIP: `10.96.${i >> 8}.${i & 255}`, ports: [{ name: 'http', port, targetPort: 8080 }] },
-  };
-}
-
-function slice(i: number): Record<string, unknown> {
-  return {
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: { name: `svc-${i}-a`, namespace: 'ns', labels: { 'kubernetes.io/service-name': `svc-${i}` } },
-    addressType: 'IPv4',
-    ports: [{ name: 'http', port: 8080 }],
-    endpoints: [{ addresses: [`10.128.${i >> 8}.${i & 255}`], conditions: { ready: true }, nodeName: 'n1' }],
-  };
-}
+import { fixtureText as fixture, manifestService, manifestSlice } from './fixtures.js';
 
 function list(items: unknown[], indent?: number): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } }, null, indent);
@@ -52,35 +32,35 @@ function agree(t: Test, text: string, name: string): void {
 t.test('a List read item by item equals the whole document read at once', async (t) => {
   agree(t, fixture('services.json'), 'fixture');
   const items = [];
-  for (let i = 0; i < 50; i++) items.push(service(i), slice(i));
+  for (let i = 0; i < 50; i++) items.push(manifestService(i), manifestSlice(i));
   agree(t, list(items, 2), 'indented');
   agree(t, list(items), 'one line');
   agree(t, ` \r\n${list(items, '\t' as unknown as number)}\n\n`, 'tabs, CRLF and blank lines around');
-  agree(t, JSON.stringify({ items: [service(1)], kind: 'ServiceList' }), 'items before kind, a typed List');
+  agree(t, JSON.stringify({ items: [manifestService(1)], kind: 'ServiceList' }), 'items before kind, a typed List');
   agree(t, JSON.stringify({ kind: 'List', items: [], apiVersion: 'v1' }), 'empty');
   agree(t, JSON.stringify({ kind: 'List', items: null }), 'null items');
   agree(t, '{}', 'empty object');
-  agree(t, JSON.stringify({ ...service(3), items: [1, 2] }), 'an object with items that is not a List');
-  agree(t, JSON.stringify({ ...service(3), items: [1, { a: 2 }], kind: 'Service' }), 'items parsed with their object');
+  agree(t, JSON.stringify({ ...manifestService(3), items: [1, 2] }), 'an object with items that is not a List');
+  agree(t, JSON.stringify({ ...manifestService(3), items: [1, { a: 2 }], kind: 'Service' }), 'items parsed with their object');
   agree(t, JSON.stringify({ kind: 'List', items: 'x' }), 'items not a list');
   // YAML refuses a key given twice; JSON.parse keeps the last.
-  const twice = JSON.stringify({ kind: 'List', items: [service(1)] }).replace('"items"', '"items":[],"items"');
+  const twice = JSON.stringify({ kind: 'List', items: [manifestService(1)] }).replace('"items"', '"items":[],"items"');
   t.same(readJsonManifest(twice, 'f.json'), parseYamlManifest(JSON.stringify(JSON.parse(twice)), 'f.json'), 'items twice: the last counts');
-  const first = JSON.stringify({ kind: 'List', items: [service(1)] }).replace('"kind"', '"items":7,"kind"');
+  const first = JSON.stringify({ kind: 'List', items: [manifestService(1)] }).replace('"kind"', '"items":7,"kind"');
   t.same(
     readJsonManifest(first, 'f.json'),
     parseYamlManifest(JSON.stringify(JSON.parse(first)), 'f.json'),
     'items not an array, then an array',
   );
-  const last = JSON.stringify({ kind: 'List', items: [service(1)] }).replace(/}$/, ',"items":7}');
+  const last = JSON.stringify({ kind: 'List', items: [manifestService(1)] }).replace(/}$/, ',"items":7}');
   t.throws(() => readJsonManifest(last, 'f.json'), { message: 'f.json:1: items: must be a list' }, 'an array, then items not an array');
-  agree(t, JSON.stringify({ kind: 'List', items: [service(1)], other: { items: [1] } }), 'nested items are fields');
-  agree(t, JSON.stringify([service(1)]), 'an array is not a document');
+  agree(t, JSON.stringify({ kind: 'List', items: [manifestService(1)], other: { items: [1] } }), 'nested items are fields');
+  agree(t, JSON.stringify([manifestService(1)]), 'an array is not a document');
 });
 
 t.test('a bad item in a large List is named, with its line', async (t) => {
   const items = [];
-  for (let i = 0; i < 2000; i++) items.push(service(i, i === 1234 ? 70000 : 80), slice(i));
+  for (let i = 0; i < 2000; i++) items.push(manifestService(i, i === 1234 ? 70000 : 80), manifestSlice(i));
   const text = list(items, 2);
   t.throws(() => readJsonManifest(text, 'f.json'), {
     message: /^f\.json:\d+: Service ns\/svc-1234: spec\.ports\[0\]\.port: must be 1-65535$/,
@@ -88,24 +68,24 @@ t.test('a bad item in a large List is named, with its line', async (t) => {
   });
   agree(t, text, 'line as the YAML parser finds it');
 
-  const notObject = [service(0), slice(0), 'svc', service(1)];
+  const notObject = [manifestService(0), manifestSlice(0), 'svc', manifestService(1)];
   t.throws(() => readJsonManifest(list(notObject, 2), 'f.json'), { message: /^f\.json:\d+: items\[2\]: must be a Kubernetes object$/ });
   agree(t, list(notObject, 2), 'not an object');
 
-  const noKind = [service(0), { metadata: { name: 'x' } }];
+  const noKind = [manifestService(0), { metadata: { name: 'x' } }];
   t.throws(() => readJsonManifest(list(noKind, 2), 'f.json'), { message: /items\[1\]\.kind: required$/ });
   agree(t, list(noKind, 2), 'kind left out');
 
-  const twice = [service(0), slice(0), service(7), service(0)];
+  const twice = [manifestService(0), manifestSlice(0), manifestService(7), manifestService(0)];
   t.throws(() => readJsonManifest(list(twice, 2), 'f.json'), {
     message: /^f\.json:\d+: Service ns\/svc-0: defined twice \(first at line \d+\)$/,
   });
   agree(t, list(twice, 2), 'defined twice');
 
-  const deep = [{ ...slice(0), endpoints: [{ addresses: ['10.0.0.1'] }, { addresses: ['10.0.0.2', 'fe80::1'] }] }];
+  const deep = [{ ...manifestSlice(0), endpoints: [{ addresses: ['10.0.0.1'] }, { addresses: ['10.0.0.2', 'fe80::1'] }] }];
   t.throws(() => readJsonManifest(list(deep, 2), 'f.json'), { message: /endpoints\[1\]\.addresses\[1\]: must be an IPv4 address$/ });
   agree(t, list(deep, 2), 'a field deep in an item');
-  agree(t, list([{ ...service(0), metadata: { namespace: 'ns' } }], 2), 'a field that is not there: its parent');
+  agree(t, list([{ ...manifestService(0), metadata: { namespace: 'ns' } }], 2), 'a field that is not there: its parent');
   agree(t, JSON.stringify({ kind: 'Service', metadata: { name: 'x' }, spec: { ports: [{ port: 0 }] } }, null, 2), 'a single object');
 });
 
@@ -113,13 +93,13 @@ t.test('text that is not JSON is left to the YAML parser', async (t) => {
   t.equal(readJsonManifest('kind: List\nitems: []\n', 'f.yaml'), undefined, 'YAML');
   t.equal(readJsonManifest('', 'f.yaml'), undefined, 'empty');
   t.equal(readJsonManifest('\uFEFF{"kind":"List","items":[]}', 'f.json'), undefined, 'a byte-order mark');
-  const trailingComma = `{"kind":"List","items":[${JSON.stringify(service(1)).replace(/}$/, ',}')}]}`;
+  const trailingComma = `{"kind":"List","items":[${JSON.stringify(manifestService(1)).replace(/}$/, ',}')}]}`;
   t.equal(readJsonManifest(trailingComma, 'f.json'), undefined, 'an item that is not JSON');
   t.equal(parseManifest(trailingComma, 'f.json').services.size, 1, 'YAML reads a flow mapping with a trailing comma');
-  const badFirst = `{"kind":"List","items":[${JSON.stringify(service(1, 0))},{"a": 1,}]}`;
+  const badFirst = `{"kind":"List","items":[${JSON.stringify(manifestService(1, 0))},{"a": 1,}]}`;
   t.equal(readJsonManifest(badFirst, 'f.json'), undefined, 'a bad item before text that is not JSON');
   t.throws(
-    () => readJsonManifest(`{"kind":"List","items":[${JSON.stringify(service(1, 0))},{"a": 1}]}`, 'f.json'),
+    () => readJsonManifest(`{"kind":"List","items":[${JSON.stringify(manifestService(1, 0))},{"a": 1}]}`, 'f.json'),
     { message: /spec\.ports\[0\]\.port: must be 1-65535$/ },
     'JSON after a bad item: its problem',
   );
@@ -146,7 +126,7 @@ t.test('text that is not JSON is left to the YAML parser', async (t) => {
 });
 
 t.test('shapes the scanner leaves to JSON.parse', async (t) => {
-  const proto = `{"__proto__":{"x":1},"kind":"List","items":[${JSON.stringify(service(1))}]}`;
+  const proto = `{"__proto__":{"x":1},"kind":"List","items":[${JSON.stringify(manifestService(1))}]}`;
   t.equal(readJsonManifest(proto, 'f.json')!.services.size, 1, '__proto__ as a key');
   t.throws(() => readJsonManifest('[1]', 'f.json'), { message: 'f.json:1: document must be a Kubernetes object or List' });
   t.throws(() => readJsonManifest('{ }', 'f.json'), { message: 'f.json:1: kind: required' });
@@ -170,7 +150,7 @@ t.test('lines of fields', async (t) => {
 
 t.test('a very large List', async (t) => {
   const parts: string[] = [];
-  for (let i = 0; i < 20000; i++) parts.push(JSON.stringify(service(i)), JSON.stringify(slice(i)));
+  for (let i = 0; i < 20000; i++) parts.push(JSON.stringify(manifestService(i)), JSON.stringify(manifestSlice(i)));
   const text = `{"apiVersion":"v1","kind":"List","items":[\n${parts.join(',\n')}\n]}\n`;
   const manifest = readJsonManifest(text, 'big.json')!;
   t.equal(manifest.services.size, 20000);
