@@ -247,9 +247,14 @@ class StreamPart extends EncodedOps {
 
   more(): boolean {
     if (this.end === undefined && this.size < this.limit && this.stream.more()) return true;
+    this.close();
+    return false;
+  }
+
+  /** Ends the part where it is. */
+  close(): void {
     this.end ??= this.list.length;
     this.resolveSent();
-    return false;
   }
 }
 
@@ -436,11 +441,17 @@ export class Reconciler {
       const part = new StreamPart(stream, list, offset, this.partOps);
       if (part.size === 0) break;
       const done = sw.bundleEncoded!(part);
-      done.catch(() => undefined);
-      await Promise.race([part.sent, done]).catch(() => undefined);
-      // A part whose bundle failed before its last member still ends here.
-      part.more();
+      const whole = await Promise.race([
+        part.sent.then(() => true),
+        done.then(
+          () => true,
+          () => false,
+        ),
+      ]);
+      part.close();
       parts.push({ changes: part.changes, done });
+      // Its bundle failed before its last member (the connection is gone): no part after it.
+      if (!whole) break;
       offset = list.length;
       // A turn of the event loop: the part's replies are read and its commit goes out.
       await new Promise((resolve) => setImmediate(resolve));

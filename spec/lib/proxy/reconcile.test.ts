@@ -330,3 +330,37 @@ t.test('a cold sync in parts that loses the connection: committed parts are inst
   t.equal(rec.installedCount, 4, 'the first and third parts were committed');
   t.equal(desired.dirtyCount, 2, 'the lost part stays pending');
 });
+
+t.test('a cold sync in parts whose part fails before its last member sends no part after it', async (t) => {
+  const desired = new DesiredState();
+  const rec = new Reconciler(desired, (g) => g >= 0x7f000000 && g < 0x80000000, { coldSyncPartOps: 2 });
+  let calls = 0;
+  const sw: ReconcilerSwitch = {
+    request: async () => undefined,
+    bundle: async () => undefined,
+    requestEncoded: async () => undefined,
+    // The second bundle loses its connection after its first member.
+    bundleEncoded: async (members) => {
+      calls++;
+      const w = new Writer(256);
+      for (let i = 0; i < members.size || members.more?.(); i++) {
+        members.write(i, w, i + 1);
+        if (calls === 2) throw new Error('connection lost');
+      }
+    },
+  };
+  const batches = [1, 2, 3].map((i) => () => desired.set(`o${i}`, [flow(11, i), flow(12, i)]));
+  await t.rejects(
+    rec.sync(sw, [], () => {
+      const next = batches.shift();
+      if (!next) return undefined;
+      next();
+      return desired.takeDirty();
+    }),
+    /connection lost/,
+  );
+  t.equal(calls, 2, 'no bundle after the lost one');
+  t.equal(batches.length, 1, 'nothing more compiled for it');
+  t.equal(rec.installedCount, 2, 'the first part was committed');
+  t.equal(desired.dirtyCount, 2, 'the lost part stays pending');
+});
