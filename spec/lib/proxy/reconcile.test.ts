@@ -289,39 +289,54 @@ t.test('the installed view is read back from dumps', async (t) => {
   );
 });
 
-t.test('a cold sync in parts that loses the connection: committed parts are installed, the rest stays pending', async (t) => {
-  const desired = new DesiredState();
-  const rec = new Reconciler(desired, (g) => g >= 0x7f000000 && g < 0x80000000, { coldSyncPartOps: 2 });
-  let call = 0;
-  const sent: string[][] = [];
-  const sw: ReconcilerSwitch = {
+/**
+ * A switch that takes encoded bundles and reads their members as a session does (`more()` included);
+ * `onMember(call, summary)` sees each member of the call-th bundle, and may throw.
+ */
+function encodedSwitch(onMember: (call: number, summary: string) => void, afterBundle?: (call: number) => Promise<void>): ReconcilerSwitch {
+  let calls = 0;
+  return {
     request: async () => undefined,
     bundle: async () => undefined,
     requestEncoded: async () => undefined,
-    // Reads its members as a session would, one part at a time; the second part is lost.
     bundleEncoded: async (members) => {
-      const n = ++call;
+      const call = ++calls;
       const w = new Writer(256);
-      const summaries: string[] = [];
       for (let i = 0; i < members.size || members.more?.(); i++) {
         members.write(i, w, i + 1);
-        summaries.push(summary(members.message(i)));
+        onMember(call, summary(members.message(i)));
       }
-      sent.push(summaries);
-      await new Promise((resolve) => setImmediate(resolve));
-      if (n === 2) throw new Error('connection lost');
+      await afterBundle?.(call);
     },
   };
+}
+
+/** A cold sync in parts of two changes: three owners of two flows each, compiled one per batch. */
+function coldSyncInParts(sw: ReconcilerSwitch) {
+  const desired = new DesiredState();
+  const rec = new Reconciler(desired, (g) => g >= 0x7f000000 && g < 0x80000000, { coldSyncPartOps: 2 });
   const batches = [1, 2, 3].map((i) => () => desired.set(`o${i}`, [flow(11, i), flow(12, i)]));
-  await t.rejects(
-    rec.sync(sw, [], () => {
-      const next = batches.shift();
-      if (!next) return undefined;
-      next();
-      return desired.takeDirty();
-    }),
-    /connection lost/,
+  const synced = rec.sync(sw, [], () => {
+    const next = batches.shift();
+    if (!next) return undefined;
+    next();
+    return desired.takeDirty();
+  });
+  return { desired, rec, batches, synced };
+}
+
+t.test('a cold sync in parts that loses the connection: committed parts are installed, the rest stays pending', async (t) => {
+  const sent: string[][] = [];
+  // The second part is lost once it was sent whole.
+  const sw = encodedSwitch(
+    (call, member) => (sent[call - 1] ??= []).push(member),
+    async (call) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (call === 2) throw new Error('connection lost');
+    },
   );
+  const { desired, rec, synced } = coldSyncInParts(sw);
+  await t.rejects(synced, /connection lost/);
   t.same(sent, [
     ['flow add t11 r1', 'flow add t12 r1'],
     ['flow add t11 r2', 'flow add t12 r2'],
@@ -332,33 +347,14 @@ t.test('a cold sync in parts that loses the connection: committed parts are inst
 });
 
 t.test('a cold sync in parts whose part fails before its last member sends no part after it', async (t) => {
-  const desired = new DesiredState();
-  const rec = new Reconciler(desired, (g) => g >= 0x7f000000 && g < 0x80000000, { coldSyncPartOps: 2 });
   let calls = 0;
-  const sw: ReconcilerSwitch = {
-    request: async () => undefined,
-    bundle: async () => undefined,
-    requestEncoded: async () => undefined,
-    // The second bundle loses its connection after its first member.
-    bundleEncoded: async (members) => {
-      calls++;
-      const w = new Writer(256);
-      for (let i = 0; i < members.size || members.more?.(); i++) {
-        members.write(i, w, i + 1);
-        if (calls === 2) throw new Error('connection lost');
-      }
-    },
-  };
-  const batches = [1, 2, 3].map((i) => () => desired.set(`o${i}`, [flow(11, i), flow(12, i)]));
-  await t.rejects(
-    rec.sync(sw, [], () => {
-      const next = batches.shift();
-      if (!next) return undefined;
-      next();
-      return desired.takeDirty();
-    }),
-    /connection lost/,
-  );
+  // The second bundle loses its connection after its first member.
+  const sw = encodedSwitch((call) => {
+    calls = call;
+    if (call === 2) throw new Error('connection lost');
+  });
+  const { desired, rec, batches, synced } = coldSyncInParts(sw);
+  await t.rejects(synced, /connection lost/);
   t.equal(calls, 2, 'no bundle after the lost one');
   t.equal(batches.length, 1, 'nothing more compiled for it');
   t.equal(rec.installedCount, 2, 'the first part was committed');
