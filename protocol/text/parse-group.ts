@@ -46,8 +46,9 @@ export function parseGroup(text: string, options: ParseGroupOptions | GroupComma
 function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptions): GroupMod {
   const text = seg.text;
   const warnings = opts.warnings;
-  const base = { type: 'group_mod' as const, xid: opts.xid ?? 0, command: OFPGC[command] };
-  if (command === 'delete' && text === '') return { ...base, groupType: 0, groupId: OFPG.ALL, buckets: [] };
+  const xid = opts.xid ?? 0;
+  if (command === 'delete' && text === '')
+    return { type: 'group_mod', xid, command: OFPGC[command], groupType: 0, groupId: OFPG.ALL, buckets: [] };
   const hasBuckets = command !== 'delete';
   let bkt = text.indexOf('bucket=');
   if (bkt >= 0 && !hasBuckets) throw new OfpSyntaxError('bucket is not needed', text.slice(bkt), seg.at + bkt);
@@ -138,7 +139,7 @@ function parseGroupAt(seg: Segment, command: GroupCommand, opts: ParseGroupOptio
       'no usable protocol: selection_method, selection_method_param and fields need OpenFlow 1.5 (ofwire speaks OpenFlow 1.3)',
     );
   }
-  return { ...base, groupType, groupId, buckets };
+  return { type: 'group_mod', xid, command: OFPGC[command], groupType, groupId, buckets };
 }
 
 /**
