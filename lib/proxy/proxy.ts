@@ -27,6 +27,11 @@ import { OFPP_IN_PORT } from '../../protocol/constants/openflow13.js';
 
 /** Services compiled per batch of a streamed sync. */
 const COMPILE_BATCH = 256;
+/**
+ * Services worked out per turn of the event loop while the switch is read: few, so that the
+ * dump's replies are taken off the socket as they come and the switch does not wait for us.
+ */
+const MODEL_BATCH = 32;
 
 /** Options of a ServiceProxy: the pipeline's options, a logger and the metrics to update. */
 export interface ServiceProxyOptions extends Partial<ProxyOptions> {
@@ -89,6 +94,14 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
    */
   private compileQueue: string[] = [];
   private compileHead = 0;
+  /**
+   * Services' ports worked out from the model while the switch is still being read (a restart's
+   * dump keeps the switch busy for tens of milliseconds); taken by recompute, dropped when the
+   * Service changes. Compiling itself must wait for the dump: it holds the service ports' ids.
+   */
+  private readonly modelled = new Map<string, ServicePortState[]>();
+  /** Ends a modelWhileLoading() loop started before the source was reset. */
+  private modelRun = 0;
   private syncRetry: NodeJS.Timeout | undefined;
   /** The flows read from the switch, until they have been checked for leftovers of gone endpoints. */
   private staleCheck: DumpedFlow[] | undefined;
@@ -168,6 +181,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     this.source.off('error', this.onSourceError);
     clearTimeout(this.syncRetry);
     this.quarantine.clear();
+    this.modelled.clear();
     await this.source.stop();
     for (const w of this.idleWaiters.splice(0)) w.resolve();
   }
@@ -213,7 +227,9 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private readonly onSourceSynced = (): void => {
     const snap = this.source.snapshot();
     const touched = this.model.reset(snap.services.values(), snap.slices.values());
+    this.modelled.clear();
     this.sourceReady = true;
+    if (!this.loaded) void this.modelWhileLoading();
     this.oldestChange ??= performance.now();
     if (this.loaded) {
       this.queueCompile(touched);
@@ -225,6 +241,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
   private readonly onChanges = (changes: SourceChange[]): void => {
     if (!this.sourceReady) return;
     const touched = this.model.apply(changes);
+    for (const key of touched) this.modelled.delete(key);
     this.oldestChange ??= performance.now();
     if (!this.loaded) return;
     for (const key of touched) this.recompute(key);
@@ -236,12 +253,29 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     this.emit('error', err);
   };
 
+  /** Works out every Service's ports, a batch at a time, until the switch has been read (see `modelled`). */
+  private async modelWhileLoading(): Promise<void> {
+    const run = ++this.modelRun;
+    const keys = [...this.model.serviceKeys()];
+    for (let i = 0; i < keys.length; i++) {
+      if (i % MODEL_BATCH === 0 && i > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.loaded || this.stopped || run !== this.modelRun) return;
+      const key = keys[i]!;
+      if (this.modelled.has(key)) continue;
+      // None: a Service gone meanwhile, or not one this proxy serves (recompute finds that quickly).
+      const states = this.model.portsOf(key);
+      if (states.length) this.modelled.set(key, states);
+    }
+  }
+
   /** Recompiles one Service's ports into the desired state. */
   private recompute(serviceKey: string): void {
     const before = this.portsOfService.get(serviceKey);
     const round = ++this.round;
     const after: ServicePort[] = [];
-    for (const state of this.model.portsOf(serviceKey)) {
+    const states = this.modelled.get(serviceKey) ?? this.model.portsOf(serviceKey);
+    this.modelled.delete(serviceKey);
+    for (const state of states) {
       const have = this.ports.port(state.key);
       if (have?.owner === serviceKey && have.round === round) continue;
       if (have?.owner !== undefined && have.owner !== serviceKey) {
@@ -317,6 +351,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
    */
   setNode(node: NodeInfo): void {
     this.model.setNode(node);
+    this.modelled.clear();
     if (!this.loaded || !this.sourceReady) return;
     this.queueCompile(new Set([...this.model.serviceKeys(), ...this.portsOfService.keys()]));
     this.scheduleSync();

@@ -461,6 +461,39 @@ t.test('a restarted agent keeps the ids it finds on the switch', async (t) => {
   );
 });
 
+t.test('Services are worked out while the switch is read; a change meanwhile is what gets programmed', async (t) => {
+  const source = new MemorySource();
+  for (let i = 1; i <= 40; i++) add(source, web(`s${i}`, `10.96.1.${i}`, [`10.244.1.${i}`]));
+  const longAffinity = { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 86400 } } };
+  add(source, web('sticky', '10.96.0.10', ['10.244.0.11'], 'TCP', longAffinity));
+  const sw = new MemorySwitch();
+  let release!: () => void;
+  const reading = new Promise<void>((resolve) => (release = resolve));
+  const dumpFlowsRaw = sw.dumpFlowsRaw.bind(sw);
+  sw.dumpFlowsRaw = async (filter) => {
+    await reading;
+    return dumpFlowsRaw(filter);
+  };
+  const proxy = new ServiceProxy(sw, source);
+  const warned: string[] = [];
+  proxy.on('warning', (service) => warned.push(service));
+  t.teardown(() => proxy.stop());
+  await proxy.start();
+  await waitFor('the capped affinity warning', async () => warned.includes('default/sticky'));
+  t.equal(sw.log.length, 0, 'worked out before the switch is read, nothing sent');
+  source.upsertEndpointSlice(web('s1', '10.96.1.1', ['10.244.9.9']).slice);
+  source.deleteService('default', 's40');
+  await new Promise((r) => setImmediate(r));
+  release();
+  await proxy.whenSynced();
+  const flows = sw.serviceFlows();
+  t.equal(flows.size, 40, 's1 to s39 and sticky');
+  t.notOk(flows.has('10.96.1.40:80'), 'the Service deleted meanwhile is not programmed');
+  const group = Number(flows.get('10.96.1.1:80')!.slice('group:'.length));
+  t.same(sw.groupTargets(group), ['10.244.9.9'], 'the slice changed meanwhile is what its group holds');
+  t.same(sw.groupTargets(Number(flows.get('10.96.1.2:80')!.slice('group:'.length))), ['10.244.1.2']);
+});
+
 t.test('source errors are passed on; start and stop', async (t) => {
   const source = new MemorySource({ manualSync: true });
   const { proxy, sw, errors } = await start(t, source);
