@@ -167,6 +167,9 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     this.source.on('changes', this.onChanges);
     this.source.on('error', this.onSourceError);
     if (this.sw.connected) this.onConnected();
+    // The dump requests go out (a microtask) before a source that is synced at once has its whole
+    // snapshot worked through: the switch reads its tables meanwhile.
+    await Promise.resolve();
     await this.source.start();
     if (this.source.isSynced && !this.sourceReady) this.onSourceSynced();
   }
