@@ -297,7 +297,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
       if (prev && samePort(prev, state)) continue;
       try {
         const compiled = compilePortKeyed(this.options, state, sp.id);
-        this.desired.setKeyed(state.key, compiled.own, compiled.shared);
+        this.desired.setKeyed(state.key, this.reconciler.installedCopies(compiled.own), this.reconciler.installedCopies(compiled.shared));
       } catch (err) {
         // Compiled again on the next change; its entries as they were stay meanwhile.
         sp.compiled = undefined;

@@ -289,6 +289,21 @@ t.test('the installed view is read back from dumps', async (t) => {
   );
 });
 
+t.test('an entry compiled again as the switch holds it is replaced by the installed copy', async (t) => {
+  const { rec } = setup();
+  const same = keyed(flow(11, 1));
+  const other = keyed(flow(12, 2, { port: 4 }));
+  const fresh = [same, other];
+  t.equal(rec.installedCopies(fresh), fresh, 'nothing installed: the list as it is');
+  t.equal(fresh[0], same);
+  rec.loadInstalled([statsOf(flow(11, 1)), statsOf(flow(12, 2, { port: 3 }))], []);
+  const copies = rec.installedCopies([same, other]);
+  t.not(copies[0], same, 'the same key and body: the installed entry');
+  t.equal(copies[0]!.key, same.key);
+  t.equal(copies[0]!.body, same.body);
+  t.equal(copies[1], other, 'a different body: the entry as compiled');
+});
+
 /**
  * A switch that takes encoded bundles and reads their members as a session does (`more()` included);
  * `onMember(call, summary)` sees each member of the call-th bundle, and may throw.
