@@ -4,7 +4,7 @@
  * Service only.
  */
 import { isProxyableService, objectKey, sliceServiceKey, type ProxyableOptions } from '../sources/convert.js';
-import type { EndpointSlice, IPFamily, Protocol, Service, SourceChange } from '../sources/types.js';
+import type { EndpointSlice, IPFamily, Protocol, Service, Snapshot, SourceChange } from '../sources/types.js';
 import { categorizeEndpoints, type TopologyService } from './topology.js';
 
 /** Longest learn timeout OpenFlow can carry (16 bits); longer affinity timeouts are capped. */
@@ -133,18 +133,20 @@ export class ServiceModel {
     return { port: svc.healthCheckNodePort, namespace: svc.namespace, name: svc.name, localEndpoints: local.size };
   }
 
-  /** Replaces everything; returns every service key known before or after. */
-  reset(services: Iterable<Service>, slices: Iterable<EndpointSlice>): Set<string> {
+  /**
+   * Replaces everything; returns every service key known before or after. A source's snapshot (maps
+   * keyed by `namespace/name`) is taken with its keys as they are.
+   */
+  reset(services: Iterable<Service> | Snapshot['services'], slices: Iterable<EndpointSlice> | Snapshot['slices']): Set<string> {
     const touched = new Set(this.services.keys());
     this.services.clear();
     this.slices.clear();
     this.slicesOf.clear();
-    for (const s of services) {
-      const key = objectKey(s.namespace, s.name);
+    for (const [key, s] of keyedBy(services)) {
       this.services.set(key, s);
       touched.add(key);
     }
-    for (const sl of slices) this.putSlice(objectKey(sl.namespace, sl.name), sl);
+    for (const [key, sl] of keyedBy(slices)) this.putSlice(key, sl);
     return touched;
   }
 
@@ -405,6 +407,14 @@ function portState(
 }
 
 const NO_ADDRESSES: readonly string[] = [];
+
+/** Objects with their `namespace/name` keys: a map's own, or made from each object. */
+function keyedBy<T extends { namespace: string; name: string }>(objects: Iterable<T> | Map<string, T>): Iterable<[string, T]> {
+  if (objects instanceof Map) return objects;
+  return (function* () {
+    for (const o of objects) yield [objectKey(o.namespace, o.name), o] as [string, T];
+  })();
+}
 
 function rank(c: Candidate): number {
   return c.ready ? 2 : c.serving && c.terminating ? 1 : 0;

@@ -229,7 +229,7 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
 
   private readonly onSourceSynced = (): void => {
     const snap = this.source.snapshot();
-    const touched = this.model.reset(snap.services.values(), snap.slices.values());
+    const touched = this.model.reset(snap.services, snap.slices);
     this.modelled.clear();
     this.sourceReady = true;
     if (!this.loaded) void this.modelWhileLoading();

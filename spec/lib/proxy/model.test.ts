@@ -18,6 +18,17 @@ function model(services: Service[], slices: EndpointSlice[], opts: ModelOptions 
 
 const ips = (m: ServiceModel, key = 'default/web') => m.portsOf(key).map((p) => p.endpoints.map((e) => `${e.ip}:${e.port}`));
 
+t.test("a source's snapshot maps are taken with their keys, as lists are keyed", async (t) => {
+  const services = [svc('web', tcp80)];
+  const slices = [sl('web', 'web-1', [{ port: 8080 }], [{ ip: '10.244.0.11' }])];
+  const fromLists = model(services, slices);
+  const fromMaps = new ServiceModel();
+  const touched = fromMaps.reset(new Map([['default/web', services[0]!]]), new Map([['default/web-1', slices[0]!]]));
+  t.same([...touched], ['default/web']);
+  t.same(fromMaps.portsOf('default/web'), fromLists.portsOf('default/web'));
+  t.same(ips(fromMaps), [['10.244.0.11:8080']]);
+});
+
 t.test('ready endpoints, else serving terminating ones, else reject', async (t) => {
   const run = (eps: SliceEndpoint[]) => model([svc('web', tcp80)], [sl('web', 'web-1', [{ port: 8080 }], eps)]).portsOf('default/web')[0]!;
   let p = run([
