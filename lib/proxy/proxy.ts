@@ -263,11 +263,9 @@ export class ServiceProxy extends EventEmitter<ProxyEvents> {
     for (let i = 0; i < keys.length; i++) {
       if (i % MODEL_BATCH === 0 && i > 0) await new Promise((resolve) => setImmediate(resolve));
       if (this.loaded || this.stopped || run !== this.modelRun) return;
-      const key = keys[i]!;
-      if (this.modelled.has(key)) continue;
       // None: a Service gone meanwhile, or not one this proxy serves (recompute finds that quickly).
-      const states = this.model.portsOf(key);
-      if (states.length) this.modelled.set(key, states);
+      const states = this.model.portsOf(keys[i]!);
+      if (states.length) this.modelled.set(keys[i]!, states);
     }
   }
 
